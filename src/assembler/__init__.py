@@ -1,0 +1,11 @@
+"""Assemble integrated health and social care contracting documents from a deal sheet and a clause bank.
+
+The pipeline is deal sheet -> plan -> render -> package; :func:`build` runs it end to end.
+"""
+
+from .api import BuildResult as BuildResult
+from .api import build as build
+from .errors import AssemblerError as AssemblerError
+from .errors import Diagnostic as Diagnostic
+
+__version__ = "0.1.0"

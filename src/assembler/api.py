@@ -1,0 +1,156 @@
+"""The Python API: :func:`build` runs deal sheet -> plan -> render -> package, one stage per module."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .bank import ClauseBank
+from .context import deal_names, make_environment
+from .dealsheet import Deal, load_deal, read_yaml
+from .errors import AssemblerError, Diagnostic
+from .housestyle import HouseStyle
+from .lockfile import dump, lock_data, lock_path_for, read_lock
+from .outline import load_outline
+from .package import docx_parts, write_atomic, zip_parts
+from .plan import Pins, Plan, document_info, make_plan, party_records
+from .render import Renderer
+
+#: Where the bundled bank and templates live in a source checkout (``pip install -e .``).
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+
+
+@dataclass
+class BuildResult:
+    output: Path
+    lock: Path
+    plan: Plan
+    warnings: list[Diagnostic] = field(default_factory=list)
+    missing: list[tuple[str, str]] = field(default_factory=list)
+    placeholders: int = 0
+    exports: list[Path] = field(default_factory=list)
+
+
+def default_dir(name: str, explicit: str | Path | None) -> Path:
+    """``--bank``/``--templates``, else ``$ASSEMBLER_BANK``/``$ASSEMBLER_TEMPLATES``, else ./name,
+    else the copy in the source checkout."""
+    if explicit:
+        return Path(explicit)
+    env = os.environ.get(f"ASSEMBLER_{name.upper()}")
+    if env:
+        return Path(env)
+    local = Path.cwd() / ("clausebank" if name == "bank" else "templates")
+    return local if local.is_dir() else PROJECT_ROOT / local.name
+
+
+@dataclass
+class Workspace:
+    """The bank, templates and house style, loaded once and shared by many builds."""
+
+    bank: ClauseBank
+    templates: Path
+    house: HouseStyle
+    forms: dict[str, Any]
+
+    @classmethod
+    def open(cls, bank: str | Path | None = None, templates: str | Path | None = None) -> Workspace:
+        templates_dir = default_dir("templates", templates)
+        forms, _ = read_yaml(templates_dir / "legal-forms.yaml")
+        return cls(
+            ClauseBank.load(default_dir("bank", bank)),
+            templates_dir,
+            HouseStyle.load(templates_dir / "house-style.docx"),
+            dict(forms),
+        )
+
+
+def build(
+    deal_path: str | Path | None,
+    output: str | Path,
+    *,
+    draft: bool = False,
+    locked: str | Path | None = None,
+    bank: str | Path | None = None,
+    templates: str | Path | None = None,
+    workspace: Workspace | None = None,
+) -> BuildResult:
+    """Build one document from a deal sheet (or from a lock file, exactly as it was built)."""
+    ws = workspace or Workspace.open(bank, templates)
+    pins: Pins | None = None
+    lock_file = Path(locked) if locked else None
+    if lock_file:
+        lock, pins = read_lock(lock_file)
+        deal_path = deal_path or _locked_deal_path(lock, lock_file)
+        draft = bool(lock["document"]["draft"])
+    if deal_path is None:
+        raise AssemblerError(Diagnostic("E-cli-01", "give a deal sheet, or --locked LOCK"))
+    output = Path(output)
+    deal = load_deal(deal_path, ws.bank.codes)
+    if lock_file and deal.sha256 != lock["deal"]["sha256"]:
+        raise AssemblerError(
+            Diagnostic(
+                "E-lock-01",
+                "the deal sheet has changed since the lock file was written",
+                str(deal.path),
+                hint="build without --locked to make a new lock",
+            )
+        )
+    _check_output(output, deal, ws)
+    env = make_environment(ws.bank.vocabulary)
+    outline = load_outline(ws.templates, deal.document_type)
+    names = deal_names(deal.data, party_records(deal, env, ws.forms), document_info(deal, outline))
+    plan = make_plan(deal, ws.bank, outline, env, names, draft=draft, pins=pins)
+    rendered = Renderer(plan, ws.bank, ws.house, env, names, ws.forms).render()
+    data = zip_parts(docx_parts(rendered, ws.house, plan.title))
+    lock_out = lock_path_for(output)
+    lock_bytes = dump(lock_data(plan, rendered, hashlib.sha256(data).hexdigest()))
+    try:
+        write_atomic(output, data)
+        write_atomic(lock_out, lock_bytes)
+    except OSError as exc:
+        raise AssemblerError(
+            Diagnostic("E-out-04", f"cannot write the output: {exc.strerror}", str(output))
+        ) from None
+    warnings = list(deal.warnings) + rendered.warnings + rendered.terms.warnings
+    return BuildResult(
+        output, lock_out, plan, _unique(warnings), rendered.missing, rendered.placeholders
+    )
+
+
+def _locked_deal_path(lock: dict[str, Any], lock_file: Path) -> Path:
+    recorded = Path(lock["deal"]["path"])
+    beside = lock_file.parent / recorded.name
+    return recorded if recorded.is_file() or not beside.is_file() else beside
+
+
+def _check_output(output: Path, deal: Deal, ws: Workspace) -> None:
+    """Refuse an output path that is a folder, is not .docx, or would overwrite an input."""
+    where = str(output)
+    if output.is_dir():
+        raise AssemblerError(
+            Diagnostic(
+                "E-out-01",
+                "the output path is a folder",
+                where,
+                hint="give a file name such as out/agreement.docx",
+            )
+        )
+    if output.suffix.lower() != ".docx":
+        raise AssemblerError(
+            Diagnostic("E-out-03", "the output file name must end in .docx", where)
+        )
+    inputs = [deal.path, ws.house.path, ws.templates, ws.bank.root]
+    resolved = output.resolve()
+    for source in inputs:
+        source = source.resolve()
+        if resolved == source or source in resolved.parents:
+            raise AssemblerError(
+                Diagnostic("E-out-02", f"the output would overwrite an input ({source})", where)
+            )
+
+
+def _unique(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+    return list(dict.fromkeys(diagnostics))

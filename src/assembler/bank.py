@@ -1,0 +1,238 @@
+"""The clause bank: clause metadata, fragment versions, the vocabulary of deal-sheet codes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from .dealsheet import read_yaml
+from .errors import AssemblerError, Diagnostic
+from .fragment import Fragment, import_fragment
+from .schema import Checker, Date, Enum, F, ListOf, Map, Spec, Str
+
+KINDS = ("clause", "schedule", "recitals", "interpretation")
+STATUSES = ("draft", "approved", "retired")
+SEMVER = r"\d+\.\d+\.\d+"
+
+
+class _Terms(Spec):
+    """``defines:``: a mapping of defined term to definition text."""
+
+    expects = "a mapping of defined term to definition text"
+
+    def check(self, value: Any, ck: Checker, path: str, pos: Any) -> Any:
+        if not isinstance(value, dict) or not all(
+            isinstance(k, str) and isinstance(v, str) for k, v in value.items()
+        ):
+            return self.wrong(value, ck, path, pos)
+        return {str(k): str(v) for k, v in value.items()}
+
+
+VERSION = Map(
+    {
+        "version": F(Str(SEMVER, "a semantic version such as 1.0.0"), required=True),
+        "status": F(Enum(*STATUSES), required=True),
+        "effective_from": F(Date()),
+        "withdrawn_on": F(Date()),
+        "approved_by": F(Str()),
+        "approved_on": F(Date()),
+        "change": F(Str()),
+    }
+)
+
+CLAUSE = Map(
+    {
+        "id": F(
+            Str(r"[a-z0-9]+(-[a-z0-9]+)*", "lower-case words joined by hyphens"), required=True
+        ),
+        "title": F(Str(), required=True),
+        "kind": F(Enum(*KINDS)),
+        "document_types": F(ListOf(Str(), min_items=1), required=True),
+        "criteria": F(ListOf(Str())),
+        "variables": F(ListOf(Str())),
+        "condition": F(Str()),
+        "choice": F(Str()),
+        "option": F(Str()),
+        "defines": F(_Terms()),
+        "note": F(Str()),
+        "sources": F(ListOf(Str())),
+        "versions": F(ListOf(VERSION, min_items=1), required=True),
+    }
+)
+
+
+@dataclass(frozen=True)
+class ClauseVersion:
+    version: str
+    status: str
+    path: Path
+    effective_from: dt.date | None = None
+    withdrawn_on: dt.date | None = None
+
+    @property
+    def key(self) -> tuple[int, ...]:
+        return tuple(int(part) for part in self.version.split("."))
+
+    def in_force(self, on: dt.date) -> bool:
+        starts = self.effective_from is None or self.effective_from <= on
+        return starts and (self.withdrawn_on is None or on < self.withdrawn_on)
+
+
+@dataclass
+class Clause:
+    id: str
+    title: str
+    kind: str
+    document_types: list[str]
+    versions: list[ClauseVersion]
+    criteria: list[str] = field(default_factory=list)
+    condition: str | None = None
+    choice: str | None = None
+    option: str | None = None
+    defines: dict[str, str] = field(default_factory=dict)
+    note: str | None = None
+    sources: list[str] = field(default_factory=list)
+
+    def pick(self, on: dt.date, *, draft: bool = False, pinned: str | None = None) -> ClauseVersion:
+        """The newest approved version in force on ``on`` (drafts too in a draft build)."""
+        if pinned:
+            for version in self.versions:
+                if version.version == pinned:
+                    return version
+            raise AssemblerError(
+                Diagnostic(
+                    "E-bank-05",
+                    f"clause {self.id} has no version {pinned}",
+                    hint="versions: " + ", ".join(v.version for v in self.versions),
+                )
+            )
+        allowed = ("approved", "draft") if draft else ("approved",)
+        usable = [v for v in self.versions if v.status in allowed and v.in_force(on)]
+        if not usable:
+            raise AssemblerError(
+                Diagnostic(
+                    "E-bank-04",
+                    f"clause {self.id} has no approved version in force on {on}",
+                    hint="approve a version, or build with --draft",
+                )
+            )
+        return max(usable, key=lambda v: v.key)
+
+
+@dataclass
+class ClauseBank:
+    """A bank folder: ``bank.yaml``, ``vocabulary.yaml`` and ``clauses/<id>/``."""
+
+    root: Path
+    id: str
+    version: str
+    clauses: dict[str, Clause]
+    vocabulary: dict[str, str]
+    _fragments: dict[Path, tuple[Fragment, str]] = field(default_factory=dict, repr=False)
+
+    @classmethod
+    def load(cls, root: str | Path) -> ClauseBank:
+        root = Path(root).resolve()
+        if not (root / "bank.yaml").is_file():
+            raise AssemblerError(
+                Diagnostic("E-bank-01", "not a clause bank: no bank.yaml", str(root))
+            )
+        meta, _ = read_yaml(root / "bank.yaml")
+        vocabulary, _ = (
+            read_yaml(root / "vocabulary.yaml")
+            if (root / "vocabulary.yaml").is_file()
+            else ({}, b"")
+        )
+        errors: list[Diagnostic] = []
+        clauses = {}
+        for meta_path in sorted((root / "clauses").glob("*/clause.yaml")):
+            clause = _load_clause(meta_path, errors)
+            if clause:
+                clauses[clause.id] = clause
+        if errors:
+            raise AssemblerError(errors)
+        return cls(
+            root,
+            str(meta.get("id", root.name)),
+            str(meta.get("version", "0")),
+            clauses,
+            {str(k): str(v) for k, v in (vocabulary or {}).items()},
+        )
+
+    @cached_property
+    def codes(self) -> frozenset[str]:
+        return frozenset(self.vocabulary)
+
+    def fragment(self, version: ClauseVersion) -> tuple[Fragment, str]:
+        """The imported fragment and its content hash (of the normalised template source)."""
+        if version.path not in self._fragments:
+            fragment = import_fragment(version.path)
+            digest = hashlib.sha256(fragment.source.encode("utf-8")).hexdigest()
+            self._fragments[version.path] = (fragment, digest)
+        return self._fragments[version.path]
+
+    def clause(self, clause_id: str) -> Clause:
+        try:
+            return self.clauses[clause_id]
+        except KeyError:
+            raise AssemblerError(
+                Diagnostic(
+                    "E-bank-03", f"the bank has no clause {clause_id!r}", str(self.root / "clauses")
+                )
+            ) from None
+
+
+def _load_clause(meta_path: Path, errors: list[Diagnostic]) -> Clause | None:
+    data, _ = read_yaml(meta_path)
+    ck = Checker(str(meta_path))
+    checked = CLAUSE.check(data, ck, "", (1, 1))
+    if ck.diagnostics:
+        errors.extend(ck.diagnostics)
+        return None
+    folder = meta_path.parent
+    if checked["id"] != folder.name:
+        errors.append(
+            Diagnostic(
+                "E-bank-02",
+                f"id {checked['id']!r} differs from its folder name",
+                str(meta_path),
+                1,
+                1,
+            )
+        )
+        return None
+    versions = []
+    for v in checked["versions"]:
+        fragment = (folder / f"{v['version']}.docx").resolve()
+        if folder.resolve() not in fragment.parents or not fragment.is_file():
+            errors.append(
+                Diagnostic(
+                    "E-bank-06",
+                    f"version {v['version']} has no fragment {fragment.name}",
+                    str(meta_path),
+                )
+            )
+            continue
+        versions.append(
+            ClauseVersion(
+                v["version"], v["status"], fragment, v.get("effective_from"), v.get("withdrawn_on")
+            )
+        )
+    return Clause(
+        checked["id"],
+        checked["title"],
+        checked.get("kind", "clause"),
+        checked["document_types"],
+        versions,
+        checked.get("criteria", []),
+        checked.get("condition"),
+        checked.get("choice"),
+        checked.get("option"),
+        checked.get("defines", {}),
+        checked.get("note"),
+        checked.get("sources", []),
+    )

@@ -1,0 +1,255 @@
+"""The sandboxed Jinja environment clause text renders in, and the names a clause can use.
+
+Policy, in one place:
+
+- :class:`ClauseEnvironment` is a ``SandboxedEnvironment``: no private attributes, no unsafe calls,
+  ranges bounded. Autoescape is on, so ``&`` and ``"`` in a party's name come out as valid XML.
+- A missing value never renders silently. :class:`Missing` records the full deal path
+  (``deal.term.review_points``); a draft build prints a highlighted marker, a final build refuses.
+- Cross-references, labels and missing values render as private-use marker characters that the
+  renderer replaces with fields, bookmarks and highlighted runs once every number is known.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import contextvars
+import datetime as dt
+import re
+from collections.abc import Iterable
+from typing import Any
+
+from jinja2 import ChainableUndefined, pass_context
+from jinja2.runtime import Context
+from jinja2.sandbox import SandboxedEnvironment
+from markupsafe import Markup, escape
+
+from .schema import is_placeholder
+
+MARK, SEP, END = "\ue000", "\ue001", "\ue002"
+MARKERS_ANY = re.compile(f"{MARK}[^{END}]*{END}")
+
+#: Missing paths recorded during the current render: (clause id, dotted path).
+_missing: contextvars.ContextVar[list[tuple[str, str]]] = contextvars.ContextVar("missing")
+_clause: contextvars.ContextVar[str] = contextvars.ContextVar("clause", default="?")
+
+
+def marker(kind: str, *fields: str) -> Markup:
+    return Markup(MARK + kind + SEP + SEP.join(fields) + END)
+
+
+class MapNode(dict):
+    """A deal-sheet mapping that knows its path, so a missing key is reported as ``deal.a.b``."""
+
+    def __init__(self, data: dict[str, Any], path: str):
+        super().__init__({k: wrap(v, f"{path}.{k}") for k, v in data.items()})
+        self.path = path
+
+
+class SeqNode(list):
+    def __init__(self, data: Iterable[Any], path: str):
+        super().__init__(wrap(v, f"{path}[{i}]") for i, v in enumerate(data))
+        self.path = path
+
+
+def wrap(value: Any, path: str) -> Any:
+    if isinstance(value, MapNode | SeqNode):
+        return value
+    if isinstance(value, dict):
+        return MapNode(value, path)
+    if isinstance(value, list):
+        return SeqNode(value, path)
+    return value
+
+
+class Missing(ChainableUndefined):
+    """An undefined value that remembers its full path and records itself when printed."""
+
+    __slots__ = ()
+
+    def _record(self) -> Markup:
+        path = self._undefined_name or "value"
+        with contextlib.suppress(LookupError):
+            _missing.get().append((_clause.get(), path))
+        return marker("M", path)
+
+    def __str__(self) -> str:
+        return str(self._record())
+
+    def __html__(self) -> str:
+        return str(self._record())
+
+    def __iter__(self):  # type: ignore[override]
+        self._record()
+        return iter(())
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        return Missing(name=f"{self._undefined_name}.{name}")
+
+    __getitem__ = __getattr__
+
+
+class ClauseEnvironment(SandboxedEnvironment):
+    """Sandboxed, autoescaping, and strict about deal-sheet paths."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            autoescape=True, undefined=Missing, finalize=_finalize, keep_trailing_newline=False
+        )
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        if isinstance(obj, MapNode):
+            return (
+                obj[attribute]
+                if attribute in obj
+                else self.undefined(name=f"{obj.path}.{attribute}")
+            )
+        return super().getattr(obj, attribute)
+
+    def getitem(self, obj: Any, argument: Any) -> Any:
+        if isinstance(obj, MapNode) and isinstance(argument, str):
+            return self.getattr(obj, argument)
+        if isinstance(obj, SeqNode) and isinstance(argument, int):
+            if -len(obj) <= argument < len(obj):
+                return obj[argument]
+            return self.undefined(name=f"{obj.path}[{argument}]")
+        return super().getitem(obj, argument)
+
+
+def _finalize(value: Any) -> Any:
+    if isinstance(value, dt.date):
+        return longdate(value)
+    if value is None:
+        return Missing(name="a value that is empty in the deal sheet")
+    return value
+
+
+def longdate(value: Any) -> str:
+    if isinstance(value, dt.date):
+        return f"{value.day} {value:%B %Y}"
+    return str(value)
+
+
+def money(value: Any) -> str:
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return f"£{value:,.2f}".replace(".00", "") if isinstance(value, float) else f"£{value:,}"
+    return str(value)
+
+
+def years(value: Any) -> str:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return f"{value} year" if value == 1 else f"{value} years"
+    return str(value)
+
+
+def _join(values: Any, word: str) -> Markup:
+    items = [escape(v) for v in values]
+    if len(items) <= 1:
+        return Markup("").join(items)
+    return Markup(", ").join(items[:-1]) + Markup(f" {word} ") + items[-1]
+
+
+def join_and(values: Any) -> Markup:
+    return _join(values, "and")
+
+
+def join_or(values: Any) -> Markup:
+    return _join(values, "or")
+
+
+def names(parties: Any) -> list[Any]:
+    return [p["name"] for p in parties]
+
+
+class Vocabulary:
+    """Wording for deal-sheet codes; an unknown code prints as a missing value."""
+
+    def __init__(self, words: dict[str, str]):
+        self.words = words
+
+    def phrase(self, code: Any) -> Any:
+        if is_placeholder(code) or not isinstance(code, str):
+            return code
+        if code in self.words:
+            return self.words[code]
+        return Missing(name=f"vocabulary.{code}")
+
+    def phrases(self, codes: Any) -> list[Any]:
+        return [self.phrase(c) for c in codes]
+
+
+@pass_context
+def ref(ctx: Context, target: str) -> Markup:
+    """A cross-reference to a clause (``'scope'``) or a labelled paragraph (``'scope.cohort'``)."""
+    return marker("R", str(ctx.get("clause_id", "?")), str(target))
+
+
+@pass_context
+def label(ctx: Context, name: str) -> Markup:
+    """Make the current paragraph the target ``<clause id>.<name>`` of cross-references."""
+    return marker("L", f"{ctx.get('clause_id', '?')}.{name}")
+
+
+def placeholder(text: str) -> Markup:
+    return Markup("[") + escape(text) + Markup("]")
+
+
+def make_environment(vocabulary: dict[str, str]) -> ClauseEnvironment:
+    env = ClauseEnvironment()
+    words = Vocabulary(vocabulary)
+    env.filters.update(
+        money=money,
+        longdate=longdate,
+        years=years,
+        join_and=join_and,
+        join_or=join_or,
+        names=names,
+        phrases=words.phrases,
+        phrase=words.phrase,
+    )
+    env.globals.update(ref=ref, label=label, placeholder=placeholder, phrase=words.phrase)
+    return env
+
+
+def deal_names(
+    data: dict[str, Any], parties: list[dict[str, Any]], document: dict[str, Any]
+) -> dict[str, Any]:
+    """The names every clause sees: ``deal``, ``parties``, ``party()``, ``body()``, ``document``."""
+    deal = MapNode(data, "deal")
+    party_nodes = SeqNode(parties, "parties")
+    by_id = {p["id"]: p for p in party_nodes}
+    bodies = {b["id"]: b for b in deal.get("governance", {}).get("bodies", [])}
+
+    def party(party_id: str) -> Any:
+        return by_id.get(party_id) or Missing(name=f"party('{party_id}')")
+
+    def body(body_id: str) -> Any:
+        return bodies.get(body_id) or by_id.get(body_id) or Missing(name=f"body('{body_id}')")
+
+    return {
+        "deal": deal,
+        "parties": party_nodes,
+        "party": party,
+        "body": body,
+        "commissioners": [p for p in party_nodes if p["is_commissioner"]],
+        "providers": [p for p in party_nodes if p["is_provider"]],
+        "document": MapNode(document, "document"),
+    }
+
+
+class MissingRecorder:
+    """Collect the missing values of a render: ``with MissingRecorder() as found: ...``."""
+
+    def __enter__(self) -> list[tuple[str, str]]:
+        self.found: list[tuple[str, str]] = []
+        self.token = _missing.set(self.found)
+        return self.found
+
+    def __exit__(self, *exc: object) -> None:
+        _missing.reset(self.token)
+
+
+def in_clause(clause_id: str) -> contextvars.Token[str]:
+    return _clause.set(clause_id)

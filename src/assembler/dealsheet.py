@@ -1,0 +1,119 @@
+"""Stage 1: load a YAML deal sheet with line numbers and validate it against its document type."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+from .doctypes import SCHEMAS
+from .errors import AssemblerError, Diagnostic
+from .schema import Checker, resolve_refs, suggest
+
+#: Deal sheets are small; refuse anything large enough to be an attack or a mistake.
+MAX_DEAL_BYTES = 1_000_000
+
+
+@dataclass(frozen=True)
+class Deal:
+    """A validated deal sheet: plain data, plus where each value came from."""
+
+    path: Path
+    data: dict[str, Any]
+    sha256: str
+    positions: dict[str, tuple[int, int]] = field(default_factory=dict)
+    warnings: tuple[Diagnostic, ...] = ()
+
+    @property
+    def document_type(self) -> str:
+        return str(self.data["document_type"])
+
+    def where(self, dotted: str) -> dict[str, object]:
+        """``file=, line=, col=`` for a diagnostic about the value at ``dotted``."""
+        line, col = self.positions.get(dotted, (None, None))
+        return {"file": str(self.path), "line": line, "col": col}
+
+
+def _timestamp_as_text(constructor: Any, node: Any) -> str:
+    return str(node.value)
+
+
+def read_yaml(path: Path) -> tuple[Any, bytes]:
+    """Parse YAML keeping positions; syntax problems become located diagnostics."""
+    name = str(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise AssemblerError(
+            Diagnostic("E-file-01", f"cannot read the deal sheet: {exc.strerror}", name)
+        ) from None
+    if len(raw) > MAX_DEAL_BYTES:
+        raise AssemblerError(Diagnostic("E-yaml-05", "the deal sheet is larger than 1 MB", name))
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise AssemblerError(
+            Diagnostic(
+                "E-yaml-04", "the file is not UTF-8 text", name, line, hint="save it as UTF-8"
+            )
+        ) from None
+    yaml = YAML(typ="rt")
+    yaml.allow_duplicate_keys = False
+    # ruamel turns 2026-02-30 into a parse error for the whole file; keep dates as text so that the
+    # schema reports a bad date at its own line, alongside every other error.
+    yaml.constructor.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_as_text)
+    try:
+        data = yaml.load(text)
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        rule = "E-yaml-02" if "duplicate key" in str(exc.problem) else "E-yaml-01"
+        message = " ".join(str(p) for p in (exc.context, exc.problem) if p)
+        line, col = (mark.line + 1, mark.column + 1) if mark else (None, None)
+        raise AssemblerError(Diagnostic(rule, message, name, line, col)) from None
+    except (YAMLError, ValueError, RecursionError) as exc:
+        raise AssemblerError(Diagnostic("E-yaml-01", f"not valid YAML: {exc}", name)) from None
+    return data, raw
+
+
+def load_deal(path: str | Path, vocabulary: frozenset[str] = frozenset()) -> Deal:
+    """Read and validate a deal sheet, reporting every error in it at once."""
+    path = Path(path)
+    data, raw = read_yaml(path)
+    if not isinstance(data, dict):
+        found = "an empty file" if data is None else "a list or a single value"
+        raise AssemblerError(
+            Diagnostic(
+                "E-yaml-03",
+                f"a deal sheet must be a mapping of keys, found {found}",
+                str(path),
+                1,
+                1,
+            )
+        )
+    doc_type = data.get("document_type")
+    schema = SCHEMAS.get(str(doc_type))
+    if schema is None:
+        line, col = data.lc.value("document_type") if "document_type" in data else (0, 0)
+        raise AssemblerError(
+            Diagnostic(
+                "E-doc-01",
+                f"document_type: unknown document type {doc_type!r}",
+                str(path),
+                line + 1,
+                col + 1,
+                suggest(str(doc_type), SCHEMAS) or "known types: " + ", ".join(SCHEMAS),
+            )
+        )
+    ck = Checker(str(path), vocabulary)
+    checked = schema.check(data, ck, "", (1, 1))
+    resolve_refs(ck)
+    errors = [d for d in ck.diagnostics if d.severity == "error"]
+    if errors:
+        raise AssemblerError(sorted(errors, key=lambda d: (d.line or 0, d.col or 0)))
+    warnings = tuple(d for d in ck.diagnostics if d.severity == "warning")
+    return Deal(path, checked, hashlib.sha256(raw).hexdigest(), dict(ck.positions), warnings)

@@ -1,0 +1,269 @@
+"""The deal-sheet schema of each document type, built from the shared pieces of :mod:`schema`."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from .schema import (
+    Bool,
+    Checker,
+    Code,
+    Date,
+    Enum,
+    F,
+    Id,
+    Int,
+    ListOf,
+    Map,
+    Money,
+    OneOf,
+    Percent,
+    Ref,
+    Str,
+)
+
+#: Legal forms a party can take; each has a description and execution blocks in
+#: ``templates/legal-forms.yaml``.
+LEGAL_FORMS = (
+    "ccg",
+    "icb",
+    "nhs_trust",
+    "nhs_foundation_trust",
+    "local_authority",
+    "company",
+    "charity",
+    "third_sector",
+    "gp_partnership",
+    "gp_federation",
+)
+ROLES = ("commissioner", "provider", "host", "observer")
+DECISION_RULES = (
+    "unanimous_only",
+    "unanimous_then_majority_if_decision_required",
+    "consensus_forum",
+)
+
+
+def _date_order(*pairs: tuple[str, str]):
+    """A rule: for each (earlier, later) pair of dotted paths, the later date must be after."""
+
+    def rule(values: dict[str, Any], ck: Checker, path: str) -> None:
+        for earlier, later in pairs:
+            a, b = _dig(values, earlier), _dig(values, later)
+            if isinstance(a, dt.date) and isinstance(b, dt.date) and b <= a:
+                where = f"{path}.{later}" if path else later
+                ck.error(
+                    "E-date-01",
+                    where,
+                    ck.at(where),
+                    f"{b.isoformat()} must be after {earlier} ({a.isoformat()})",
+                    "check the order of the dates",
+                )
+
+    return rule
+
+
+def _review_dates_after_start(values: dict[str, Any], ck: Checker, path: str) -> None:
+    start = values.get("effective_date")
+    points = _dig(values, "term.review_points") or []
+    for i, point in enumerate(points):
+        at = point.get("at") if isinstance(point, dict) else None
+        if isinstance(start, dt.date) and isinstance(at, dt.date) and at <= start:
+            where = f"term.review_points[{i}].at"
+            ck.error(
+                "E-date-01",
+                where,
+                ck.at(where),
+                f"review date {at.isoformat()} must be after effective_date {start.isoformat()}",
+                "a review point falls after the agreement starts",
+            )
+
+
+def _dig(values: Any, dotted: str) -> Any:
+    for part in dotted.split("."):
+        if not isinstance(values, dict):
+            return None
+        values = values.get(part)
+    return values
+
+
+def _codes() -> ListOf:
+    return ListOf(Code())
+
+
+PARTY = Map(
+    {
+        "id": F(Id("party"), required=True),
+        "name": F(Str(), required=True, hint='the legal name, or a placeholder such as "[CCG]"'),
+        "kind": F(Enum(*LEGAL_FORMS), required=True, hint="the party's legal form"),
+        "roles": F(ListOf(Enum(*ROLES), min_items=1), required=True),
+        "address": F(Str()),
+        "registration": F(Str()),
+        "signatory": F(Str()),
+        "dual_role_conflict": F(Bool()),
+        "participation_funding": F(Bool()),
+        "lead_commissioner": F(Bool()),
+        "risk_share_participant": F(Bool()),
+        "reason": F(Str()),
+        "chairs_board": F(Bool()),
+        "activity_shift_risk_holder": F(Bool()),
+        "jv_party": F(Bool()),
+    }
+)
+
+BODY = Map(
+    {
+        "id": F(Id("body"), required=True),
+        "name": F(Str(), required=True),
+        "membership": F(Code()),
+        "role": F(Code()),
+        "appointed_by": F(Ref("body")),
+        "chair": F(Ref("party")),
+    }
+)
+
+SERVICE_CONTRACT = Map(
+    {
+        "id": F(Id("service_contract"), required=True),
+        "form": F(Code(), required=True),
+        "commissioner": F(Ref("party"), required=True),
+        "provider": F(Ref("party"), required=True),
+        "scope": F(Code()),
+        "transitioned_from": F(Code()),
+    }
+)
+
+TERM = Map(
+    {
+        "transition_years": F(Int(minimum=0)),
+        "post_transition_years": F(Int(minimum=0)),
+        "initial_years": F(Int(minimum=1)),
+        "extension_option_years": F(Int(minimum=0)),
+        "extension_years": F(Int(minimum=0)),
+        "review_points": F(
+            ListOf(
+                Map(
+                    {
+                        "at": F(OneOf(Date(), Code()), required=True),
+                        "purpose": F(Str(), required=True),
+                    }
+                )
+            )
+        ),
+    }
+)
+
+GOVERNANCE = Map(
+    {
+        "bodies": F(ListOf(BODY, min_items=1), required=True),
+        "central_team_size": F(Int()),
+        "decision_rule": F(Enum(*DECISION_RULES), required=True),
+        "non_adoption_protocol": F(Enum("required", "not_required")),
+        "reserved_matters": F(_codes()),
+        "conflicts_of_interest": F(
+            Map({"declaration": F(Code()), "handled_by": F(ListOf(Ref("body")))})
+        ),
+        "meeting_frequency": F(Str()),
+    }
+)
+
+PLANNED_MECHANISM = Map(
+    {
+        "mechanism": F(Code(), required=True),
+        "share_of_contract_value": F(Percent()),
+        "split": F(Str()),
+        "status": F(Code()),
+    }
+)
+
+PAYMENT = Map(
+    {
+        "year1": F(Code()),
+        "year1_contract_split": F(_codes()),
+        "planned_from_year2": F(ListOf(PLANNED_MECHANISM)),
+        "deferred_mechanism_default": F(Code()),
+        "deferred_mechanism_deadline": F(Date()),
+        "deferred_mechanism_owner": F(Ref("body", "party")),
+    }
+)
+
+COMMON: dict[str, F] = {
+    "deal_id": F(Str(r"[a-z0-9][a-z0-9_-]*", "lower case letters, digits, - and _"), required=True),
+    "document_type": F(Str(), required=True),
+    "title": F(Str(), required=True),
+    "status": F(Enum("draft", "draft_for_signature", "execution_version")),
+    "effective_date": F(Date(), required=True),
+    "template_basis": F(Str()),
+    "criteria": F(ListOf(Str())),
+    "choices": F(Map({"term": F(Str()), "intellectual_property": F(Str()), "liability": F(Str())})),
+}
+
+ALLIANCE_AGREEMENT = Map(
+    {
+        **COMMON,
+        "population": F(
+            Map(
+                {
+                    "cohort": F(Str(), required=True),
+                    "estimated_size": F(Int()),
+                    "eligibility_criteria": F(Str()),
+                }
+            ),
+            required=True,
+        ),
+        "services_in_scope": F(ListOf(Code(), min_items=1), required=True),
+        "parties": F(ListOf(PARTY, min_items=2), required=True),
+        "service_contracts": F(ListOf(SERVICE_CONTRACT)),
+        "precedence": F(ListOf(Enum("service_contract", "alliance_agreement"))),
+        "service_operations_manual": F(
+            Map(
+                {
+                    "required": F(Bool()),
+                    "holds": F(_codes()),
+                    "change_flow": F(Code()),
+                }
+            )
+        ),
+        "value": F(Map({"year1_gbp": F(Money()), "basis": F(Str())})),
+        "term": F(TERM, required=True),
+        "governance": F(GOVERNANCE, required=True),
+        "information_sharing": F(
+            Map(
+                {
+                    "open_book": F(Bool()),
+                    "subject_to_competition_law": F(Bool()),
+                    "procurement_safeguards": F(_codes()),
+                }
+            )
+        ),
+        "dispute_resolution": F(_codes()),
+        "non_compliance": F(
+            Map(
+                {
+                    "trigger": F(Code()),
+                    "sanction": F(Code()),
+                    "linked_service_contract_termination": F(Code()),
+                }
+            )
+        ),
+        "roles": F(Map({"commissioners": F(_codes()), "providers": F(_codes())})),
+        "payment": F(PAYMENT),
+        "financial_plan": F(Map({"jointly_developed": F(Bool()), "stress_tested": F(Bool())})),
+        "outcomes": F(Map({"count_identified": F(Int()), "year1_service_aims": F(_codes())})),
+        "savings_ambition": F(
+            Map(
+                {
+                    "pct_range": F(ListOf(Percent(), min_items=2)),
+                    "horizon": F(Code()),
+                }
+            )
+        ),
+    },
+    rules=[
+        _review_dates_after_start,
+        _date_order(("effective_date", "payment.deferred_mechanism_deadline")),
+    ],
+)
+
+SCHEMAS: dict[str, Map] = {"alliance_agreement": ALLIANCE_AGREEMENT}

@@ -1,0 +1,357 @@
+"""Import a Word fragment: read the .docx safely and normalise what Word writes into a Jinja template.
+
+Word splits ``{{ party('la').name }}`` over several runs (spell-check marks, revision ids, a change of
+formatting half way), curls the quotes inside tags, and writes list numbering as direct formatting.
+The importer fixes all of that on the element tree and reports what it changed. docxtpl's
+``patch_xml`` does the run joining with regular expressions over the XML text, which silently drops
+the formatting of every run inside a tag and mis-handles ``<`` and ``>`` in tags; we do it on the tree.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import zipfile
+from dataclasses import dataclass, field
+from io import BytesIO
+from pathlib import Path
+
+from lxml import etree
+
+from .errors import AssemblerError, Diagnostic
+from .oxml.ns import UnsafeXML, parse_xml, qn
+from .oxml.text import text_of
+
+E = etree._Element
+
+#: Bounds on a fragment package: a clause is a few kilobytes of XML.
+MAX_FRAGMENT_BYTES = 5_000_000
+MAX_PART_BYTES = 20_000_000
+MAX_COMPRESSION_RATIO = 200
+
+#: House paragraph styles a fragment may use, and what other common styles become.
+FRAGMENT_STYLES = {
+    "Clause2", "Clause3", "Clause4", "BodyText", "BodyText2", "ListBullet",
+    "ScheduleClause1", "SchedulePart", "Definition",
+}  # fmt: skip
+STYLE_ALIASES = {None: "BodyText", "Normal": "BodyText", "ListParagraph": "BodyText2"}
+#: Direct list formatting (Word's list buttons) mapped onto house styles by number format.
+LIST_FORMATS = {"lowerLetter": "Clause3", "lowerRoman": "Clause4", "bullet": "ListBullet"}
+#: Run properties kept from a fragment; fonts, sizes and colours come from the house style.
+KEPT_RUN_PROPS = ("w:rStyle", "w:b", "w:i", "w:u", "w:caps", "w:smallCaps", "w:vertAlign")
+#: Elements Word writes that carry no content: spelling marks, revision-save ids and so on.
+NOISE = ("w:proofErr", "w:lastRenderedPageBreak", "w:softHyphen")
+
+TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.S)
+BLOCK_ONLY = re.compile(r"^\s*(\{%-?.*?-?%\}\s*)+$", re.S)
+CURLY = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'})
+
+
+@dataclass
+class Fragment:
+    """A fragment ready to compile: Jinja source over WordprocessingML, and what import changed."""
+
+    source: str
+    notes: list[str] = field(default_factory=list)
+
+
+def read_part(path: Path, part: str, *, required: bool = True) -> bytes | None:
+    """One part of a .docx package, with bounds on size and compression ratio (zip bombs)."""
+    where = str(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise AssemblerError(
+            Diagnostic("E-frag-01", f"cannot read fragment: {exc.strerror}", where)
+        ) from None
+    if len(raw) > MAX_FRAGMENT_BYTES:
+        raise AssemblerError(Diagnostic("E-frag-02", "fragment is larger than 5 MB", where))
+    try:
+        with zipfile.ZipFile(BytesIO(raw)) as package:
+            try:
+                info = package.getinfo(part)
+            except KeyError:
+                if not required:
+                    return None
+                raise AssemblerError(
+                    Diagnostic(
+                        "E-frag-03",
+                        f"the package has no {part}",
+                        where,
+                        hint="is this a Word document?",
+                    )
+                ) from None
+            if info.file_size > MAX_PART_BYTES or (
+                info.compress_size and info.file_size / info.compress_size > MAX_COMPRESSION_RATIO
+            ):
+                raise AssemblerError(
+                    Diagnostic("E-frag-02", f"{part} expands too far (zip bomb?)", where)
+                )
+            with package.open(info) as stream:
+                data = stream.read(MAX_PART_BYTES + 1)
+    except (zipfile.BadZipFile, EOFError, zipfile.LargeZipFile, NotImplementedError) as exc:
+        raise AssemblerError(
+            Diagnostic(
+                "E-frag-04",
+                f"not a readable .docx (zip) file: {exc}",
+                where,
+                hint="save it again from Word as .docx",
+            )
+        ) from None
+    if len(data) > MAX_PART_BYTES:
+        raise AssemblerError(Diagnostic("E-frag-02", f"{part} is too large", where))
+    return data
+
+
+def _parse(data: bytes, path: Path, part: str) -> E:
+    try:
+        return parse_xml(data)
+    except UnsafeXML as exc:
+        raise AssemblerError(Diagnostic("E-frag-05", f"{part}: {exc}", str(path))) from None
+    except etree.XMLSyntaxError as exc:
+        raise AssemblerError(
+            Diagnostic(
+                "E-frag-06",
+                f"{part} is not well-formed XML: {exc.msg}",
+                str(path),
+                exc.lineno,
+                exc.offset,
+            )
+        ) from None
+
+
+def import_fragment(path: Path) -> Fragment:
+    """Read ``path`` and return its body as a normalised Jinja template over paragraph XML."""
+    document = _parse(read_part(path, "word/document.xml"), path, "word/document.xml")
+    numbering_data = read_part(path, "word/numbering.xml", required=False)
+    list_formats = (
+        _list_formats(_parse(numbering_data, path, "word/numbering.xml")) if numbering_data else {}
+    )
+    body = document.find(qn("w:body"))
+    if body is None:
+        raise AssemblerError(Diagnostic("E-frag-03", "word/document.xml has no body", str(path)))
+    notes: list[str] = []
+    pieces: list[str] = []
+    for index, block in enumerate(body, start=1):
+        if block.tag == qn("w:sectPr"):
+            continue
+        if block.tag != qn("w:p"):
+            local = etree.QName(block).localname
+            raise AssemblerError(
+                Diagnostic(
+                    "E-frag-07",
+                    f"block {index} is a <w:{local}>; fragments hold paragraphs only",
+                    str(path),
+                    hint="move tables and content controls into a schedule the engine builds",
+                )
+            )
+        _normalise_paragraph(block, list_formats, notes, path, index)
+        text = text_of(block)
+        if BLOCK_ONLY.match(text):
+            pieces.append(text.strip().translate(CURLY))
+        elif text.strip():
+            pieces.append(_jinja_safe(etree.tostring(block, encoding="unicode")))
+    return Fragment(_strip_namespaces("\n".join(pieces)), sorted(set(notes)))
+
+
+def _list_formats(numbering: E) -> dict[tuple[str, str], str]:
+    """(numId, ilvl) -> numFmt for the fragment's own list definitions."""
+    abstract = {}
+    for node in numbering.iter(qn("w:abstractNum")):
+        for lvl in node.iter(qn("w:lvl")):
+            fmt = lvl.find(qn("w:numFmt"))
+            key = (node.get(qn("w:abstractNumId")), lvl.get(qn("w:ilvl")))
+            abstract[key] = fmt.get(qn("w:val")) if fmt is not None else "decimal"
+    formats = {}
+    for num in numbering.iter(qn("w:num")):
+        ref = num.find(qn("w:abstractNumId"))
+        if ref is None:
+            continue
+        for (abstract_id, ilvl), fmt in abstract.items():
+            if abstract_id == ref.get(qn("w:val")):
+                formats[(num.get(qn("w:numId")), ilvl)] = fmt
+    return formats
+
+
+def _normalise_paragraph(
+    p: E, list_formats: dict[tuple[str, str], str], notes: list[str], path: Path, index: int
+) -> None:
+    for noise in NOISE:
+        for node in p.iter(qn(noise)):
+            node.getparent().remove(node)
+    for node in list(p.iter(qn("w:bookmarkStart"), qn("w:bookmarkEnd"))):
+        node.getparent().remove(node)  # Word's _GoBack and stray bookmarks; the engine adds its own
+    for node in p.iter():
+        for attr in [a for a in node.attrib if "rsid" in a]:
+            del node.attrib[attr]
+    _unwrap_tracked_and_hyperlinks(p, notes)
+    _normalise_style(p, list_formats, notes, path, index)
+    for r in p.iter(qn("w:r")):
+        _clean_run_props(r, notes)
+    _merge_runs(p)
+
+
+def _unwrap_tracked_and_hyperlinks(p: E, notes: list[str]) -> None:
+    """Accept tracked insertions, drop tracked deletions, keep the text of smart tags and links."""
+    for deleted in list(p.iter(qn("w:del"))):
+        deleted.getparent().remove(deleted)
+        notes.append("accepted tracked changes")
+    for wrapper in list(
+        p.iter(qn("w:ins"), qn("w:smartTag"), qn("w:hyperlink"), qn("w:sdtContent"))
+    ):
+        parent = wrapper.getparent()
+        position = parent.index(wrapper)
+        for child in list(wrapper):
+            if child.tag in (qn("w:smartTagPr"), qn("w:sdtPr")):
+                continue
+            parent.insert(position, child)
+            position += 1
+        parent.remove(wrapper)
+    for sdt in list(p.iter(qn("w:sdt"), qn("w:commentRangeStart"), qn("w:commentRangeEnd"))):
+        sdt.getparent().remove(sdt)
+    for r in list(p.iter(qn("w:r"))):
+        if r.find(qn("w:commentReference")) is not None:
+            r.getparent().remove(r)
+            notes.append("removed comments (drafting notes belong in clause.yaml)")
+
+
+def _normalise_style(
+    p: E, list_formats: dict[tuple[str, str], str], notes: list[str], path: Path, index: int
+) -> None:
+    ppr = p.find(qn("w:pPr"))
+    if ppr is None:
+        ppr = etree.SubElement(p, qn("w:pPr"))
+        p.insert(0, ppr)
+    style_el = ppr.find(qn("w:pStyle"))
+    style = style_el.get(qn("w:val")) if style_el is not None else None
+    numpr = ppr.find(qn("w:numPr"))
+    if numpr is not None:
+        num_id = numpr.find(qn("w:numId"))
+        ilvl = numpr.find(qn("w:ilvl"))
+        key = (
+            num_id.get(qn("w:val")) if num_id is not None else "0",
+            ilvl.get(qn("w:val")) if ilvl is not None else "0",
+        )
+        fmt = list_formats.get(key)
+        mapped = LIST_FORMATS.get(fmt or "")
+        if mapped is None:
+            raise AssemblerError(
+                Diagnostic(
+                    "E-frag-08",
+                    f"paragraph {index} has direct list numbering ({fmt or 'unknown format'}) "
+                    "that has no house style",
+                    str(path),
+                    hint="apply the Clause 2/3/4 or List Bullet style instead of the list button",
+                )
+            )
+        style = mapped
+        notes.append("mapped direct list numbering onto house styles")
+    style = STYLE_ALIASES.get(style, style)
+    if style not in FRAGMENT_STYLES:
+        notes.append(f"replaced unknown style {style!r} with Body Text")
+        style = "BodyText"
+    if any(child.tag not in (qn("w:pStyle"), qn("w:rPr")) for child in ppr):
+        notes.append("removed direct paragraph formatting")
+    for child in list(ppr):
+        ppr.remove(child)
+    etree.SubElement(ppr, qn("w:pStyle")).set(qn("w:val"), style)
+
+
+def _clean_run_props(r: E, notes: list[str]) -> None:
+    rpr = r.find(qn("w:rPr"))
+    if rpr is None:
+        return
+    kept = {qn(name) for name in KEPT_RUN_PROPS}
+    dropped = [child for child in rpr if child.tag not in kept]
+    for child in dropped:
+        rpr.remove(child)
+    if any(etree.QName(c).localname not in ("lang", "noProof", "rFonts") for c in dropped):
+        notes.append("removed direct character formatting (fonts, sizes, colours)")
+    if len(rpr) == 0:
+        r.remove(rpr)
+
+
+def _props_key(r: E) -> bytes:
+    rpr = r.find(qn("w:rPr"))
+    return etree.tostring(rpr) if rpr is not None else b""
+
+
+def _merge_runs(p: E) -> None:
+    """Join neighbouring plain-text runs with the same formatting, then join any runs a tag spans."""
+    runs = [r for r in p if r.tag == qn("w:r") and _is_text_run(r)]
+    previous = None
+    for r in runs:
+        if (
+            previous is not None
+            and r.getprevious() is previous
+            and _props_key(r) == _props_key(previous)
+        ):
+            _append_text(previous, _run_text(r))
+            p.remove(r)
+            continue
+        previous = r
+    _join_split_tags(p)
+
+
+def _join_split_tags(p: E) -> None:
+    """A tag still spread over runs with different formatting goes whole into its first run."""
+    runs = [r for r in p if r.tag == qn("w:r") and _is_text_run(r)]
+    i = 0
+    while i < len(runs):
+        text = _run_text(runs[i])
+        open_at = _unclosed_tag(text)
+        j = i + 1
+        while open_at is not None and j < len(runs):
+            text += _run_text(runs[j])
+            p.remove(runs[j])
+            j += 1
+            open_at = _unclosed_tag(text)
+        _set_text(runs[i], text)
+        runs = runs[: i + 1] + runs[j:]
+        i += 1
+
+
+def _unclosed_tag(text: str) -> int | None:
+    """Index of a ``{{``/``{%``/``{#`` without its closer, or None."""
+    position = 0
+    while True:
+        starts = [
+            (text.find(o, position), c) for o, c in (("{{", "}}"), ("{%", "%}"), ("{#", "#}"))
+        ]
+        starts = [(s, c) for s, c in starts if s >= 0]
+        if not starts:
+            return None
+        start, closer = min(starts)
+        end = text.find(closer, start + 2)
+        if end < 0:
+            return start
+        position = end + 2
+
+
+def _is_text_run(r: E) -> bool:
+    return all(child.tag in (qn("w:rPr"), qn("w:t")) for child in r)
+
+
+def _run_text(r: E) -> str:
+    return "".join(t.text or "" for t in r.iter(qn("w:t")))
+
+
+def _set_text(r: E, text: str) -> None:
+    for t in list(r.iter(qn("w:t"))):
+        r.remove(t)
+    t = etree.SubElement(r, qn("w:t"))
+    t.text = text
+    t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+
+
+def _append_text(r: E, text: str) -> None:
+    _set_text(r, _run_text(r) + text)
+
+
+def _jinja_safe(xml: str) -> str:
+    """Inside tags, undo XML escaping (``&gt;``) and Word's curly quotes, so Jinja reads them."""
+    return TAG.sub(lambda m: html.unescape(m.group(0)).translate(CURLY), xml)
+
+
+def _strip_namespaces(xml: str) -> str:
+    return re.sub(r' xmlns:\w+="[^"]*"', "", xml)

@@ -1,0 +1,79 @@
+"""The lock file: the Plan written beside the output, so a build can be repeated exactly."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml import YAML
+
+from .dealsheet import read_yaml
+from .errors import AssemblerError, Diagnostic
+from .plan import Pins, Plan
+from .render import Rendered
+
+LOCK_VERSION = 1
+
+
+def lock_path_for(output: Path) -> Path:
+    return output.with_name(output.stem + ".lock.yaml")
+
+
+def lock_data(plan: Plan, rendered: Rendered, output_sha256: str) -> dict[str, Any]:
+    def slot(pc: Any) -> dict[str, Any]:
+        return {
+            "slot": pc.slot,
+            "clause": pc.clause_id,
+            "version": pc.version,
+            "sha256": pc.sha256,
+            "number": pc.number,
+            "title": pc.title,
+            "criteria": list(pc.criteria),
+        }
+
+    return {
+        "lock_version": LOCK_VERSION,
+        "engine_version": plan.engine_version,
+        "deal": {"id": plan.deal_id, "path": plan.deal_path, "sha256": plan.deal_sha256},
+        "bank": {"id": plan.bank_id, "version": plan.bank_version},
+        "document": {
+            "type": plan.document_type,
+            "title": plan.title,
+            "draft": plan.draft,
+            "deed": plan.is_deed,
+            "sha256": output_sha256,
+        },
+        "slots": [slot(pc) for pc in plan.all_clauses() if pc.clause_id],
+        "references": dict(sorted(rendered.targets.items())),
+        "defined_terms": rendered.terms.names,
+        "criteria": plan.criteria(),
+    }
+
+
+def dump(data: dict[str, Any]) -> bytes:
+    yaml = YAML(typ="safe", pure=True)
+    yaml.default_flow_style = False
+    yaml.width = 120
+    stream = io.StringIO()
+    stream.write(
+        "# Written by `assemble build`. Rebuild exactly with `assemble build --locked THIS_FILE`.\n"
+    )
+    yaml.dump(data, stream)
+    return stream.getvalue().encode("utf-8")
+
+
+def read_lock(path: Path) -> tuple[dict[str, Any], Pins]:
+    data, _ = read_yaml(path)
+    if (
+        not isinstance(data, dict)
+        or data.get("lock_version") != LOCK_VERSION
+        or "slots" not in data
+    ):
+        raise AssemblerError(
+            Diagnostic("E-lock-03", "not a lock file written by this engine", str(path))
+        )
+    pins = {
+        s["slot"]: (str(s["clause"]), str(s["version"]), str(s["sha256"])) for s in data["slots"]
+    }
+    return data, pins

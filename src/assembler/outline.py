@@ -1,0 +1,78 @@
+"""Document outlines (``templates/<document_type>.yaml``): which slots, in which order."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from .dealsheet import read_yaml
+from .errors import AssemblerError, Diagnostic
+from .schema import Checker, Enum, F, ListOf, Map, Str
+
+SLOT = Map(
+    {"slot": F(Str(), required=True), "clause": F(Str()), "choose": F(Str()), "default": F(Str())}
+)
+OUTLINE = Map(
+    {
+        "document_type": F(Str(), required=True),
+        "short_name": F(Str(), required=True),
+        "execution": F(Enum("agreement", "deed"), required=True),
+        "recitals": F(Str()),
+        "definitions": F(Map({"title": F(Str(), required=True), "interpretation": F(Str())})),
+        "clauses": F(ListOf(SLOT, min_items=1), required=True),
+        "schedules": F(ListOf(SLOT)),
+    }
+)
+
+
+@dataclass(frozen=True)
+class Slot:
+    name: str
+    clause: str | None = None
+    choose: str | None = None
+    default: str | None = None
+
+
+@dataclass(frozen=True)
+class Outline:
+    document_type: str
+    short_name: str
+    execution: str
+    clauses: tuple[Slot, ...]
+    schedules: tuple[Slot, ...] = ()
+    recitals: str | None = None
+    definitions_title: str | None = None
+    interpretation: str | None = None
+
+    @property
+    def is_deed(self) -> bool:
+        return self.execution == "deed"
+
+
+def load_outline(templates: Path, document_type: str) -> Outline:
+    path = templates / f"{document_type}.yaml"
+    if not path.is_file():
+        raise AssemblerError(Diagnostic("E-tmpl-01", f"no outline for {document_type}", str(path)))
+    data, _ = read_yaml(path)
+    ck = Checker(str(path))
+    checked = OUTLINE.check(data, ck, "", (1, 1))
+    if ck.diagnostics:
+        raise AssemblerError(ck.diagnostics)
+
+    def slots(key: str) -> tuple[Slot, ...]:
+        return tuple(
+            Slot(s["slot"], s.get("clause"), s.get("choose"), s.get("default"))
+            for s in checked.get(key, [])
+        )
+
+    definitions = checked.get("definitions") or {}
+    return Outline(
+        checked["document_type"],
+        checked["short_name"],
+        checked["execution"],
+        slots("clauses"),
+        slots("schedules"),
+        checked.get("recitals"),
+        definitions.get("title"),
+        definitions.get("interpretation"),
+    )

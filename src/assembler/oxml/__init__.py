@@ -1,0 +1,1 @@
+"""The WordprocessingML layer: every tag name, XPath and element mutation lives under here."""

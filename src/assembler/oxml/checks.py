@@ -1,0 +1,60 @@
+"""Package checks the schema validators do not make: bookmark pairing and field targets, and an
+explicit content type for every Word part (see shared engineering/ooxml-validation.md)."""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from pathlib import Path
+
+from .ns import parse_xml, qn
+
+FIELD_TARGET = re.compile(r"\b(?:REF|PAGEREF|NOTEREF)\s+([^\s\\]+)")
+STORY = re.compile(r"word/(document|header\d*|footer\d*|footnotes|endnotes|comments)\.xml")
+
+
+def check_package(path: str | Path) -> list[str]:
+    """Problems found, as readable lines; an empty list means the package passed."""
+    problems: list[str] = []
+    with zipfile.ZipFile(path) as package:
+        names = package.namelist()
+        types = parse_xml(package.read("[Content_Types].xml"))
+        overrides = {o.get("PartName").lstrip("/") for o in types if o.tag.endswith("Override")}
+        defaults = {d.get("Extension").lower() for d in types if d.tag.endswith("Default")}
+        for name in names:
+            if re.match(r"(word|docProps)/[^/]+\.xml$", name) or name.startswith("word/theme/"):
+                if name not in overrides:
+                    problems.append(f"{name}: no content-type Override")
+            elif name.rsplit(".", 1)[-1].lower() not in defaults:
+                problems.append(f"{name}: no content-type Default for its extension")
+        for name in names:
+            if STORY.fullmatch(name):
+                problems.extend(f"{name}: {p}" for p in _story_problems(package.read(name)))
+    return problems
+
+
+def _story_problems(data: bytes) -> list[str]:
+    root = parse_xml(data)
+    problems = []
+    starts: dict[str, str] = {}
+    names: set[str] = set()
+    for start in root.iter(qn("w:bookmarkStart")):
+        bid, name = start.get(qn("w:id")), start.get(qn("w:name"))
+        if bid in starts:
+            problems.append(f"bookmark id {bid} is used twice")
+        if name in names:
+            problems.append(f"bookmark name {name} is used twice")
+        starts[bid] = name
+        names.add(name)
+    ends = {end.get(qn("w:id")) for end in root.iter(qn("w:bookmarkEnd"))}
+    problems += [f"bookmark {starts[b]} (id {b}) has no end" for b in starts if b not in ends]
+    problems += [f"bookmarkEnd id {b} has no start" for b in ends if b not in starts]
+    instructions = [t.text or "" for t in root.iter(qn("w:instrText"))]
+    instructions += [f.get(qn("w:instr")) or "" for f in root.iter(qn("w:fldSimple"))]
+    for instruction in instructions:
+        for target in FIELD_TARGET.findall(instruction):
+            if target not in names:
+                problems.append(
+                    f"field '{instruction.strip()}' points at missing bookmark {target}"
+                )
+    return problems

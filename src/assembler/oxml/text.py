@@ -1,0 +1,132 @@
+"""Build paragraphs, runs, bookmarks and fields."""
+
+from __future__ import annotations
+
+from lxml import etree
+
+from .ns import qn
+
+E = etree._Element
+
+
+def el(tag: str, parent: E | None = None, **attrs: str) -> E:
+    """Make (or append) ``tag`` with ``w:``-qualified attributes given as keyword arguments."""
+    element = etree.Element(qn(tag)) if parent is None else etree.SubElement(parent, qn(tag))
+    for key, value in attrs.items():
+        element.set(qn(f"w:{key}"), value)
+    return element
+
+
+def paragraph(style: str | None = None, text: str | None = None, *, bold: bool = False) -> E:
+    p = el("w:p")
+    if style:
+        el("w:pStyle", el("w:pPr", p), val=style)
+    if text:
+        p.append(run(text, bold=bold))
+    return p
+
+
+def run(text: str, *, style: str | None = None, bold: bool = False, rpr: E | None = None) -> E:
+    r = el("w:r")
+    if rpr is not None:
+        r.append(_copy(rpr))
+    elif style or bold:
+        props = el("w:rPr", r)
+        if style:
+            el("w:rStyle", props, val=style)
+        if bold:
+            el("w:b", props)
+    t = el("w:t", r)
+    t.text = text
+    if text != text.strip():
+        t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+    return r
+
+
+def tab_run() -> E:
+    r = el("w:r")
+    el("w:tab", r)
+    return r
+
+
+def page_break() -> E:
+    p = el("w:p")
+    el("w:br", el("w:r", p), type="page")
+    return p
+
+
+def set_numbering(p: E, num_id: int, ilvl: int) -> None:
+    """Give ``p`` a direct list reference (used where numbering must restart)."""
+    ppr = p.find(qn("w:pPr"))
+    if ppr is None:
+        ppr = el("w:pPr")
+        p.insert(0, ppr)
+    existing = ppr.find(qn("w:numPr"))
+    if existing is not None:
+        ppr.remove(existing)
+    numpr = el("w:numPr")
+    el("w:ilvl", numpr, val=str(ilvl))
+    el("w:numId", numpr, val=str(num_id))
+    style = ppr.find(qn("w:pStyle"))
+    # schema order: pStyle, keepNext, keepLines, pageBreakBefore, ..., numPr
+    anchor = style if style is not None else None
+    for name in ("w:keepNext", "w:keepLines", "w:pageBreakBefore", "w:framePr", "w:widowControl"):
+        found = ppr.find(qn(name))
+        if found is not None:
+            anchor = found
+    if anchor is None:
+        ppr.insert(0, numpr)
+    else:
+        anchor.addnext(numpr)
+
+
+def style_of(p: E) -> str | None:
+    found = p.find(f"{qn('w:pPr')}/{qn('w:pStyle')}")
+    return found.get(qn("w:val")) if found is not None else None
+
+
+def text_of(element: E) -> str:
+    """The visible text of a paragraph or run (tabs as spaces)."""
+    parts = []
+    for node in element.iter(qn("w:t"), qn("w:tab"), qn("w:delText")):
+        if node.tag == qn("w:t"):
+            parts.append(node.text or "")
+        elif node.tag == qn("w:tab"):
+            parts.append(" ")
+    return "".join(parts)
+
+
+def bookmark(p: E, name: str, bookmark_id: int) -> None:
+    """Bookmark the whole content of paragraph ``p`` (what a REF field's ``\\r`` needs)."""
+    start = el("w:bookmarkStart", id=str(bookmark_id), name=name)
+    end = el("w:bookmarkEnd", id=str(bookmark_id))
+    ppr = p.find(qn("w:pPr"))
+    if ppr is None:
+        p.insert(0, start)
+    else:
+        ppr.addnext(start)
+    p.append(end)
+
+
+def field_runs(instruction: str, cached: str, rpr: E | None = None) -> list[E]:
+    """A complex field (begin, instruction, separate, cached result, end) as runs."""
+    runs = []
+    for kind in ("begin", None, "separate", "result", "end"):
+        r = el("w:r")
+        if rpr is not None:
+            r.append(_copy(rpr))
+        if kind == "result":
+            t = el("w:t", r)
+            t.text = cached
+        elif kind is None:
+            instr = el("w:instrText", r)
+            instr.text = f" {instruction} "
+            instr.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+        else:
+            el("w:fldChar", r, fldCharType=kind)
+        runs.append(r)
+    return runs
+
+
+def _copy(element: E) -> E:
+    return etree.fromstring(etree.tostring(element))

@@ -1,0 +1,201 @@
+"""Stage 4: package the rendered body with the house style into a deterministic .docx, atomically.
+
+Same inputs, same bytes: parts go in a fixed order with fixed zip timestamps, and no part carries a
+creation time. The file appears at its final path only when it is complete (temp file, fsync, rename).
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import tempfile
+import zipfile
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+from lxml import etree
+
+from .housestyle import HouseStyle
+from .oxml import text as ox
+from .oxml.ns import NS, parse_xml, qn, serialize
+from .render import Rendered
+
+E = etree._Element
+ZIP_DATE = (1980, 1, 1, 0, 0, 0)
+REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
+WML = "application/vnd.openxmlformats-officedocument.wordprocessingml"
+CONTENT_TYPES = {
+    "word/document.xml": f"{WML}.document.main+xml",
+    "word/styles.xml": f"{WML}.styles+xml",
+    "word/numbering.xml": f"{WML}.numbering+xml",
+    "word/settings.xml": f"{WML}.settings+xml",
+    "word/fontTable.xml": f"{WML}.fontTable+xml",
+    "word/footer1.xml": f"{WML}.footer+xml",
+    "word/comments.xml": f"{WML}.comments+xml",
+    "word/theme/theme1.xml": "application/vnd.openxmlformats-officedocument.theme+xml",
+    "docProps/core.xml": "application/vnd.openxmlformats-package.core-properties+xml",
+    "docProps/app.xml": "application/vnd.openxmlformats-officedocument.extended-properties+xml",
+}
+#: Relationship id -> (target under word/, relationship type).
+DOCUMENT_RELS = {
+    "rIdStyles": ("styles.xml", "styles"),
+    "rIdNumbering": ("numbering.xml", "numbering"),
+    "rIdSettings": ("settings.xml", "settings"),
+    "rIdFonts": ("fontTable.xml", "fontTable"),
+    "rIdTheme": ("theme/theme1.xml", "theme"),
+    "rIdFooter": ("footer1.xml", "footer"),
+    "rIdComments": ("comments.xml", "comments"),
+}
+#: Settings children that must come after w:updateFields (ECMA-376 CT_Settings order).
+AFTER_UPDATE_FIELDS = (
+    "hdrShapeDefaults", "footnotePr", "endnotePr", "compat", "docVars", "rsids", "mathPr",
+    "attachedSchema", "themeFontLang", "clrSchemeMapping", "doNotIncludeSubdocsInStats",
+    "doNotAutoCompressPictures", "forceUpgrade", "captions", "readModeInkLockDown", "smartTagType",
+    "schemaLibrary", "shapeDefaults", "doNotEmbedSmartTags", "decimalSymbol", "listSeparator",
+)  # fmt: skip
+
+
+def docx_parts(rendered: Rendered, house: HouseStyle, title: str) -> dict[str, bytes]:
+    """Every part of the package, by name."""
+    parts = dict(house.parts)
+    section = rendered.body.find(qn("w:sectPr"))
+    for old in section.findall(qn("w:footerReference")) + section.findall(qn("w:headerReference")):
+        section.remove(old)
+    section.insert(0, ox.el("w:footerReference", type="default"))
+    section[0].set(qn("r:id"), "rIdFooter")
+    document = etree.Element(qn("w:document"), nsmap={"w": NS["w"], "r": NS["r"]})
+    document.append(rendered.body)
+    parts["word/document.xml"] = serialize(document)
+    parts["word/numbering.xml"] = serialize(rendered.numbering)
+    parts["word/settings.xml"] = serialize(_settings(house.settings))
+    parts["word/footer1.xml"] = serialize(_footer())
+    if rendered.comments:
+        parts["word/comments.xml"] = serialize(_comments(rendered.comments))
+    parts["docProps/core.xml"] = _core(title)
+    parts["docProps/app.xml"] = _app()
+    parts["word/_rels/document.xml.rels"] = _document_rels(parts)
+    parts["_rels/.rels"] = _package_rels()
+    parts["[Content_Types].xml"] = _content_types(parts)
+    return parts
+
+
+def zip_parts(parts: dict[str, bytes]) -> bytes:
+    """Zip with fixed order and timestamps, so the same parts give the same bytes."""
+    first = ["[Content_Types].xml", "_rels/.rels", "word/document.xml"]
+    order = first + sorted(name for name in parts if name not in first)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as package:
+        for name in order:
+            info = zipfile.ZipInfo(name, ZIP_DATE)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            package.writestr(info, parts[name], compresslevel=6)
+    return buffer.getvalue()
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` so that ``path`` is either the old file or the complete new one."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+
+
+def _settings(house_settings: bytes) -> E:
+    settings = parse_xml(house_settings)
+    for old in settings.findall(qn("w:updateFields")):
+        settings.remove(old)
+    update = ox.el("w:updateFields", val="true")
+    for child in settings:
+        if etree.QName(child).localname in AFTER_UPDATE_FIELDS:
+            child.addprevious(update)
+            break
+    else:
+        settings.append(update)
+    return settings
+
+
+def _footer() -> E:
+    footer = etree.Element(qn("w:ftr"), nsmap={"w": NS["w"], "r": NS["r"]})
+    p = ox.paragraph("Footer")
+    p.extend(ox.field_runs("PAGE", "1"))
+    footer.append(p)
+    return footer
+
+
+def _comments(comments: list[tuple[int, str]]) -> E:
+    root = etree.Element(qn("w:comments"), nsmap={"w": NS["w"]})
+    for comment_id, text in comments:
+        comment = ox.el("w:comment", root, id=str(comment_id), author="assembler", initials="AS")
+        p = ox.paragraph("CommentText")
+        annotation = ox.el("w:r")
+        ox.el("w:rStyle", ox.el("w:rPr", annotation), val="CommentReference")
+        ox.el("w:annotationRef", annotation)
+        p.append(annotation)
+        p.append(ox.run(text))
+        comment.append(p)
+    return root
+
+
+def _core(title: str) -> bytes:
+    return (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
+        'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" '
+        'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
+        f"<dc:title>{escape(title)}</dc:title><dc:creator>assembler</dc:creator>"
+        "</cp:coreProperties>"
+    ).encode()
+
+
+def _app() -> bytes:
+    return (
+        b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        b'<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties">'
+        b"<Application>assembler</Application></Properties>"
+    )
+
+
+def _document_rels(parts: dict[str, bytes]) -> bytes:
+    rels = [
+        f'<Relationship Id="{rel_id}" Type="{REL}/{kind}" Target="{target}"/>'
+        for rel_id, (target, kind) in DOCUMENT_RELS.items()
+        if f"word/{target}" in parts
+    ]
+    return _xml(f'<Relationships xmlns="{PKG_REL}">{"".join(rels)}</Relationships>')
+
+
+def _package_rels() -> bytes:
+    return _xml(
+        f'<Relationships xmlns="{PKG_REL}">'
+        f'<Relationship Id="rId1" Type="{REL}/officeDocument" Target="word/document.xml"/>'
+        f'<Relationship Id="rId2" Type="{PKG_REL}/metadata/core-properties" Target="docProps/core.xml"/>'
+        f'<Relationship Id="rId3" Type="{REL}/extended-properties" Target="docProps/app.xml"/>'
+        "</Relationships>"
+    )
+
+
+def _content_types(parts: dict[str, bytes]) -> bytes:
+    overrides = "".join(
+        f'<Override PartName="/{name}" ContentType="{CONTENT_TYPES[name]}"/>'
+        for name in sorted(parts)
+        if name in CONTENT_TYPES
+    )
+    return _xml(
+        '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+        '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+        '<Default Extension="xml" ContentType="application/xml"/>'
+        f"{overrides}</Types>"
+    )
+
+
+def _xml(body: str) -> bytes:
+    return ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n' + body).encode()

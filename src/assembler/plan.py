@@ -1,0 +1,273 @@
+"""Stage 2: the Plan, the pure-data centre: which clause version fills each slot, and its number.
+
+A Plan is what a lock file records, what ``--locked`` rebuilds from, and what a deed of variation
+will compare. It holds no XML and no Jinja: only ids, versions, hashes, numbers and criteria.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from markupsafe import Markup
+
+from .bank import Clause, ClauseBank
+from .context import ClauseEnvironment
+from .dealsheet import Deal
+from .errors import AssemblerError, Diagnostic
+from .outline import Outline, Slot
+
+ENGINE_VERSION = "0.1.0"
+
+
+@dataclass(frozen=True)
+class PlannedClause:
+    slot: str
+    clause_id: str
+    version: str
+    sha256: str
+    title: str
+    kind: str
+    number: str
+    criteria: tuple[str, ...] = ()
+
+
+@dataclass
+class Plan:
+    document_type: str
+    title: str
+    deal_id: str
+    deal_path: str
+    deal_sha256: str
+    bank_id: str
+    bank_version: str
+    draft: bool
+    is_deed: bool
+    short_name: str
+    clauses: list[PlannedClause]
+    schedules: list[PlannedClause] = field(default_factory=list)
+    recitals: PlannedClause | None = None
+    engine_version: str = ENGINE_VERSION
+
+    def all_clauses(self) -> list[PlannedClause]:
+        front = [self.recitals] if self.recitals else []
+        return front + self.clauses + self.schedules
+
+    def criteria(self) -> dict[str, list[str]]:
+        """Criterion id -> numbers of the clauses that satisfy it in this document."""
+        found: dict[str, list[str]] = {}
+        for planned in self.clauses + self.schedules:
+            for criterion in planned.criteria:
+                found.setdefault(criterion, []).append(planned.number)
+        return dict(sorted(found.items()))
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+#: What ``--locked`` passes in: slot -> (clause id, version, sha256) as recorded in the lock.
+Pins = dict[str, tuple[str, str, str]]
+
+
+def party_records(
+    deal: Deal, env: ClauseEnvironment, forms: dict[str, Any]
+) -> list[dict[str, Any]]:
+    """The deal's parties with what clauses ask of them: role flags and legal description."""
+    records = []
+    for party in deal.data.get("parties", []):
+        record = dict(party)
+        roles = party.get("roles", [])
+        record["is_commissioner"] = "commissioner" in roles
+        record["is_provider"] = "provider" in roles
+        template = env.from_string(forms[party["kind"]]["description"])
+        record["legal_description"] = Markup(template.render(p=party))
+        records.append(record)
+    return records
+
+
+def document_info(deal: Deal, outline: Outline) -> dict[str, Any]:
+    return {
+        "title": deal.data["title"],
+        "type": deal.document_type,
+        "is_deed": outline.is_deed,
+        "short_name": outline.short_name,
+    }
+
+
+class Planner:
+    """Resolve an outline against a deal and a bank into a :class:`Plan`."""
+
+    def __init__(
+        self,
+        deal: Deal,
+        bank: ClauseBank,
+        outline: Outline,
+        env: ClauseEnvironment,
+        names: dict[str, Any],
+        *,
+        draft: bool = False,
+        pins: Pins | None = None,
+    ):
+        self.deal, self.bank, self.outline, self.env = deal, bank, outline, env
+        self.names = names
+        self.draft = draft
+        self.pins = pins
+        self.errors: list[Diagnostic] = []
+
+    def plan(self) -> Plan:
+        number = 1
+        clauses = []
+        if self.outline.definitions_title:
+            interpretation = self.outline.interpretation
+            clause = self.bank.clause(interpretation) if interpretation else None
+            clauses.append(
+                self._planned(
+                    Slot("definitions", interpretation),
+                    clause,
+                    "1",
+                    title=self.outline.definitions_title,
+                    kind="definitions",
+                )
+            )
+            number += 1
+        for slot in self.outline.clauses:
+            clause = self._resolve(slot)
+            if clause is not None:
+                clauses.append(self._planned(slot, clause, str(number)))
+                number += 1
+        schedules = []
+        for slot in self.outline.schedules:
+            clause = self._resolve(slot)
+            if clause is not None:
+                schedules.append(self._planned(slot, clause, f"Schedule {len(schedules) + 1}"))
+        recitals = None
+        if self.outline.recitals:
+            slot = Slot("recitals", self.outline.recitals)
+            recitals = self._planned(slot, self._resolve(slot), "Background")
+        if self.errors:
+            raise AssemblerError(self.errors)
+        data = self.deal.data
+        return Plan(
+            document_type=self.deal.document_type,
+            title=data["title"],
+            deal_id=data["deal_id"],
+            deal_path=self.deal.path.as_posix(),
+            deal_sha256=self.deal.sha256,
+            bank_id=self.bank.id,
+            bank_version=self.bank.version,
+            draft=self.draft,
+            is_deed=self.outline.is_deed,
+            short_name=self.outline.short_name,
+            clauses=clauses,
+            schedules=schedules,
+            recitals=recitals,
+        )
+
+    def _resolve(self, slot: Slot) -> Clause | None:
+        """The clause that fills ``slot`` for this deal, or None if its condition is false."""
+        if self.pins is not None:
+            pinned = self.pins.get(slot.name)
+            return self.bank.clause(pinned[0]) if pinned else None
+        clause = self._choose(slot) if slot.choose else self.bank.clause(str(slot.clause))
+        if clause is None:
+            return None
+        if self.deal.document_type not in clause.document_types:
+            self.errors.append(
+                Diagnostic(
+                    "E-plan-02",
+                    f"clause {clause.id} is not written for a {self.deal.document_type}",
+                    str(self.bank.root / "clauses" / clause.id),
+                )
+            )
+            return None
+        if clause.condition and not self._holds(clause):
+            return None
+        return clause
+
+    def _choose(self, slot: Slot) -> Clause | None:
+        choices = self.deal.data.get("choices", {})
+        option = choices.get(slot.choose, slot.default)
+        candidates = {
+            c.option: c
+            for c in self.bank.clauses.values()
+            if c.choice == slot.choose and self.deal.document_type in c.document_types
+        }
+        if option in candidates:
+            return candidates[option]
+        where = self.deal.where(f"choices.{slot.choose}")
+        hint = "options in the bank: " + (", ".join(sorted(map(str, candidates))) or "none")
+        self.errors.append(
+            Diagnostic(
+                "E-plan-01",
+                f"choices.{slot.choose}: no clause offers option {option!r}",
+                hint=hint,
+                **where,
+            )
+        )  # type: ignore[arg-type]
+        return None
+
+    def _holds(self, clause: Clause) -> bool:
+        try:
+            expression = self.env.compile_expression(str(clause.condition), undefined_to_none=False)
+            return bool(expression(**self.names))
+        except Exception as exc:  # a bad condition is the bank's error: say which clause
+            self.errors.append(
+                Diagnostic(
+                    "E-bank-07",
+                    f"clause {clause.id}: condition "
+                    f"{clause.condition!r} cannot be evaluated: {exc}",
+                    str(self.bank.root / "clauses" / clause.id / "clause.yaml"),
+                )
+            )
+            return False
+
+    def _planned(
+        self,
+        slot: Slot,
+        clause: Clause | None,
+        number: str,
+        *,
+        title: str | None = None,
+        kind: str | None = None,
+    ) -> PlannedClause:
+        if clause is None:
+            return PlannedClause(slot.name, "", "", "", title or "", kind or "clause", number)
+        pinned = self.pins.get(slot.name) if self.pins else None
+        version = clause.pick(
+            self.deal.data["effective_date"], draft=self.draft, pinned=pinned[1] if pinned else None
+        )
+        _, digest = self.bank.fragment(version)
+        if pinned and pinned[2] != digest:
+            self.errors.append(
+                Diagnostic(
+                    "E-lock-02",
+                    f"clause {clause.id}@{version.version} has changed "
+                    "since the lock file was written",
+                    str(version.path),
+                    hint="the locked wording is no longer in the bank; rebuild without --locked",
+                )
+            )
+        return PlannedClause(
+            slot.name,
+            clause.id,
+            version.version,
+            digest,
+            title or clause.title,
+            kind or clause.kind,
+            number,
+            tuple(clause.criteria),
+        )
+
+
+def make_plan(
+    deal: Deal,
+    bank: ClauseBank,
+    outline: Outline,
+    env: ClauseEnvironment,
+    names: dict[str, Any],
+    *,
+    draft: bool = False,
+    pins: Pins | None = None,
+) -> Plan:
+    """Resolve every slot of ``outline`` for ``deal``; ``names`` is what clause conditions see."""
+    return Planner(deal, bank, outline, env, names, draft=draft, pins=pins).plan()

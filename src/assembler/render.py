@@ -1,0 +1,517 @@
+"""Stage 3: render a Plan into a WordprocessingML body, numbered and cross-referenced by the engine.
+
+Clause bodies come from the bank's fragments through Jinja; everything structural (cover, contents,
+parties, headings, definitions, schedule headings, numbering, bookmarks, REF fields, execution blocks)
+is built here from the Plan, never left to composing documents.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from jinja2 import Template, TemplateSyntaxError
+from jinja2.exceptions import SecurityError, TemplateError
+from lxml import etree
+from markupsafe import Markup, escape
+
+from .bank import ClauseBank
+from .context import END, MARK, SEP, ClauseEnvironment, MissingRecorder, in_clause
+from .errors import AssemblerError, Diagnostic
+from .housestyle import HouseStyle
+from .oxml import text as ox
+from .oxml.ns import WRAPPER_CLOSE, WRAPPER_OPEN, parse_xml, qn
+from .oxml.numbering import Numbering
+from .plan import Plan, PlannedClause
+from .terms import DefinedTerm, TermReport, find_terms
+
+E = etree._Element
+
+MARKERS = re.compile(f"{MARK}(.){SEP}([^{END}]*){END}")
+PLACEHOLDER_TEXT = re.compile(r"\[[^\[\]\n]{1,300}\]")
+SEGMENT = re.compile(f"{MARK}.{SEP}[^{END}]*{END}|\\[[^\\[\\]\\n]{{1,300}}\\]")
+#: Body styles and the level of the house list they sit at, for restarting schedule numbering.
+LIST_LEVELS = {"ScheduleClause1": 0, "Clause2": 1, "Clause3": 2, "Clause4": 3}
+LEGAL_LIST = "ClauseHeading"
+
+
+@dataclass(frozen=True)
+class Target:
+    """Where a cross-reference lands: the bookmark and the number text to show."""
+
+    bookmark: str
+    text: str  # "9.2", "Schedule 2"
+    prefix: str  # "clause ", "paragraph ", ""
+    suffix: str  # " of Schedule 2", ""
+    numbered: bool
+
+
+@dataclass
+class Rendered:
+    body: E
+    numbering: E
+    comments: list[tuple[int, str]]
+    targets: dict[str, str]
+    terms: TermReport
+    missing: list[tuple[str, str]]
+    placeholders: int
+    warnings: list[Diagnostic] = field(default_factory=list)
+
+
+class Renderer:
+    def __init__(
+        self,
+        plan: Plan,
+        bank: ClauseBank,
+        house: HouseStyle,
+        env: ClauseEnvironment,
+        names: dict[str, Any],
+        forms: dict[str, Any],
+    ):
+        self.plan, self.bank, self.house, self.env = plan, bank, house, env
+        self.names = names
+        self.forms = forms
+        self.numbering = Numbering.read(house.new_numbering(), house.styles)
+        self.comments: list[tuple[int, str]] = []
+        self.warnings: list[Diagnostic] = []
+        self._compiled: dict[str, Template] = getattr(env, "compiled_fragments", {})
+        env.compiled_fragments = self._compiled  # type: ignore[attr-defined]
+
+    # -- the checklist -------------------------------------------------------------------------
+    def render(self) -> Rendered:
+        with MissingRecorder() as missing:
+            bodies = {
+                pc.slot: self._clause_body(pc) for pc in self.plan.all_clauses() if pc.clause_id
+            }
+            terms = self._terms(bodies)
+            body = ox.el("w:body")
+            self._cover(body)
+            self._contents(body)
+            self._opening(body)
+            self._parties(body)
+            self._recitals(body, bodies)
+            self._operative(body, bodies, terms)
+            self._schedules(body, bodies)
+            self._execution(body)
+            body.append(self.house.new_section())
+        targets = self._number(body)
+        placeholders = self._resolve_markers(body, targets)
+        if missing and not self.plan.draft:
+            raise AssemblerError(
+                [
+                    Diagnostic(
+                        "E-miss-01",
+                        f"clause {clause}: no value for {path}",
+                        self.plan.deal_path,
+                        hint="add it to the deal sheet, or build with --draft",
+                    )
+                    for clause, path in dict.fromkeys(missing)
+                ]
+            )
+        return Rendered(
+            body,
+            self.numbering.root,
+            self.comments,
+            {k: v.prefix + v.text + v.suffix for k, v in targets.items()},
+            terms,
+            list(dict.fromkeys(missing)),
+            placeholders,
+            self.warnings,
+        )
+
+    # -- clause bodies -------------------------------------------------------------------------
+    def _clause_body(self, pc: PlannedClause) -> list[E]:
+        clause = self.bank.clause(pc.clause_id)
+        version = next(v for v in clause.versions if v.version == pc.version)
+        fragment, digest = self.bank.fragment(version)
+        for note in fragment.notes:
+            self.warnings.append(
+                Diagnostic(
+                    "W-frag-01",
+                    f"clause {clause.id}@{version.version}: {note}",
+                    str(version.path),
+                    severity="warning",
+                )
+            )
+        where = f"clause {clause.id}@{version.version}"
+        template = self._compile(digest, fragment.source, where, str(version.path))
+        xml = self._run(template, clause.id, where, str(version.path))
+        try:
+            return list(parse_xml(WRAPPER_OPEN + xml + WRAPPER_CLOSE))
+        except etree.XMLSyntaxError as exc:
+            raise AssemblerError(
+                Diagnostic(
+                    "E-tmpl-05", f"{where} renders to broken XML: {exc.msg}", str(version.path)
+                )
+            ) from None
+
+    def _compile(self, key: str, source: str, where: str, path: str) -> Template:
+        """Compile once per process: compiling is most of the cost of rendering a fragment."""
+        if key not in self._compiled:
+            try:
+                self._compiled[key] = self.env.from_string(source)
+            except TemplateSyntaxError as exc:
+                raise AssemblerError(
+                    Diagnostic(
+                        "E-tmpl-02",
+                        f"{where}, paragraph {exc.lineno}: {exc.message}",
+                        path,
+                        hint="check the {% %} tags",
+                    )
+                ) from None
+        return self._compiled[key]
+
+    def _run(self, template: Template, clause_id: str, where: str, path: str, **extra: Any) -> str:
+        token = in_clause(clause_id)
+        try:
+            return template.render(**self.names, clause_id=clause_id, **extra)
+        except SecurityError as exc:
+            raise AssemblerError(
+                Diagnostic("E-tmpl-03", f"{where}: blocked by the sandbox: {exc}", path)
+            ) from None
+        except (TemplateError, TypeError, ValueError, ArithmeticError) as exc:
+            raise AssemblerError(
+                Diagnostic("E-tmpl-04", f"{where}: {type(exc).__name__}: {exc}", path)
+            ) from None
+        finally:
+            token.var.reset(token)
+
+    def _text(self, source: str, clause_id: str, where: str, path: str, **extra: Any) -> Markup:
+        key = "text:" + hashlib.sha256(source.encode()).hexdigest()
+        return Markup(
+            self._run(self._compile(key, source, where, path), clause_id, where, path, **extra)
+        )
+
+    # -- defined terms -------------------------------------------------------------------------
+    def _terms(self, bodies: dict[str, list[E]]) -> TermReport:
+        defined: list[DefinedTerm] = []
+        for pc in self.plan.all_clauses():
+            if not pc.clause_id:
+                continue
+            clause = self.bank.clause(pc.clause_id)
+            path = str(self.bank.root / "clauses" / clause.id / "clause.yaml")
+            for term, source in clause.defines.items():
+                text = self._text(
+                    source, clause.id, f"clause {clause.id}, definition of {term!r}", path
+                )
+                defined.append(DefinedTerm(term, str(text), clause.id))
+        texts = [ox.text_of(p) for paras in bodies.values() for p in paras]
+        known = [str(p["name"]) for p in self.names["parties"]] + [self.plan.title]
+        report = find_terms(defined, texts, known)
+        self.warnings.extend(report.warnings)
+        return report
+
+    # -- front matter --------------------------------------------------------------------------
+    def _cover(self, body: E) -> None:
+        body.append(ox.paragraph("CoverCentred", "DATED [date]"))
+        for i, party in enumerate(self.names["parties"], start=1):
+            body.append(
+                _markup_paragraph("CoverCentred", Markup(f"({i}) ") + escape(party["name"]))
+            )
+        body.append(ox.paragraph("Title", self.plan.title))
+        if self.plan.draft:
+            body.append(
+                ox.paragraph(
+                    "CoverCentred", "DRAFT: NOT FOR SIGNATURE. Drafting notes appear as comments."
+                )
+            )
+        body.append(ox.page_break())
+
+    def _contents(self, body: E) -> None:
+        body.append(ox.paragraph("TOCHeading", "Contents"))
+        entries = [(pc.number + ".", pc.title) for pc in self.plan.clauses]
+        entries += [(pc.number, pc.title) for pc in self.plan.schedules]
+        for i, (number, title) in enumerate(entries):
+            p = ox.paragraph("TOC1")
+            if i == 0:
+                p.extend(ox.field_runs('TOC \\o "1-1" \\h \\z \\u', "")[:3])
+            p.extend([ox.run(number), ox.tab_run(), ox.run(title)])
+            if i == len(entries) - 1:
+                p.append(ox.field_runs("", "")[-1])
+            body.append(p)
+        body.append(ox.page_break())
+
+    def _opening(self, body: E) -> None:
+        what = "DEED" if self.plan.is_deed else "AGREEMENT"
+        body.append(_markup_paragraph(None, Markup(f"THIS {what} is dated [date]")))
+
+    def _parties(self, body: E) -> None:
+        body.append(ox.paragraph("PartHeading", "Parties"))
+        for party in self.names["parties"]:
+            address = party.get("address") or "[address]"
+            text = escape(party["name"]) + Markup(", ") + party["legal_description"]
+            body.append(_markup_paragraph("PartyEntry", text + Markup(", of ") + escape(address)))
+
+    def _recitals(self, body: E, bodies: dict[str, list[E]]) -> None:
+        if "recitals" not in bodies:
+            return
+        body.append(ox.paragraph("PartHeading", "Background"))
+        for p in bodies["recitals"]:
+            _restyle(p, "Recital")
+            body.append(p)
+
+    # -- operative clauses ---------------------------------------------------------------------
+    def _operative(self, body: E, bodies: dict[str, list[E]], terms: TermReport) -> None:
+        body.append(ox.paragraph("PartHeading", "Agreed terms"))
+        for pc in self.plan.clauses:
+            heading = self._heading("ClauseHeading", pc.title, pc)
+            body.append(heading)
+            if pc.kind == "definitions":
+                body.extend(self._definitions(terms))
+            body.extend(bodies.get(pc.slot, []))
+
+    def _heading(self, style: str, text: str, pc: PlannedClause) -> E:
+        p = _markup_paragraph(style, escape(text) + _label_marker(pc.clause_id or pc.slot))
+        if self.plan.draft and pc.clause_id:
+            note = self.bank.clause(pc.clause_id).note
+            if note:
+                self._comment(p, f"{pc.clause_id}@{pc.version}: {note.strip()}")
+        return p
+
+    def _definitions(self, terms: TermReport) -> list[E]:
+        if not terms.used:
+            return []
+        intro = Markup(
+            f"In {escape(self.plan.short_name)} the following words have these meanings:"
+        )
+        paragraphs = [_markup_paragraph("Clause2", intro)]
+        for i, term in enumerate(terms.used):
+            end = "." if i == len(terms.used) - 1 else ";"
+            p = ox.paragraph("Definition")
+            p.append(ox.run(f"\u201c{term.term}\u201d", style="DefinedTerm"))
+            p.append(_markup_run(Markup(" means ") + Markup(term.text) + Markup(end)))
+            paragraphs.append(p)
+        return paragraphs
+
+    def _comment(self, p: E, text: str) -> None:
+        comment_id = len(self.comments)
+        self.comments.append((comment_id, text))
+        ppr = p.find(qn("w:pPr"))
+        ppr.addnext(ox.el("w:commentRangeStart", id=str(comment_id)))
+        p.append(ox.el("w:commentRangeEnd", id=str(comment_id)))
+        reference = ox.el("w:r", p)
+        ox.el("w:rStyle", ox.el("w:rPr", reference), val="CommentReference")
+        ox.el("w:commentReference", reference, id=str(comment_id))
+
+    # -- schedules -----------------------------------------------------------------------------
+    def _schedules(self, body: E, bodies: dict[str, list[E]]) -> None:
+        legal_num = self.numbering.style_links[LEGAL_LIST][0]
+        for pc in self.plan.schedules:
+            body.append(self._heading("ScheduleHeading", pc.number, pc))
+            body.append(ox.paragraph("ScheduleTitle", pc.title))
+            restart = self.numbering.add_restart(legal_num)
+            for p in bodies.get(pc.slot, []):
+                level = LIST_LEVELS.get(ox.style_of(p) or "")
+                if level is not None:
+                    ox.set_numbering(p, restart, level)
+                body.append(p)
+
+    # -- execution -----------------------------------------------------------------------------
+    def _execution(self, body: E) -> None:
+        mode = "deed" if self.plan.is_deed else "agreement"
+        heading = ox.paragraph("ScheduleHeading", "Execution")
+        body.append(heading)
+        what = "deed" if self.plan.is_deed else "agreement"
+        closing = (
+            f"This {what} has been executed as a deed and is delivered on the date stated at the "
+            "beginning of it."
+            if self.plan.is_deed
+            else f"This {what} has been entered into on the date stated at the beginning of it."
+        )
+        body.append(ox.paragraph(None, closing))
+        for party in self.names["parties"]:
+            lines = self.forms[party["kind"]][mode]
+            for i, line in enumerate(lines):
+                text = self._text(
+                    line,
+                    "execution",
+                    f"execution block for {party['id']}",
+                    "templates/legal-forms.yaml",
+                    p=party,
+                )
+                p = _markup_paragraph("ExecutionBlock", text)
+                if i == 0:
+                    ox.el("w:spacing", p.find(qn("w:pPr")), before="480")
+                body.append(p)
+
+    # -- numbers, bookmarks and fields ---------------------------------------------------------
+    def _number(self, body: E) -> dict[str, Target]:
+        """Walk the body as Word will, computing every list number; bookmark every target."""
+        targets: dict[str, Target] = {}
+        schedule = ""
+        clause_ref = ""
+        for p in body.iter(qn("w:p")):
+            style = ox.style_of(p)
+            if style == "ScheduleHeading":
+                schedule = ox.text_of(p).strip()
+            listed = self.numbering.list_of(p)
+            reference = ""
+            if listed:
+                _, reference = self.numbering.next_number(*listed)
+                if style == LEGAL_LIST:
+                    clause_ref = reference
+            for name in _labels(p):
+                if name in targets:
+                    raise AssemblerError(
+                        Diagnostic("E-ref-04", f"label {name!r} is used twice", self.plan.deal_path)
+                    )
+                bookmark = _bookmark_name(name)
+                ox.bookmark(p, bookmark, len(targets) + 1)
+                if style == "ScheduleHeading":
+                    targets[name] = Target(bookmark, schedule, "", "", False)
+                elif schedule:
+                    targets[name] = Target(
+                        bookmark, reference or "?", "paragraph ", f" of {schedule}", True
+                    )
+                else:
+                    targets[name] = Target(
+                        bookmark, reference or clause_ref, "clause ", "", bool(reference)
+                    )
+        return targets
+
+    def _resolve_markers(self, body: E, targets: dict[str, Target]) -> int:
+        """Replace marker characters with REF fields, highlighted blanks and missing values."""
+        placeholders = 0
+        errors = []
+        for t in list(body.iter(qn("w:t"))):
+            text = t.text or ""
+            if MARK not in text and "[" not in text:
+                continue
+            r = t.getparent()
+            rpr = r.find(qn("w:rPr"))
+            new_runs: list[E] = []
+            for segment in _segments(text):
+                match = MARKERS.fullmatch(segment)
+                if match is None and PLACEHOLDER_TEXT.fullmatch(segment):
+                    placeholders += 1
+                    new_runs.append(ox.run(segment, rpr=_styled(rpr, "Placeholder")))
+                elif match is None:
+                    new_runs.append(ox.run(segment, rpr=rpr))
+                elif match.group(1) == "M":
+                    new_runs.append(
+                        ox.run(f"[MISSING: {match.group(2)}]", rpr=_styled(rpr, "MissingValue"))
+                    )
+                elif match.group(1) == "R":
+                    source, target = match.group(2).split(SEP)
+                    new_runs.extend(self._reference(source, target, targets, rpr, errors))
+            parent = r.getparent()
+            position = parent.index(r)
+            others = [c for c in r if c.tag not in (qn("w:rPr"), qn("w:t"))]
+            for child in others:  # a tab or break in the same run keeps its place after the text
+                extra = ox.el("w:r")
+                if rpr is not None:
+                    extra.append(ox._copy(rpr))
+                extra.append(child)
+                new_runs.append(extra)
+            parent.remove(r)
+            for offset, new in enumerate(new_runs):
+                parent.insert(position + offset, new)
+        if errors:
+            raise AssemblerError(errors)
+        return placeholders
+
+    def _reference(
+        self,
+        source: str,
+        target: str,
+        targets: dict[str, Target],
+        rpr: E | None,
+        errors: list[Diagnostic],
+    ) -> list[E]:
+        found = targets.get(target)
+        if found is None:
+            clause_id = target.split(".")[0]
+            why = (
+                "is not in this document"
+                if clause_id not in {c.clause_id for c in self.plan.all_clauses()}
+                else "has no such label"
+            )
+            message = f"clause {source} refers to {target}, which {why}"
+            if not self.plan.draft:
+                errors.append(
+                    Diagnostic(
+                        "E-ref-02",
+                        message,
+                        self.plan.deal_path,
+                        hint="include the target clause, or remove the reference",
+                    )
+                )
+            else:
+                self.warnings.append(
+                    Diagnostic("W-ref-02", message, self.plan.deal_path, severity="warning")
+                )
+            return [ox.run(f"[MISSING REFERENCE: {target}]", rpr=_styled(rpr, "MissingValue"))]
+        switches = " \\r \\w \\h" if found.numbered else " \\h"
+        runs = [ox.run(found.prefix, rpr=rpr)] if found.prefix else []
+        runs += ox.field_runs(f"REF {found.bookmark}{switches}", found.text, rpr)
+        if found.suffix:
+            runs.append(ox.run(found.suffix, rpr=rpr))
+        return runs
+
+
+# -- small helpers ---------------------------------------------------------------------------------
+
+
+def _label_marker(target: str) -> Markup:
+    return Markup(f"{MARK}L{SEP}{target}{END}")
+
+
+def _labels(p: E) -> list[str]:
+    names = []
+    for t in p.iter(qn("w:t")):
+        text = t.text or ""
+        for match in MARKERS.finditer(text):
+            if match.group(1) == "L":
+                names.append(match.group(2))
+        if MARK in text:
+            t.text = MARKERS.sub(lambda m: "" if m.group(1) == "L" else m.group(0), text)
+    return names
+
+
+def _segments(text: str) -> list[str]:
+    out, position = [], 0
+    for match in SEGMENT.finditer(text):
+        if match.start() > position:
+            out.append(text[position : match.start()])
+        out.append(match.group(0))
+        position = match.end()
+    if position < len(text):
+        out.append(text[position:])
+    return [s for s in out if s]
+
+
+def _bookmark_name(target: str) -> str:
+    """Word's hidden-bookmark form (``_Ref`` + digits), stable for a target across builds."""
+    digest = int(hashlib.sha1(target.encode()).hexdigest(), 16) % 10**9
+    return f"_Ref{digest:09d}"
+
+
+def _styled(rpr: E | None, style: str) -> E:
+    """A copy of run properties with character style ``style`` (first, as the schema requires)."""
+    new = ox._copy(rpr) if rpr is not None else ox.el("w:rPr")
+    for old in new.findall(qn("w:rStyle")):
+        new.remove(old)
+    new.insert(0, ox.el("w:rStyle", val=style))
+    return new
+
+
+def _restyle(p: E, style: str) -> None:
+    found = p.find(f"{qn('w:pPr')}/{qn('w:pStyle')}")
+    if found is not None:
+        found.set(qn("w:val"), style)
+
+
+def _markup_run(text: Markup) -> E:
+    r = parse_xml(
+        f'{WRAPPER_OPEN}<w:r><w:t xml:space="preserve">{text}</w:t></w:r>{WRAPPER_CLOSE}'
+    )[0]
+    return r
+
+
+def _markup_paragraph(style: str | None, text: Markup) -> E:
+    """A paragraph from escaped text that may hold markers (they are resolved later)."""
+    p = ox.paragraph(style)
+    p.append(_markup_run(text))
+    return p
