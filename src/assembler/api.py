@@ -10,7 +10,7 @@ from typing import Any
 
 from .bank import ClauseBank
 from .context import deal_names, make_environment
-from .dealsheet import Deal, load_deal, read_yaml
+from .dealsheet import Deal, load_deal, read_yaml, unused_values
 from .errors import AssemblerError, Diagnostic
 from .housestyle import HouseStyle
 from .lockfile import dump, lock_data, lock_path_for, read_lock
@@ -114,7 +114,8 @@ def build(
         raise AssemblerError(
             Diagnostic("E-out-04", f"cannot write the output: {exc.strerror}", str(output))
         ) from None
-    warnings = list(deal.warnings) + rendered.warnings + rendered.terms.warnings
+    warnings = list(deal.warnings) + rendered.warnings + unused_values(deal, rendered.accessed)
+    warnings += _uncovered_criteria(deal, plan)
     return BuildResult(
         output, lock_out, plan, _unique(warnings), rendered.missing, rendered.placeholders
     )
@@ -150,6 +151,22 @@ def _check_output(output: Path, deal: Deal, ws: Workspace) -> None:
             raise AssemblerError(
                 Diagnostic("E-out-02", f"the output would overwrite an input ({source})", where)
             )
+
+
+def _uncovered_criteria(deal: Deal, plan: Plan) -> list[Diagnostic]:
+    """The deal's `criteria:` that no clause in the document satisfies."""
+    covered = {criterion.split(".")[0] for criterion in plan.criteria()}
+    return [
+        Diagnostic(
+            "W-crit-01",
+            f"criteria[{i}]: no clause in this document satisfies {criterion!r}",
+            hint="choose a clause that covers it, or remove it from criteria",
+            severity="warning",
+            **deal.where(f"criteria[{i}]"),
+        )  # type: ignore[arg-type]
+        for i, criterion in enumerate(deal.data.get("criteria", []))
+        if criterion not in covered
+    ]
 
 
 def _unique(diagnostics: list[Diagnostic]) -> list[Diagnostic]:

@@ -31,6 +31,8 @@ MARKERS_ANY = re.compile(f"{MARK}[^{END}]*{END}")
 
 #: Missing paths recorded during the current render: (clause id, dotted path).
 _missing: contextvars.ContextVar[list[tuple[str, str]]] = contextvars.ContextVar("missing")
+#: Deal-sheet paths a clause read during the current render (to warn about values nothing used).
+_accessed: contextvars.ContextVar[set[str]] = contextvars.ContextVar("accessed")
 _clause: contextvars.ContextVar[str] = contextvars.ContextVar("clause", default="?")
 
 
@@ -101,11 +103,10 @@ class ClauseEnvironment(SandboxedEnvironment):
 
     def getattr(self, obj: Any, attribute: str) -> Any:
         if isinstance(obj, MapNode):
-            return (
-                obj[attribute]
-                if attribute in obj
-                else self.undefined(name=f"{obj.path}.{attribute}")
-            )
+            if attribute not in obj:
+                return self.undefined(name=f"{obj.path}.{attribute}")
+            mark_used(f"{obj.path}.{attribute}")
+            return obj[attribute]
         return super().getattr(obj, attribute)
 
     def getitem(self, obj: Any, argument: Any) -> Any:
@@ -218,7 +219,7 @@ def deal_names(
 ) -> dict[str, Any]:
     """The names every clause sees: ``deal``, ``parties``, ``party()``, ``body()``, ``document``."""
     deal = MapNode(data, "deal")
-    party_nodes = SeqNode(parties, "parties")
+    party_nodes = SeqNode(parties, "deal.parties")
     by_id = {p["id"]: p for p in party_nodes}
     bodies = {b["id"]: b for b in deal.get("governance", {}).get("bodies", [])}
 
@@ -239,16 +240,24 @@ def deal_names(
     }
 
 
-class MissingRecorder:
-    """Collect the missing values of a render: ``with MissingRecorder() as found: ...``."""
+def mark_used(*paths: str) -> None:
+    """Record that the document used these deal-sheet values."""
+    with contextlib.suppress(LookupError):
+        _accessed.get().update(paths)
 
-    def __enter__(self) -> list[tuple[str, str]]:
-        self.found: list[tuple[str, str]] = []
-        self.token = _missing.set(self.found)
-        return self.found
+
+class Recorder:
+    """Collect what a render found missing and which deal values it read: ``with Recorder() as r``."""
+
+    def __enter__(self) -> Recorder:
+        self.missing: list[tuple[str, str]] = []
+        self.accessed: set[str] = set()
+        self.tokens = (_missing.set(self.missing), _accessed.set(self.accessed))
+        return self
 
     def __exit__(self, *exc: object) -> None:
-        _missing.reset(self.token)
+        _missing.reset(self.tokens[0])
+        _accessed.reset(self.tokens[1])
 
 
 def in_clause(clause_id: str) -> contextvars.Token[str]:

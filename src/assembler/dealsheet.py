@@ -117,3 +117,51 @@ def load_deal(path: str | Path, vocabulary: frozenset[str] = frozenset()) -> Dea
         raise AssemblerError(sorted(errors, key=lambda d: (d.line or 0, d.col or 0)))
     warnings = tuple(d for d in ck.diagnostics if d.severity == "warning")
     return Deal(path, checked, hashlib.sha256(raw).hexdigest(), dict(ck.positions), warnings)
+
+
+#: Values the engine itself reads (identity, dates, choices); clauses read the rest.
+ENGINE_KEYS = (
+    "deal_id",
+    "document_type",
+    "title",
+    "effective_date",
+    "status",
+    "template_basis",
+    "choices",
+    "criteria",
+)
+
+
+def leaf_paths(value: Any, path: str = "") -> list[str]:
+    """Dotted paths of every scalar value, and of every list of scalars as one value."""
+    if isinstance(value, dict):
+        return [
+            p
+            for key, child in value.items()
+            for p in leaf_paths(child, f"{path}.{key}".lstrip("."))
+        ]
+    if isinstance(value, list) and any(isinstance(item, dict | list) for item in value):
+        return [p for i, item in enumerate(value) for p in leaf_paths(item, f"{path}[{i}]")]
+    return [path]
+
+
+def unused_values(deal: Deal, used: set[str]) -> list[Diagnostic]:
+    """Warnings for deal-sheet values that no clause printed or tested (nothing is dropped silently)."""
+    warnings = []
+    for path in leaf_paths(deal.data):
+        if (
+            f"deal.{path}" in used
+            or path.endswith(".id")
+            or path.split(".")[0].split("[")[0] in ENGINE_KEYS
+        ):
+            continue
+        warnings.append(
+            Diagnostic(
+                "W-deal-01",
+                f"{path}: this value is not used by any clause in the document",
+                hint="check the key, or add a clause that uses it",
+                severity="warning",
+                **deal.where(path),
+            )
+        )  # type: ignore[arg-type]
+    return warnings

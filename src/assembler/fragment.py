@@ -43,7 +43,7 @@ KEPT_RUN_PROPS = ("w:rStyle", "w:b", "w:i", "w:u", "w:caps", "w:smallCaps", "w:v
 NOISE = ("w:proofErr", "w:lastRenderedPageBreak", "w:softHyphen")
 
 TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.S)
-BLOCK_ONLY = re.compile(r"^\s*(\{%-?.*?-?%\}\s*)+$", re.S)
+BLOCK_ONLY = re.compile(r"^\s*(\{%(?:(?!%\}).)*%\}\s*)+$", re.S)
 CURLY = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'})
 
 
@@ -265,7 +265,7 @@ def _clean_run_props(r: E, notes: list[str]) -> None:
     dropped = [child for child in rpr if child.tag not in kept]
     for child in dropped:
         rpr.remove(child)
-    if any(etree.QName(c).localname not in ("lang", "noProof", "rFonts") for c in dropped):
+    if any(etree.QName(c).localname not in ("lang", "noProof") for c in dropped):
         notes.append("removed direct character formatting (fonts, sizes, colours)")
     if len(rpr) == 0:
         r.remove(rpr)

@@ -18,7 +18,7 @@ from lxml import etree
 from markupsafe import Markup, escape
 
 from .bank import ClauseBank
-from .context import END, MARK, SEP, ClauseEnvironment, MissingRecorder, in_clause
+from .context import END, MARK, SEP, ClauseEnvironment, Recorder, in_clause, mark_used
 from .errors import AssemblerError, Diagnostic
 from .housestyle import HouseStyle
 from .oxml import text as ox
@@ -56,6 +56,7 @@ class Rendered:
     targets: dict[str, str]
     terms: TermReport
     missing: list[tuple[str, str]]
+    accessed: set[str]
     placeholders: int
     warnings: list[Diagnostic] = field(default_factory=list)
 
@@ -81,7 +82,7 @@ class Renderer:
 
     # -- the checklist -------------------------------------------------------------------------
     def render(self) -> Rendered:
-        with MissingRecorder() as missing:
+        with Recorder() as record:
             bodies = {
                 pc.slot: self._clause_body(pc) for pc in self.plan.all_clauses() if pc.clause_id
             }
@@ -98,6 +99,7 @@ class Renderer:
             body.append(self.house.new_section())
         targets = self._number(body)
         placeholders = self._resolve_markers(body, targets)
+        missing = record.missing
         if missing and not self.plan.draft:
             raise AssemblerError(
                 [
@@ -117,8 +119,9 @@ class Renderer:
             {k: v.prefix + v.text + v.suffix for k, v in targets.items()},
             terms,
             list(dict.fromkeys(missing)),
-            placeholders,
-            self.warnings,
+            accessed=record.accessed,
+            placeholders=placeholders,
+            warnings=self.warnings,
         )
 
     # -- clause bodies -------------------------------------------------------------------------
@@ -240,6 +243,9 @@ class Renderer:
     def _parties(self, body: E) -> None:
         body.append(ox.paragraph("PartHeading", "Parties"))
         for party in self.names["parties"]:
+            mark_used(
+                *(f"{party.path}.{key}" for key in ("id", "name", "kind", "roles", "address"))
+            )
             address = party.get("address") or "[address]"
             text = escape(party["name"]) + Markup(", ") + party["legal_description"]
             body.append(_markup_paragraph("PartyEntry", text + Markup(", of ") + escape(address)))

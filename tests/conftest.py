@@ -1,0 +1,65 @@
+"""Shared fixtures: the example built once per session, and the validity checks every .docx passes."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE = ROOT / "examples" / "over-65s-alliance.yaml"
+
+
+@pytest.fixture(scope="session")
+def workspace():
+    from assembler.api import Workspace
+
+    return Workspace.open(ROOT / "clausebank", ROOT / "templates")
+
+
+@pytest.fixture(scope="session")
+def example(tmp_path_factory, workspace):
+    """The case study A alliance agreement, built once: (BuildResult, docx bytes)."""
+    from assembler.api import build
+
+    out = tmp_path_factory.mktemp("example") / "over-65s-alliance.docx"
+    result = build(EXAMPLE, out, workspace=workspace)
+    return result, out.read_bytes()
+
+
+@pytest.fixture(scope="session")
+def validator():
+    from openxml_audit import OpenXmlValidator
+
+    return OpenXmlValidator()
+
+
+@pytest.fixture()
+def assert_valid(validator):
+    """openxml-audit (schema and SDK semantics), ooxml-integrity (package), our bookmark/REF checks."""
+    from ooxml_integrity import check
+
+    from assembler.oxml.checks import check_package
+
+    def _assert(path: Path) -> None:
+        result = validator.validate(str(path))
+        assert result.is_valid, [f"{e.part_uri} {e.path}: {e.description}" for e in result.errors]
+        bad = [
+            (f.code, f.message, f.where) for f in check(str(path)) if f.severity.value == "error"
+        ]
+        assert not bad, bad
+        assert check_package(path) == []
+
+    return _assert
+
+
+def needs_soffice():
+    return pytest.mark.skipif(
+        shutil.which("soffice") is None or shutil.which("pdftotext") is None,
+        reason="LibreOffice (soffice) and pdftotext are not installed: "
+        "apt-get install libreoffice-writer-nogui poppler-utils",
+    )

@@ -1,0 +1,208 @@
+"""Build the case study A alliance agreement and check what a lawyer would check, on the .docx."""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+
+import docx
+import pytest
+from conftest import EXAMPLE
+from lxml import etree
+
+from assembler.api import build
+from assembler.errors import AssemblerError
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def document_xml(data: bytes) -> etree._Element:
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        return etree.fromstring(package.read("word/document.xml"))
+
+
+def paragraphs(data: bytes) -> list[tuple[str, str]]:
+    """(style id, text) of every paragraph, as python-docx reads them."""
+    document = docx.Document(io.BytesIO(data))
+    return [(p.style.style_id, p.text) for p in document.paragraphs]
+
+
+def test_python_docx_opens_it_and_every_placeholder_is_filled(example):
+    _, data = example
+    text = "\n".join(t for _, t in paragraphs(data))
+    assert "{{" not in text and "{%" not in text and "[MISSING" not in text
+    assert "\ue000" not in text
+    assert "Over-65s Health and Social Care Alliance Agreement" in text
+    assert "[Integrated Acute/Community NHS Trust]" in text
+
+
+def test_it_passes_the_validators(example, assert_valid, tmp_path):
+    _, data = example
+    path = tmp_path / "a.docx"
+    path.write_bytes(data)
+    assert_valid(path)
+
+
+def test_the_document_has_the_parts_a_lawyer_expects(example):
+    _, data = example
+    styles = [s for s, _ in paragraphs(data)]
+    texts = [t for _, t in paragraphs(data)]
+    assert texts[0] == "DATED [date]"
+    assert "(6) [Third-sector organisation]" in texts
+    for part in ("Contents", "Parties", "Background", "Agreed terms", "Execution"):
+        assert part in texts
+    assert styles.count("PartyEntry") == 6
+    assert styles.count("Recital") >= 3
+    assert styles.count("ScheduleHeading") >= 4
+    instructions = [t.text for t in document_xml(data).iter(f"{W}instrText")]
+    assert any(i.strip().startswith("TOC ") for i in instructions)
+
+
+def test_clause_headings_are_numbered_in_order_by_the_house_list(example):
+    result, data = example
+    plan = result.plan
+    assert [c.number for c in plan.clauses] == [str(n) for n in range(1, len(plan.clauses) + 1)]
+    assert plan.clauses[0].title == "Definitions and interpretation"
+    root = document_xml(data)
+    headings = [
+        p
+        for p in root.iter(f"{W}p")
+        if p.find(f"{W}pPr/{W}pStyle[@{W}val='ClauseHeading']") is not None
+    ]
+    assert len(headings) == len(plan.clauses)
+    assert [c.number for c in plan.schedules][:2] == ["Schedule 1", "Schedule 2"]
+
+
+def test_cross_references_show_the_target_number(example):
+    result, data = example
+    root = document_xml(data)
+    bookmarks = {b.get(f"{W}name"): b for b in root.iter(f"{W}bookmarkStart")}
+    fields = _ref_fields(root)
+    assert fields, "the example has cross-references"
+    for bookmark, cached in fields:
+        assert bookmark in bookmarks
+    by_target = {v for v in result.plan.all_clauses()}
+    assert by_target
+    lock_refs = _lock(result)["references"]
+    # every reference printed in the text equals the number the engine resolved for its target
+    printed = {cached for _, cached in fields}
+    expected = {
+        re.sub(r"^(clause |paragraph )", "", v).split(" of ")[0] for v in lock_refs.values()
+    }
+    assert printed <= expected | {v for v in lock_refs.values()}
+
+
+def test_reference_numbers_match_the_numbered_paragraphs(example):
+    result, _ = example
+    refs = _lock(result)["references"]
+    numbers = {c.clause_id: c.number for c in result.plan.clauses}
+    for clause_id, number in numbers.items():
+        if clause_id in refs:
+            assert refs[clause_id] == f"clause {number}"
+    for clause in result.plan.schedules:
+        assert refs[clause.clause_id] == clause.number
+    labelled = [k for k in refs if "." in k and k.split(".")[0] in numbers]
+    for key in labelled:
+        assert re.fullmatch(
+            rf"clause {numbers[key.split('.')[0]]}(\.\d+)?(\([a-z]+\))*", refs[key]
+        ), key
+
+
+def test_definitions_are_alphabetical_and_used(example):
+    result, data = example
+    terms = _lock(result)["defined_terms"]
+    assert terms == sorted(terms, key=str.lower) and len(terms) >= 8
+    definitions = [t for s, t in paragraphs(data) if s == "Definition"]
+    assert [d.split("\u201d")[0].lstrip("\u201c") for d in definitions] == terms
+    assert definitions[-1].endswith(".") and all(d.endswith(";") for d in definitions[:-1])
+
+
+def test_building_twice_gives_identical_bytes(example, tmp_path, workspace):
+    _, data = example
+    again = build(EXAMPLE, tmp_path / "again.docx", workspace=workspace)
+    assert again.output.read_bytes() == data
+
+
+def test_locked_rebuild_gives_identical_bytes(example, tmp_path, workspace):
+    result, data = example
+    rebuilt = build(None, tmp_path / "locked.docx", locked=result.lock, workspace=workspace)
+    assert rebuilt.output.read_bytes() == data
+
+
+def test_locked_rebuild_refuses_a_changed_deal(example, tmp_path, workspace):
+    result, _ = example
+    changed = tmp_path / "deal.yaml"
+    changed.write_text(
+        EXAMPLE.read_text().replace("estimated_size: 50000", "estimated_size: 50001")
+    )
+    with pytest.raises(AssemblerError) as caught:
+        build(changed, tmp_path / "x.docx", locked=result.lock, workspace=workspace)
+    assert caught.value.diagnostics[0].rule == "E-lock-01"
+    assert not (tmp_path / "x.docx").exists()
+
+
+def test_ampersands_and_quotes_in_party_names_survive(tmp_path, workspace):
+    deal = tmp_path / "deal.yaml"
+    deal.write_text(
+        EXAMPLE.read_text().replace(
+            'name: "[GP Federation]"', 'name: "Smith & Jones \\"Care\\" Ltd"'
+        )
+    )
+    result = build(deal, tmp_path / "amp.docx", workspace=workspace)
+    text = "\n".join(t for _, t in paragraphs(result.output.read_bytes()))
+    assert 'Smith & Jones "Care" Ltd' in text
+    assert text.count("Smith & Jones") >= 3
+
+
+def test_a_final_build_refuses_missing_values_and_writes_nothing(tmp_path, workspace):
+    deal = tmp_path / "deal.yaml"
+    deal.write_text(EXAMPLE.read_text().replace('  meeting_frequency: "[meeting frequency]"\n', ""))
+    out = tmp_path / "out.docx"
+    with pytest.raises(AssemblerError) as caught:
+        build(deal, out, workspace=workspace)
+    assert {d.rule for d in caught.value.diagnostics} == {"E-miss-01"}
+    assert any("deal.governance.meeting_frequency" in d.message for d in caught.value.diagnostics)
+    assert not out.exists()
+
+
+def test_a_draft_build_marks_missing_values_and_keeps_notes_as_comments(tmp_path, workspace):
+    deal = tmp_path / "deal.yaml"
+    deal.write_text(EXAMPLE.read_text().replace('  meeting_frequency: "[meeting frequency]"\n', ""))
+    result = build(deal, tmp_path / "draft.docx", draft=True, workspace=workspace)
+    data = result.output.read_bytes()
+    text = "\n".join(t for _, t in paragraphs(data))
+    assert "[MISSING: deal.governance.meeting_frequency]" in text
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        assert "word/comments.xml" in package.namelist()
+    root = document_xml(data)
+    missing_runs = [
+        r
+        for r in root.iter(f"{W}r")
+        if r.find(f"{W}rPr/{W}rStyle[@{W}val='MissingValue']") is not None
+    ]
+    assert missing_runs
+
+
+def test_draft_output_passes_the_validators(tmp_path, workspace, assert_valid):
+    result = build(EXAMPLE, tmp_path / "draft.docx", draft=True, workspace=workspace)
+    assert_valid(result.output)
+
+
+def _ref_fields(root: etree._Element) -> list[tuple[str, str]]:
+    """(bookmark, cached text) of each REF field, read from its runs."""
+    out = []
+    runs = list(root.iter(f"{W}r"))
+    for i, r in enumerate(runs):
+        instr = r.find(f"{W}instrText")
+        if instr is not None and instr.text.strip().startswith("REF "):
+            bookmark = instr.text.split()[1]
+            cached = "".join(t.text for t in runs[i + 2].iter(f"{W}t"))
+            out.append((bookmark, cached))
+    return out
+
+
+def _lock(result):
+    from ruamel.yaml import YAML
+
+    return YAML(typ="safe").load(result.lock.read_text())
