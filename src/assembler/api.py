@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from .bank import ClauseBank
-from .context import deal_names, make_environment
+from .context import ClauseEnvironment, deal_names, make_environment
 from .dealsheet import Deal, load_deal, read_yaml, unused_values
 from .errors import AssemblerError, Diagnostic
 from .housestyle import HouseStyle
@@ -54,16 +54,20 @@ class Workspace:
     templates: Path
     house: HouseStyle
     forms: dict[str, Any]
+    #: One sandbox per workspace, so each fragment is compiled once per process, not once per build.
+    env: ClauseEnvironment
 
     @classmethod
     def open(cls, bank: str | Path | None = None, templates: str | Path | None = None) -> Workspace:
         templates_dir = default_dir("templates", templates)
         forms, _ = read_yaml(templates_dir / "legal-forms.yaml")
+        clause_bank = ClauseBank.load(default_dir("bank", bank))
         return cls(
-            ClauseBank.load(default_dir("bank", bank)),
+            clause_bank,
             templates_dir,
             HouseStyle.load(templates_dir / "house-style.docx"),
             dict(forms),
+            make_environment(clause_bank.vocabulary),
         )
 
 
@@ -99,7 +103,7 @@ def build(
             )
         )
     _check_output(output, deal, ws)
-    env = make_environment(ws.bank.vocabulary)
+    env = ws.env
     outline = load_outline(ws.templates, deal.document_type)
     names = deal_names(deal.data, party_records(deal, env, ws.forms), document_info(deal, outline))
     plan = make_plan(deal, ws.bank, outline, env, names, draft=draft, pins=pins)

@@ -10,6 +10,7 @@ import click
 from .errors import AssemblerError, Diagnostic
 
 EXIT_INPUT_ERROR = 1
+WARNINGS_SHOWN = 15
 
 
 def _console():
@@ -90,6 +91,7 @@ def main(debug: bool) -> None:
     help="Templates folder with outlines and house-style.docx (default: ./templates).",
 )
 @click.option("--pdf", is_flag=True, help="Also write a PDF beside the .docx (needs LibreOffice).")
+@click.option("-v", "--verbose", is_flag=True, help="List every warning.")
 @click.option(
     "--format",
     "formats",
@@ -105,6 +107,7 @@ def build(
     bank: Path | None,
     templates: Path | None,
     pdf: bool,
+    verbose: bool,
     formats: tuple[str, ...],
 ) -> None:
     """Build a Word document from DEAL, a YAML deal sheet.
@@ -116,7 +119,13 @@ def build(
     from . import api, export
 
     result = api.build(deal, output, draft=draft, locked=locked, bank=bank, templates=templates)
-    _report(result.warnings)
+    shown = result.warnings if verbose else result.warnings[:WARNINGS_SHOWN]
+    _report(shown)
+    if len(result.warnings) > len(shown):
+        _console().print(
+            f"... and {len(result.warnings) - len(shown)} more warning(s): use -v to list them all.",
+            markup=False,
+        )
     exports = [export.to_pdf(result.output)] if pdf else []
     exports += [export.to_text_format(result.output, fmt) for fmt in formats]
     plan = result.plan

@@ -19,7 +19,7 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from jinja2 import ChainableUndefined, pass_context
+from jinja2 import ChainableUndefined, Template, pass_context
 from jinja2.runtime import Context
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup, escape
@@ -100,6 +100,8 @@ class ClauseEnvironment(SandboxedEnvironment):
         super().__init__(
             autoescape=True, undefined=Missing, finalize=_finalize, keep_trailing_newline=False
         )
+        #: Compiled clause templates by content hash: compiling is most of the cost of a clause.
+        self.compiled: dict[str, Template] = {}
 
     def getattr(self, obj: Any, attribute: str) -> Any:
         if isinstance(obj, MapNode):

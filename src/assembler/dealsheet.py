@@ -49,10 +49,10 @@ def read_yaml(path: Path) -> tuple[Any, bytes]:
         raw = path.read_bytes()
     except OSError as exc:
         raise AssemblerError(
-            Diagnostic("E-file-01", f"cannot read the deal sheet: {exc.strerror}", name)
+            Diagnostic("E-file-01", f"cannot read the file: {exc.strerror}", name)
         ) from None
     if len(raw) > MAX_DEAL_BYTES:
-        raise AssemblerError(Diagnostic("E-yaml-05", "the deal sheet is larger than 1 MB", name))
+        raise AssemblerError(Diagnostic("E-yaml-05", "the file is larger than 1 MB", name))
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

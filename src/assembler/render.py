@@ -77,8 +77,7 @@ class Renderer:
         self.numbering = Numbering.read(house.new_numbering(), house.styles)
         self.comments: list[tuple[int, str]] = []
         self.warnings: list[Diagnostic] = []
-        self._compiled: dict[str, Template] = getattr(env, "compiled_fragments", {})
-        env.compiled_fragments = self._compiled  # type: ignore[attr-defined]
+        self._compiled = env.compiled
 
     # -- the checklist -------------------------------------------------------------------------
     def render(self) -> Rendered:
