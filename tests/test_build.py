@@ -8,12 +8,16 @@ import zipfile
 
 import docx
 import pytest
-from conftest import EXAMPLE
 from lxml import etree
 
 from assembler.api import build
 from assembler.errors import AssemblerError
 
+from conftest import EXAMPLE
+
+DEADLINE = (
+    '  deferred_mechanism_deadline: "[date by which the payment mechanisms must be agreed]"\n'
+)
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
@@ -155,22 +159,24 @@ def test_ampersands_and_quotes_in_party_names_survive(tmp_path, workspace):
 
 def test_a_final_build_refuses_missing_values_and_writes_nothing(tmp_path, workspace):
     deal = tmp_path / "deal.yaml"
-    deal.write_text(EXAMPLE.read_text().replace('  meeting_frequency: "[meeting frequency]"\n', ""))
+    deal.write_text(EXAMPLE.read_text().replace(DEADLINE, ""))
     out = tmp_path / "out.docx"
     with pytest.raises(AssemblerError) as caught:
         build(deal, out, workspace=workspace)
     assert {d.rule for d in caught.value.diagnostics} == {"E-miss-01"}
-    assert any("deal.governance.meeting_frequency" in d.message for d in caught.value.diagnostics)
+    assert any(
+        "deal.payment.deferred_mechanism_deadline" in d.message for d in caught.value.diagnostics
+    )
     assert not out.exists()
 
 
 def test_a_draft_build_marks_missing_values_and_keeps_notes_as_comments(tmp_path, workspace):
     deal = tmp_path / "deal.yaml"
-    deal.write_text(EXAMPLE.read_text().replace('  meeting_frequency: "[meeting frequency]"\n', ""))
+    deal.write_text(EXAMPLE.read_text().replace(DEADLINE, ""))
     result = build(deal, tmp_path / "draft.docx", draft=True, workspace=workspace)
     data = result.output.read_bytes()
     text = "\n".join(t for _, t in paragraphs(data))
-    assert "[MISSING: deal.governance.meeting_frequency]" in text
+    assert "[MISSING: deal.payment.deferred_mechanism_deadline]" in text
     with zipfile.ZipFile(io.BytesIO(data)) as package:
         assert "word/comments.xml" in package.namelist()
     root = document_xml(data)
@@ -223,9 +229,9 @@ def test_the_committed_house_style_is_what_the_script_writes(tmp_path, assert_va
 def test_a_deed_outline_gives_deed_wording_and_execution_by_legal_form(tmp_path):
     import shutil
 
-    from conftest import ROOT
-
     from assembler.api import Workspace
+
+    from conftest import ROOT
 
     templates = tmp_path / "templates"
     shutil.copytree(ROOT / "templates", templates)

@@ -6,9 +6,10 @@ import subprocess
 import sys
 
 from click.testing import CliRunner
-from conftest import EXAMPLE, ROOT
 
 from assembler.cli import main
+
+from conftest import EXAMPLE, ROOT
 
 
 def run(*args: str):
@@ -56,7 +57,7 @@ def test_bad_deal_sheet_exits_1_with_located_errors_and_writes_nothing(tmp_path)
     out = tmp_path / "a.docx"
     result = run("build", str(deal), "-o", str(out))
     assert result.exit_code == 1
-    assert f"{deal}:58:18: error E-enum-01: governance.decision_rule" in result.output.replace(
+    assert f"{deal}:57:18: error E-enum-01: governance.decision_rule" in result.output.replace(
         "\n", " "
     )
     assert "Traceback" not in result.output

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import pytest
 from jinja2.sandbox import SandboxedEnvironment
-from wordlike import write_docx
 
 from assembler.errors import AssemblerError
 from assembler.fragment import import_fragment
+
+from wordlike import write_docx
 
 SPLIT = (
     '<w:p w:rsidR="00AB12CD"><w:pPr><w:pStyle w:val="Clause2"/><w:spacing w:after="0"/></w:pPr>'

@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 import subprocess
 
-from conftest import needs_soffice
-
 from assembler.export import to_pdf
+
+from conftest import needs_soffice
 
 pytestmark = needs_soffice()
 

@@ -349,6 +349,7 @@ class Renderer:
         clause_ref = ""
         for p in body.iter(qn("w:p")):
             style = ox.style_of(p)
+            labels = _labels(p)  # strips the label markers, so the text below is what prints
             if style == "ScheduleHeading":
                 schedule = ox.text_of(p).strip()
             listed = self.numbering.list_of(p)
@@ -357,7 +358,7 @@ class Renderer:
                 _, reference = self.numbering.next_number(*listed)
                 if style == LEGAL_LIST:
                     clause_ref = reference
-            for name in _labels(p):
+            for name in labels:
                 if name in targets:
                     raise AssemblerError(
                         Diagnostic("E-ref-04", f"label {name!r} is used twice", self.plan.deal_path)

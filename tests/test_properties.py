@@ -1,0 +1,57 @@
+"""Property tests: arbitrary input never raises anything but the engine's own error."""
+
+from __future__ import annotations
+
+import contextlib
+import tempfile
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from assembler.dealsheet import load_deal
+from assembler.errors import AssemblerError
+from assembler.fragment import import_fragment
+
+from test_dealsheet import MINIMAL
+from wordlike import docx_bytes
+
+FAST = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+def _load(data: bytes) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "deal.yaml"
+        path.write_bytes(data)
+        try:
+            load_deal(path)
+        except AssemblerError as exc:
+            assert exc.diagnostics and all(d.rule for d in exc.diagnostics)
+
+
+@FAST
+@given(st.binary(max_size=400))
+def test_any_bytes(data):
+    _load(data)
+
+
+@FAST
+@given(st.integers(min_value=0, max_value=len(MINIMAL)), st.text(max_size=12))
+def test_any_edit_of_a_valid_deal_sheet(position, insert):
+    _load((MINIMAL[:position] + insert + MINIMAL[position:]).encode("utf-8"))
+
+
+@FAST
+@given(st.text(max_size=200))
+def test_any_paragraph_text_in_a_fragment(text):
+    from xml.sax.saxutils import escape
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "f.docx"
+        body = f"<w:p><w:r><w:t>{escape(text)}</w:t></w:r></w:p>"
+        try:
+            path.write_bytes(docx_bytes(body))
+        except ValueError:
+            return  # text that XML cannot hold at all
+        with contextlib.suppress(AssemblerError):
+            import_fragment(path)
