@@ -223,13 +223,15 @@ class Renderer:
 
     def _contents(self, body: E) -> None:
         body.append(ox.paragraph("TOCHeading", "Contents"))
-        entries = [(pc.number + ".", pc.title) for pc in self.plan.clauses]
-        entries += [(pc.number, pc.title) for pc in self.plan.schedules]
-        for i, (number, title) in enumerate(entries):
+        entries = [
+            [ox.run(pc.number + "."), ox.tab_run(), ox.run(pc.title)] for pc in self.plan.clauses
+        ]
+        entries += [[ox.run(f"{pc.number}: {pc.title}")] for pc in self.plan.schedules]
+        for i, runs in enumerate(entries):
             p = ox.paragraph("TOC1")
             if i == 0:
                 p.extend(ox.field_runs('TOC \\o "1-1" \\h \\z \\u', "")[:3])
-            p.extend([ox.run(number), ox.tab_run(), ox.run(title)])
+            p.extend(runs)
             if i == len(entries) - 1:
                 p.append(ox.field_runs("", "")[-1])
             body.append(p)
@@ -307,10 +309,15 @@ class Renderer:
             body.append(self._heading("ScheduleHeading", pc.number, pc))
             body.append(ox.paragraph("ScheduleTitle", pc.title))
             restart = self.numbering.add_restart(legal_num)
-            for p in bodies.get(pc.slot, []):
+            paragraphs = bodies.get(pc.slot, [])
+            # A schedule without paragraph headings numbers its sub-clauses 1, 2, 3 rather than
+            # 1.1, 1.2: a "1.1" under no "1" is shown as "6.1" by LibreOffice, which continues
+            # the shared list, and as "1.1" by Word.
+            headed = any(ox.style_of(p) == "ScheduleClause1" for p in paragraphs)
+            for p in paragraphs:
                 level = LIST_LEVELS.get(ox.style_of(p) or "")
                 if level is not None:
-                    ox.set_numbering(p, restart, level)
+                    ox.set_numbering(p, restart, level if headed or level != 1 else 0)
                 body.append(p)
 
     # -- execution -----------------------------------------------------------------------------
