@@ -256,3 +256,26 @@ def test_parties_are_described_by_legal_form(example):
     )
     assert "an NHS foundation trust" in entries[3]
     assert entries[1].startswith("[Council], a local authority")
+
+
+def test_the_example_builds_without_warnings(example):
+    result, _ = example
+    assert [str(w) for w in result.warnings] == []
+
+
+def test_values_no_clause_uses_and_uncovered_criteria_are_warned_about(tmp_path, workspace):
+    text = EXAMPLE.read_text()
+    text = text.replace(
+        "criteria: [shared_purpose_and_vision,",
+        "criteria: [peaceful_death, shared_purpose_and_vision,",
+    )
+    text = text.replace(
+        'roles: [provider], address: "[address]"}',
+        'roles: [provider], address: "[address]", jv_party: true}',
+    )
+    deal = tmp_path / "deal.yaml"
+    deal.write_text(text)
+    result = build(deal, tmp_path / "w.docx", workspace=workspace)
+    found = {(w.rule, w.message.split(":")[0], w.line) for w in result.warnings}
+    assert ("W-crit-01", "criteria[0]", 93) in found
+    assert ("W-deal-01", "parties[2].jv_party", 23) in found

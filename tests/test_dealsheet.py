@@ -120,3 +120,13 @@ def test_placeholders_are_accepted_for_any_scalar(tmp_path):
     path = tmp_path / "deal.yaml"
     path.write_text(MINIMAL.replace("effective_date: 2017-04-01", 'effective_date: "[date]"'))
     assert load_deal(path).data["effective_date"] == "[date]"
+
+
+def test_g1_the_alliance_agreement_may_not_prevail_over_the_service_contracts(tmp_path):
+    found = errors_of(tmp_path, MINIMAL + "precedence: [alliance_agreement, service_contract]\n")
+    assert [(d.rule, d.line) for d in found] == [("E-rule-G1", 14)]
+
+
+def test_g16_open_book_must_be_subject_to_competition_law(tmp_path):
+    text = MINIMAL + "information_sharing: {open_book: true, subject_to_competition_law: false}\n"
+    assert errors_of(tmp_path, text)[0].rule == "E-rule-G16"

@@ -61,7 +61,11 @@ def test_every_schedule_restarts_its_numbering_at_1(example, tmp_path):
     starts = [i for i, line in enumerate(lines) if line in titles]
     assert len(starts) == len(titles)
     for start in starts:
-        numbered = [line for line in lines[start + 1 : start + 12] if re.match(r"^\d+(\.\d+)?\.?\s", line)]
+        numbered = [
+            line for line in lines[start + 1 : start + 12] if re.match(r"^\d+(\.\d+)?\.?\s", line)
+        ]
         assert numbered and numbered[0].split()[0] in ("1.", "1"), (lines[start], numbered[:2])
     members = lines[starts[0] + 1 : starts[1]]
-    assert any(line.startswith("1.1 ") for line in members) and any(line.startswith("2.1 ") for line in members)
+    assert any(line.startswith("1.1 ") for line in members) and any(
+        line.startswith("2.1 ") for line in members
+    )

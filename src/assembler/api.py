@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from .bank import ClauseBank
-from .context import ClauseEnvironment, deal_names, make_environment
+from .context import ClauseEnvironment, Recorder, deal_names, make_environment
 from .dealsheet import Deal, load_deal, read_yaml, unused_values
 from .errors import AssemblerError, Diagnostic
 from .housestyle import HouseStyle
@@ -105,8 +105,11 @@ def build(
     _check_output(output, deal, ws)
     env = ws.env
     outline = load_outline(ws.templates, deal.document_type)
-    names = deal_names(deal.data, party_records(deal, env, ws.forms), document_info(deal, outline))
-    plan = make_plan(deal, ws.bank, outline, env, names, draft=draft, pins=pins)
+    with Recorder() as planning:  # clause conditions read deal values too
+        names = deal_names(
+            deal.data, party_records(deal, env, ws.forms), document_info(deal, outline)
+        )
+        plan = make_plan(deal, ws.bank, outline, env, names, draft=draft, pins=pins)
     rendered = Renderer(plan, ws.bank, ws.house, env, names, ws.forms).render()
     data = zip_parts(docx_parts(rendered, ws.house, plan.title))
     lock_out = lock_path_for(output)
@@ -118,7 +121,11 @@ def build(
         raise AssemblerError(
             Diagnostic("E-out-04", f"cannot write the output: {exc.strerror}", str(output))
         ) from None
-    warnings = list(deal.warnings) + rendered.warnings + unused_values(deal, rendered.accessed)
+    warnings = (
+        list(deal.warnings)
+        + rendered.warnings
+        + unused_values(deal, planning.accessed | rendered.accessed)
+    )
     warnings += _uncovered_criteria(deal, plan)
     return BuildResult(
         output, lock_out, plan, _unique(warnings), rendered.missing, rendered.placeholders

@@ -121,6 +121,11 @@ def load_deal(path: str | Path, vocabulary: frozenset[str] = frozenset()) -> Dea
 
 #: Values the engine itself reads (identity, dates, choices); clauses read the rest.
 ENGINE_KEYS = (
+    # checked by drafting rules rather than printed: G1 (precedence), G16, G17
+    "precedence",
+    "governance.non_adoption_protocol",
+    "information_sharing.subject_to_competition_law",
+    "information_sharing.procurement_safeguards",
     "deal_id",
     "document_type",
     "title",
@@ -152,7 +157,7 @@ def unused_values(deal: Deal, used: set[str]) -> list[Diagnostic]:
         if (
             f"deal.{path}" in used
             or path.endswith(".id")
-            or path.split(".")[0].split("[")[0] in ENGINE_KEYS
+            or any(path == key or path.startswith((key + ".", key + "[")) for key in ENGINE_KEYS)
         ):
             continue
         warnings.append(

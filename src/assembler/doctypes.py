@@ -80,6 +80,34 @@ def _review_dates_after_start(values: dict[str, Any], ck: Checker, path: str) ->
             )
 
 
+def _service_contracts_prevail(values: dict[str, Any], ck: Checker, path: str) -> None:
+    """G1: the Service Contracts always prevail over the alliance agreement (001 ch7: case B's
+    agreement wrongly said the reverse)."""
+    order = values.get("precedence") or []
+    both = "alliance_agreement" in order and "service_contract" in order
+    if both and order.index("alliance_agreement") < order.index("service_contract"):
+        ck.error(
+            "E-rule-G1",
+            "precedence",
+            ck.at("precedence"),
+            "the alliance agreement may not prevail over the Service Contracts",
+            "list service_contract first (drafting guidance G1; seed 001 ch7)",
+        )
+
+
+def _open_book_subject_to_competition_law(values: dict[str, Any], ck: Checker, path: str) -> None:
+    """G16: open-book sharing between providers is always subject to competition law."""
+    sharing = values.get("information_sharing") or {}
+    if sharing.get("open_book") and sharing.get("subject_to_competition_law") is False:
+        ck.error(
+            "E-rule-G16",
+            "information_sharing.subject_to_competition_law",
+            ck.at("information_sharing.subject_to_competition_law"),
+            "open-book information sharing must be subject to competition law",
+            "set it to true (drafting guidance G16; Template clauses 10.7 and 10.8)",
+        )
+
+
 def _dig(values: Any, dotted: str) -> Any:
     for part in dotted.split("."):
         if not isinstance(values, dict):
@@ -159,7 +187,8 @@ GOVERNANCE = Map(
         "bodies": F(ListOf(BODY, min_items=1), required=True),
         "central_team_size": F(Int()),
         "decision_rule": F(Enum(*DECISION_RULES), required=True),
-        "non_adoption_protocol": F(Enum("required", "not_required")),
+        # G17: the non-adoption protocol is always included
+        "non_adoption_protocol": F(Enum("required")),
         "reserved_matters": F(_codes()),
         "conflicts_of_interest": F(
             Map({"declaration": F(Code()), "handled_by": F(ListOf(Ref("body")))})
@@ -262,6 +291,8 @@ ALLIANCE_AGREEMENT = Map(
     },
     rules=[
         _review_dates_after_start,
+        _service_contracts_prevail,
+        _open_book_subject_to_competition_law,
         _date_order(("effective_date", "payment.deferred_mechanism_deadline")),
     ],
 )

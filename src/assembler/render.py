@@ -245,7 +245,18 @@ class Renderer:
         body.append(ox.paragraph("PartHeading", "Parties"))
         for party in self.names["parties"]:
             mark_used(
-                *(f"{party.path}.{key}" for key in ("id", "name", "kind", "roles", "address"))
+                *(
+                    f"{party.path}.{key}"
+                    for key in (
+                        "id",
+                        "name",
+                        "kind",
+                        "roles",
+                        "address",
+                        "registration",
+                        "signatory",
+                    )
+                )
             )
             address = party.get("address") or "[address]"
             text = escape(party["name"]) + Markup(", ") + party["legal_description"]

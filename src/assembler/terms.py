@@ -39,7 +39,8 @@ class TermReport:
 def _pattern(term: str) -> re.Pattern[str]:
     """The term and its plural (Party/Parties, Commissioner/Commissioners), as a whole word."""
     stem = re.escape(term)
-    plural = re.escape(term[:-1]) + "ies" if term.endswith("y") else stem + "s"
+    consonant_y = len(term) > 1 and term.endswith("y") and term[-2] not in "aeiou"
+    plural = re.escape(term[:-1]) + "ies" if consonant_y else stem + "s"
     return re.compile(rf"(?<![\w-])(?:{stem}|{plural})(?![\w-])")
 
 
@@ -91,8 +92,8 @@ def _undefined(body: str, defined: set[str], known_names: list[str]) -> list[Dia
     seen: dict[str, int] = {}
     for sentence in re.split(r"(?<=[.;:])\s+|\n", body):
         for match in CAPITALISED.finditer(sentence):
-            phrase = match.group(0)
-            if match.start() == 0 or PROPER_NAMES.search(phrase):
+            phrase = re.sub(r"^(?:This|These|The|Each|Any|An?|No)\s+", "", match.group(0))
+            if match.start() == 0 or " " not in phrase or PROPER_NAMES.search(phrase):
                 continue
             if any(p.search(phrase) for p in covered) or any(phrase in n for n in known_names):
                 continue
