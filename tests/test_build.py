@@ -279,3 +279,71 @@ def test_values_no_clause_uses_and_uncovered_criteria_are_warned_about(tmp_path,
     found = {(w.rule, w.message.split(":")[0], w.line) for w in result.warnings}
     assert ("W-crit-01", "criteria[0]", 93) in found
     assert ("W-deal-01", "parties[2].jv_party", 23) in found
+
+
+def _templates_copy(tmp_path):
+    import shutil
+
+    from conftest import ROOT
+
+    templates = tmp_path / "templates"
+    shutil.copytree(ROOT / "templates", templates)
+    return templates
+
+
+def test_a_reference_to_a_clause_left_out_names_both_clauses(tmp_path):
+    from assembler.api import Workspace
+
+    from conftest import ROOT
+
+    templates = _templates_copy(tmp_path)
+    outline = templates / "alliance_agreement.yaml"
+    outline.write_text(
+        outline.read_text().replace("  - {slot: disputes, clause: disputes-ladder}\n", "")
+    )
+    with pytest.raises(AssemblerError) as caught:
+        build(
+            EXAMPLE, tmp_path / "x.docx", workspace=Workspace.open(ROOT / "clausebank", templates)
+        )
+    messages = [d.message for d in caught.value.diagnostics]
+    assert "clause principles refers to disputes-ladder, which is not in this document" in messages
+    assert all(d.rule == "E-ref-02" for d in caught.value.diagnostics)
+    assert not (tmp_path / "x.docx").exists()
+
+
+def test_a_house_style_without_the_house_styles_is_refused(tmp_path):
+    from assembler.api import Workspace
+
+    from conftest import ROOT
+
+    templates = _templates_copy(tmp_path)
+    import docx as python_docx
+
+    plain = tmp_path / "plain.docx"
+    python_docx.Document().save(plain)
+    (templates / "house-style.docx").write_bytes(plain.read_bytes())
+    with pytest.raises(AssemblerError) as caught:
+        Workspace.open(ROOT / "clausebank", templates)
+    assert caught.value.diagnostics[0].rule == "E-style-01"
+    assert "ClauseHeading" in caught.value.diagnostics[0].message
+
+
+def test_a_failed_build_leaves_the_previous_output_intact(tmp_path, workspace):
+    out = tmp_path / "agreement.docx"
+    good = build(EXAMPLE, out, workspace=workspace)
+    before = good.output.read_bytes()
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(EXAMPLE.read_text().replace(DEADLINE, ""))
+    with pytest.raises(AssemblerError):
+        build(bad, out, workspace=workspace)
+    assert out.read_bytes() == before
+    assert [
+        p.name for p in tmp_path.iterdir() if p.name.startswith(".")
+    ] == []  # no temp files left
+
+
+def test_word_refreshes_fields_on_opening(example):
+    _, data = example
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        settings = package.read("word/settings.xml").decode()
+    assert '<w:updateFields w:val="true"/>' in settings

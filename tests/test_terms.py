@@ -1,0 +1,37 @@
+"""Defined terms: kept when used, dropped and warned about when not, duplicates and strays flagged."""
+
+from __future__ import annotations
+
+from assembler.terms import DefinedTerm, find_terms
+
+
+def test_used_terms_are_kept_alphabetically_and_unused_ones_dropped():
+    defined = [
+        DefinedTerm("Transition Period", "the first year", "term"),
+        DefinedTerm("Alliance", "the alliance of the Parties", "background"),
+        DefinedTerm("Party", "a party to this Agreement", "background"),
+        DefinedTerm("Gain Pool", "the pool", "finance"),
+    ]
+    report = find_terms(defined, ["During the Transition Period the Alliance meets."], [])
+    # "Party" is used only inside the definition of "Alliance" (as "Parties"): still needed
+    assert report.names == ["Alliance", "Party", "Transition Period"]
+    assert [w.rule for w in report.warnings] == ["W-term-02"]
+    assert "Gain Pool" in report.warnings[0].message
+
+
+def test_a_term_defined_twice_is_a_warning():
+    defined = [DefinedTerm("Alliance", "one", "a"), DefinedTerm("Alliance", "two", "b")]
+    report = find_terms(defined, ["the Alliance"], [])
+    assert [w.rule for w in report.warnings] == ["W-term-03"]
+    assert report.used[0].text == "one"
+
+
+def test_a_capitalised_term_nobody_defined_is_a_warning():
+    report = find_terms(
+        [], ["The board reports to the Joint Strategy Group each month."], ["[CCG]"]
+    )
+    assert [(w.rule, "Joint Strategy Group" in w.message) for w in report.warnings] == [
+        ("W-term-01", True)
+    ]
+    quiet = find_terms([], ["This Agreement is governed by the law of England and Wales."], [])
+    assert quiet.warnings == []
