@@ -92,3 +92,17 @@ def test_markdown_export_through_pandoc(tmp_path):
     markdown = (tmp_path / "a.md").read_text()
     assert "Over-65s Health and Social Care Alliance Agreement" in markdown
     assert "Alliance Leadership Board" in markdown
+
+
+def test_a_plain_text_draft_becomes_a_fragment_in_the_house_styles(tmp_path):
+    from assembler.fragment import import_fragment
+
+    draft = tmp_path / "draft.txt"
+    draft.write_text(
+        "1.1 The {{ party('la').name }} must **act**:\n(a) first;\n(a) second.\n{% if x %}\n> more\n{% endif %}\n"
+    )
+    result = run("fragment", str(draft), "--templates", str(ROOT / "templates"))
+    assert result.exit_code == 0, result.output
+    source = import_fragment(tmp_path / "draft.docx").source
+    assert source.count('w:val="Clause2"') == 1 and source.count('w:val="Clause3"') == 2
+    assert "{% if x %}" in source.splitlines() and "<w:b/>" in source

@@ -16,7 +16,7 @@ from .housestyle import HouseStyle
 from .lockfile import dump, lock_data, lock_path_for, read_lock
 from .outline import load_outline
 from .package import docx_parts, write_atomic, zip_parts
-from .plan import Pins, Plan, document_info, make_plan, party_records
+from .plan import Pins, Plan, Planner, document_info, party_records
 from .render import Renderer
 
 #: Where the bundled bank and templates live in a source checkout (``pip install -e .``).
@@ -109,7 +109,7 @@ def build(
         names = deal_names(
             deal.data, party_records(deal, env, ws.forms), document_info(deal, outline)
         )
-        plan = make_plan(deal, ws.bank, outline, env, names, draft=draft, pins=pins)
+        plan = Planner(deal, ws.bank, outline, env, names, draft=draft, pins=pins).plan()
     rendered = Renderer(plan, ws.bank, ws.house, env, names, ws.forms).render()
     data = zip_parts(docx_parts(rendered, ws.house, plan.title))
     lock_out = lock_path_for(output)

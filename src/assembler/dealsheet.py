@@ -12,6 +12,7 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from .doctypes import SCHEMAS
 from .errors import AssemblerError, Diagnostic
+from .files import read_bounded
 from .schema import Checker, resolve_refs, suggest
 
 #: Deal sheets are small; refuse anything large enough to be an attack or a mistake.
@@ -45,14 +46,7 @@ def _timestamp_as_text(constructor: Any, node: Any) -> str:
 def read_yaml(path: Path) -> tuple[Any, bytes]:
     """Parse YAML keeping positions; syntax problems become located diagnostics."""
     name = str(path)
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise AssemblerError(
-            Diagnostic("E-file-01", f"cannot read the file: {exc.strerror}", name)
-        ) from None
-    if len(raw) > MAX_DEAL_BYTES:
-        raise AssemblerError(Diagnostic("E-yaml-05", "the file is larger than 1 MB", name))
+    raw = read_bounded(path, MAX_DEAL_BYTES, "YAML file")
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

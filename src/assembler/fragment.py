@@ -19,6 +19,7 @@ from pathlib import Path
 from lxml import etree
 
 from .errors import AssemblerError, Diagnostic
+from .files import read_bounded
 from .oxml.ns import UnsafeXML, parse_xml, qn
 from .oxml.text import text_of
 
@@ -58,14 +59,7 @@ class Fragment:
 def read_part(path: Path, part: str, *, required: bool = True) -> bytes | None:
     """One part of a .docx package, with bounds on size and compression ratio (zip bombs)."""
     where = str(path)
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise AssemblerError(
-            Diagnostic("E-frag-01", f"cannot read fragment: {exc.strerror}", where)
-        ) from None
-    if len(raw) > MAX_FRAGMENT_BYTES:
-        raise AssemblerError(Diagnostic("E-frag-02", "fragment is larger than 5 MB", where))
+    raw = read_bounded(path, MAX_FRAGMENT_BYTES, "Word file")
     try:
         with zipfile.ZipFile(BytesIO(raw)) as package:
             try:

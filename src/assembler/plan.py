@@ -257,17 +257,3 @@ class Planner:
             number,
             tuple(clause.criteria),
         )
-
-
-def make_plan(
-    deal: Deal,
-    bank: ClauseBank,
-    outline: Outline,
-    env: ClauseEnvironment,
-    names: dict[str, Any],
-    *,
-    draft: bool = False,
-    pins: Pins | None = None,
-) -> Plan:
-    """Resolve every slot of ``outline`` for ``deal``; ``names`` is what clause conditions see."""
-    return Planner(deal, bank, outline, env, names, draft=draft, pins=pins).plan()
