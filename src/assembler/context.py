@@ -20,6 +20,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from jinja2 import ChainableUndefined, Template, pass_context
+from jinja2.exceptions import SecurityError
 from jinja2.runtime import Context
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup, escape
@@ -90,7 +91,10 @@ class Missing(ChainableUndefined):
             raise AttributeError(name)
         return Missing(name=f"{self._undefined_name}.{name}")
 
-    __getitem__ = __getattr__
+    def __getitem__(self, key: Any) -> Any:
+        if isinstance(key, str) and key.startswith("__"):
+            raise KeyError(key)
+        return self.__getattr__(str(key))
 
 
 class ClauseEnvironment(SandboxedEnvironment):
@@ -102,6 +106,12 @@ class ClauseEnvironment(SandboxedEnvironment):
         )
         #: Compiled clause templates by content hash: compiling is most of the cost of a clause.
         self.compiled: dict[str, Template] = {}
+
+    def unsafe_undefined(self, obj: Any, attribute: str) -> Any:
+        """Refuse at once: an unsafe access is an attack or a bug, never a blank to fill later."""
+        raise SecurityError(
+            f"access to attribute {attribute!r} of a {type(obj).__name__!r} object is unsafe"
+        )
 
     def getattr(self, obj: Any, attribute: str) -> Any:
         if isinstance(obj, MapNode):

@@ -54,6 +54,8 @@ class Fragment:
 
     source: str
     notes: list[str] = field(default_factory=list)
+    #: The Word paragraph number of each line of ``source`` (for locating template errors).
+    paragraphs: list[int] = field(default_factory=list)
 
 
 def read_part(path: Path, part: str, *, required: bool = True) -> bytes | None:
@@ -126,6 +128,7 @@ def import_fragment(path: Path) -> Fragment:
         raise AssemblerError(Diagnostic("E-frag-03", "word/document.xml has no body", str(path)))
     notes: list[str] = []
     pieces: list[str] = []
+    numbers: list[int] = []
     for index, block in enumerate(body, start=1):
         if block.tag == qn("w:sectPr"):
             continue
@@ -144,8 +147,11 @@ def import_fragment(path: Path) -> Fragment:
         if BLOCK_ONLY.match(text):
             pieces.append(text.strip().translate(CURLY))
         elif text.strip():
-            pieces.append(_jinja_safe(etree.tostring(block, encoding="unicode")))
-    return Fragment(_strip_namespaces("\n".join(pieces)), sorted(set(notes)))
+            pieces.append(_jinja_safe(etree.tostring(block, encoding="unicode")).replace("\n", " "))
+        else:
+            continue
+        numbers.append(index)
+    return Fragment(_strip_namespaces("\n".join(pieces)), sorted(set(notes)), numbers)
 
 
 def _list_formats(numbering: E) -> dict[tuple[str, str], str]:

@@ -138,7 +138,9 @@ class Renderer:
                 )
             )
         where = f"clause {clause.id}@{version.version}"
-        template = self._compile(digest, fragment.source, where, str(version.path))
+        template = self._compile(
+            digest, fragment.source, where, str(version.path), fragment.paragraphs
+        )
         xml = self._run(template, clause.id, where, str(version.path))
         try:
             return list(parse_xml(WRAPPER_OPEN + xml + WRAPPER_CLOSE))
@@ -149,16 +151,24 @@ class Renderer:
                 )
             ) from None
 
-    def _compile(self, key: str, source: str, where: str, path: str) -> Template:
+    def _compile(
+        self, key: str, source: str, where: str, path: str, paragraphs: list[int] | None = None
+    ) -> Template:
         """Compile once per process: compiling is most of the cost of rendering a fragment."""
         if key not in self._compiled:
             try:
                 self._compiled[key] = self.env.from_string(source)
             except TemplateSyntaxError as exc:
+                line = exc.lineno or 1
+                at = (
+                    f"paragraph {paragraphs[min(line, len(paragraphs)) - 1]}"
+                    if paragraphs
+                    else f"line {line}"
+                )
                 raise AssemblerError(
                     Diagnostic(
                         "E-tmpl-02",
-                        f"{where}, paragraph {exc.lineno}: {exc.message}",
+                        f"{where}, {at}: {exc.message}",
                         path,
                         hint="check the {% %} tags",
                     )
@@ -173,7 +183,14 @@ class Renderer:
             raise AssemblerError(
                 Diagnostic("E-tmpl-03", f"{where}: blocked by the sandbox: {exc}", path)
             ) from None
-        except (TemplateError, TypeError, ValueError, ArithmeticError) as exc:
+        except (
+            TemplateError,
+            TypeError,
+            ValueError,
+            ArithmeticError,
+            AttributeError,
+            LookupError,
+        ) as exc:
             raise AssemblerError(
                 Diagnostic("E-tmpl-04", f"{where}: {type(exc).__name__}: {exc}", path)
             ) from None
