@@ -110,7 +110,7 @@ def build(
             deal.data, party_records(deal, env, ws.forms), document_info(deal, outline)
         )
         plan = Planner(deal, ws.bank, outline, env, names, draft=draft, pins=pins).plan()
-    rendered = Renderer(plan, ws.bank, ws.house, env, names, ws.forms).render()
+    rendered = Renderer(plan, ws.bank, ws.house, env, names, ws.forms, deal.nearest).render()
     data = zip_parts(docx_parts(rendered, ws.house, plan.title))
     lock_out = lock_path_for(output)
     lock_bytes = dump(lock_data(plan, rendered, hashlib.sha256(data).hexdigest()))

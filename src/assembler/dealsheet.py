@@ -33,6 +33,13 @@ class Deal:
     def document_type(self) -> str:
         return str(self.data["document_type"])
 
+    def nearest(self, deal_path: str) -> dict[str, object]:
+        """Where ``deal.a.b.c`` is, or else its nearest parent that the deal sheet has."""
+        dotted = deal_path.removeprefix("deal.")
+        while dotted and dotted not in self.positions:
+            dotted = dotted.rpartition(".")[0]
+        return self.where(dotted) if dotted else {"file": str(self.path)}
+
     def where(self, dotted: str) -> dict[str, object]:
         """``file=, line=, col=`` for a diagnostic about the value at ``dotted``."""
         line, col = self.positions.get(dotted, (None, None))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -70,10 +71,13 @@ class Renderer:
         env: ClauseEnvironment,
         names: dict[str, Any],
         forms: dict[str, Any],
+        locate: Callable[[str], dict[str, object]],
     ):
         self.plan, self.bank, self.house, self.env = plan, bank, house, env
         self.names = names
         self.forms = forms
+        #: deal path -> file, line and column, for errors about missing values
+        self.locate = locate
         self.numbering = Numbering.read(house.new_numbering(), house.styles)
         self.comments: list[tuple[int, str]] = []
         self.warnings: list[Diagnostic] = []
@@ -105,8 +109,8 @@ class Renderer:
                     Diagnostic(
                         "E-miss-01",
                         f"clause {clause}: no value for {path}",
-                        self.plan.deal_path,
                         hint="add it to the deal sheet, or build with --draft",
+                        **self.locate(path),  # type: ignore[arg-type]
                     )
                     for clause, path in dict.fromkeys(missing)
                 ]
