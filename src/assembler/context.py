@@ -97,8 +97,26 @@ class Missing(ChainableUndefined):
         return self.__getattr__(str(key))
 
 
+#: The largest string or list ``*`` may build, and the largest exponent ``**`` may take: without
+#: these, ``{{ 'x' * 10**10 }}`` exhausts memory in one step that no timer can interrupt.
+MAX_REPEAT = 100_000
+MAX_EXPONENT = 100
+
+
 class ClauseEnvironment(SandboxedEnvironment):
     """Sandboxed, autoescaping, and strict about deal-sheet paths."""
+
+    intercepted_binops = frozenset({"*", "**"})
+
+    def call_binop(self, context: Context, operator: str, left: Any, right: Any) -> Any:
+        if operator == "**" and isinstance(right, int | float) and abs(right) > MAX_EXPONENT:
+            raise SecurityError(f"exponent {right} is larger than {MAX_EXPONENT}")
+        if operator == "*":
+            sized = [v for v in (left, right) if isinstance(v, str | list | tuple)]
+            counts = [v for v in (left, right) if isinstance(v, int) and not isinstance(v, bool)]
+            if sized and counts and len(sized[0]) * counts[0] > MAX_REPEAT:
+                raise SecurityError(f"repeating a value would make more than {MAX_REPEAT:,} items")
+        return super().call_binop(context, operator, left, right)
 
     def __init__(self) -> None:
         super().__init__(

@@ -78,7 +78,49 @@ def read_yaml(path: Path) -> tuple[Any, bytes]:
         raise AssemblerError(Diagnostic(rule, message, name, line, col)) from None
     except (YAMLError, ValueError, RecursionError) as exc:
         raise AssemblerError(Diagnostic("E-yaml-01", f"not valid YAML: {exc}", name)) from None
+    _bound_size(data, name)
     return data, raw
+
+
+#: YAML inputs nest a few levels and hold a few thousand values; more is a mistake or an attack.
+MAX_DEPTH = 20
+MAX_VALUES = 100_000
+
+
+def _bound_size(data: Any, name: str) -> None:
+    """Bound the expanded size and depth. An alias makes one node count many times, so a few lines
+    of nested anchors ("billion laughs") would expand to billions of values in any walk."""
+    stack = [(data, 1)]
+    count = 0
+    while stack:
+        node, depth = stack.pop()
+        count += 1
+        if count > MAX_VALUES:
+            raise AssemblerError(
+                Diagnostic(
+                    "E-yaml-06",
+                    f"the YAML expands to more than {MAX_VALUES:,} values (nested aliases?)",
+                    name,
+                    hint="write the values out without *aliases",
+                )
+            )
+        if depth > MAX_DEPTH and isinstance(node, dict | list):
+            raise AssemblerError(
+                Diagnostic(
+                    "E-yaml-07",
+                    f"the YAML nests more than {MAX_DEPTH} levels deep",
+                    name,
+                    _line_of(node),
+                )
+            )
+        if isinstance(node, dict | list):
+            children = node.values() if isinstance(node, dict) else node
+            stack.extend((child, depth + 1) for child in children)
+
+
+def _line_of(node: Any) -> int | None:
+    lc = getattr(node, "lc", None)
+    return lc.line + 1 if lc is not None and lc.line is not None else None
 
 
 def load_deal(path: str | Path, vocabulary: frozenset[str] = frozenset()) -> Deal:
@@ -135,6 +177,7 @@ ENGINE_KEYS = (
     "template_basis",
     "choices",
     "criteria",
+    "pins",
 )
 
 

@@ -16,6 +16,7 @@ from .schema import (
     Int,
     ListOf,
     Map,
+    MapOf,
     Money,
     OneOf,
     Percent,
@@ -225,6 +226,13 @@ COMMON: dict[str, F] = {
     "effective_date": F(Date(), required=True),
     "template_basis": F(Str()),
     "criteria": F(ListOf(Str())),
+    # clause id -> the version this deal must use (else the newest approved version in force)
+    "pins": F(
+        MapOf(
+            Str(r"[a-z0-9]+(-[a-z0-9]+)*", "a clause id"),
+            Str(r"\d+\.\d+\.\d+", "a version such as 1.2.0"),
+        )
+    ),
     "choices": F(Map({"term": F(Str()), "intellectual_property": F(Str()), "liability": F(Str())})),
 }
 

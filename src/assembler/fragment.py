@@ -173,9 +173,34 @@ def _list_formats(numbering: E) -> dict[tuple[str, str], str]:
     return formats
 
 
+#: Content that lives in other parts of the package (media, notes) and would dangle if copied.
+REFUSED = {
+    "w:drawing": "an image",
+    "w:pict": "an image",
+    "w:object": "an embedded object",
+    "w:footnoteReference": "a footnote",
+    "w:endnoteReference": "an endnote",
+    "w:altChunk": "an embedded document",
+}
+
+
+def _refuse_foreign_content(p: E, path: Path, index: int) -> None:
+    for tag, what in REFUSED.items():
+        if p.find(f".//{qn(tag)}") is not None:
+            raise AssemblerError(
+                Diagnostic(
+                    "E-frag-09",
+                    f"paragraph {index} holds {what}, which a clause fragment cannot carry",
+                    str(path),
+                    hint="keep clause text only; put images and notes in the house style or a schedule",
+                )
+            )
+
+
 def _normalise_paragraph(
     p: E, list_formats: dict[tuple[str, str], str], notes: list[str], path: Path, index: int
 ) -> None:
+    _refuse_foreign_content(p, path, index)
     for noise in NOISE:
         for node in p.iter(qn(noise)):
             node.getparent().remove(node)

@@ -6,7 +6,7 @@ will compare. It holds no XML and no Jinja: only ids, versions, hashes, numbers 
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from markupsafe import Markup
@@ -144,6 +144,17 @@ class Planner:
         if self.outline.recitals:
             slot = Slot("recitals", self.outline.recitals)
             recitals = self._planned(slot, self._resolve(slot), "Background")
+        used = {c.clause_id for c in clauses + schedules + ([recitals] if recitals else [])}
+        for clause_id in self.deal.data.get("pins", {}):
+            if clause_id not in used:
+                self.errors.append(
+                    Diagnostic(
+                        "E-plan-03",
+                        f"pins.{clause_id}: no clause {clause_id!r} in this document",
+                        hint="pin a clause the document uses",
+                        **self.deal.where(f"pins.{clause_id}"),  # type: ignore[arg-type]
+                    )
+                )
         if self.errors:
             raise AssemblerError(self.errors)
         data = self.deal.data
@@ -233,9 +244,18 @@ class Planner:
         if clause is None:
             return PlannedClause(slot.name, "", "", "", title or "", kind or "clause", number)
         pinned = self.pins.get(slot.name) if self.pins else None
-        version = clause.pick(
-            self.deal.data["effective_date"], draft=self.draft, pinned=pinned[1] if pinned else None
-        )
+        deal_pin = self.deal.data.get("pins", {}).get(clause.id)
+        try:
+            version = clause.pick(
+                self.deal.data["effective_date"],
+                draft=self.draft,
+                pinned=pinned[1] if pinned else deal_pin,
+            )
+        except AssemblerError as exc:  # say where in the deal sheet the pin or date came from
+            where = self.deal.where(f"pins.{clause.id}" if deal_pin else "effective_date")
+            raise AssemblerError(
+                [replace(d, **where) for d in exc.diagnostics]  # type: ignore[arg-type]
+            ) from None
         _, digest = self.bank.fragment(version)
         if pinned and pinned[2] != digest:
             self.errors.append(

@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Callable
+import signal
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -36,6 +39,38 @@ SEGMENT = re.compile(f"{MARK}.{SEP}[^{END}]*{END}|\\[[^\\[\\]\\n]{{1,300}}\\]")
 #: Body styles and the level of the house list they sit at, for restarting schedule numbering.
 LIST_LEVELS = {"ScheduleClause1": 0, "Clause2": 1, "Clause3": 2, "Clause4": 3}
 LEGAL_LIST = "ClauseHeading"
+#: Bounds on rendering one clause: wall-clock time (loops) and size of the result.
+MAX_RENDER_SECONDS = 5
+MAX_CLAUSE_CHARS = 2_000_000
+
+
+class RenderTimeout(Exception):
+    """A clause took longer than MAX_RENDER_SECONDS to render."""
+
+
+@contextmanager
+def time_limit(seconds: float) -> Iterator[None]:
+    """Interrupt the block after ``seconds`` (Unix main thread only; elsewhere it is not bounded).
+
+    Jinja's sandbox bounds ``range()`` but not nested loops, so the bound has to be on time.
+    """
+    if (
+        not hasattr(signal, "setitimer")
+        or threading.current_thread() is not threading.main_thread()
+    ):
+        yield
+        return
+
+    def on_alarm(signum: int, frame: object) -> None:
+        raise RenderTimeout
+
+    previous = signal.signal(signal.SIGALRM, on_alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 @dataclass(frozen=True)
@@ -182,7 +217,17 @@ class Renderer:
     def _run(self, template: Template, clause_id: str, where: str, path: str, **extra: Any) -> str:
         token = in_clause(clause_id)
         try:
-            return template.render(**self.names, clause_id=clause_id, **extra)
+            with time_limit(MAX_RENDER_SECONDS):
+                xml = template.render(**self.names, clause_id=clause_id, **extra)
+        except RenderTimeout:
+            raise AssemblerError(
+                Diagnostic(
+                    "E-tmpl-06",
+                    f"{where}: rendering took longer than {MAX_RENDER_SECONDS} s "
+                    "(a loop that never ends?)",
+                    path,
+                )
+            ) from None
         except SecurityError as exc:
             raise AssemblerError(
                 Diagnostic("E-tmpl-03", f"{where}: blocked by the sandbox: {exc}", path)
@@ -200,6 +245,15 @@ class Renderer:
             ) from None
         finally:
             token.var.reset(token)
+        if len(xml) > MAX_CLAUSE_CHARS:
+            raise AssemblerError(
+                Diagnostic(
+                    "E-tmpl-07",
+                    f"{where}: renders to more than {MAX_CLAUSE_CHARS:,} characters",
+                    path,
+                )
+            )
+        return xml
 
     def _text(self, source: str, clause_id: str, where: str, path: str, **extra: Any) -> Markup:
         key = "text:" + hashlib.sha256(source.encode()).hexdigest()

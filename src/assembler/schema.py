@@ -296,6 +296,26 @@ class ListOf(Spec):
         return out
 
 
+class MapOf(Spec):
+    """A mapping whose keys are names the user chooses (``pins: {clause-id: 1.2.0}``)."""
+
+    def __init__(self, key: Str, value: Spec):
+        self.key, self.value = key, value
+        self.expects = "a mapping"
+
+    def check(self, value: Any, ck: Checker, path: str, pos: Pos) -> Any:
+        if not isinstance(value, dict):
+            return self.wrong(value, ck, path, pos)
+        out = {}
+        for key, item in value.items():
+            key_path = f"{path}.{key}"
+            item_pos = _pos_of_value(value, key) or pos
+            ck.positions[key_path] = item_pos or (0, 0)
+            checked_key = self.key.check(key, ck, key_path, _pos_of_key(value, key) or pos)
+            out[checked_key] = self.value.check(item, ck, key_path, item_pos)
+        return out
+
+
 @dataclass
 class F:
     """A field of a :class:`Map`."""
