@@ -36,6 +36,8 @@ FRAGMENT_STYLES = {
     "ScheduleClause1", "SchedulePart", "Definition",
 }  # fmt: skip
 STYLE_ALIASES = {None: "BodyText", "Normal": "BodyText", "ListParagraph": "BodyText2"}
+#: House styles that carry their own list numbering.
+LISTED_STYLES = {"Clause2", "Clause3", "Clause4", "ListBullet", "ScheduleClause1"}
 #: Direct list formatting (Word's list buttons) mapped onto house styles by number format.
 LIST_FORMATS = {"lowerLetter": "Clause3", "lowerRoman": "Clause4", "bullet": "ListBullet"}
 #: Run properties kept from a fragment; fonts, sizes and colours come from the house style.
@@ -250,6 +252,11 @@ def _normalise_style(
     style_el = ppr.find(qn("w:pStyle"))
     style = style_el.get(qn("w:val")) if style_el is not None else None
     numpr = ppr.find(qn("w:numPr"))
+    if numpr is not None and style in LISTED_STYLES:
+        # LibreOffice (and Word after some edits) repeats the style's own list as direct
+        # formatting; the house style already numbers the paragraph.
+        ppr.remove(numpr)
+        numpr = None
     if numpr is not None:
         num_id = numpr.find(qn("w:numId"))
         ilvl = numpr.find(qn("w:ilvl"))

@@ -364,6 +364,8 @@ def resolve_refs(ck: Checker) -> None:
     for (value, path, pos), kinds in by_value.items():
         if any(value in ck.ids.get(kind, {}) for kind in kinds):
             continue
+        if not any(ck.ids.get(kind) for kind in kinds):
+            continue  # the list declaring them is itself in error: one error, not one per use
         known = [i for kind in kinds for i in ck.ids.get(kind, {})]
         what = " or ".join(kinds)
         hint = suggest(value, known) or (f"declared {what} ids: " + ", ".join(known))

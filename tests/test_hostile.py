@@ -1,0 +1,352 @@
+"""Hostile and broken input: a located error with a rule id, exit 1, no traceback, nothing written,
+no input modified (issue: hostile and broken input)."""
+
+from __future__ import annotations
+
+import errno
+import io
+import shutil
+import zipfile
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from assembler import render
+from assembler.authoring import fragment_from_draft
+from assembler.cli import main
+
+from conftest import EXAMPLE, ROOT, needs_soffice
+
+GOOD = EXAMPLE.read_text()
+
+
+def refuse(tmp_path: Path, rule: str, where: str, *args: str, deal: Path | None = None) -> str:
+    """Run a build that must fail; return its output."""
+    out = tmp_path / "out" / "agreement.docx"
+    inputs = {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()}
+    argv = ["build", str(deal) if deal else str(EXAMPLE), "-o", str(out), *args]
+    result = CliRunner().invoke(main, argv, catch_exceptions=False)
+    text = result.output
+    assert result.exit_code == 1, text
+    assert rule in text, text
+    assert where in text, text
+    assert "Traceback" not in text and "nothing was written" in text
+    assert not out.exists() and not (tmp_path / "out" / "agreement.lock.yaml").exists()
+    assert {p: p.read_bytes() for p in inputs} == inputs  # no input touched
+    return text
+
+
+def deal_file(tmp_path: Path, content: str | bytes) -> Path:
+    path = tmp_path / "deal.yaml"
+    path.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
+    return path
+
+
+# -- deal sheets -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("content", "rule", "where"),
+    [
+        ("deal_id: [1,\n", "E-yaml-01", "deal.yaml:2:1"),
+        ("deal_id: x\n\tdocument_type: y\n", "E-yaml-01", "deal.yaml:2:1"),
+        ("deal_id: x\ndeal_id: y\n", "E-yaml-02", "deal.yaml:2:1"),
+        (b"deal_id: \xff\xfe\n", "E-yaml-04", "deal.yaml:1"),
+        ("", "E-yaml-03", "deal.yaml:1:1"),
+        ("- just\n- a list\n", "E-yaml-03", "deal.yaml:1:1"),
+    ],
+    ids=["invalid-yaml", "tabs", "duplicate-key", "not-utf8", "empty", "list-not-mapping"],
+)
+def test_broken_yaml(tmp_path, content, rule, where):
+    refuse(tmp_path, rule, where, deal=deal_file(tmp_path, content))
+
+
+def test_billion_laughs(tmp_path):
+    lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
+    lines += [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 10)}]" for i in range(1, 8)]
+    refuse(tmp_path, "E-yaml-06", "deal.yaml", deal=deal_file(tmp_path, "\n".join(lines) + "\n"))
+
+
+def test_very_deep_nesting(tmp_path):
+    text = "deal_id: " + "[" * 200 + "]" * 200 + "\n"
+    refuse(tmp_path, "E-yaml-07", "deal.yaml", deal=deal_file(tmp_path, text))
+
+
+def test_a_byte_order_mark_is_fine(tmp_path):
+    deal = deal_file(tmp_path, b"\xef\xbb\xbf" + EXAMPLE.read_bytes())
+    result = CliRunner().invoke(main, ["build", str(deal), "-o", str(tmp_path / "a.docx")])
+    assert result.exit_code == 0, result.output
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "rule", "where"),
+    [
+        ("parties:\n", "parties: {id: x}\nold_parties:\n", "E-type-01", "deal.yaml:18:10"),
+        ("effective_date: 2017-04-01", "effective_date: 2026-02-30", "E-type-02", "deal.yaml:9:17"),
+        ("year1_gbp: 200000000", "year1_gbp: -5", "E-value-02", "deal.yaml:43:14"),
+        (
+            "document_type: alliance_agreement",
+            "document_type: joint_venture",
+            "E-doc-01",
+            "deal.yaml:5:16",
+        ),
+        ("provider: mh_ft}", "provider: mh_trust}", "E-ref-01", "deal.yaml:32:79"),
+        ("choices:", "pins: {scope: 9.9.9}\nchoices:", "E-bank-05", "deal.yaml:89:15"),
+        ("choices:", "pins: {../../etc/passwd: 1.0.0}\nchoices:", "E-type-01", "deal.yaml:89:8"),
+        ("choices:", "pins: {no-such-clause: 1.0.0}\nchoices:", "E-plan-03", "deal.yaml:89:24"),
+    ],
+    ids=[
+        "list-where-mapping",
+        "impossible-date",
+        "negative-money",
+        "unknown-type",
+        "undeclared-party",
+        "pin-missing-version",
+        "pin-path-outside-bank",
+        "pin-unknown-clause",
+    ],
+)
+def test_bad_values(tmp_path, old, new, rule, where):
+    assert old in GOOD
+    refuse(tmp_path, rule, where, deal=deal_file(tmp_path, GOOD.replace(old, new, 1)))
+
+
+# -- templates -------------------------------------------------------------------------------------
+
+
+def bank_with(tmp_path: Path, draft: str | None = None, fragment: bytes | None = None) -> Path:
+    bank = tmp_path / "bank"
+    shutil.copytree(ROOT / "clausebank", bank)
+    target = bank / "clauses" / "relationship" / "1.0.0.docx"
+    target.write_bytes(
+        fragment
+        if fragment is not None
+        else fragment_from_draft(draft or "", ROOT / "templates" / "house-style.docx")
+    )
+    return bank
+
+
+@pytest.mark.parametrize(
+    ("draft", "rule", "where"),
+    [
+        ("1.1 {{ ''.__class__.__mro__ }}", "E-tmpl-03", "relationship"),
+        ("1.1 {{ cycler.__init__.__globals__ }}", "E-tmpl-03", "relationship"),
+        ("1.1 {{ self._TemplateReference__context }}", "E-tmpl-03", "relationship"),
+        ("1.1 {% for x in range(10**12) %}x{% endfor %}", "E-tmpl-04", "relationship"),
+        ("1.1 {{ 'x' * 10**9 }}", "E-tmpl-03", "relationship"),
+        ("1.1 {% for a in range(50000) %}{{ 'x' * 100 }}{% endfor %}", "E-tmpl-07", "relationship"),
+        ("1.1 {% if deal.title %}unclosed", "E-tmpl-02", "relationship@1.0.0, paragraph 1"),
+        ("1.1 {{ deal.title|no_such_filter }}", "E-tmpl-02", "No filter named 'no_such_filter'"),
+    ],
+    ids=[
+        "mro",
+        "globals",
+        "template-reference",
+        "huge-range",
+        "huge-string",
+        "huge-output",
+        "unbalanced-if",
+        "undefined-filter",
+    ],
+)
+def test_hostile_templates(tmp_path, draft, rule, where):
+    refuse(tmp_path, rule, where, "--bank", str(bank_with(tmp_path, draft)))
+
+
+def test_a_loop_that_never_ends_is_stopped(tmp_path, monkeypatch):
+    monkeypatch.setattr(render, "MAX_RENDER_SECONDS", 0.5)
+    draft = "1.1 {% for a in range(100000) %}{% for b in range(100000) %}{% endfor %}{% endfor %}"
+    refuse(tmp_path, "E-tmpl-06", "relationship", "--bank", str(bank_with(tmp_path, draft)))
+
+
+# -- fragments -------------------------------------------------------------------------------------
+
+
+def package(parts: dict[str, bytes | str]) -> bytes:
+    stream = io.BytesIO()
+    with zipfile.ZipFile(stream, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+    return stream.getvalue()
+
+
+W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+
+
+def body(xml: str) -> bytes:
+    return package({"word/document.xml": f"<w:document {W}><w:body>{xml}</w:body></w:document>"})
+
+
+@pytest.mark.parametrize(
+    ("fragment", "rule"),
+    [
+        (b"this is not a zip", "E-frag-04"),
+        (body("<w:p/>")[:60], "E-frag-04"),
+        (package({"word/other.xml": "<x/>"}), "E-frag-03"),
+        (
+            package(
+                {
+                    "word/document.xml": "<w:document "
+                    + W
+                    + "><w:body>"
+                    + "<w:p/>" * 4_000_000
+                    + "</w:body></w:document>"
+                }
+            ),
+            "E-frag-02",
+        ),
+        (
+            package(
+                {
+                    "word/document.xml": '<?xml version="1.0"?><!DOCTYPE d [<!ENTITY x SYSTEM "file:///etc/passwd">]><d>&x;</d>'
+                }
+            ),
+            "E-frag-05",
+        ),
+        (
+            package(
+                {
+                    "word/document.xml": '<!DOCTYPE d [<!ENTITY a "aaaa"><!ENTITY b "&a;&a;&a;&a;">]><d>&b;</d>'
+                }
+            ),
+            "E-frag-05",
+        ),
+        (body("<w:p><w:r><w:drawing/></w:r></w:p>"), "E-frag-09"),
+        (body('<w:p><w:r><w:footnoteReference w:id="1"/></w:r></w:p>'), "E-frag-09"),
+        (body("<w:tbl/>"), "E-frag-07"),
+    ],
+    ids=[
+        "not-zip",
+        "truncated-zip",
+        "no-document-xml",
+        "zip-bomb",
+        "xxe",
+        "entity-expansion",
+        "image",
+        "footnote",
+        "table",
+    ],
+)
+def test_broken_and_hostile_fragments(tmp_path, fragment, rule):
+    refuse(
+        tmp_path,
+        rule,
+        "relationship/1.0.0.docx",
+        "--bank",
+        str(bank_with(tmp_path, fragment=fragment)),
+    )
+
+
+def test_comments_and_tracked_changes_in_a_fragment_are_handled(tmp_path):
+    xml = (
+        '<w:p><w:pPr><w:pStyle w:val="Clause2"/></w:pPr><w:commentRangeStart w:id="0"/>'
+        '<w:r><w:t xml:space="preserve">The Parties are </w:t></w:r>'
+        '<w:del w:id="1" w:author="A"><w:r><w:delText>not </w:delText></w:r></w:del>'
+        '<w:ins w:id="2" w:author="A"><w:r><w:t>independent.</w:t></w:r></w:ins>'
+        '<w:commentRangeEnd w:id="0"/><w:r><w:commentReference w:id="0"/></w:r></w:p>'
+    )
+    bank = bank_with(tmp_path, fragment=body(xml))
+    out = tmp_path / "a.docx"
+    result = CliRunner().invoke(main, ["build", str(EXAMPLE), "-o", str(out), "--bank", str(bank)])
+    assert result.exit_code == 0, result.output
+    with zipfile.ZipFile(out) as z:
+        document = z.read("word/document.xml").decode()
+    assert (
+        "The Parties are independent." in document
+        and "not " not in document.split("Relationship")[1][:2000]
+    )
+
+
+@needs_soffice()
+def test_a_fragment_saved_by_libreoffice_is_accepted(tmp_path):
+    import subprocess
+
+    original = ROOT / "clausebank" / "clauses" / "relationship" / "1.0.0.docx"
+    work = tmp_path / "lo"
+    work.mkdir()
+    shutil.copy(original, work / "in.docx")
+    subprocess.run(
+        [
+            "soffice",
+            f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
+            "--headless",
+            "--convert-to",
+            "docx:MS Word 2007 XML",
+            "--outdir",
+            str(tmp_path / "saved"),
+            str(work / "in.docx"),
+        ],
+        capture_output=True,
+        timeout=120,
+        check=False,
+    )
+    saved = (tmp_path / "saved" / "in.docx").read_bytes()
+    bank = bank_with(tmp_path, fragment=saved)
+    out = tmp_path / "a.docx"
+    result = CliRunner().invoke(main, ["build", str(EXAMPLE), "-o", str(out), "--bank", str(bank)])
+    assert result.exit_code == 0, result.output
+    import docx
+
+    texts = [p.text for p in docx.Document(str(out)).paragraphs]
+    assert any("Nothing in this Agreement creates a partnership" in t for t in texts)
+
+
+# -- outputs ---------------------------------------------------------------------------------------
+
+
+def test_output_in_a_folder_that_is_a_file(tmp_path):
+    blocker = tmp_path / "out"
+    blocker.write_text("I am a file")
+    result = CliRunner().invoke(main, ["build", str(EXAMPLE), "-o", str(blocker / "a.docx")])
+    assert (
+        result.exit_code == 1
+        and "E-out-04" in result.output
+        and blocker.read_text() == "I am a file"
+    )
+
+
+def test_a_full_disk_keeps_the_previous_output(tmp_path, monkeypatch):
+    out = tmp_path / "a.docx"
+    assert CliRunner().invoke(main, ["build", str(EXAMPLE), "-o", str(out)]).exit_code == 0
+    before = out.read_bytes()
+
+    def full(fd):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr("os.fsync", full)
+    result = CliRunner().invoke(main, ["build", str(EXAMPLE), "-o", str(out)])
+    assert (
+        result.exit_code == 1 and "E-out-04" in result.output and "No space left" in result.output
+    )
+    assert out.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.docx", "a.lock.yaml"]
+
+
+def test_an_interrupted_write_keeps_the_previous_output(tmp_path, monkeypatch):
+    from assembler import package as packaging
+
+    out = tmp_path / "a.docx"
+    assert CliRunner().invoke(main, ["build", str(EXAMPLE), "-o", str(out)]).exit_code == 0
+    before = out.read_bytes()
+    real_replace = packaging.os.replace
+
+    def interrupted(src, dst):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(packaging.os, "replace", interrupted)
+    from assembler.api import build
+
+    with pytest.raises(KeyboardInterrupt):
+        build(EXAMPLE, out)
+    monkeypatch.setattr(packaging.os, "replace", real_replace)
+    assert out.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.docx", "a.lock.yaml"]
+
+
+def test_debug_shows_the_traceback(tmp_path):
+    deal = deal_file(tmp_path, "")
+    result = CliRunner().invoke(
+        main, ["--debug", "build", str(deal), "-o", str(tmp_path / "a.docx")]
+    )
+    assert result.exit_code != 0 and result.exception is not None
