@@ -55,3 +55,29 @@ def test_any_paragraph_text_in_a_fragment(text):
             return  # text that XML cannot hold at all
         with contextlib.suppress(AssemblerError):
             import_fragment(path)
+
+
+@FAST
+@given(st.binary(max_size=2000))
+def test_any_bytes_as_a_fragment(data):
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "f.docx"
+        path.write_bytes(data)
+        with contextlib.suppress(AssemblerError):
+            import_fragment(path)
+
+
+@FAST
+@given(st.text(max_size=300))
+def test_any_text_as_document_xml(text):
+    import io
+    import zipfile
+
+    stream = io.BytesIO()
+    with zipfile.ZipFile(stream, "w") as package:
+        package.writestr("word/document.xml", text)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "f.docx"
+        path.write_bytes(stream.getvalue())
+        with contextlib.suppress(AssemblerError):
+            import_fragment(path)
