@@ -411,12 +411,11 @@ class Renderer:
         mode = "deed" if self.plan.is_deed else "agreement"
         heading = ox.paragraph("ScheduleHeading", "Execution")
         body.append(heading)
-        what = "deed" if self.plan.is_deed else "agreement"
+        name = self.plan.short_name[:1].upper() + self.plan.short_name[1:]  # "This Agreement"
         closing = (
-            f"This {what} has been executed as a deed and is delivered on the date stated at the "
-            "beginning of it."
+            f"{name} has been executed as a deed and is delivered on the date stated at the beginning of it."
             if self.plan.is_deed
-            else f"This {what} has been entered into on the date stated at the beginning of it."
+            else f"{name} has been entered into on the date stated at the beginning of it."
         )
         body.append(ox.paragraph(None, closing))
         for party in self.names["parties"]:
