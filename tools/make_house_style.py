@@ -105,7 +105,7 @@ PPR_ORDER = (
     "keepNext", "keepLines", "pageBreakBefore", "numPr", "tabs", "spacing", "ind", "jc",
     "outlineLvl",
 )  # fmt: skip
-RPR_ORDER = ("rFonts", "b", "bCs", "caps", "color", "sz", "szCs", "highlight", "u", "lang")
+RPR_ORDER = ("rFonts", "b", "bCs", "caps", "color", "sz", "szCs", "u", "shd", "lang")
 
 
 def _ordered(container: str, order: tuple[str, ...], children: list[etree._Element]):
@@ -163,7 +163,7 @@ def rpr(
     caps: bool = False,
     color: str | None = None,
     half_points: int | None = None,
-    highlight: str | None = None,
+    fill: str | None = None,
     underline: str | None = None,
 ) -> etree._Element | None:
     children = []
@@ -175,8 +175,8 @@ def rpr(
         children.append(val("color", color))
     if half_points:
         children += size(half_points)
-    if highlight:
-        children.append(val("highlight", highlight))
+    if fill:
+        children.append(w("shd", val="clear", color="auto", fill=fill))
     if underline:
         children.append(val("u", underline))
     return _ordered("rPr", RPR_ORDER, children)
@@ -333,8 +333,10 @@ def styles_part() -> etree._Element:
         styles.append(paragraph_style(style_id, name, p, r, **extra))
 
     character_styles = [
-        ("Placeholder", "Placeholder", rpr(highlight="yellow"), None),
-        ("MissingValue", "Missing Value", rpr(bold=True, highlight="red"), None),
+        # Shading in the colours of Word's yellow and red highlighter: w:highlight is not allowed
+        # in a style's w:rPr (Open XML SDK CT_RPrStyle; openxml-audit rejects it, Word ignores it).
+        ("Placeholder", "Placeholder", rpr(fill="FFFF00"), None),
+        ("MissingValue", "Missing Value", rpr(bold=True, fill="FF0000"), None),
         ("DefinedTerm", "Defined Term", rpr(bold=True), None),
         ("CommentReference", "annotation reference", rpr(half_points=16), 99),
         ("Hyperlink", "Hyperlink", rpr(color="0563C1", underline="single"), 99),
