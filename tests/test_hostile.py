@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import errno
 import io
+import re
 import shutil
 import zipfile
 from pathlib import Path
@@ -115,9 +116,16 @@ def test_bad_values(tmp_path, old, new, rule, where):
 # -- templates -------------------------------------------------------------------------------------
 
 
+def unrecord_hash(bank: Path, clause_id: str) -> None:
+    """Forget the recorded hash, as for a fragment that was never approved with this content."""
+    meta = bank / "clauses" / clause_id / "clause.yaml"
+    meta.write_text(re.sub(r", sha256: [0-9a-f]{64}", "", meta.read_text()))
+
+
 def bank_with(tmp_path: Path, draft: str | None = None, fragment: bytes | None = None) -> Path:
     bank = tmp_path / "bank"
     shutil.copytree(ROOT / "clausebank", bank)
+    unrecord_hash(bank, "relationship")
     target = bank / "clauses" / "relationship" / "1.0.0.docx"
     target.write_bytes(
         fragment

@@ -41,6 +41,7 @@ VERSION = Map(
         "approved_by": F(Str()),
         "approved_on": F(Date()),
         "change": F(Str()),
+        "sha256": F(Str(r"[0-9a-f]{64}", "the SHA-256 of the normalised fragment")),
     }
 )
 
@@ -72,6 +73,10 @@ class ClauseVersion:
     path: Path
     effective_from: dt.date | None = None
     withdrawn_on: dt.date | None = None
+    #: The recorded content hash; an approved or retired version must still match it.
+    sha256: str | None = None
+    approved_by: str | None = None
+    change: str | None = None
 
     @property
     def key(self) -> tuple[int, ...]:
@@ -132,6 +137,8 @@ class ClauseBank:
     version: str
     clauses: dict[str, Clause]
     vocabulary: dict[str, str]
+    #: criterion id -> its specification keys, from criteria.yaml (the contracting model taxonomy)
+    criteria: dict[str, list[str]] = field(default_factory=dict)
     _fragments: dict[Path, tuple[Fragment, str]] = field(default_factory=dict, repr=False)
 
     @classmethod
@@ -161,6 +168,7 @@ class ClauseBank:
             str(meta.get("version", "0")),
             clauses,
             {str(k): str(v) for k, v in (vocabulary or {}).items()},
+            _taxonomy(root / "criteria.yaml"),
         )
 
     @cached_property
@@ -172,6 +180,16 @@ class ClauseBank:
         if version.path not in self._fragments:
             fragment = import_fragment(version.path)
             digest = hashlib.sha256(fragment.source.encode("utf-8")).hexdigest()
+            if version.sha256 and version.status != "draft" and digest != version.sha256:
+                raise AssemblerError(
+                    Diagnostic(
+                        "E-bank-08",
+                        f"the {version.status} version {version.version} was edited in place: its "
+                        "content no longer matches the sha256 recorded in clause.yaml",
+                        str(version.path),
+                        hint="restore it, and make the change as a new version (assemble bank bump)",
+                    )
+                )
             self._fragments[version.path] = (fragment, digest)
         return self._fragments[version.path]
 
@@ -184,6 +202,17 @@ class ClauseBank:
                     "E-bank-03", f"the bank has no clause {clause_id!r}", str(self.root / "clauses")
                 )
             ) from None
+
+
+def _taxonomy(path: Path) -> dict[str, list[str]]:
+    if not path.is_file():
+        return {}
+    data, _ = read_yaml(path)
+    return {
+        str(c["id"]): [str(s) for s in c.get("specifications", [])]
+        for element in data.get("elements", [])
+        for c in element.get("criteria", [])
+    }
 
 
 def _load_clause(meta_path: Path, errors: list[Diagnostic]) -> Clause | None:
@@ -219,7 +248,14 @@ def _load_clause(meta_path: Path, errors: list[Diagnostic]) -> Clause | None:
             continue
         versions.append(
             ClauseVersion(
-                v["version"], v["status"], fragment, v.get("effective_from"), v.get("withdrawn_on")
+                v["version"],
+                v["status"],
+                fragment,
+                v.get("effective_from"),
+                v.get("withdrawn_on"),
+                v.get("sha256"),
+                v.get("approved_by"),
+                v.get("change"),
             )
         )
     return Clause(

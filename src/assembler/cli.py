@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -175,3 +176,256 @@ def fragment(draft: Path, output: Path | None, templates: Path | None) -> None:
     target = output or draft.with_suffix(".docx")
     write_atomic(target, fragment_from_draft(draft.read_text(encoding="utf-8"), house))
     _console().print(f"wrote {target}", markup=False)
+
+
+# -- the clause bank ---------------------------------------------------------------------------------
+
+bank_option = click.option(
+    "--bank",
+    "bank_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Clause bank folder (default: ./clausebank, or $ASSEMBLER_BANK).",
+)
+
+
+def _open_bank(bank_dir: Path | None):
+    from .api import default_dir
+    from .bank import ClauseBank
+
+    return ClauseBank.load(default_dir("bank", bank_dir))
+
+
+@main.group()
+def bank() -> None:
+    """Keep the clause bank: list, show, diff, new, bump, approve, retire, check."""
+
+
+@bank.command("list")
+@bank_option
+@click.option(
+    "--criterion", help="Only clauses that satisfy this criterion (e.g. flexible_contracts)."
+)
+@click.option(
+    "--status",
+    type=click.Choice(["draft", "approved", "retired"]),
+    help="Only clauses with a version in this status.",
+)
+@click.option("--document-type", help="Only clauses for this document type.")
+def bank_list(
+    bank_dir: Path | None, criterion: str | None, status: str | None, document_type: str | None
+) -> None:
+    """List the clauses, with their versions and the criteria they satisfy."""
+    from rich.console import Console
+    from rich.table import Table
+
+    clause_bank = _open_bank(bank_dir)
+    table = Table("clause", "title", "versions", "criteria")
+    for clause in sorted(clause_bank.clauses.values(), key=lambda c: c.id):
+        if criterion and not any(c.split(".")[0] == criterion for c in clause.criteria):
+            continue
+        if status and not any(v.status == status for v in clause.versions):
+            continue
+        if document_type and document_type not in clause.document_types:
+            continue
+        versions = ", ".join(f"{v.version} {v.status}" for v in clause.versions)
+        table.add_row(
+            clause.id,
+            clause.title,
+            versions,
+            ", ".join(sorted({c.split(".")[0] for c in clause.criteria})),
+        )
+    Console(width=160).print(table)
+
+
+@bank.command("show")
+@bank_option
+@click.argument("clause")
+def bank_show(bank_dir: Path | None, clause: str) -> None:
+    """Show CLAUSE[@VERSION]: its metadata and its text (the newest version by default)."""
+    from .bankops import find_version, plain_text
+
+    clause_bank = _open_bank(bank_dir)
+    found, version = find_version(clause_bank, clause)
+    click.echo(f"{found.id}@{version.version} ({version.status}): {found.title}")
+    click.echo(f"criteria: {', '.join(found.criteria) or '-'}")
+    if found.condition:
+        click.echo(f"included when: {found.condition}")
+    if found.choice:
+        click.echo(f"alternative for choices.{found.choice}: {found.option}")
+    click.echo(f"file: {version.path}\n")
+    for line in plain_text(clause_bank, version):
+        click.echo(line)
+
+
+@bank.command("diff")
+@bank_option
+@click.argument("old")
+@click.argument("new")
+def bank_diff(bank_dir: Path | None, old: str, new: str) -> None:
+    """Word-level diff of two versions: OLD and NEW are CLAUSE@VERSION."""
+    from .bankops import find_version, plain_text, word_diff
+
+    clause_bank = _open_bank(bank_dir)
+    lines = word_diff(
+        plain_text(clause_bank, find_version(clause_bank, old)[1]),
+        plain_text(clause_bank, find_version(clause_bank, new)[1]),
+    )
+    click.echo(f"--- {old}\n+++ {new}")
+    for line in lines:
+        click.echo(line)
+
+
+@bank.command("new")
+@bank_option
+@click.argument("clause")
+@click.option(
+    "--from",
+    "source",
+    required=True,
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    help="A Word fragment (.docx), or a Markdown draft converted with pandoc.",
+)
+@click.option("--title", required=True, help="The clause heading.")
+@click.option("--document-type", default="alliance_agreement", show_default=True)
+@click.option("--templates", type=click.Path(file_okay=False, path_type=Path))
+def bank_new(
+    bank_dir: Path | None,
+    clause: str,
+    source: Path,
+    title: str,
+    document_type: str,
+    templates: Path | None,
+) -> None:
+    """Scaffold a new CLAUSE with a 0.1.0 draft version."""
+    from .api import default_dir
+    from .bankops import new_clause
+
+    folder = new_clause(
+        _open_bank(bank_dir),
+        clause,
+        title,
+        source,
+        document_type,
+        default_dir("templates", templates) / "house-style.docx",
+    )
+    click.echo(
+        f"created {folder}: fill in clause.yaml, then `assemble bank approve {clause}@0.1.0`"
+    )
+
+
+@bank.command("bump")
+@bank_option
+@click.argument("clause")
+@click.option("--major", "part", flag_value="major", help="A change of substance.")
+@click.option(
+    "--minor", "part", flag_value="minor", default=True, help="A change of wording (default)."
+)
+def bank_bump(bank_dir: Path | None, clause: str, part: str) -> None:
+    """Copy the newest version of CLAUSE to a new draft version, to edit in Word."""
+    from .bankops import bump
+
+    version = bump(_open_bank(bank_dir), clause, part)
+    click.echo(f"created draft {clause}@{version}: edit {clause}/{version}.docx, then approve it")
+
+
+@bank.command("approve")
+@bank_option
+@click.argument("clause")
+@click.option("--by", "approver", required=True, help="Who approved it.")
+@click.option(
+    "--on", "on", type=click.DateTime(["%Y-%m-%d"]), help="Approval date (default: today)."
+)
+@click.option(
+    "--effective-from",
+    type=click.DateTime(["%Y-%m-%d"]),
+    help="First day it applies (default: the approval date).",
+)
+def bank_approve(
+    bank_dir: Path | None, clause: str, approver: str, on: Any, effective_from: Any
+) -> None:
+    """Approve the draft CLAUSE@VERSION, recording who, when, and its content hash."""
+    import datetime as dt
+
+    from .bankops import approve
+
+    day = on.date() if on else dt.date.today()
+    approve(
+        _open_bank(bank_dir),
+        clause,
+        approver,
+        day,
+        effective_from.date() if effective_from else None,
+    )
+    click.echo(f"approved {clause}")
+
+
+@bank.command("retire")
+@bank_option
+@click.argument("clause")
+@click.option(
+    "--on", "on", type=click.DateTime(["%Y-%m-%d"]), help="Withdrawal date (default: today)."
+)
+def bank_retire(bank_dir: Path | None, clause: str, on: Any) -> None:
+    """Retire CLAUSE@VERSION: deals dated on or after the withdrawal date no longer pick it."""
+    import datetime as dt
+
+    from .bankops import retire
+
+    retire(_open_bank(bank_dir), clause, on.date() if on else dt.date.today())
+    click.echo(f"retired {clause}")
+
+
+@bank.command("check")
+@bank_option
+@click.option("--templates", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the findings as JSON.")
+@click.option(
+    "--record-hashes",
+    is_flag=True,
+    help="First record the hash of every approved version that has none.",
+)
+def bank_check(
+    bank_dir: Path | None, templates: Path | None, as_json: bool, record_hashes: bool
+) -> None:
+    """The whole-bank gate: metadata, hashes, criteria coverage, examples build, references, templates.
+
+    Exit code 1 if any check fails.
+    """
+    import json
+
+    from . import api
+    from .bankops import check_bank
+    from .bankops import record_hashes as record
+
+    if record_hashes:
+        click.echo(f"recorded {record(_open_bank(bank_dir))} hash(es)", err=True)
+    clause_bank = _open_bank(bank_dir)
+    templates_dir = api.default_dir("templates", templates)
+    workspace = api.Workspace.open(clause_bank.root, templates_dir)
+
+    def render(example: Path) -> None:
+        import tempfile
+
+        with tempfile.TemporaryDirectory() as folder:
+            api.build(example, Path(folder) / "check.docx", draft=True, workspace=workspace)
+
+    result = check_bank(clause_bank, templates_dir, render)
+    if as_json:
+        click.echo(
+            json.dumps(
+                {
+                    "ok": not result.failed,
+                    "checked": result.checked,
+                    "findings": [f.to_dict() for f in result.findings],
+                },
+                indent=2,
+            )
+        )
+    else:
+        _report(result.findings)
+        counts = ", ".join(f"{n} {what}" for what, n in result.checked.items())
+        click.echo(
+            f"{'FAILED' if result.failed else 'ok'}: checked {counts}; {len(result.findings)} finding(s)"
+        )
+    if result.failed:
+        sys.exit(EXIT_INPUT_ERROR)

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from ruamel.yaml import YAML
+from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from .doctypes import SCHEMAS
@@ -46,8 +47,13 @@ class Deal:
         return {"file": str(self.path), "line": line, "col": col}
 
 
-def _timestamp_as_text(constructor: Any, node: Any) -> str:
-    return str(node.value)
+class _TextDates(RoundTripConstructor):
+    """ruamel turns 2026-02-30 into a parse error for the whole file; keep dates as text so that
+    the schema reports a bad date at its own line, alongside every other error. (A subclass, so
+    other YAML loaders in the process keep ruamel's own dates.)"""
+
+
+_TextDates.add_constructor("tag:yaml.org,2002:timestamp", lambda constructor, node: str(node.value))
 
 
 def read_yaml(path: Path) -> tuple[Any, bytes]:
@@ -65,9 +71,7 @@ def read_yaml(path: Path) -> tuple[Any, bytes]:
         ) from None
     yaml = YAML(typ="rt")
     yaml.allow_duplicate_keys = False
-    # ruamel turns 2026-02-30 into a parse error for the whole file; keep dates as text so that the
-    # schema reports a bad date at its own line, alongside every other error.
-    yaml.constructor.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_as_text)
+    yaml.Constructor = _TextDates
     try:
         data = yaml.load(text)
     except MarkedYAMLError as exc:

@@ -1,0 +1,432 @@
+"""Keeping a clause bank: list, show, diff, new, bump, approve, retire and the whole-bank check.
+
+Every change to a clause is a new version file plus a line in its clause.yaml; an approved version
+is never edited in place (its content hash is recorded, and ``check`` and every build enforce it).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import hashlib
+import io
+import re
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from jinja2 import nodes
+from ruamel.yaml import YAML
+
+from .bank import Clause, ClauseBank, ClauseVersion
+from .errors import AssemblerError, Diagnostic
+from .fragment import import_fragment
+from .oxml.ns import WRAPPER_CLOSE, WRAPPER_OPEN, parse_xml
+from .oxml.text import style_of, text_of
+
+LEVEL_MARKS = {"Clause2": "1.1", "Clause3": "(a)", "Clause4": "(i)", "ScheduleClause1": "#",
+               "SchedulePart": "##", "ListBullet": "*", "BodyText2": ">"}  # fmt: skip
+
+
+def parse_ref(text: str) -> tuple[str, str | None]:
+    """``"scope@1.2.0"`` -> ("scope", "1.2.0"); ``"scope"`` -> ("scope", None)."""
+    clause, _, version = text.partition("@")
+    return clause, version or None
+
+
+def find_version(bank: ClauseBank, ref: str) -> tuple[Clause, ClauseVersion]:
+    """The named version, or the newest one when no version is given."""
+    clause_id, wanted = parse_ref(ref)
+    clause = bank.clause(clause_id)
+    if wanted is None:
+        return clause, max(clause.versions, key=lambda v: v.key)
+    for version in clause.versions:
+        if version.version == wanted:
+            return clause, version
+    raise AssemblerError(
+        Diagnostic("E-bank-05", f"clause {clause_id} has no version {wanted}",
+                   hint="versions: " + ", ".join(v.version for v in clause.versions))
+    )  # fmt: skip
+
+
+def plain_text(bank: ClauseBank, version: ClauseVersion) -> list[str]:
+    """The fragment as readable lines: a level mark, then the paragraph's text (tags included)."""
+    fragment, _ = bank.fragment(version)
+    lines = []
+    for piece in fragment.source.splitlines():
+        if not piece.startswith("<"):
+            lines.append(piece)
+            continue
+        p = parse_xml(WRAPPER_OPEN + piece + WRAPPER_CLOSE)[0]
+        mark = LEVEL_MARKS.get(style_of(p) or "", "")
+        lines.append(f"{mark} {text_of(p)}".strip())
+    return lines
+
+
+def word_diff(old: list[str], new: list[str]) -> list[str]:
+    """A word-level diff, ``[-removed-]{+added+}`` as ``git diff --word-diff=plain`` writes it."""
+    out = []
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(a=old, b=new, autojunk=False).get_opcodes():
+        if tag == "equal":
+            out.extend(f"  {line}" for line in old[i1:i2])
+            continue
+        if tag == "replace" and i2 - i1 == j2 - j1:
+            out.extend(f"~ {_words(a, b)}" for a, b in zip(old[i1:i2], new[j1:j2], strict=True))
+            continue
+        out.extend(f"- [-{line}-]" for line in old[i1:i2])
+        out.extend(f"+ {{+{line}+}}" for line in new[j1:j2])
+    return out
+
+
+def _words(old: str, new: str) -> str:
+    a, b = re.findall(r"\S+|\s+", old), re.findall(r"\S+|\s+", new)
+    parts = []
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes():
+        if tag == "equal":
+            parts.append("".join(a[i1:i2]))
+            continue
+        if i2 > i1:
+            parts.append("[-" + "".join(a[i1:i2]) + "-]")
+        if j2 > j1:
+            parts.append("{+" + "".join(b[j1:j2]) + "+}")
+    return "".join(parts)
+
+
+# -- editing clause.yaml ---------------------------------------------------------------------------
+
+
+def _yaml() -> YAML:
+    yaml = YAML(typ="rt")
+    yaml.indent(mapping=2, sequence=4, offset=2)
+    yaml.width = 4096  # never re-wrap a clause's long definition strings
+    yaml.preserve_quotes = True
+    return yaml
+
+
+def _edit_metadata(bank: ClauseBank, clause_id: str, change: Any) -> None:
+    path = bank.root / "clauses" / clause_id / "clause.yaml"
+    yaml = _yaml()
+    data = yaml.load(path.read_text(encoding="utf-8"))
+    change(data)
+    stream = io.StringIO()
+    yaml.dump(data, stream)
+    path.write_text(stream.getvalue(), encoding="utf-8")
+
+
+def _version_entry(data: Any, version: str) -> Any:
+    for entry in data["versions"]:
+        if str(entry["version"]) == version:
+            return entry
+    raise AssemblerError(Diagnostic("E-bank-05", f"no version {version} in clause.yaml"))
+
+
+def content_hash(version: ClauseVersion) -> str:
+    return hashlib.sha256(import_fragment(version.path).source.encode("utf-8")).hexdigest()
+
+
+def bump(bank: ClauseBank, clause_id: str, part: str) -> str:
+    """Copy the newest version to a new draft version; return the new version number."""
+    clause = bank.clause(clause_id)
+    latest = max(clause.versions, key=lambda v: v.key)
+    major, minor, patch = latest.key
+    new = {"major": f"{major + 1}.0.0", "minor": f"{major}.{minor + 1}.0"}.get(
+        part, f"{major}.{minor}.{patch + 1}"
+    )
+    shutil.copyfile(latest.path, latest.path.with_name(f"{new}.docx"))
+
+    def add(data: Any) -> None:
+        data["versions"].append(
+            {"version": new, "status": "draft", "change": "[describe the change]"}
+        )
+
+    _edit_metadata(bank, clause_id, add)
+    return new
+
+
+def approve(
+    bank: ClauseBank, ref: str, by: str, on: dt.date, effective_from: dt.date | None
+) -> ClauseVersion:
+    """Mark a draft approved, recording who, when, from when it applies, and its content hash."""
+    clause, version = find_version(bank, ref)
+    if version.status != "draft":
+        raise AssemblerError(
+            Diagnostic(
+                "E-bank-10", f"{clause.id}@{version.version} is {version.status}, not a draft"
+            )
+        )
+    digest = content_hash(version)
+
+    def mark(data: Any) -> None:
+        entry = _version_entry(data, version.version)
+        entry.update(
+            status="approved",
+            approved_by=by,
+            approved_on=on.isoformat(),
+            effective_from=(effective_from or on).isoformat(),
+            sha256=digest,
+        )
+
+    _edit_metadata(bank, clause.id, mark)
+    return version
+
+
+def retire(bank: ClauseBank, ref: str, on: dt.date) -> ClauseVersion:
+    clause, version = find_version(bank, ref)
+
+    def mark(data: Any) -> None:
+        entry = _version_entry(data, version.version)
+        entry.update(status="retired", withdrawn_on=on.isoformat())
+
+    _edit_metadata(bank, clause.id, mark)
+    return version
+
+
+def record_hashes(bank: ClauseBank) -> int:
+    """Record the content hash of every approved or retired version that has none yet."""
+    count = 0
+    for clause in bank.clauses.values():
+        missing = [v for v in clause.versions if v.status != "draft" and not v.sha256]
+        if not missing:
+            continue
+        digests = {v.version: content_hash(v) for v in missing}
+
+        def mark(data: Any, digests: dict[str, str] = digests) -> None:
+            for entry in data["versions"]:
+                if str(entry["version"]) in digests:
+                    entry["sha256"] = digests[str(entry["version"])]
+
+        _edit_metadata(bank, clause.id, mark)
+        count += len(missing)
+    return count
+
+
+def new_clause(
+    bank: ClauseBank,
+    clause_id: str,
+    title: str,
+    source: Path,
+    document_type: str,
+    house_style: Path,
+) -> Path:
+    """Scaffold ``clauses/<id>/`` with a 0.1.0 draft from a .docx, or a Markdown draft via pandoc."""
+    folder = bank.root / "clauses" / clause_id
+    if folder.exists():
+        raise AssemblerError(
+            Diagnostic("E-bank-11", f"clause {clause_id} already exists", str(folder))
+        )
+    if not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", clause_id):
+        raise AssemblerError(
+            Diagnostic(
+                "E-bank-02",
+                f"{clause_id!r} is not a clause id",
+                hint="lower-case words joined by hyphens",
+            )
+        )
+    folder.mkdir(parents=True)
+    target = folder / "0.1.0.docx"
+    if source.suffix.lower() == ".docx":
+        shutil.copyfile(source, target)
+    else:
+        import pypandoc
+
+        pypandoc.convert_file(
+            str(source),
+            "docx",
+            format="markdown-smart",
+            outputfile=str(target),
+            extra_args=[f"--reference-doc={house_style}"],
+        )
+    import_fragment(target)  # refuse now, with a reason, anything the engine could not use
+    metadata = {
+        "id": clause_id,
+        "title": title,
+        "document_types": [document_type],
+        "criteria": [],
+        "note": "[drafting note: what the lawyer must check, and the sources]",
+        "sources": [],
+        "versions": [{"version": "0.1.0", "status": "draft", "change": "First draft."}],
+    }
+    stream = io.StringIO()
+    _yaml().dump(metadata, stream)
+    (folder / "clause.yaml").write_text(stream.getvalue(), encoding="utf-8")
+    return folder
+
+
+# -- the whole-bank check --------------------------------------------------------------------------
+
+
+@dataclass
+class CheckResult:
+    """Findings of ``bank check``, each a Diagnostic with its rule id."""
+
+    findings: list[Diagnostic] = field(default_factory=list)
+    checked: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def failed(self) -> bool:
+        return any(f.severity == "error" for f in self.findings)
+
+
+def check_bank(bank: ClauseBank, templates: Path, render: Any) -> CheckResult:
+    """Metadata, hashes, criteria coverage, rendering, cross-references and template needs.
+
+    ``render(example_path)`` builds one example deal (a draft build) and raises AssemblerError on
+    failure; the caller supplies it so this module does not depend on the build pipeline.
+    """
+    result = CheckResult()
+    add = result.findings.append
+    versions = [(c, v) for c in bank.clauses.values() for v in c.versions]
+    result.checked = {"clauses": len(bank.clauses), "versions": len(versions)}
+    for clause, version in versions:
+        where = str(version.path)
+        try:
+            digest = content_hash(version)
+        except AssemblerError as exc:
+            result.findings.extend(exc.diagnostics)
+            continue
+        if version.status != "draft" and not version.sha256:
+            add(
+                Diagnostic(
+                    "E-check-01",
+                    f"{clause.id}@{version.version}: no sha256 recorded",
+                    where,
+                    hint="run `assemble bank check --record-hashes` once, then commit",
+                )
+            )
+        elif version.status != "draft" and version.sha256 != digest:
+            add(
+                Diagnostic(
+                    "E-bank-08",
+                    f"{clause.id}@{version.version}: {version.status} version edited in place",
+                    where,
+                    hint="restore it and make the change with `assemble bank bump`",
+                )
+            )
+        for criterion in clause.criteria:
+            name, _, spec = criterion.partition(".")
+            if bank.criteria and (
+                name not in bank.criteria or (spec and spec not in bank.criteria[name])
+            ):
+                add(
+                    Diagnostic(
+                        "E-check-02",
+                        f"{clause.id}: unknown criterion {criterion!r}",
+                        str(bank.root / "clauses" / clause.id / "clause.yaml"),
+                    )
+                )
+    covered = {
+        c.split(".")[0]
+        for cl in bank.clauses.values()
+        if any(v.status == "approved" for v in cl.versions)
+        for c in cl.criteria
+    }
+    for criterion in bank.criteria:
+        if criterion not in covered:
+            add(
+                Diagnostic(
+                    "E-check-03",
+                    f"criterion {criterion} is not satisfied by any approved clause",
+                    str(bank.root / "criteria.yaml"),
+                )
+            )
+    _check_references(bank, add)
+    _check_templates(bank, templates, add)
+    examples = sorted((templates.parent / "examples").glob("*.yaml"))
+    for example in examples:
+        try:
+            render(example)
+        except AssemblerError as exc:
+            for d in exc.diagnostics:
+                add(
+                    Diagnostic(
+                        "E-check-04",
+                        f"example {example.name} does not build: {d.rule} {d.message}",
+                        d.file,
+                        d.line,
+                        d.col,
+                    )
+                )
+    result.checked["examples"] = len(examples)
+    return result
+
+
+def _check_references(bank: ClauseBank, add: Any) -> None:
+    """A ref() to a clause that may be left out (it has a condition, or is one of alternatives)
+    must itself sit inside an {% if %}."""
+    optional = {c.id for c in bank.clauses.values() if c.condition or c.choice}
+    for clause in bank.clauses.values():
+        latest = max(clause.versions, key=lambda v: v.key)
+        try:
+            fragment, _ = bank.fragment(latest)
+            tree = bank_env(bank).parse(fragment.source)
+        except Exception:  # reported by the hash and render checks
+            continue
+        for target in _unguarded_refs(tree):
+            if target.split(".")[0] in optional and target.split(".")[0] != clause.id:
+                add(
+                    Diagnostic(
+                        "E-check-05",
+                        f"{clause.id}@{latest.version} refers to {target}, which may be "
+                        "absent from a document, outside any {% if %}",
+                        str(latest.path),
+                        severity="warning",
+                    )
+                )
+
+
+def _unguarded_refs(tree: nodes.Node, guarded: bool = False) -> list[str]:
+    found = []
+    for child in tree.iter_child_nodes():
+        inside = guarded or isinstance(child, nodes.If | nodes.CondExpr)
+        if (
+            isinstance(child, nodes.Call)
+            and isinstance(child.node, nodes.Name)
+            and child.node.name == "ref"
+            and child.args
+            and isinstance(child.args[0], nodes.Const)
+            and not guarded
+        ):
+            found.append(str(child.args[0].value))
+        found.extend(_unguarded_refs(child, inside))
+    return found
+
+
+def _check_templates(bank: ClauseBank, templates: Path, add: Any) -> None:
+    """Every clause an outline names exists and has a version that is not retired."""
+    yaml = YAML(typ="safe")
+    for outline in sorted(templates.glob("*.yaml")):
+        data = yaml.load(outline.read_text(encoding="utf-8")) or {}
+        if "clauses" not in data:
+            continue
+        slots = data.get("clauses", []) + data.get("schedules", [])
+        named = [s["clause"] for s in slots if "clause" in s]
+        named += [
+            v
+            for v in (data.get("recitals"), (data.get("definitions") or {}).get("interpretation"))
+            if v
+        ]
+        for clause_id in named:
+            clause = bank.clauses.get(clause_id)
+            if clause is None:
+                add(
+                    Diagnostic(
+                        "E-check-06",
+                        f"{outline.name} needs clause {clause_id}, which the bank lacks",
+                        str(outline),
+                    )
+                )
+            elif all(v.status == "retired" for v in clause.versions):
+                add(
+                    Diagnostic(
+                        "E-check-07",
+                        f"{outline.name} needs clause {clause_id}, whose every version is retired",
+                        str(outline),
+                    )
+                )
+
+
+def bank_env(bank: ClauseBank) -> Any:
+    from .context import make_environment
+
+    return make_environment(bank.vocabulary)
