@@ -79,13 +79,13 @@ def test_clause_headings_are_numbered_in_order_by_the_house_list(example):
 
 
 def test_cross_references_show_the_target_number(example):
-    from assembler.render import _bookmark_name
+    from assembler.render import bookmark_name
 
     result, data = example
     root = document_xml(data)
     bookmarks = {b.get(f"{W}name") for b in root.iter(f"{W}bookmarkStart")}
     refs = _lock(result)["references"]
-    by_bookmark = {_bookmark_name(target): text for target, text in refs.items()}
+    by_bookmark = {bookmark_name(target): text for target, text in refs.items()}
     fields = _ref_fields(root)
     assert len(fields) >= 20, "the example is full of cross-references"
     for bookmark, cached in fields:

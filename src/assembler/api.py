@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from . import provenance
 from .bank import ClauseBank
 from .context import ClauseEnvironment, Recorder, deal_names, make_environment
 from .dealsheet import Deal, load_deal, read_yaml, unused_values
@@ -17,7 +18,8 @@ from .lockfile import dump, lock_data, lock_path_for, read_lock
 from .outline import load_outline
 from .package import docx_parts, write_atomic, zip_parts
 from .plan import Pins, Plan, Planner, document_info, party_records
-from .render import Renderer
+from .provenance import clause_fingerprints
+from .render import Renderer, bookmark_name
 
 #: Where the bundled bank and templates live in a source checkout (``pip install -e .``).
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -111,9 +113,13 @@ def build(
         )
         plan = Planner(deal, ws.bank, outline, env, names, draft=draft, pins=pins).plan()
     rendered = Renderer(plan, ws.bank, ws.house, env, names, ws.forms, deal.nearest).render()
-    data = zip_parts(docx_parts(rendered, ws.house, plan.title))
+    bookmarks = {bookmark_name(pc.clause_id): pc.slot for pc in plan.all_clauses() if pc.clause_id}
+    lock = lock_data(plan, rendered, clause_fingerprints(rendered.body, bookmarks))
+    embedded = provenance.package_parts(dump(lock).decode("utf-8"), lock)
+    data = zip_parts(docx_parts(rendered, ws.house, plan.title, embedded))
+    lock["document"]["sha256"] = hashlib.sha256(data).hexdigest()
     lock_out = lock_path_for(output)
-    lock_bytes = dump(lock_data(plan, rendered, hashlib.sha256(data).hexdigest()))
+    lock_bytes = dump(lock)
     try:
         write_atomic(output, data)
         write_atomic(lock_out, lock_bytes)

@@ -429,3 +429,43 @@ def bank_check(
         )
     if result.failed:
         sys.exit(EXIT_INPUT_ERROR)
+
+
+@main.command()
+@click.argument("docx", type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@bank_option
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+def verify(docx: Path, bank_dir: Path | None, as_json: bool) -> None:
+    """Check DOCX against the clause bank: which clause versions it used, which are now superseded
+    or retired, and which clauses were edited after it was generated.
+
+    Works on a document that was opened and saved in Word or LibreOffice. Exit code 1 if a clause
+    was edited or a version it used is no longer in the bank as it was.
+    """
+    import json
+    from dataclasses import asdict
+
+    from rich.console import Console
+    from rich.table import Table
+
+    from .provenance import verify as run_verify
+
+    report = run_verify(docx, _open_bank(bank_dir))
+    if as_json:
+        click.echo(json.dumps({"ok": report.ok, **asdict(report)}, indent=2))
+    else:
+        table = Table(
+            "number",
+            "clause",
+            "version",
+            "in the bank now",
+            "text",
+            title=f"{docx} (deal {report.deal})",
+        )
+        for c in report.clauses:
+            table.add_row(
+                c.number, c.clause, c.version, c.state, "EDITED" if c.edited else "as generated"
+            )
+        Console(width=140).print(table)
+    if not report.ok:
+        sys.exit(EXIT_INPUT_ERROR)

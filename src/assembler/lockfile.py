@@ -20,9 +20,11 @@ def lock_path_for(output: Path) -> Path:
     return output.with_name(output.stem + ".lock.yaml")
 
 
-def lock_data(plan: Plan, rendered: Rendered, output_sha256: str) -> dict[str, Any]:
+def lock_data(plan: Plan, rendered: Rendered, fingerprints: dict[str, str]) -> dict[str, Any]:
+    """The lock, less the output's own hash (the document embeds this, so it cannot hold that)."""
+
     def slot(pc: Any) -> dict[str, Any]:
-        return {
+        entry = {
             "slot": pc.slot,
             "clause": pc.clause_id,
             "version": pc.version,
@@ -31,6 +33,9 @@ def lock_data(plan: Plan, rendered: Rendered, output_sha256: str) -> dict[str, A
             "title": pc.title,
             "criteria": list(pc.criteria),
         }
+        if pc.slot in fingerprints:
+            entry["text_sha256"] = fingerprints[pc.slot]
+        return entry
 
     return {
         "lock_version": LOCK_VERSION,
@@ -42,7 +47,6 @@ def lock_data(plan: Plan, rendered: Rendered, output_sha256: str) -> dict[str, A
             "title": plan.title,
             "draft": plan.draft,
             "deed": plan.is_deed,
-            "sha256": output_sha256,
         },
         "slots": [slot(pc) for pc in plan.all_clauses() if pc.clause_id],
         "references": dict(sorted(rendered.targets.items())),

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import os
+import posixpath
 import tempfile
 import zipfile
 from pathlib import Path
@@ -36,6 +37,8 @@ CONTENT_TYPES = {
     "word/theme/theme1.xml": "application/vnd.openxmlformats-officedocument.theme+xml",
     "docProps/core.xml": "application/vnd.openxmlformats-package.core-properties+xml",
     "docProps/app.xml": "application/vnd.openxmlformats-officedocument.extended-properties+xml",
+    "docProps/custom.xml": "application/vnd.openxmlformats-officedocument.custom-properties+xml",
+    "customXml/itemProps1.xml": "application/vnd.openxmlformats-officedocument.customXmlProperties+xml",
 }
 #: Relationship id -> (target under word/, relationship type).
 DOCUMENT_RELS = {
@@ -46,6 +49,7 @@ DOCUMENT_RELS = {
     "rIdTheme": ("theme/theme1.xml", "theme"),
     "rIdFooter": ("footer1.xml", "footer"),
     "rIdComments": ("comments.xml", "comments"),
+    "rIdCustomXml": ("../customXml/item1.xml", "customXml"),
 }
 #: Settings children that must come after w:updateFields (ECMA-376 CT_Settings order).
 AFTER_UPDATE_FIELDS = (
@@ -56,9 +60,12 @@ AFTER_UPDATE_FIELDS = (
 )  # fmt: skip
 
 
-def docx_parts(rendered: Rendered, house: HouseStyle, title: str) -> dict[str, bytes]:
-    """Every part of the package, by name."""
+def docx_parts(
+    rendered: Rendered, house: HouseStyle, title: str, extra: dict[str, bytes] | None = None
+) -> dict[str, bytes]:
+    """Every part of the package, by name (``extra``: the provenance parts)."""
     parts = dict(house.parts)
+    parts.update(extra or {})
     section = rendered.body.find(qn("w:sectPr"))
     for old in section.findall(qn("w:footerReference")) + section.findall(qn("w:headerReference")):
         section.remove(old)
@@ -75,7 +82,12 @@ def docx_parts(rendered: Rendered, house: HouseStyle, title: str) -> dict[str, b
     parts["docProps/core.xml"] = _core(title)
     parts["docProps/app.xml"] = _app()
     parts["word/_rels/document.xml.rels"] = _document_rels(parts)
-    parts["_rels/.rels"] = _package_rels()
+    if "customXml/item1.xml" in parts:
+        parts["customXml/_rels/item1.xml.rels"] = _xml(
+            f'<Relationships xmlns="{PKG_REL}"><Relationship Id="rId1" '
+            f'Type="{REL}/customXmlProps" Target="itemProps1.xml"/></Relationships>'
+        )
+    parts["_rels/.rels"] = _package_rels(parts)
     parts["[Content_Types].xml"] = _content_types(parts)
     return parts
 
@@ -168,18 +180,23 @@ def _document_rels(parts: dict[str, bytes]) -> bytes:
     rels = [
         f'<Relationship Id="{rel_id}" Type="{REL}/{kind}" Target="{target}"/>'
         for rel_id, (target, kind) in DOCUMENT_RELS.items()
-        if f"word/{target}" in parts
+        if posixpath.normpath(f"word/{target}") in parts
     ]
     return _xml(f'<Relationships xmlns="{PKG_REL}">{"".join(rels)}</Relationships>')
 
 
-def _package_rels() -> bytes:
+def _package_rels(parts: dict[str, bytes]) -> bytes:
+    custom = (
+        f'<Relationship Id="rId4" Type="{REL}/custom-properties" Target="docProps/custom.xml"/>'
+        if "docProps/custom.xml" in parts
+        else ""
+    )
     return _xml(
         f'<Relationships xmlns="{PKG_REL}">'
         f'<Relationship Id="rId1" Type="{REL}/officeDocument" Target="word/document.xml"/>'
         f'<Relationship Id="rId2" Type="{PKG_REL}/metadata/core-properties" Target="docProps/core.xml"/>'
         f'<Relationship Id="rId3" Type="{REL}/extended-properties" Target="docProps/app.xml"/>'
-        "</Relationships>"
+        f"{custom}</Relationships>"
     )
 
 

@@ -455,7 +455,7 @@ class Renderer:
                     raise AssemblerError(
                         Diagnostic("E-ref-04", f"label {name!r} is used twice", self.plan.deal_path)
                     )
-                bookmark = _bookmark_name(name)
+                bookmark = bookmark_name(name)
                 ox.bookmark(p, bookmark, len(targets) + 1)
                 if style == "ScheduleHeading":
                     targets[name] = Target(bookmark, schedule, "", "", False)
@@ -580,7 +580,7 @@ def _segments(text: str) -> list[str]:
     return [s for s in out if s]
 
 
-def _bookmark_name(target: str) -> str:
+def bookmark_name(target: str) -> str:
     """Word's hidden-bookmark form (``_Ref`` + digits), stable for a target across builds."""
     digest = int(hashlib.sha1(target.encode()).hexdigest(), 16) % 10**9
     return f"_Ref{digest:09d}"
