@@ -71,11 +71,13 @@ def word_diff(old: list[str], new: list[str]) -> list[str]:
         if tag == "equal":
             out.extend(f"  {line}" for line in old[i1:i2])
             continue
-        if tag == "replace" and i2 - i1 == j2 - j1:
-            out.extend(f"~ {_words(a, b)}" for a, b in zip(old[i1:i2], new[j1:j2], strict=True))
-            continue
-        out.extend(f"- [-{line}-]" for line in old[i1:i2])
-        out.extend(f"+ {{+{line}+}}" for line in new[j1:j2])
+        paired = min(i2 - i1, j2 - j1) if tag == "replace" else 0
+        out.extend(
+            f"~ {_words(a, b)}"
+            for a, b in zip(old[i1 : i1 + paired], new[j1 : j1 + paired], strict=True)
+        )
+        out.extend(f"- [-{line}-]" for line in old[i1 + paired : i2])
+        out.extend(f"+ {{+{line}+}}" for line in new[j1 + paired : j2])
     return out
 
 
@@ -225,19 +227,23 @@ def new_clause(
         )
     folder.mkdir(parents=True)
     target = folder / "0.1.0.docx"
-    if source.suffix.lower() == ".docx":
-        shutil.copyfile(source, target)
-    else:
-        import pypandoc
+    try:
+        if source.suffix.lower() == ".docx":
+            shutil.copyfile(source, target)
+        else:
+            import pypandoc
 
-        pypandoc.convert_file(
-            str(source),
-            "docx",
-            format="markdown-smart",
-            outputfile=str(target),
-            extra_args=[f"--reference-doc={house_style}"],
-        )
-    import_fragment(target)  # refuse now, with a reason, anything the engine could not use
+            pypandoc.convert_file(
+                str(source),
+                "docx",
+                format="markdown-smart",
+                outputfile=str(target),
+                extra_args=[f"--reference-doc={house_style}"],
+            )
+        import_fragment(target)  # refuse now, with a reason, anything the engine could not use
+    except BaseException:  # leave no half-made clause behind
+        shutil.rmtree(folder)
+        raise
     metadata = {
         "id": clause_id,
         "title": title,

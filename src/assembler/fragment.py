@@ -39,7 +39,12 @@ STYLE_ALIASES = {None: "BodyText", "Normal": "BodyText", "ListParagraph": "BodyT
 #: House styles that carry their own list numbering.
 LISTED_STYLES = {"Clause2", "Clause3", "Clause4", "ListBullet", "ScheduleClause1"}
 #: Direct list formatting (Word's list buttons) mapped onto house styles by number format.
-LIST_FORMATS = {"lowerLetter": "Clause3", "lowerRoman": "Clause4", "bullet": "ListBullet"}
+LIST_FORMATS = {
+    "decimal": "Clause2",
+    "lowerLetter": "Clause3",
+    "lowerRoman": "Clause4",
+    "bullet": "ListBullet",
+}
 #: Run properties kept from a fragment; fonts, sizes and colours come from the house style.
 KEPT_RUN_PROPS = ("w:rStyle", "w:b", "w:i", "w:u", "w:caps", "w:smallCaps", "w:vertAlign")
 #: Elements Word writes that carry no content: spelling marks, revision-save ids and so on.

@@ -1,0 +1,241 @@
+"""Clause versions, approval and provenance: the bank as a package manager for clauses."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import docx
+import pytest
+from click.testing import CliRunner
+
+from assembler.api import Workspace, build
+from assembler.bank import ClauseBank
+from assembler.bankops import approve, bump, find_version, plain_text, retire, word_diff
+from assembler.cli import main
+from assembler.errors import AssemblerError
+from assembler.provenance import verify
+
+from conftest import EXAMPLE, ROOT, needs_soffice
+
+
+@pytest.fixture()
+def bank(tmp_path) -> Path:
+    folder = tmp_path / "clausebank"
+    shutil.copytree(ROOT / "clausebank", folder)
+    return folder
+
+
+def cli(*args: str):
+    return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+
+def test_dates_and_status_pick_the_version_in_force(bank):
+    clause_bank = ClauseBank.load(bank)
+    new = bump(clause_bank, "relationship", "minor")
+    assert new == "1.1.0"
+    approve(ClauseBank.load(bank), "relationship@1.1.0", "Head of Legal", dt.date(2018, 1, 1), None)
+    clause = ClauseBank.load(bank).clause("relationship")
+    assert clause.pick(dt.date(2017, 4, 1)).version == "1.0.0"  # a deal dated before it took effect
+    assert clause.pick(dt.date(2018, 6, 1)).version == "1.1.0"
+    assert clause.pick(dt.date(2018, 6, 1), pinned="1.0.0").version == "1.0.0"
+    retire(ClauseBank.load(bank), "relationship@1.1.0", dt.date(2019, 1, 1))
+    assert ClauseBank.load(bank).clause("relationship").pick(dt.date(2019, 6, 1)).version == "1.0.0"
+
+
+def test_a_draft_version_is_used_only_in_a_draft_build(bank, tmp_path):
+    bump(ClauseBank.load(bank), "relationship", "major")
+    clause = ClauseBank.load(bank).clause("relationship")
+    assert clause.pick(dt.date(2030, 1, 1)).version == "1.0.0"
+    assert clause.pick(dt.date(2030, 1, 1), draft=True).version == "2.0.0"
+    result = build(
+        EXAMPLE, tmp_path / "d.docx", draft=True, workspace=Workspace.open(bank, ROOT / "templates")
+    )
+    assert [s.version for s in result.plan.clauses if s.clause_id == "relationship"] == ["2.0.0"]
+    texts = [p.text for p in docx.Document(str(result.output)).paragraphs]
+    assert "DRAFT: NOT FOR SIGNATURE. Drafting notes appear as comments." in texts
+
+
+def test_a_deal_can_pin_a_version(bank, tmp_path):
+    bump(ClauseBank.load(bank), "relationship", "minor")
+    approve(ClauseBank.load(bank), "relationship@1.1.0", "Head of Legal", dt.date(2016, 1, 1), None)
+    deal = tmp_path / "deal.yaml"
+    deal.write_text(
+        EXAMPLE.read_text().replace("choices:", "pins: {relationship: 1.0.0}\nchoices:")
+    )
+    result = build(deal, tmp_path / "p.docx", workspace=Workspace.open(bank, ROOT / "templates"))
+    assert [s.version for s in result.plan.clauses if s.clause_id == "relationship"] == ["1.0.0"]
+
+
+def test_an_approved_version_edited_in_place_is_refused(bank, tmp_path):
+    from assembler.authoring import fragment_from_draft
+
+    target = bank / "clauses" / "relationship" / "1.0.0.docx"
+    target.write_bytes(
+        fragment_from_draft("1.1 Changed quietly.", ROOT / "templates" / "house-style.docx")
+    )
+    with pytest.raises(AssemblerError) as caught:
+        build(EXAMPLE, tmp_path / "x.docx", workspace=Workspace.open(bank, ROOT / "templates"))
+    assert caught.value.diagnostics[0].rule == "E-bank-08"
+    result = cli("bank", "check", "--bank", str(bank), "--json")
+    assert result.exit_code == 1 and '"rule": "E-bank-08"' in result.output
+
+
+def test_word_diff_is_readable(bank):
+    clause_bank = ClauseBank.load(bank)
+    lines = word_diff(
+        ["1.1 The Parties must act in good faith."],
+        ["1.1 The Parties must act openly and in good faith."],
+    )
+    assert lines == ["~ 1.1 The Parties must act {+openly and +}in good faith."]
+    text = plain_text(clause_bank, find_version(clause_bank, "relationship")[1])
+    assert text[0].startswith("1.1 Nothing in this Agreement creates a partnership")
+
+
+def test_bank_commands_from_the_command_line(bank, tmp_path):
+    listing = cli("bank", "list", "--bank", str(bank), "--criterion", "intellectual_property")
+    assert listing.exit_code == 0 and "ip-background-retained-foreground-licensed" in listing.output
+    assert "relationship" not in listing.output
+    shown = cli("bank", "show", "--bank", str(bank), "disputes-ladder@1.0.0")
+    assert "disputes-ladder@1.0.0 (approved): Resolving disputes" in shown.output
+    assert "{{ label('facilitator') }}" in shown.output
+    assert cli("bank", "bump", "--bank", str(bank), "relationship").exit_code == 0
+    from assembler.authoring import fragment_from_draft
+
+    (bank / "clauses" / "relationship" / "1.1.0.docx").write_bytes(
+        fragment_from_draft(
+            "1.1 Nothing in this Agreement creates a legal partnership.",
+            ROOT / "templates" / "house-style.docx",
+        )
+    )
+    diff = cli("bank", "diff", "--bank", str(bank), "relationship@1.0.0", "relationship@1.1.0")
+    assert "{+partnership.+}" in diff.output and "[-partnership, joint venture" in diff.output
+    approved = cli(
+        "bank",
+        "approve",
+        "--bank",
+        str(bank),
+        "relationship@1.1.0",
+        "--by",
+        "Head of Legal",
+        "--on",
+        "2026-11-01",
+    )
+    assert approved.exit_code == 0
+    meta = (bank / "clauses" / "relationship" / "clause.yaml").read_text()
+    assert re.search(
+        r"version: 1\.1\.0.*status: approved.*approved_by: Head of Legal.*sha256: [0-9a-f]{64}",
+        meta,
+        re.S,
+    )
+    draft = tmp_path / "draft.md"
+    draft.write_text(
+        "The Parties must meet at least once a year.\n\n1. first point\n2. second point\n"
+    )
+    made = cli(
+        "bank",
+        "new",
+        "--bank",
+        str(bank),
+        "annual-meeting",
+        "--from",
+        str(draft),
+        "--title",
+        "Annual meeting",
+    )
+    assert made.exit_code == 0, made.output
+    assert (bank / "clauses" / "annual-meeting" / "0.1.0.docx").is_file()
+    assert ClauseBank.load(bank).clause("annual-meeting").versions[0].status == "draft"
+
+
+def test_bank_check_reports_gaps_and_passes_a_complete_bank(bank):
+    result = cli("bank", "check", "--bank", str(bank), "--json")
+    # the house bank does not yet cover every criterion (issue 4): the gate says which
+    assert result.exit_code == 1
+    assert '"rule": "E-check-03"' in result.output and "peaceful_death" in result.output
+    (bank / "criteria.yaml").write_text(
+        "elements:\n  - id: legal\n    criteria:\n      - {id: flexible_contracts, specifications: [review_not_end_dates, align_duration_value]}\n"
+        "      - {id: intellectual_property, specifications: [sharing_declared, non_sharing_declared]}\n"
+    )
+    for meta in (bank / "clauses").glob("*/clause.yaml"):
+        meta.write_text(
+            re.sub(r"(?m)^criteria:(?: \[.*\]\n|\n(?:  - .*\n)+)", "criteria: []\n", meta.read_text())
+        )
+    for clause in ("term-transition-then-review", "ip-background-retained-foreground-licensed"):
+        meta = bank / "clauses" / clause / "clause.yaml"
+        meta.write_text(
+            meta.read_text().replace(
+                "criteria: []", "criteria: [flexible_contracts, intellectual_property]"
+            )
+        )
+    passed = cli("bank", "check", "--bank", str(bank))
+    assert passed.exit_code == 0, passed.output
+    assert "ok: checked 32 clauses, 32 versions, 1 examples" in passed.output
+
+
+def test_a_template_needing_a_retired_clause_fails_the_check(bank):
+    retire(ClauseBank.load(bank), "relationship@1.0.0", dt.date(2020, 1, 1))
+    result = cli("bank", "check", "--bank", str(bank), "--json")
+    assert '"rule": "E-check-07"' in result.output
+
+
+def test_verify_reports_versions_supersession_and_edits(bank, tmp_path):
+    ws = Workspace.open(bank, ROOT / "templates")
+    result = build(EXAMPLE, tmp_path / "a.docx", workspace=ws)
+    report = verify(result.output, ClauseBank.load(bank))
+    assert report.ok and all(c.state == "current" and not c.edited for c in report.clauses)
+    # a lawyer edits clause 6 in Word, and the bank moves on
+    document = docx.Document(str(result.output))
+    target = next(
+        p
+        for p in document.paragraphs
+        if p.text.startswith("The Parties must work together in good faith")
+    )
+    target.runs[0].text = target.runs[0].text.replace("good faith", "utmost good faith")
+    edited = tmp_path / "edited.docx"
+    document.save(str(edited))
+    bump(ClauseBank.load(bank), "relationship", "minor")
+    approve(ClauseBank.load(bank), "relationship@1.1.0", "Head of Legal", dt.date(2020, 1, 1), None)
+    report = verify(edited, ClauseBank.load(bank))
+    assert not report.ok
+    assert [c.number for c in report.clauses if c.edited] == ["6"]
+    states = {c.clause: c.state for c in report.clauses}
+    assert states["relationship"] == "superseded by 1.1.0" and states["scope"] == "current"
+    out = cli("verify", str(edited), "--bank", str(bank))
+    assert out.exit_code == 1 and "EDITED" in out.output
+
+
+@needs_soffice()
+def test_verify_works_after_libreoffice_saves_the_document(bank, tmp_path):
+    result = build(EXAMPLE, tmp_path / "a.docx", workspace=Workspace.open(bank, ROOT / "templates"))
+    subprocess.run(
+        [
+            "soffice",
+            f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
+            "--headless",
+            "--convert-to",
+            "docx:MS Word 2007 XML",
+            "--outdir",
+            str(tmp_path / "saved"),
+            str(result.output),
+        ],
+        capture_output=True,
+        timeout=180,
+        check=False,
+    )
+    report = verify(tmp_path / "saved" / "a.docx", ClauseBank.load(bank))
+    assert report.ok, [c for c in report.clauses if c.edited]
+    assert len(report.clauses) == len(result.plan.all_clauses()) - 1  # all but the recitals
+
+
+def test_the_document_carries_custom_properties(example):
+    import io
+    import zipfile
+
+    _, data = example
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        custom = package.read("docProps/custom.xml").decode()
+    assert 'name="Assembler deal"' in custom and "csa-over65-alliance" in custom
