@@ -162,7 +162,9 @@ def test_bank_check_reports_gaps_and_passes_a_complete_bank(bank):
     )
     for meta in (bank / "clauses").glob("*/clause.yaml"):
         meta.write_text(
-            re.sub(r"(?m)^criteria:(?: \[.*\]\n|\n(?:  - .*\n)+)", "criteria: []\n", meta.read_text())
+            re.sub(
+                r"(?m)^criteria:(?: \[.*\]\n|\n(?:  - .*\n)+)", "criteria: []\n", meta.read_text()
+            )
         )
     for clause in ("term-transition-then-review", "ip-background-retained-foreground-licensed"):
         meta = bank / "clauses" / clause / "clause.yaml"
@@ -173,7 +175,10 @@ def test_bank_check_reports_gaps_and_passes_a_complete_bank(bank):
         )
     passed = cli("bank", "check", "--bank", str(bank))
     assert passed.exit_code == 0, passed.output
-    assert "ok: checked 32 clauses, 32 versions, 1 examples" in passed.output
+    assert (
+        "ok: checked 32 clauses, 35 versions, 1 examples, 2 other versions rendered"
+        in passed.output
+    )
 
 
 def test_a_template_needing_a_retired_clause_fails_the_check(bank):
@@ -185,8 +190,12 @@ def test_a_template_needing_a_retired_clause_fails_the_check(bank):
 def test_verify_reports_versions_supersession_and_edits(bank, tmp_path):
     ws = Workspace.open(bank, ROOT / "templates")
     result = build(EXAMPLE, tmp_path / "a.docx", workspace=ws)
-    report = verify(result.output, ClauseBank.load(bank))
-    assert report.ok and all(c.state == "current" and not c.edited for c in report.clauses)
+    report = verify(result.output, ClauseBank.load(bank), today=dt.date(2026, 11, 23))
+    assert report.ok and not any(c.edited for c in report.clauses)
+    # the 2017 deal used the 2016 liability wording; the bank's 2026 wording now supersedes it
+    states = {c.clause: c.state for c in report.clauses}
+    assert states.pop("liability-no-blame-with-carve-outs") == "superseded by 1.1.0"
+    assert set(states.values()) == {"current"}
     # a lawyer edits clause 6 in Word, and the bank moves on
     document = docx.Document(str(result.output))
     target = next(
@@ -199,7 +208,7 @@ def test_verify_reports_versions_supersession_and_edits(bank, tmp_path):
     document.save(str(edited))
     bump(ClauseBank.load(bank), "relationship", "minor")
     approve(ClauseBank.load(bank), "relationship@1.1.0", "Head of Legal", dt.date(2020, 1, 1), None)
-    report = verify(edited, ClauseBank.load(bank))
+    report = verify(edited, ClauseBank.load(bank), today=dt.date(2026, 11, 23))
     assert not report.ok
     assert [c.number for c in report.clauses if c.edited] == ["6"]
     states = {c.clause: c.state for c in report.clauses}
@@ -239,3 +248,92 @@ def test_the_document_carries_custom_properties(example):
     with zipfile.ZipFile(io.BytesIO(data)) as package:
         custom = package.read("docProps/custom.xml").decode()
     assert 'name="Assembler deal"' in custom and "csa-over65-alliance" in custom
+
+
+def test_the_house_bank_picks_wording_by_the_deal_date(tmp_path, workspace):
+    later = tmp_path / "deal.yaml"
+    later.write_text(
+        EXAMPLE.read_text().replace("effective_date: 2017-04-01", "effective_date: 2026-05-01")
+    )
+    versions = {
+        c.clause_id: c.version
+        for c in build(later, tmp_path / "l.docx", workspace=workspace).plan.all_clauses()
+    }
+    earlier = {
+        c.clause_id: c.version
+        for c in build(EXAMPLE, tmp_path / "e.docx", workspace=workspace).plan.all_clauses()
+    }
+    assert earlier["liability-no-blame-with-carve-outs"] == "1.0.0"
+    assert versions["liability-no-blame-with-carve-outs"] == "1.1.0"
+    assert earlier["notices"] == versions["notices"] == "1.0.0"  # 0.9.0 is retired
+    texts = [p.text for p in docx.Document(str(tmp_path / "l.docx")).paragraphs]
+    assert any("death or personal injury caused by negligence" in t for t in texts)
+
+
+def test_a_draft_pinned_in_a_final_build_is_refused(bank, tmp_path):
+    bump(ClauseBank.load(bank), "relationship", "minor")
+    deal = tmp_path / "deal.yaml"
+    deal.write_text(
+        EXAMPLE.read_text().replace("choices:", "pins: {relationship: 1.1.0}\nchoices:")
+    )
+    ws = Workspace.open(bank, ROOT / "templates")
+    with pytest.raises(AssemblerError) as caught:
+        build(deal, tmp_path / "x.docx", workspace=ws)
+    assert (
+        caught.value.diagnostics[0].rule == "E-bank-12" and caught.value.diagnostics[0].line == 89
+    )
+    assert build(deal, tmp_path / "x.docx", workspace=ws, draft=True).output.is_file()
+
+
+def test_a_tampered_locked_version_is_refused(bank, tmp_path):
+    from assembler.authoring import fragment_from_draft
+
+    ws = Workspace.open(bank, ROOT / "templates")
+    first = build(EXAMPLE, tmp_path / "a.docx", workspace=ws)
+    # someone rewrites the approved wording and re-records its hash, hiding the change from the bank
+    fragment = bank / "clauses" / "relationship" / "1.0.0.docx"
+    fragment.write_bytes(
+        fragment_from_draft("1.1 Quietly different.", ROOT / "templates" / "house-style.docx")
+    )
+    meta = bank / "clauses" / "relationship" / "clause.yaml"
+    meta.write_text(re.sub(r", sha256: [0-9a-f]{64}", "", meta.read_text()))
+    with pytest.raises(AssemblerError) as caught:
+        build(
+            None,
+            tmp_path / "b.docx",
+            locked=first.lock,
+            workspace=Workspace.open(bank, ROOT / "templates"),
+        )
+    assert caught.value.diagnostics[0].rule == "E-lock-02"
+    assert "relationship@1.0.0" in caught.value.diagnostics[0].message
+    assert not (tmp_path / "b.docx").exists()
+
+
+@needs_soffice()
+def test_verify_finds_an_edit_after_a_libreoffice_round_trip(bank, tmp_path):
+    result = build(EXAMPLE, tmp_path / "a.docx", workspace=Workspace.open(bank, ROOT / "templates"))
+    document = docx.Document(str(result.output))
+    target = next(
+        p for p in document.paragraphs if p.text.startswith("A notice under this Agreement")
+    )
+    target.runs[0].text = target.runs[0].text.replace("in writing", "in writing, signed")
+    edited = tmp_path / "edited.docx"
+    document.save(str(edited))
+    subprocess.run(
+        [
+            "soffice",
+            f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
+            "--headless",
+            "--convert-to",
+            "docx:MS Word 2007 XML",
+            "--outdir",
+            str(tmp_path / "saved"),
+            str(edited),
+        ],
+        capture_output=True,
+        timeout=180,
+        check=False,
+    )
+    report = verify(tmp_path / "saved" / "edited.docx", ClauseBank.load(bank))
+    notices = next(c.number for c in result.plan.clauses if c.clause_id == "notices")
+    assert [c.number for c in report.clauses if c.edited] == [notices]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -82,6 +82,7 @@ def build(
     bank: str | Path | None = None,
     templates: str | Path | None = None,
     workspace: Workspace | None = None,
+    pin_versions: dict[str, str] | None = None,
 ) -> BuildResult:
     """Build one document from a deal sheet (or from a lock file, exactly as it was built)."""
     ws = workspace or Workspace.open(bank, templates)
@@ -95,6 +96,10 @@ def build(
         raise AssemblerError(Diagnostic("E-cli-01", "give a deal sheet, or --locked LOCK"))
     output = Path(output)
     deal = load_deal(deal_path, ws.bank.codes)
+    if pin_versions:  # clause versions pinned by the caller (bank check), on top of the deal's pins
+        deal = replace(
+            deal, data={**deal.data, "pins": {**deal.data.get("pins", {}), **pin_versions}}
+        )
     if lock_file and deal.sha256 != lock["deal"]["sha256"]:
         raise AssemblerError(
             Diagnostic(
@@ -112,6 +117,8 @@ def build(
             deal.data, party_records(deal, env, ws.forms), document_info(deal, outline)
         )
         plan = Planner(deal, ws.bank, outline, env, names, draft=draft, pins=pins).plan()
+    in_document = {c.clause_id for c in plan.all_clauses() if c.clause_id}
+    names = {**names, "included": in_document.__contains__}  # {% if included('clause-id') %}
     rendered = Renderer(plan, ws.bank, ws.house, env, names, ws.forms, deal.nearest).render()
     bookmarks = {bookmark_name(pc.clause_id): pc.slot for pc in plan.all_clauses() if pc.clause_id}
     lock = lock_data(plan, rendered, clause_fingerprints(rendered.body, bookmarks))

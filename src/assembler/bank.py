@@ -106,6 +106,14 @@ class Clause:
         """The newest approved version in force on ``on`` (drafts too in a draft build)."""
         if pinned:
             for version in self.versions:
+                if version.version == pinned and version.status == "draft" and not draft:
+                    raise AssemblerError(
+                        Diagnostic(
+                            "E-bank-12",
+                            f"{self.id}@{pinned} is a draft; a final build uses approved wording",
+                            hint="approve it, pin an approved version, or build with --draft",
+                        )
+                    )
                 if version.version == pinned:
                     return version
             raise AssemblerError(

@@ -277,7 +277,8 @@ class CheckResult:
 def check_bank(bank: ClauseBank, templates: Path, render: Any) -> CheckResult:
     """Metadata, hashes, criteria coverage, rendering, cross-references and template needs.
 
-    ``render(example_path)`` builds one example deal (a draft build) and raises AssemblerError on
+    ``render(example_path, pins)`` builds one example deal (a draft build, with clause versions
+    pinned), returns ``{clause id: version}`` of the clauses it used, and raises AssemblerError on
     failure; the caller supplies it so this module does not depend on the build pipeline.
     """
     result = CheckResult()
@@ -339,22 +340,39 @@ def check_bank(bank: ClauseBank, templates: Path, render: Any) -> CheckResult:
     _check_references(bank, add)
     _check_templates(bank, templates, add)
     examples = sorted((templates.parent / "examples").glob("*.yaml"))
+    rendered = 0
     for example in examples:
-        try:
-            render(example)
-        except AssemblerError as exc:
-            for d in exc.diagnostics:
-                add(
-                    Diagnostic(
-                        "E-check-04",
-                        f"example {example.name} does not build: {d.rule} {d.message}",
-                        d.file,
-                        d.line,
-                        d.col,
-                    )
-                )
+        used = _try(render, example, None, add)
+        for clause_id, chosen in (used or {}).items():  # every other usable version of each clause
+            for version in bank.clause(clause_id).versions:
+                if version.version != chosen and version.status != "retired":
+                    _try(render, example, {clause_id: version.version}, add)
+                    rendered += 1
+    result.checked["examples"] = len(examples)
+    result.checked["other versions rendered"] = rendered
     result.checked["examples"] = len(examples)
     return result
+
+
+def _try(
+    render: Any, example: Path, pins: dict[str, str] | None, add: Any
+) -> dict[str, str] | None:
+    """Build ``example`` (with ``pins``); report a failure as E-check-04."""
+    try:
+        return render(example, pins)
+    except AssemblerError as exc:
+        what = f"example {example.name}" + (f" with {pins}" if pins else "")
+        for d in exc.diagnostics:
+            add(
+                Diagnostic(
+                    "E-check-04",
+                    f"{what} does not build: {d.rule} {d.message}",
+                    d.file,
+                    d.line,
+                    d.col,
+                )
+            )
+        return None
 
 
 def _check_references(bank: ClauseBank, add: Any) -> None:
@@ -369,14 +387,18 @@ def _check_references(bank: ClauseBank, add: Any) -> None:
         except Exception:  # reported by the hash and render checks
             continue
         for target in _unguarded_refs(tree):
-            if target.split(".")[0] in optional and target.split(".")[0] != clause.id:
+            target_id = target.split(".")[0]
+            same_condition = (
+                target_id in bank.clauses and bank.clauses[target_id].condition == clause.condition
+            )
+            if target_id in optional and target_id != clause.id and not same_condition:
                 add(
                     Diagnostic(
                         "E-check-05",
                         f"{clause.id}@{latest.version} refers to {target}, which may be "
                         "absent from a document, outside any {% if %}",
                         str(latest.path),
-                        severity="warning",
+                        hint="put the reference inside an {% if %} that holds when the target is present",
                     )
                 )
 

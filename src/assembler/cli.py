@@ -403,11 +403,14 @@ def bank_check(
     templates_dir = api.default_dir("templates", templates)
     workspace = api.Workspace.open(clause_bank.root, templates_dir)
 
-    def render(example: Path) -> None:
+    def render(example: Path, pins: dict[str, str] | None) -> dict[str, str]:
         import tempfile
 
         with tempfile.TemporaryDirectory() as folder:
-            api.build(example, Path(folder) / "check.docx", draft=True, workspace=workspace)
+            built = api.build(
+                example, Path(folder) / "check.docx", draft=True, workspace=workspace, pin_versions=pins
+            )
+        return {c.clause_id: c.version for c in built.plan.all_clauses() if c.clause_id}
 
     result = check_bank(clause_bank, templates_dir, render)
     if as_json:

@@ -109,6 +109,20 @@ def _open_book_subject_to_competition_law(values: dict[str, Any], ck: Checker, p
         )
 
 
+def _has_commissioner(values: dict[str, Any], ck: Checker, path: str) -> None:
+    """An NHS alliance agreement is between commissioner(s) and providers (001 Glossary, ch1),
+    and its reserved matters belong to the commissioners (guidance G18)."""
+    parties = [p for p in values.get("parties") or [] if isinstance(p, dict)]
+    if parties and not any("commissioner" in (p.get("roles") or []) for p in parties):
+        ck.error(
+            "E-rule-G18",
+            "parties",
+            ck.at("parties"),
+            "an alliance agreement needs at least one commissioner",
+            "give a party the role commissioner (seed 001 ch1; drafting guidance G18)",
+        )
+
+
 def _dig(values: Any, dotted: str) -> Any:
     for part in dotted.split("."):
         if not isinstance(values, dict):
@@ -300,6 +314,7 @@ ALLIANCE_AGREEMENT = Map(
     rules=[
         _review_dates_after_start,
         _service_contracts_prevail,
+        _has_commissioner,
         _open_book_subject_to_competition_law,
         _date_order(("effective_date", "payment.deferred_mechanism_deadline")),
     ],
