@@ -130,3 +130,8 @@ def test_g1_the_alliance_agreement_may_not_prevail_over_the_service_contracts(tm
 def test_g16_open_book_must_be_subject_to_competition_law(tmp_path):
     text = MINIMAL + "information_sharing: {open_book: true, subject_to_competition_law: false}\n"
     assert errors_of(tmp_path, text)[0].rule == "E-rule-G16"
+
+
+def test_g18_an_alliance_agreement_needs_a_commissioner(tmp_path):
+    text = MINIMAL.replace("roles: [commissioner]}", "roles: [provider]}")
+    assert [(d.rule, d.line) for d in errors_of(tmp_path, text)] == [("E-rule-G18", 8)]

@@ -147,6 +147,9 @@ def build(
         console.print(
             f"{len(result.missing)} missing value(s) are marked [MISSING: ...].", markup=False
         )
+    drafts = [f"{c.clause_id}@{c.version}" for c in plan.all_clauses() if c.status == "draft"]
+    if drafts:
+        console.print("draft (unapproved) wording used: " + ", ".join(drafts), markup=False)
 
 
 @main.command()
@@ -408,7 +411,11 @@ def bank_check(
 
         with tempfile.TemporaryDirectory() as folder:
             built = api.build(
-                example, Path(folder) / "check.docx", draft=True, workspace=workspace, pin_versions=pins
+                example,
+                Path(folder) / "check.docx",
+                draft=True,
+                workspace=workspace,
+                pin_versions=pins,
             )
         return {c.clause_id: c.version for c in built.plan.all_clauses() if c.clause_id}
 
@@ -425,7 +432,16 @@ def bank_check(
             )
         )
     else:
-        _report(result.findings)
+        from rich.console import Console
+        from rich.table import Table
+
+        table = Table("rule", "severity", "where", "finding")
+        for f in result.findings:
+            table.add_row(
+                f.rule, f.severity, f.location, f.message + (f"\n{f.hint}" if f.hint else "")
+            )
+        if result.findings:
+            Console(width=200).print(table)
         counts = ", ".join(f"{n} {what}" for what, n in result.checked.items())
         click.echo(
             f"{'FAILED' if result.failed else 'ok'}: checked {counts}; {len(result.findings)} finding(s)"

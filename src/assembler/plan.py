@@ -30,6 +30,7 @@ class PlannedClause:
     kind: str
     number: str
     criteria: tuple[str, ...] = ()
+    status: str = "approved"  # of the chosen version: "draft" only in a draft build
 
 
 @dataclass
@@ -276,4 +277,5 @@ class Planner:
             kind or clause.kind,
             number,
             tuple(clause.criteria),
+            version.status,
         )
