@@ -6,7 +6,7 @@ will compare. It holds no XML and no Jinja: only ids, versions, hashes, numbers 
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from markupsafe import Markup
@@ -61,9 +61,6 @@ class Plan:
             for criterion in planned.criteria:
                 found.setdefault(criterion, []).append(planned.number)
         return dict(sorted(found.items()))
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
 
 
 #: What ``--locked`` passes in: slot -> (clause id, version, sha256) as recorded in the lock.
