@@ -63,3 +63,24 @@ def needs_soffice():
         reason="LibreOffice (soffice) and pdftotext are not installed: "
         "apt-get install libreoffice-writer-nogui poppler-utils",
     )
+
+
+def libreoffice_resave(docx: Path, tmp_path: Path) -> Path:
+    """Open ``docx`` in LibreOffice and save it again as .docx, as a user of LibreOffice would."""
+    import subprocess
+
+    saved = tmp_path / "resaved"
+    command = [
+        "soffice",
+        f"-env:UserInstallation={(tmp_path / 'lo-profile').as_uri()}",
+        "--headless",
+        "--convert-to",
+        "docx:MS Word 2007 XML",
+        "--outdir",
+        str(saved),
+        str(docx),
+    ]
+    subprocess.run(command, capture_output=True, timeout=180, check=False)
+    result = saved / docx.name
+    assert result.is_file(), "LibreOffice did not save the document"
+    return result

@@ -17,7 +17,7 @@ from assembler import render
 from assembler.authoring import fragment_from_draft
 from assembler.cli import main
 
-from conftest import EXAMPLE, ROOT, needs_soffice
+from conftest import EXAMPLE, ROOT, libreoffice_resave, needs_soffice
 
 GOOD = EXAMPLE.read_text()
 
@@ -268,28 +268,13 @@ def test_comments_and_tracked_changes_in_a_fragment_are_handled(tmp_path):
 
 @needs_soffice()
 def test_a_fragment_saved_by_libreoffice_is_accepted(tmp_path):
-    import subprocess
 
     original = ROOT / "clausebank" / "clauses" / "relationship" / "1.0.0.docx"
     work = tmp_path / "lo"
     work.mkdir()
     shutil.copy(original, work / "in.docx")
-    subprocess.run(
-        [
-            "soffice",
-            f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
-            "--headless",
-            "--convert-to",
-            "docx:MS Word 2007 XML",
-            "--outdir",
-            str(tmp_path / "saved"),
-            str(work / "in.docx"),
-        ],
-        capture_output=True,
-        timeout=120,
-        check=False,
-    )
-    saved = (tmp_path / "saved" / "in.docx").read_bytes()
+    resaved = libreoffice_resave(work / "in.docx", tmp_path)
+    saved = resaved.read_bytes()
     bank = bank_with(tmp_path, fragment=saved)
     out = tmp_path / "a.docx"
     result = CliRunner().invoke(main, ["build", str(EXAMPLE), "-o", str(out), "--bank", str(bank)])

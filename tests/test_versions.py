@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 import shutil
-import subprocess
 from pathlib import Path
 
 import docx
@@ -19,7 +18,7 @@ from assembler.cli import main
 from assembler.errors import AssemblerError
 from assembler.provenance import verify
 
-from conftest import EXAMPLE, ROOT, needs_soffice
+from conftest import EXAMPLE, ROOT, libreoffice_resave, needs_soffice
 
 
 @pytest.fixture()
@@ -220,22 +219,8 @@ def test_verify_reports_versions_supersession_and_edits(bank, tmp_path):
 @needs_soffice()
 def test_verify_works_after_libreoffice_saves_the_document(bank, tmp_path):
     result = build(EXAMPLE, tmp_path / "a.docx", workspace=Workspace.open(bank, ROOT / "templates"))
-    subprocess.run(
-        [
-            "soffice",
-            f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
-            "--headless",
-            "--convert-to",
-            "docx:MS Word 2007 XML",
-            "--outdir",
-            str(tmp_path / "saved"),
-            str(result.output),
-        ],
-        capture_output=True,
-        timeout=180,
-        check=False,
-    )
-    report = verify(tmp_path / "saved" / "a.docx", ClauseBank.load(bank))
+    resaved = libreoffice_resave(result.output, tmp_path)
+    report = verify(resaved, ClauseBank.load(bank))
     assert report.ok, [c for c in report.clauses if c.edited]
     assert len(report.clauses) == len(result.plan.all_clauses()) - 1  # all but the recitals
 
@@ -319,21 +304,7 @@ def test_verify_finds_an_edit_after_a_libreoffice_round_trip(bank, tmp_path):
     target.runs[0].text = target.runs[0].text.replace("in writing", "in writing, signed")
     edited = tmp_path / "edited.docx"
     document.save(str(edited))
-    subprocess.run(
-        [
-            "soffice",
-            f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
-            "--headless",
-            "--convert-to",
-            "docx:MS Word 2007 XML",
-            "--outdir",
-            str(tmp_path / "saved"),
-            str(edited),
-        ],
-        capture_output=True,
-        timeout=180,
-        check=False,
-    )
-    report = verify(tmp_path / "saved" / "edited.docx", ClauseBank.load(bank))
+    resaved = libreoffice_resave(edited, tmp_path)
+    report = verify(resaved, ClauseBank.load(bank))
     notices = next(c.number for c in result.plan.clauses if c.clause_id == "notices")
     assert [c.number for c in report.clauses if c.edited] == [notices]
