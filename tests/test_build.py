@@ -226,7 +226,7 @@ def test_the_committed_house_style_is_what_the_script_writes(tmp_path, assert_va
     assert_valid(target)
 
 
-def test_a_deed_outline_gives_deed_wording_and_execution_by_legal_form(tmp_path):
+def test_a_deed_outline_gives_deed_wording_and_execution_by_legal_form(tmp_path, assert_valid):
     import shutil
 
     from assembler.api import Workspace
@@ -246,6 +246,7 @@ def test_a_deed_outline_gives_deed_wording_and_execution_by_legal_form(tmp_path)
     assert "acting by a director in the presence of a witness" in joined  # GP federation (company)
     assert "paragraph 21 of Schedule 1A to the National Health Service Act 2006" in joined  # CCG
     assert joined.count("Executed as a deed by") >= 4
+    assert_valid(result.output)
 
 
 def test_parties_are_described_by_legal_form(example):

@@ -308,3 +308,34 @@ def test_verify_finds_an_edit_after_a_libreoffice_round_trip(bank, tmp_path):
     report = verify(resaved, ClauseBank.load(bank))
     notices = next(c.number for c in result.plan.clauses if c.clause_id == "notices")
     assert [c.number for c in report.clauses if c.edited] == [notices]
+
+
+def test_a_locked_version_missing_from_the_bank_is_refused(bank, tmp_path):
+    ws = Workspace.open(bank, ROOT / "templates")
+    first = build(EXAMPLE, tmp_path / "a.docx", workspace=ws)
+    meta = bank / "clauses" / "notices" / "clause.yaml"
+    meta.write_text(
+        "\n".join(line for line in meta.read_text().splitlines() if "version: 1.0.0" not in line)
+        + "\n"
+    )
+    (bank / "clauses" / "notices" / "1.0.0.docx").unlink()
+    with pytest.raises(AssemblerError) as caught:
+        build(
+            None,
+            tmp_path / "b.docx",
+            locked=first.lock,
+            workspace=Workspace.open(bank, ROOT / "templates"),
+        )
+    assert caught.value.diagnostics[0].rule == "E-bank-05"
+    assert "notices has no version 1.0.0" in caught.value.diagnostics[0].message
+
+
+def test_every_variant_the_engine_writes_passes_the_validators(tmp_path, workspace, assert_valid):
+    later = tmp_path / "deal.yaml"
+    later.write_text(
+        EXAMPLE.read_text().replace("effective_date: 2017-04-01", "effective_date: 2026-05-01")
+    )
+    assert_valid(build(later, tmp_path / "later.docx", workspace=workspace).output)
+    draft = tmp_path / "draft.yaml"
+    draft.write_text(EXAMPLE.read_text().replace("choices:", "pins: {notices: 1.0.0}\nchoices:"))
+    assert_valid(build(draft, tmp_path / "draft.docx", draft=True, workspace=workspace).output)
