@@ -122,7 +122,7 @@ def build(
     rendered = Renderer(plan, ws.bank, ws.house, env, names, ws.forms, deal.nearest).render()
     bookmarks = {bookmark_name(pc.clause_id): pc.slot for pc in plan.all_clauses() if pc.clause_id}
     lock = lock_data(plan, rendered, clause_fingerprints(rendered.body, bookmarks))
-    embedded = provenance.package_parts(dump(lock).decode("utf-8"), lock)
+    embedded = provenance.package_parts(lock)
     data = zip_parts(docx_parts(rendered, ws.house, plan.title, embedded))
     lock["document"]["sha256"] = hashlib.sha256(data).hexdigest()
     lock_out = lock_path_for(output)
