@@ -339,3 +339,25 @@ def test_every_variant_the_engine_writes_passes_the_validators(tmp_path, workspa
     draft = tmp_path / "draft.yaml"
     draft.write_text(EXAMPLE.read_text().replace("choices:", "pins: {notices: 1.0.0}\nchoices:"))
     assert_valid(build(draft, tmp_path / "draft.docx", draft=True, workspace=workspace).output)
+
+
+def test_bank_check_renders_every_alternative_a_deal_could_choose(bank):
+    source = bank / "clauses" / "ip-background-retained-foreground-licensed"
+    alternative = bank / "clauses" / "ip-foreground-jointly-owned"
+    shutil.copytree(source, alternative)
+    meta = alternative / "clause.yaml"
+    text = meta.read_text().replace(
+        "id: ip-background-retained-foreground-licensed", "id: ip-foreground-jointly-owned"
+    )
+    meta.write_text(
+        text.replace(
+            "option: background-retained-foreground-licensed", "option: foreground-jointly-owned"
+        )
+    )
+    (alternative / "1.0.0.docx").write_bytes(b"broken")  # an alternative nobody has rendered yet
+    result = cli("bank", "check", "--bank", str(bank), "--json")
+    assert (
+        "choosing {'intellectual_property': 'foreground-jointly-owned'} does not build"
+        in result.output
+    )
+    assert '"other versions rendered": 3' in result.output

@@ -83,6 +83,7 @@ def build(
     templates: str | Path | None = None,
     workspace: Workspace | None = None,
     pin_versions: dict[str, str] | None = None,
+    choose: dict[str, str] | None = None,
 ) -> BuildResult:
     """Build one document from a deal sheet (or from a lock file, exactly as it was built)."""
     ws = workspace or Workspace.open(bank, templates)
@@ -96,10 +97,10 @@ def build(
         raise AssemblerError(Diagnostic("E-cli-01", "give a deal sheet, or --locked LOCK"))
     output = Path(output)
     deal = load_deal(deal_path, ws.bank.codes)
-    if pin_versions:  # clause versions pinned by the caller (bank check), on top of the deal's pins
-        deal = replace(
-            deal, data={**deal.data, "pins": {**deal.data.get("pins", {}), **pin_versions}}
-        )
+    if pin_versions or choose:  # set by the caller (bank check), on top of the deal's own
+        data = {**deal.data, "pins": {**deal.data.get("pins", {}), **(pin_versions or {})}}
+        data["choices"] = {**deal.data.get("choices", {}), **(choose or {})}
+        deal = replace(deal, data=data)
     if lock_file and deal.sha256 != lock["deal"]["sha256"]:
         raise AssemblerError(
             Diagnostic(

@@ -277,8 +277,8 @@ class CheckResult:
 def check_bank(bank: ClauseBank, templates: Path, render: Any) -> CheckResult:
     """Metadata, hashes, criteria coverage, rendering, cross-references and template needs.
 
-    ``render(example_path, pins)`` builds one example deal (a draft build, with clause versions
-    pinned), returns ``{clause id: version}`` of the clauses it used, and raises AssemblerError on
+    ``render(example_path, pins, choose)`` builds one example deal (a draft build, with clause
+    versions pinned and alternatives chosen), returns ``{clause id: version}`` of the clauses it used, and raises AssemblerError on
     failure; the caller supplies it so this module does not depend on the build pipeline.
     """
     result = CheckResult()
@@ -342,26 +342,36 @@ def check_bank(bank: ClauseBank, templates: Path, render: Any) -> CheckResult:
     examples = sorted((templates.parent / "examples").glob("*.yaml"))
     rendered = 0
     for example in examples:
-        used = _try(render, example, None, add)
-        for clause_id, chosen in (used or {}).items():  # every other usable version of each clause
+        used = _try(render, example, None, None, add)
+        if used is None:
+            continue
+        for clause_id, chosen in used.items():  # every other usable version of each clause
             for version in bank.clause(clause_id).versions:
                 if version.version != chosen and version.status != "retired":
-                    _try(render, example, {clause_id: version.version}, add)
+                    _try(render, example, {clause_id: version.version}, None, add)
                     rendered += 1
+        for clause in bank.clauses.values():  # every alternative the example did not choose
+            if clause.choice and clause.option and clause.id not in used:
+                _try(render, example, None, {clause.choice: clause.option}, add)
+                rendered += 1
     result.checked["examples"] = len(examples)
     result.checked["other versions rendered"] = rendered
-    result.checked["examples"] = len(examples)
     return result
 
 
 def _try(
-    render: Any, example: Path, pins: dict[str, str] | None, add: Any
+    render: Any,
+    example: Path,
+    pins: dict[str, str] | None,
+    choose: dict[str, str] | None,
+    add: Any,
 ) -> dict[str, str] | None:
-    """Build ``example`` (with ``pins``); report a failure as E-check-04."""
+    """Build ``example`` with ``pins`` and ``choose``; report a failure as E-check-04."""
     try:
-        return render(example, pins)
+        return render(example, pins, choose)
     except AssemblerError as exc:
         what = f"example {example.name}" + (f" with {pins}" if pins else "")
+        what += f" choosing {choose}" if choose else ""
         for d in exc.diagnostics:
             add(
                 Diagnostic(

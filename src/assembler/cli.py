@@ -406,7 +406,9 @@ def bank_check(
     templates_dir = api.default_dir("templates", templates)
     workspace = api.Workspace.open(clause_bank.root, templates_dir)
 
-    def render(example: Path, pins: dict[str, str] | None) -> dict[str, str]:
+    def render(
+        example: Path, pins: dict[str, str] | None, choose: dict[str, str] | None
+    ) -> dict[str, str]:
         import tempfile
 
         with tempfile.TemporaryDirectory() as folder:
@@ -416,6 +418,7 @@ def bank_check(
                 draft=True,
                 workspace=workspace,
                 pin_versions=pins,
+                choose=choose,
             )
         return {c.clause_id: c.version for c in built.plan.all_clauses() if c.clause_id}
 
