@@ -98,9 +98,9 @@ def build(
     output = Path(output)
     deal = load_deal(deal_path, ws.bank.codes)
     if pin_versions or choose:  # set by the caller (bank check), on top of the deal's own
-        data = {**deal.data, "pins": {**deal.data.get("pins", {}), **(pin_versions or {})}}
-        data["choices"] = {**deal.data.get("choices", {}), **(choose or {})}
-        deal = replace(deal, data=data)
+        overridden = {**deal.data, "pins": {**deal.data.get("pins", {}), **(pin_versions or {})}}
+        overridden["choices"] = {**deal.data.get("choices", {}), **(choose or {})}
+        deal = replace(deal, data=overridden)
     if lock_file and deal.sha256 != lock["deal"]["sha256"]:
         raise AssemblerError(
             Diagnostic(
@@ -188,7 +188,7 @@ def _uncovered_criteria(deal: Deal, plan: Plan) -> list[Diagnostic]:
             hint="choose a clause that covers it, or remove it from criteria",
             severity="warning",
             **deal.where(f"criteria[{i}]"),
-        )  # type: ignore[arg-type]
+        )
         for i, criterion in enumerate(deal.data.get("criteria", []))
         if criterion not in covered
     ]

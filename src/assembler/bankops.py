@@ -66,7 +66,7 @@ def plain_text(bank: ClauseBank, version: ClauseVersion) -> list[str]:
 
 def word_diff(old: list[str], new: list[str]) -> list[str]:
     """A word-level diff, ``[-removed-]{+added+}`` as ``git diff --word-diff=plain`` writes it."""
-    out = []
+    out: list[str] = []
     for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(a=old, b=new, autojunk=False).get_opcodes():
         if tag == "equal":
             out.extend(f"  {line}" for line in old[i1:i2])

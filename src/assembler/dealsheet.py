@@ -12,7 +12,7 @@ from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from .doctypes import SCHEMAS
-from .errors import AssemblerError, Diagnostic
+from .errors import AssemblerError, Diagnostic, Where
 from .files import read_bounded
 from .schema import Checker, resolve_refs, suggest
 
@@ -34,14 +34,14 @@ class Deal:
     def document_type(self) -> str:
         return str(self.data["document_type"])
 
-    def nearest(self, deal_path: str) -> dict[str, object]:
+    def nearest(self, deal_path: str) -> Where:
         """Where ``deal.a.b.c`` is, or else its nearest parent that the deal sheet has."""
         dotted = deal_path.removeprefix("deal.")
         while dotted and dotted not in self.positions:
             dotted = dotted.rpartition(".")[0]
         return self.where(dotted) if dotted else {"file": str(self.path)}
 
-    def where(self, dotted: str) -> dict[str, object]:
+    def where(self, dotted: str) -> Where:
         """``file=, line=, col=`` for a diagnostic about the value at ``dotted``."""
         line, col = self.positions.get(dotted, (None, None))
         return {"file": str(self.path), "line": line, "col": col}
@@ -78,8 +78,10 @@ def read_yaml(path: Path) -> tuple[Any, bytes]:
         mark = exc.problem_mark or exc.context_mark
         rule = "E-yaml-02" if "duplicate key" in str(exc.problem) else "E-yaml-01"
         message = " ".join(str(p) for p in (exc.context, exc.problem) if p)
-        line, col = (mark.line + 1, mark.column + 1) if mark else (None, None)
-        raise AssemblerError(Diagnostic(rule, message, name, line, col)) from None
+        at: tuple[int | None, int | None] = (
+            (mark.line + 1, mark.column + 1) if mark else (None, None)
+        )
+        raise AssemblerError(Diagnostic(rule, message, name, *at)) from None
     except (YAMLError, ValueError, RecursionError) as exc:
         raise AssemblerError(Diagnostic("E-yaml-01", f"not valid YAML: {exc}", name)) from None
     _bound_size(data, name)
@@ -145,7 +147,7 @@ def load_deal(path: str | Path, vocabulary: frozenset[str] = frozenset()) -> Dea
     doc_type = data.get("document_type")
     schema = SCHEMAS.get(str(doc_type))
     if schema is None:
-        line, col = data.lc.value("document_type") if "document_type" in data else (0, 0)
+        line, col = data.lc.value("document_type") if "document_type" in data else (0, 0)  # type: ignore[attr-defined]
         raise AssemblerError(
             Diagnostic(
                 "E-doc-01",
@@ -216,5 +218,5 @@ def unused_values(deal: Deal, used: set[str]) -> list[Diagnostic]:
                 severity="warning",
                 **deal.where(path),
             )
-        )  # type: ignore[arg-type]
+        )
     return warnings

@@ -3,9 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, TypedDict
 
 Severity = Literal["error", "warning"]
+
+
+class Where(TypedDict, total=False):
+    """Keyword arguments locating a Diagnostic: ``Diagnostic(rule, message, **where)``."""
+
+    file: str | None
+    line: int | None
+    col: int | None
 
 
 @dataclass(frozen=True)

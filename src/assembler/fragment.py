@@ -15,6 +15,7 @@ import zipfile
 from dataclasses import dataclass, field
 from io import BytesIO
 from pathlib import Path
+from typing import TypeAlias
 
 from lxml import etree
 
@@ -23,7 +24,7 @@ from .files import read_bounded
 from .oxml.ns import UnsafeXML, parse_xml, qn
 from .oxml.text import text_of
 
-E = etree._Element
+E: TypeAlias = etree._Element
 
 #: Bounds on a fragment package: a clause is a few kilobytes of XML.
 MAX_FRAGMENT_BYTES = 5_000_000
@@ -125,7 +126,7 @@ def _parse(data: bytes, path: Path, part: str) -> E:
 
 def import_fragment(path: Path) -> Fragment:
     """Read ``path`` and return its body as a normalised Jinja template over paragraph XML."""
-    document = _parse(read_part(path, "word/document.xml"), path, "word/document.xml")
+    document = _parse(read_part(path, "word/document.xml") or b"", path, "word/document.xml")
     numbering_data = read_part(path, "word/numbering.xml", required=False)
     list_formats = (
         _list_formats(_parse(numbering_data, path, "word/numbering.xml")) if numbering_data else {}

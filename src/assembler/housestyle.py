@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeAlias
 
 from lxml import etree
 
@@ -12,7 +13,7 @@ from .errors import AssemblerError, Diagnostic
 from .fragment import read_part
 from .oxml.ns import parse_xml, qn
 
-E = etree._Element
+E: TypeAlias = etree._Element
 
 #: Style ids the engine writes. A replacement house style must define all of them.
 REQUIRED_STYLES = (

@@ -12,6 +12,7 @@ import posixpath
 import tempfile
 import zipfile
 from pathlib import Path
+from typing import TypeAlias
 from xml.sax.saxutils import escape
 
 from lxml import etree
@@ -21,7 +22,7 @@ from .oxml import text as ox
 from .oxml.ns import NS, parse_xml, qn, serialize
 from .render import Rendered
 
-E = etree._Element
+E: TypeAlias = etree._Element
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"

@@ -133,7 +133,7 @@ class Planner:
             if clause is not None:
                 clauses.append(self._planned(slot, clause, str(number)))
                 number += 1
-        schedules = []
+        schedules: list[PlannedClause] = []
         for slot in self.outline.schedules:
             clause = self._resolve(slot)
             if clause is not None:
@@ -150,7 +150,7 @@ class Planner:
                         "E-plan-03",
                         f"pins.{clause_id}: no clause {clause_id!r} in this document",
                         hint="pin a clause the document uses",
-                        **self.deal.where(f"pins.{clause_id}"),  # type: ignore[arg-type]
+                        **self.deal.where(f"pins.{clause_id}"),
                     )
                 )
         if self.errors:
@@ -212,7 +212,7 @@ class Planner:
                 hint=hint,
                 **where,
             )
-        )  # type: ignore[arg-type]
+        )
         return None
 
     def _holds(self, clause: Clause) -> bool:
@@ -251,9 +251,7 @@ class Planner:
             )
         except AssemblerError as exc:  # say where in the deal sheet the pin or date came from
             where = self.deal.where(f"pins.{clause.id}" if deal_pin else "effective_date")
-            raise AssemblerError(
-                [replace(d, **where) for d in exc.diagnostics]  # type: ignore[arg-type]
-            ) from None
+            raise AssemblerError([replace(d, **where) for d in exc.diagnostics]) from None
         _, digest = self.bank.fragment(version)
         if pinned and pinned[2] != digest:
             self.errors.append(

@@ -14,7 +14,7 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeAlias
 
 from jinja2 import Template, TemplateSyntaxError
 from jinja2.exceptions import SecurityError, TemplateError
@@ -23,7 +23,7 @@ from markupsafe import Markup, escape
 
 from .bank import ClauseBank
 from .context import END, MARK, SEP, ClauseEnvironment, Recorder, in_clause, mark_used
-from .errors import AssemblerError, Diagnostic
+from .errors import AssemblerError, Diagnostic, Where
 from .housestyle import HouseStyle
 from .oxml import text as ox
 from .oxml.ns import WRAPPER_CLOSE, WRAPPER_OPEN, parse_xml, qn
@@ -31,7 +31,7 @@ from .oxml.numbering import Numbering
 from .plan import Plan, PlannedClause
 from .terms import DefinedTerm, TermReport, find_terms
 
-E = etree._Element
+E: TypeAlias = etree._Element
 
 MARKERS = re.compile(f"{MARK}(.){SEP}([^{END}]*){END}")
 PLACEHOLDER_TEXT = re.compile(r"\[[^\[\]\n]{1,300}\]")
@@ -106,7 +106,7 @@ class Renderer:
         env: ClauseEnvironment,
         names: dict[str, Any],
         forms: dict[str, Any],
-        locate: Callable[[str], dict[str, object]],
+        locate: Callable[[str], Where],
     ):
         self.plan, self.bank, self.house, self.env = plan, bank, house, env
         self.names = names
@@ -145,7 +145,7 @@ class Renderer:
                         "E-miss-01",
                         f"clause {clause}: no value for {path}",
                         hint="add it to the deal sheet, or build with --draft",
-                        **self.locate(path),  # type: ignore[arg-type]
+                        **self.locate(path),
                     )
                     for clause, path in dict.fromkeys(missing)
                 ]
@@ -472,7 +472,7 @@ class Renderer:
     def _resolve_markers(self, body: E, targets: dict[str, Target]) -> int:
         """Replace marker characters with REF fields, highlighted blanks and missing values."""
         placeholders = 0
-        errors = []
+        errors: list[Diagnostic] = []
         for t in list(body.iter(qn("w:t"))):
             text = t.text or ""
             if MARK not in text and "[" not in text:

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import TypeAlias
 
 from lxml import etree
 
 from .ns import qn
 from .text import el
 
-E = etree._Element
+E: TypeAlias = etree._Element
 
 
 @dataclass(frozen=True)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from typing import TypeAlias
+
 from lxml import etree
 
 from .ns import qn
 
-E = etree._Element
+E: TypeAlias = etree._Element
 
 
 def el(tag: str, parent: E | None = None, **attrs: str) -> E:
