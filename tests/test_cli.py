@@ -106,3 +106,11 @@ def test_a_plain_text_draft_becomes_a_fragment_in_the_house_styles(tmp_path):
     source = import_fragment(tmp_path / "draft.docx").source
     assert source.count('w:val="Clause2"') == 1 and source.count('w:val="Clause3"') == 2
     assert "{% if x %}" in source.splitlines() and "<w:b/>" in source
+
+
+def test_html_export_through_pandoc(tmp_path):
+    out = tmp_path / "a.docx"
+    result = run("build", str(EXAMPLE), "-o", str(out), "--format", "html")
+    assert result.exit_code == 0, result.output
+    html = (tmp_path / "a.html").read_text()
+    assert "Definitions and interpretation" in html and "Alliance Leadership Board" in html
