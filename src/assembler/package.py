@@ -11,9 +11,9 @@ import os
 import posixpath
 import tempfile
 import zipfile
+from html import escape
 from pathlib import Path
 from typing import TypeAlias
-from xml.sax.saxutils import escape
 
 from lxml import etree
 

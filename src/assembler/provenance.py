@@ -14,9 +14,9 @@ import re
 import uuid
 import zipfile
 from dataclasses import dataclass, field
+from html import escape
 from pathlib import Path
 from typing import Any
-from xml.sax.saxutils import escape
 
 from lxml import etree
 
