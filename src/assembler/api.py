@@ -120,7 +120,9 @@ def build(
         plan = Planner(deal, ws.bank, outline, env, names, draft=draft, pins=pins).plan()
     in_document = {c.clause_id for c in plan.all_clauses() if c.clause_id}
     names = {**names, "included": in_document.__contains__}  # {% if included('clause-id') %}
-    rendered = Renderer(plan, ws.bank, ws.house, env, names, ws.forms, deal.nearest).render()
+    rendered = Renderer(
+        plan, ws.bank, ws.house, env, names, ws.forms, deal.nearest, outline
+    ).render()
     bookmarks = {bookmark_name(pc.clause_id): pc.slot for pc in plan.all_clauses() if pc.clause_id}
     lock = lock_data(plan, rendered, clause_fingerprints(rendered.body, bookmarks))
     embedded = provenance.package_parts(lock)

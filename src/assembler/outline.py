@@ -7,7 +7,7 @@ from pathlib import Path
 
 from .dealsheet import read_yaml
 from .errors import AssemblerError, Diagnostic
-from .schema import Checker, Enum, F, ListOf, Map, Str
+from .schema import Bool, Checker, Enum, F, ListOf, Map, Str
 
 SLOT = Map(
     {"slot": F(Str(), required=True), "clause": F(Str()), "choose": F(Str()), "default": F(Str())}
@@ -16,7 +16,13 @@ OUTLINE = Map(
     {
         "document_type": F(Str(), required=True),
         "short_name": F(Str(), required=True),
-        "execution": F(Enum("agreement", "deed"), required=True),
+        # agreement: signed; deed: executed as a deed; none: adopted, not signed (a manual)
+        "execution": F(Enum("agreement", "deed", "none"), required=True),
+        "opening": F(Str()),
+        "operative_heading": F(Str()),
+        "parties_block": F(Bool()),
+        "subtitle": F(Str()),
+        "closing": F(Str()),
         "recitals": F(Str()),
         "definitions": F(Map({"title": F(Str(), required=True), "interpretation": F(Str())})),
         "clauses": F(ListOf(SLOT, min_items=1), required=True),
@@ -43,6 +49,15 @@ class Outline:
     recitals: str | None = None
     definitions_title: str | None = None
     interpretation: str | None = None
+    #: "THIS AGREEMENT is dated [date]"; None for a document that is not dated by the parties
+    opening: str | None = None
+    operative_heading: str = "Agreed terms"
+    #: whether the cover lists the parties and a "Parties" block follows the contents
+    parties_block: bool = True
+    #: a Jinja line for the cover, under the title (a manual's version and owner)
+    subtitle: str | None = None
+    #: the sentence above the execution blocks
+    closing: str | None = None
 
     @property
     def is_deed(self) -> bool:
@@ -66,13 +81,29 @@ def load_outline(templates: Path, document_type: str) -> Outline:
         )
 
     definitions = checked.get("definitions") or {}
+    execution = checked["execution"]
+    short = checked["short_name"]
+    capital = short[:1].upper() + short[1:]  # "This Agreement"
+    default_closing = {
+        "deed": f"{capital} has been executed as a deed and is delivered on the date stated at the beginning of it.",
+        "agreement": f"{capital} has been entered into on the date stated at the beginning of it.",
+    }.get(execution)
+    default_opening = {
+        "deed": "THIS DEED is dated [date]",
+        "agreement": "THIS AGREEMENT is dated [date]",
+    }
     return Outline(
         checked["document_type"],
-        checked["short_name"],
-        checked["execution"],
+        short,
+        execution,
         slots("clauses"),
         slots("schedules"),
         checked.get("recitals"),
         definitions.get("title"),
         definitions.get("interpretation"),
+        checked.get("opening", default_opening.get(execution)),
+        checked.get("operative_heading", "Agreed terms"),
+        checked.get("parties_block", True),
+        checked.get("subtitle"),
+        checked.get("closing", default_closing),
     )

@@ -25,6 +25,7 @@ from .bank import ClauseBank
 from .context import END, MARK, SEP, ClauseEnvironment, Recorder, in_clause, mark_used
 from .errors import AssemblerError, Diagnostic, Where
 from .housestyle import HouseStyle
+from .outline import Outline
 from .oxml import text as ox
 from .oxml.ns import WRAPPER_CLOSE, WRAPPER_OPEN, parse_xml, qn
 from .oxml.numbering import Numbering
@@ -107,8 +108,10 @@ class Renderer:
         names: dict[str, Any],
         forms: dict[str, Any],
         locate: Callable[[str], Where],
+        outline: Outline,
     ):
         self.plan, self.bank, self.house, self.env = plan, bank, house, env
+        self.outline = outline
         self.names = names
         self.forms = forms
         #: deal path -> file, line and column, for errors about missing values
@@ -282,12 +285,16 @@ class Renderer:
 
     # -- front matter --------------------------------------------------------------------------
     def _cover(self, body: E) -> None:
-        body.append(ox.paragraph("CoverCentred", "DATED [date]"))
-        for i, party in enumerate(self.names["parties"], start=1):
-            body.append(
-                _markup_paragraph("CoverCentred", Markup(f"({i}) ") + escape(party["name"]))
-            )
+        if self.outline.parties_block:
+            body.append(ox.paragraph("CoverCentred", "DATED [date]"))
+            for i, party in enumerate(self.names["parties"], start=1):
+                body.append(
+                    _markup_paragraph("CoverCentred", Markup(f"({i}) ") + escape(party["name"]))
+                )
         body.append(ox.paragraph("Title", self.plan.title))
+        if self.outline.subtitle:
+            text = self._text(self.outline.subtitle, "cover", "subtitle", "templates/outline")
+            body.append(_markup_paragraph("CoverCentred", text))
         if self.plan.draft:
             body.append(
                 ox.paragraph(
@@ -313,10 +320,12 @@ class Renderer:
         body.append(ox.page_break())
 
     def _opening(self, body: E) -> None:
-        what = "DEED" if self.plan.is_deed else "AGREEMENT"
-        body.append(_markup_paragraph(None, Markup(f"THIS {what} is dated [date]")))
+        if self.outline.opening:
+            body.append(ox.paragraph(None, self.outline.opening))
 
     def _parties(self, body: E) -> None:
+        if not self.outline.parties_block:
+            return
         body.append(ox.paragraph("PartHeading", "Parties"))
         for party in self.names["parties"]:
             mark_used(
@@ -347,7 +356,7 @@ class Renderer:
 
     # -- operative clauses ---------------------------------------------------------------------
     def _operative(self, body: E, bodies: dict[str, list[E]], terms: TermReport) -> None:
-        body.append(ox.paragraph("PartHeading", "Agreed terms"))
+        body.append(ox.paragraph("PartHeading", self.outline.operative_heading))
         for pc in self.plan.clauses:
             heading = self._heading("ClauseHeading", pc.title, pc)
             body.append(heading)
@@ -408,16 +417,13 @@ class Renderer:
 
     # -- execution -----------------------------------------------------------------------------
     def _execution(self, body: E) -> None:
-        mode = "deed" if self.plan.is_deed else "agreement"
+        mode = self.outline.execution
+        if mode == "none":
+            return
         heading = ox.paragraph("ScheduleHeading", "Execution")
         body.append(heading)
-        name = self.plan.short_name[:1].upper() + self.plan.short_name[1:]  # "This Agreement"
-        closing = (
-            f"{name} has been executed as a deed and is delivered on the date stated at the beginning of it."
-            if self.plan.is_deed
-            else f"{name} has been entered into on the date stated at the beginning of it."
-        )
-        body.append(ox.paragraph(None, closing))
+        if self.outline.closing:
+            body.append(ox.paragraph(None, self.outline.closing))
         for party in self.names["parties"]:
             lines = self.forms[party["kind"]][mode]
             for i, line in enumerate(lines):

@@ -1,11 +1,11 @@
-"""The deal-sheet schema of each document type, built from the shared pieces of :mod:`schema`."""
+"""Schema pieces and rules that more than one document type shares."""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import Any
 
-from .schema import (
+from ..schema import (
     Bool,
     Checker,
     Code,
@@ -17,7 +17,6 @@ from .schema import (
     ListOf,
     Map,
     MapOf,
-    Money,
     OneOf,
     Percent,
     Ref,
@@ -46,12 +45,12 @@ DECISION_RULES = (
 )
 
 
-def _date_order(*pairs: tuple[str, str]):
+def date_order(*pairs: tuple[str, str]):
     """A rule: for each (earlier, later) pair of dotted paths, the later date must be after."""
 
     def rule(values: dict[str, Any], ck: Checker, path: str) -> None:
         for earlier, later in pairs:
-            a, b = _dig(values, earlier), _dig(values, later)
+            a, b = dig(values, earlier), dig(values, later)
             if isinstance(a, dt.date) and isinstance(b, dt.date) and b <= a:
                 where = f"{path}.{later}" if path else later
                 ck.error(
@@ -65,9 +64,9 @@ def _date_order(*pairs: tuple[str, str]):
     return rule
 
 
-def _review_dates_after_start(values: dict[str, Any], ck: Checker, path: str) -> None:
+def review_dates_after_start(values: dict[str, Any], ck: Checker, path: str) -> None:
     start = values.get("effective_date")
-    points = _dig(values, "term.review_points") or []
+    points = dig(values, "term.review_points") or []
     for i, point in enumerate(points):
         at = point.get("at") if isinstance(point, dict) else None
         if isinstance(start, dt.date) and isinstance(at, dt.date) and at <= start:
@@ -81,7 +80,7 @@ def _review_dates_after_start(values: dict[str, Any], ck: Checker, path: str) ->
             )
 
 
-def _service_contracts_prevail(values: dict[str, Any], ck: Checker, path: str) -> None:
+def service_contracts_prevail(values: dict[str, Any], ck: Checker, path: str) -> None:
     """G1: the Service Contracts always prevail over the alliance agreement (001 ch7: case B's
     agreement wrongly said the reverse)."""
     order = values.get("precedence") or []
@@ -96,7 +95,7 @@ def _service_contracts_prevail(values: dict[str, Any], ck: Checker, path: str) -
         )
 
 
-def _open_book_subject_to_competition_law(values: dict[str, Any], ck: Checker, path: str) -> None:
+def open_book_subject_to_competition_law(values: dict[str, Any], ck: Checker, path: str) -> None:
     """G16: open-book sharing between providers is always subject to competition law."""
     sharing = values.get("information_sharing") or {}
     if sharing.get("open_book") and sharing.get("subject_to_competition_law") is False:
@@ -109,7 +108,7 @@ def _open_book_subject_to_competition_law(values: dict[str, Any], ck: Checker, p
         )
 
 
-def _has_commissioner(values: dict[str, Any], ck: Checker, path: str) -> None:
+def has_commissioner(values: dict[str, Any], ck: Checker, path: str) -> None:
     """An NHS alliance agreement is between commissioner(s) and providers (001 Glossary, ch1),
     and its reserved matters belong to the commissioners (guidance G18)."""
     parties = [p for p in values.get("parties") or [] if isinstance(p, dict)]
@@ -123,7 +122,7 @@ def _has_commissioner(values: dict[str, Any], ck: Checker, path: str) -> None:
         )
 
 
-def _dig(values: Any, dotted: str) -> Any:
+def dig(values: Any, dotted: str) -> Any:
     for part in dotted.split("."):
         if not isinstance(values, dict):
             return None
@@ -131,7 +130,7 @@ def _dig(values: Any, dotted: str) -> Any:
     return values
 
 
-def _codes() -> ListOf:
+def codes() -> ListOf:
     return ListOf(Code())
 
 
@@ -204,7 +203,7 @@ GOVERNANCE = Map(
         "decision_rule": F(Enum(*DECISION_RULES), required=True),
         # G17: the non-adoption protocol is always included
         "non_adoption_protocol": F(Enum("required")),
-        "reserved_matters": F(_codes()),
+        "reserved_matters": F(codes()),
         "conflicts_of_interest": F(
             Map({"declaration": F(Code()), "handled_by": F(ListOf(Ref("body")))})
         ),
@@ -224,7 +223,7 @@ PLANNED_MECHANISM = Map(
 PAYMENT = Map(
     {
         "year1": F(Code()),
-        "year1_contract_split": F(_codes()),
+        "year1_contract_split": F(codes()),
         "planned_from_year2": F(ListOf(PLANNED_MECHANISM)),
         "deferred_mechanism_default": F(Code()),
         "deferred_mechanism_deadline": F(Date()),
@@ -249,75 +248,3 @@ COMMON: dict[str, F] = {
     ),
     "choices": F(Map({"term": F(Str()), "intellectual_property": F(Str()), "liability": F(Str())})),
 }
-
-ALLIANCE_AGREEMENT = Map(
-    {
-        **COMMON,
-        "population": F(
-            Map(
-                {
-                    "cohort": F(Str(), required=True),
-                    "estimated_size": F(Int()),
-                    "eligibility_criteria": F(Str()),
-                }
-            ),
-            required=True,
-        ),
-        "services_in_scope": F(ListOf(Code(), min_items=1), required=True),
-        "parties": F(ListOf(PARTY, min_items=2), required=True),
-        "service_contracts": F(ListOf(SERVICE_CONTRACT)),
-        "precedence": F(ListOf(Enum("service_contract", "alliance_agreement"))),
-        "service_operations_manual": F(
-            Map(
-                {
-                    "required": F(Bool()),
-                    "holds": F(_codes()),
-                    "change_flow": F(Code()),
-                }
-            )
-        ),
-        "value": F(Map({"year1_gbp": F(Money()), "basis": F(Str())})),
-        "term": F(TERM, required=True),
-        "governance": F(GOVERNANCE, required=True),
-        "information_sharing": F(
-            Map(
-                {
-                    "open_book": F(Bool()),
-                    "subject_to_competition_law": F(Bool()),
-                    "procurement_safeguards": F(_codes()),
-                }
-            )
-        ),
-        "dispute_resolution": F(_codes()),
-        "non_compliance": F(
-            Map(
-                {
-                    "trigger": F(Code()),
-                    "sanction": F(Code()),
-                    "linked_service_contract_termination": F(Code()),
-                }
-            )
-        ),
-        "roles": F(Map({"commissioners": F(_codes()), "providers": F(_codes())})),
-        "payment": F(PAYMENT),
-        "financial_plan": F(Map({"jointly_developed": F(Bool()), "stress_tested": F(Bool())})),
-        "outcomes": F(Map({"count_identified": F(Int()), "year1_service_aims": F(_codes())})),
-        "savings_ambition": F(
-            Map(
-                {
-                    "pct_range": F(ListOf(Percent(), min_items=2)),
-                    "horizon": F(Code()),
-                }
-            )
-        ),
-    },
-    rules=[
-        _review_dates_after_start,
-        _service_contracts_prevail,
-        _has_commissioner,
-        _open_book_subject_to_competition_law,
-        _date_order(("effective_date", "payment.deferred_mechanism_deadline")),
-    ],
-)
-
-SCHEMAS: dict[str, Map] = {"alliance_agreement": ALLIANCE_AGREEMENT}
