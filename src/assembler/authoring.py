@@ -1,7 +1,8 @@
-"""Turn a plain-text clause draft into a Word fragment in the house styles.
+"""Turn a plain-text clause draft into a Word fragment in the house styles, and back.
 
 This is how a clause starts life; after that, lawyers edit the .docx in Word. One paragraph per
-line, and a marker at the start of a line picks the style (see docs/authoring.md).
+line, and a marker at the start of a line picks the style (see docs/authoring.md). The way back
+(:func:`draft_from_fragment`) lets a clause family be revised as text, for example by a script.
 """
 
 from __future__ import annotations
@@ -55,3 +56,29 @@ def fragment_from_draft(text: str, house_style: Path) -> bytes:
     stream = io.BytesIO()
     document.save(stream)
     return stream.getvalue()
+
+
+#: style id (as stored in the fragment) -> the draft marker that makes it
+_MARKER_OF = {
+    "Clause2": "1.1 ",
+    "Clause3": "(a) ",
+    "Clause4": "(i) ",
+    "BodyText2": "> ",
+    "ListBullet": "* ",
+    "ScheduleClause1": "# ",
+    "SchedulePart": "## ",
+}
+
+
+def draft_from_fragment(data: bytes) -> str:
+    """The draft text of a fragment: the inverse of :func:`fragment_from_draft`."""
+    import docx
+
+    document = docx.Document(io.BytesIO(data))
+    lines = []
+    for paragraph in document.paragraphs:
+        style = paragraph.style.style_id if paragraph.style is not None else ""
+        text = "".join(f"**{r.text}**" if r.bold and r.text else r.text for r in paragraph.runs)
+        if text.strip():
+            lines.append(_MARKER_OF.get(style, "") + text.replace("****", ""))
+    return "\n".join(lines) + "\n"

@@ -21,12 +21,16 @@ def _console():
 
 
 def _report(diagnostics: list[Diagnostic]) -> None:
+    from rich.markup import escape
+
     console = _console()
     for d in diagnostics:
         colour = "red" if d.severity == "error" else "yellow"
         where = f"{d.location}: " if d.location else ""
+        # the location and message are the user's text ("[CCG]"): escape them, or rich eats them
         console.print(
-            f"{where}[{colour}]{d.severity} {d.rule}[/{colour}]: {d.message}", markup=True
+            f"{escape(where)}[{colour}]{d.severity} {d.rule}[/{colour}]: {escape(d.message)}",
+            markup=True,
         )
         if d.hint:
             console.print(f"    hint: {d.hint}", markup=False)
@@ -166,15 +170,22 @@ def build(
     help="Templates folder holding house-style.docx (default: ./templates).",
 )
 def fragment(draft: Path, output: Path | None, templates: Path | None) -> None:
-    """Turn a plain-text clause DRAFT into a Word fragment in the house styles.
+    """Turn a plain-text clause DRAFT into a Word fragment in the house styles, or a .docx
+    fragment back into draft text (to revise a clause as text).
 
     One paragraph per line; "1.1 ", "(a) ", "(i) ", "> ", "* ", "# " and "## " at the start of a line
     pick the style. See docs/authoring.md.
     """
     from .api import default_dir
-    from .authoring import fragment_from_draft
+    from .authoring import draft_from_fragment, fragment_from_draft
     from .package import write_atomic
 
+    if draft.suffix.lower() == ".docx":
+        target = output or draft.with_suffix(".txt")
+        text = draft_from_fragment(draft.read_bytes())
+        write_atomic(target, text.encode("utf-8"))
+        _console().print(f"wrote {target}", markup=False)
+        return
     house = default_dir("templates", templates) / "house-style.docx"
     target = output or draft.with_suffix(".docx")
     write_atomic(target, fragment_from_draft(draft.read_text(encoding="utf-8"), house))

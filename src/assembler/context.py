@@ -32,6 +32,8 @@ MARKERS_ANY = re.compile(f"{MARK}[^{END}]*{END}")
 
 #: Missing paths recorded during the current render: (clause id, dotted path).
 _missing: contextvars.ContextVar[list[tuple[str, str]]] = contextvars.ContextVar("missing")
+#: (clause id, text) of each blank a clause's own text leaves: a value the deal sheet cannot give
+_blanks: contextvars.ContextVar[list[tuple[str, str]]] = contextvars.ContextVar("blanks")
 #: Deal-sheet paths a clause read during the current render (to warn about values nothing used).
 _accessed: contextvars.ContextVar[set[str]] = contextvars.ContextVar("accessed")
 _clause: contextvars.ContextVar[str] = contextvars.ContextVar("clause", default="?")
@@ -224,6 +226,11 @@ def label(ctx: Context, name: str) -> Markup:
 
 
 def placeholder(text: str) -> Markup:
+    """A blank in the clause text itself. Recorded, because a final build of a complete deal
+    sheet should leave none: every value a lawyer must supply belongs in the deal sheet."""
+    blanks = _blanks.get(None)
+    if blanks is not None:
+        blanks.append((_clause.get(), str(text)))
     return Markup("[") + escape(text) + Markup("]")
 
 
@@ -282,12 +289,18 @@ class Recorder:
     def __enter__(self) -> Recorder:
         self.missing: list[tuple[str, str]] = []
         self.accessed: set[str] = set()
-        self.tokens = (_missing.set(self.missing), _accessed.set(self.accessed))
+        self.blanks: list[tuple[str, str]] = []
+        self.tokens = (
+            _missing.set(self.missing),
+            _accessed.set(self.accessed),
+            _blanks.set(self.blanks),
+        )
         return self
 
     def __exit__(self, *exc: object) -> None:
         _missing.reset(self.tokens[0])
         _accessed.reset(self.tokens[1])
+        _blanks.reset(self.tokens[2])
 
 
 def in_clause(clause_id: str) -> contextvars.Token[str]:

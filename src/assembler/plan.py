@@ -16,6 +16,7 @@ from .context import ClauseEnvironment
 from .dealsheet import Deal
 from .errors import AssemblerError, Diagnostic
 from .outline import Outline, Slot
+from .schema import suggest
 
 ENGINE_VERSION = "0.1.0"
 
@@ -142,6 +143,7 @@ class Planner:
         if self.outline.recitals:
             slot = Slot("recitals", self.outline.recitals)
             recitals = self._planned(slot, self._resolve(slot), "Background")
+        self._check_choices()
         used = {c.clause_id for c in clauses + schedules + ([recitals] if recitals else [])}
         for clause_id in self.deal.data.get("pins", {}):
             if clause_id not in used:
@@ -171,6 +173,23 @@ class Planner:
             schedules=schedules,
             recitals=recitals,
         )
+
+    def _check_choices(self) -> None:
+        """A choice the outline does not offer is a typo or a choice for another document type."""
+        offered = {s.choose for s in self.outline.clauses + self.outline.schedules if s.choose}
+        for key in self.deal.data.get("choices", {}):
+            if key not in offered:
+                close = suggest(key, offered)
+                self.errors.append(
+                    Diagnostic(
+                        "E-plan-04",
+                        f"choices.{key}: a {self.deal.document_type} offers no such choice",
+                        hint=f"did you mean {close!r}?"
+                        if close
+                        else "choices offered: " + (", ".join(sorted(offered)) or "none"),
+                        **self.deal.where(f"choices.{key}"),
+                    )
+                )
 
     def _resolve(self, slot: Slot) -> Clause | None:
         """The clause that fills ``slot`` for this deal, or None if its condition is false."""

@@ -141,6 +141,17 @@ class Renderer:
         targets = self._number(body)
         placeholders = self._resolve_markers(body, targets)
         missing = record.missing
+        if not self.plan.draft:
+            self.warnings.extend(
+                Diagnostic(
+                    "W-blank-01",
+                    f"clause {clause}: the text leaves the blank [{text}]",
+                    hint="give the value in the deal sheet (the clause should read it from there)",
+                    severity="warning",
+                    **self.locate(""),
+                )
+                for clause, text in dict.fromkeys(record.blanks)
+            )
         if missing and not self.plan.draft:
             raise AssemblerError(
                 [

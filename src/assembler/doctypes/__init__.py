@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from ..schema import Map
 from .alliance import ALLIANCE_AGREEMENT
+from .mou import MEMORANDUM_OF_UNDERSTANDING
+from .som import SERVICE_OPERATIONS_MANUAL
 
 SCHEMAS: dict[str, Map] = {
     "alliance_agreement": ALLIANCE_AGREEMENT,
+    "service_operations_manual": SERVICE_OPERATIONS_MANUAL,
+    "memorandum_of_understanding": MEMORANDUM_OF_UNDERSTANDING,
 }

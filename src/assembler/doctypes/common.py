@@ -246,5 +246,6 @@ COMMON: dict[str, F] = {
             Str(r"\d+\.\d+\.\d+", "a version such as 1.2.0"),
         )
     ),
-    "choices": F(Map({"term": F(Str()), "intellectual_property": F(Str()), "liability": F(Str())})),
+    # slot -> option: which alternative fills a `choose:` slot of the outline (checked by the plan)
+    "choices": F(MapOf(Str(r"[a-z][a-z_]*", "a choice such as liability"), Str())),
 }
