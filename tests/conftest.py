@@ -14,6 +14,16 @@ ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "over-65s-alliance.yaml"
 
 
+def position_of(text: str, needle: str) -> str:
+    """ "line:column" of the ``^`` in ``needle``, found in ``text``: tests name the place an error
+    should point at by its content, so they survive edits to the example deal sheet."""
+    before, after = needle.split("^")
+    index = text.index(before + after) + len(before)
+    line = text.count("\n", 0, index) + 1
+    column = index - (text.rfind("\n", 0, index) + 1) + 1
+    return f"{line}:{column}"
+
+
 @pytest.fixture(scope="session")
 def workspace():
     from assembler.api import Workspace

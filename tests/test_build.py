@@ -238,7 +238,14 @@ def test_a_deed_outline_gives_deed_wording_and_execution_by_legal_form(tmp_path,
     outline = templates / "alliance_agreement.yaml"
     outline.write_text(outline.read_text().replace("execution: agreement", "execution: deed"))
     ws = Workspace.open(ROOT / "clausebank", templates)
-    result = build(EXAMPLE, tmp_path / "deed.docx", workspace=ws)
+    deal = tmp_path / "deed.yaml"  # a director signing a deed needs a witness
+    deal.write_text(
+        EXAMPLE.read_text().replace(
+            "kind: gp_federation, roles: [provider],",
+            'kind: gp_federation, roles: [provider], witness: "[witness]",',
+        )
+    )
+    result = build(deal, tmp_path / "deed.docx", workspace=ws)
     texts = [t for _, t in paragraphs(result.output.read_bytes())]
     assert "THIS DEED is dated [date]" in texts
     joined = "\n".join(texts)
@@ -271,16 +278,16 @@ def test_values_no_clause_uses_and_uncovered_criteria_are_warned_about(tmp_path,
         "criteria: [shared_purpose_and_vision,",
         "criteria: [peaceful_death, shared_purpose_and_vision,",
     )
-    text = text.replace(
-        'roles: [provider], address: "[address]"}',
-        'roles: [provider], address: "[address]", jv_party: true}',
-    )
+    text = text.replace("kind: nhs_trust,", "kind: nhs_trust, jv_party: true,")
     deal = tmp_path / "deal.yaml"
     deal.write_text(text)
+    lines = text.splitlines()
+    criteria_line = next(i for i, line in enumerate(lines, 1) if line.startswith("criteria:"))
+    trust_line = next(i for i, line in enumerate(lines, 1) if "jv_party" in line)
     result = build(deal, tmp_path / "w.docx", workspace=workspace)
     found = {(w.rule, w.message.split(":")[0], w.line) for w in result.warnings}
-    assert ("W-crit-01", "criteria[0]", 93) in found
-    assert ("W-deal-01", "parties[2].jv_party", 23) in found
+    assert ("W-crit-01", "criteria[0]", criteria_line) in found
+    assert ("W-deal-01", "parties[2].jv_party", trust_line) in found
 
 
 def _templates_copy(tmp_path):

@@ -9,7 +9,7 @@ from click.testing import CliRunner
 
 from assembler.cli import main
 
-from conftest import EXAMPLE, ROOT
+from conftest import EXAMPLE, ROOT, position_of
 
 
 def run(*args: str):
@@ -51,13 +51,15 @@ def test_build_succeeds_and_reports(tmp_path):
 
 def test_bad_deal_sheet_exits_1_with_located_errors_and_writes_nothing(tmp_path):
     deal = tmp_path / "bad.yaml"
-    deal.write_text(
-        EXAMPLE.read_text().replace("decision_rule: unanimous_then", "decision_rule: mostly_then")
+    text = EXAMPLE.read_text().replace(
+        "decision_rule: unanimous_then", "decision_rule: mostly_then"
     )
+    deal.write_text(text)
     out = tmp_path / "a.docx"
     result = run("build", str(deal), "-o", str(out))
     assert result.exit_code == 1
-    assert f"{deal}:57:18: error E-enum-01: governance.decision_rule" in result.output.replace(
+    where = position_of(text, "decision_rule: ^mostly")
+    assert f"{deal}:{where}: error E-enum-01: governance.decision_rule" in result.output.replace(
         "\n", " "
     )
     assert "Traceback" not in result.output

@@ -10,6 +10,8 @@ import pytest
 from assembler.dealsheet import load_deal
 from assembler.errors import AssemblerError
 
+from conftest import position_of
+
 EXAMPLE = Path(__file__).parents[1] / "examples" / "over-65s-alliance.yaml"
 
 MINIMAL = """\
@@ -41,7 +43,10 @@ def test_example_loads_with_typed_values():
     deal = load_deal(EXAMPLE)
     assert deal.data["effective_date"] == dt.date(2017, 4, 1)
     assert deal.data["value"]["year1_gbp"] == 200_000_000
-    assert deal.positions["term.review_points[0].at"] == (50, 12)
+    line, column = position_of(
+        EXAMPLE.read_text(), "review_points:\n    - {at: ^end_of_year_1"
+    ).split(":")
+    assert deal.positions["term.review_points[0].at"] == (int(line), int(column))
 
 
 def test_minimal_deal_loads(tmp_path):

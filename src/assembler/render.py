@@ -350,12 +350,13 @@ class Renderer:
                         "address",
                         "registration",
                         "signatory",
+                        "legal_form",
                     )
                 )
             )
-            address = party.get("address") or "[address]"
+            address = self._text("{{ p.address }}", "parties", f"party {party['id']}", "", p=party)
             text = escape(party["name"]) + Markup(", ") + party["legal_description"]
-            body.append(_markup_paragraph("PartyEntry", text + Markup(", of ") + escape(address)))
+            body.append(_markup_paragraph("PartyEntry", text + Markup(", of ") + address))
 
     def _recitals(self, body: E, bodies: dict[str, list[E]]) -> None:
         if "recitals" not in bodies:
