@@ -6,9 +6,11 @@ from ..schema import Map
 from .alliance import ALLIANCE_AGREEMENT
 from .mou import MEMORANDUM_OF_UNDERSTANDING
 from .som import SERVICE_OPERATIONS_MANUAL
+from .variation import DEED_OF_VARIATION
 
 SCHEMAS: dict[str, Map] = {
     "alliance_agreement": ALLIANCE_AGREEMENT,
     "service_operations_manual": SERVICE_OPERATIONS_MANUAL,
     "memorandum_of_understanding": MEMORANDUM_OF_UNDERSTANDING,
+    "deed_of_variation": DEED_OF_VARIATION,
 }

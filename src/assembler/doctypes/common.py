@@ -146,6 +146,8 @@ PARTY = Map(
         "position": F(Str(), hint="the signatory's position"),
         "legal_form": F(Str(), hint="for example a company limited by guarantee"),
         "witness": F(Str(), hint="the witness's name and address, for a deed signed by a director"),
+        # in a deed of variation: whether the party stays, joins or leaves the varied agreement
+        "change": F(Enum("continuing", "joining", "leaving")),
         "dual_role_conflict": F(Bool()),
         "participation_funding": F(Bool()),
         "lead_commissioner": F(Bool()),
