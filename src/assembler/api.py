@@ -20,6 +20,7 @@ from .package import docx_parts, write_atomic, zip_parts
 from .plan import Pins, Plan, Planner, document_info, party_records
 from .provenance import clause_fingerprints
 from .render import Renderer, bookmark_name
+from .variation import original_agreement
 
 #: Where the bundled bank and templates live in a source checkout (``pip install -e .``).
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -117,6 +118,8 @@ def build(
         names = deal_names(
             deal.data, party_records(deal, env, ws.forms), document_info(deal, outline)
         )
+        if "original" in deal.data:  # a deed of variation refers to the agreement it varies
+            names["original"] = original_agreement(deal, lambda path: plan_deal(path, ws))
         plan = Planner(deal, ws.bank, outline, env, names, draft=draft, pins=pins).plan()
     in_document = {c.clause_id for c in plan.all_clauses() if c.clause_id}
     names = {**names, "included": in_document.__contains__}  # {% if included('clause-id') %}
@@ -146,6 +149,17 @@ def build(
     return BuildResult(
         output, lock_out, plan, _unique(warnings), rendered.missing, rendered.placeholders
     )
+
+
+def plan_deal(deal_path: str | Path, ws: Workspace, *, draft: bool = False) -> Plan:
+    """Plan a deal sheet without rendering it: which clauses, which versions, which numbers."""
+    deal = load_deal(deal_path, ws.bank.codes)
+    outline = load_outline(ws.templates, deal.document_type)
+    with Recorder():
+        names = deal_names(
+            deal.data, party_records(deal, ws.env, ws.forms), document_info(deal, outline)
+        )
+        return Planner(deal, ws.bank, outline, ws.env, names, draft=draft).plan()
 
 
 def _locked_deal_path(lock: dict[str, Any], lock_file: Path) -> Path:
