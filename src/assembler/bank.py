@@ -101,6 +101,8 @@ class Clause:
     defines: dict[str, str] = field(default_factory=dict)
     note: str | None = None
     sources: list[str] = field(default_factory=list)
+    #: the deal-sheet paths the text reads (``deal.term.review_points``), as the author declared
+    variables: list[str] = field(default_factory=list)
 
     def pick(self, on: dt.date, *, draft: bool = False, pinned: str | None = None) -> ClauseVersion:
         """The newest approved version in force on ``on`` (drafts too in a draft build)."""
@@ -279,4 +281,5 @@ def _load_clause(meta_path: Path, errors: list[Diagnostic]) -> Clause | None:
         checked.get("defines", {}),
         checked.get("note"),
         checked.get("sources", []),
+        checked.get("variables", []),
     )

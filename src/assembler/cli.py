@@ -192,6 +192,45 @@ def fragment(draft: Path, output: Path | None, templates: Path | None) -> None:
     _console().print(f"wrote {target}", markup=False)
 
 
+@main.command("new")
+@click.argument("document_type")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Where to write it (default: DOCUMENT_TYPE.yaml; an existing file is never overwritten).",
+)
+@click.option("--bank", "bank_dir", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--templates", type=click.Path(file_okay=False, path_type=Path))
+def new(
+    document_type: str, output: Path | None, bank_dir: Path | None, templates: Path | None
+) -> None:
+    """Write a commented starter deal sheet for DOCUMENT_TYPE: every option it offers, the allowed
+    values, and the criteria each serves."""
+    from .api import default_dir
+    from .doctypes import SCHEMAS
+    from .errors import AssemblerError, Diagnostic
+    from .outline import load_outline
+    from .package import write_atomic
+    from .schema import suggest
+    from .starter import starter
+
+    if document_type not in SCHEMAS:
+        hint = suggest(document_type, SCHEMAS) or "document types: " + ", ".join(SCHEMAS)
+        raise AssemblerError(
+            Diagnostic("E-doc-01", f"unknown document type {document_type!r}", hint=hint)
+        )
+    target = output or Path(f"{document_type}.yaml")
+    if target.exists():
+        raise AssemblerError(
+            Diagnostic("E-out-05", "the file exists; choose another name", str(target))
+        )
+    outline = load_outline(default_dir("templates", templates), document_type)
+    text = starter(document_type, outline, _open_bank(bank_dir))
+    write_atomic(target, text.encode("utf-8"))
+    _console().print(f"wrote {target}: fill it in, then `assemble build {target} --draft`")
+
+
 # -- the clause bank ---------------------------------------------------------------------------------
 
 bank_option = click.option(

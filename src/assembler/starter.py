@@ -1,0 +1,159 @@
+"""``assemble new``: a commented starter deal sheet for a document type, written from its schema.
+
+The schema (:mod:`doctypes`) says which keys exist, their types and allowed values; the outline and
+the bank say which alternatives a deal chooses between and which criteria each clause serves. The
+starter puts all of it in comments, so a lawyer can start a deal without reading the code. Required
+keys are filled with bracketed placeholders (the file loads at once); optional keys are commented.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from .bank import ClauseBank
+from .doctypes import SCHEMAS
+from .outline import Outline
+from .schema import Bool, Date, Enum, Id, Int, ListOf, Map, MapOf, Money, OneOf, Percent, Spec
+
+
+@dataclass
+class _Line:
+    depth: int
+    text: str
+    comment: str = ""
+    optional: bool = False
+
+    def render(self, width: int = 44) -> str:
+        body = "  " * self.depth + ("# " if self.optional else "") + self.text
+        if not self.comment:
+            return body
+        return f"{body:<{width}} # {self.comment}"
+
+
+def starter(document_type: str, outline: Outline, bank: ClauseBank) -> str:
+    """The text of a starter deal sheet for ``document_type``."""
+    schema = SCHEMAS[document_type]
+    serves = _criteria_by_path(bank, document_type)
+    head = [
+        f"# A starter deal sheet: {document_type.replace('_', ' ')}.",
+        f"# Written by `assemble new {document_type}`. Keys without '#' are required; uncomment",
+        "# the optional ones you need. A value in [square brackets] is a placeholder: it prints",
+        "# highlighted for the drafter. Codes (lower_snake words) print through",
+        "# clausebank/vocabulary.yaml. 'serves' names the contracting criteria of the clauses",
+        "# that read a key (clausebank/criteria.yaml).",
+        "",
+    ]
+    lines = list(_fields(schema, "", 0, False, serves, document_type))
+    lines += list(_choices(outline, bank, document_type))
+    return "\n".join(head + [line.render() for line in lines]) + "\n"
+
+
+def _fields(
+    spec: Map,
+    path: str,
+    depth: int,
+    optional: bool,
+    serves: dict[str, set[str]],
+    doc_type: str,
+    index: int = 1,
+) -> Iterator[_Line]:
+    for key, field in spec.fields.items():
+        if key == "choices":
+            continue  # listed with the outline's alternatives, below
+        here = f"{path}.{key}" if path else key
+        off = optional or not field.required
+        comment = _describe(field.spec, field.hint, serves.get(here))
+        inner = field.spec
+        if isinstance(inner, Map):
+            yield _Line(depth, f"{key}:", comment, off)
+            children = list(_fields(inner, here, depth + 1, off, serves, doc_type))
+            if not off and all(c.optional for c in children if c.depth == depth + 1):
+                children[0].optional = False  # a required mapping needs at least one key
+            yield from children
+        elif isinstance(inner, ListOf) and isinstance(inner.item, Map):
+            yield _Line(depth, f"{key}:", comment, off)
+            for i in range(max(inner.min_items, 1)):
+                yield from _item(inner.item, here, depth + 1, off, serves, doc_type, i + 1)
+        else:
+            value = doc_type if key == "document_type" else _example(inner, key, index)
+            yield _Line(depth, f"{key}: {value}", comment, off)
+
+
+def _item(
+    spec: Map,
+    path: str,
+    depth: int,
+    optional: bool,
+    serves: dict[str, set[str]],
+    doc_type: str,
+    index: int,
+) -> Iterator[_Line]:
+    """One list item: its first key after "- ", the rest indented under it."""
+    lines = list(_fields(spec, f"{path}[]", depth + 1, optional, serves, doc_type, index))
+    for n, line in enumerate(lines):
+        yield _Line(depth, "- " + line.text, line.comment, line.optional) if n == 0 else line
+
+
+def _example(spec: Spec, key: str, index: int = 1) -> str:
+    if isinstance(spec, Id):
+        return f"{spec.kind}_{index}"
+    if isinstance(spec, Enum):
+        return spec.values[0]
+    if isinstance(spec, Bool):
+        return "false"
+    if isinstance(spec, Date):
+        return dt.date.today().isoformat()
+    if isinstance(spec, (Int, Money, Percent)):
+        return "0"
+    if isinstance(spec, ListOf):
+        return f"[{_example(spec.item, key, index)}]" if spec.min_items else "[]"
+    if isinstance(spec, MapOf):
+        return "{}"
+    if isinstance(spec, OneOf):
+        return _example(spec.options[0], key, index)
+    return f'"[{key.replace("_", " ")}]"'
+
+
+def _describe(spec: Spec, hint: str | None, criteria: set[str] | None) -> str:
+    parts = [spec.expects]
+    if isinstance(spec, ListOf) and not isinstance(spec.item, Map):
+        parts = [f"a list, each {spec.item.expects}"]
+    if hint:
+        parts.append(hint)
+    if criteria:
+        parts.append("serves " + ", ".join(sorted(criteria)))
+    return "; ".join(parts)
+
+
+def _criteria_by_path(bank: ClauseBank, document_type: str) -> dict[str, set[str]]:
+    """Deal path (``term.review_points``) -> the criteria of the clauses that read it."""
+    found: dict[str, set[str]] = {}
+    for clause in bank.clauses.values():
+        if document_type not in clause.document_types:
+            continue
+        for variable in clause.variables:
+            path = re.sub(r"\[\d*\]", "[]", variable.removeprefix("deal."))
+            found.setdefault(path, set()).update(c.split(".")[0] for c in clause.criteria)
+    return found
+
+
+def _choices(outline: Outline, bank: ClauseBank, document_type: str) -> Iterator[_Line]:
+    slots = [s for s in outline.clauses + outline.schedules if s.choose]
+    if not slots:
+        return
+    yield _Line(0, "")
+    yield _Line(0, "# Alternatives: pick one option for each (the default is used when omitted).")
+    yield _Line(0, "choices:", optional=True)
+    for slot in slots:
+        options = sorted(
+            (c for c in bank.clauses.values() if c.choice == slot.choose),
+            key=lambda c: str(c.option),
+        )
+        options = [c for c in options if document_type in c.document_types]
+        yield _Line(1, f"{slot.choose}: {slot.default}", "one of the options below", True)
+        for clause in options:
+            criteria = ", ".join(sorted({c.split(".")[0] for c in clause.criteria}))
+            yield _Line(2, f"  {clause.option}: {clause.title}; serves {criteria}", optional=True)
