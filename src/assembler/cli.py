@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import sys
+import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from .errors import AssemblerError, Diagnostic
+
+if TYPE_CHECKING:
+    from .batch import Outcome
 
 EXIT_INPUT_ERROR = 1
 WARNINGS_SHOWN = 15
@@ -190,6 +194,87 @@ def fragment(draft: Path, output: Path | None, templates: Path | None) -> None:
     target = output or draft.with_suffix(".docx")
     write_atomic(target, fragment_from_draft(draft.read_text(encoding="utf-8"), house))
     _console().print(f"wrote {target}", markup=False)
+
+
+@main.command()
+@click.argument("deals")
+@click.option(
+    "-o",
+    "--outdir",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder for the documents (one DEAL-NAME.docx and lock each).",
+)
+@click.option("-j", "--jobs", type=click.IntRange(1), help="Worker processes (default: CPUs).")
+@click.option("--draft", is_flag=True, help="Draft builds: missing values are marked, not errors.")
+@click.option("--bank", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--templates", type=click.Path(file_okay=False, path_type=Path))
+def batch(
+    deals: str,
+    outdir: Path,
+    jobs: int | None,
+    draft: bool,
+    bank: Path | None,
+    templates: Path | None,
+) -> None:
+    """Build every deal sheet in DEALS (a folder or a glob such as 'packs/*.yaml') on a process
+    pool. A bad deal sheet is reported and the others go on; exit code 1 if any failed.
+
+    \b
+    Example:
+      assemble batch 'out/mous/*.yaml' -o out/mous-built -j 4
+    """
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+    from .api import Workspace
+    from .batch import build_many, find_deals
+
+    found = find_deals(deals)
+    console = _console()
+    outcomes = []
+    start = time.perf_counter()
+    workspace = Workspace.open(bank, templates)
+    run = build_many(found, outdir, jobs=jobs, draft=draft, workspace=workspace)
+    if console.is_terminal:
+        # auto_refresh=False: no refresh thread, so forking the workers is safe
+        columns = ("{task.description}", BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+        with Progress(*columns, console=console, auto_refresh=False) as progress:
+            task = progress.add_task("building", total=len(found))
+            for outcome in run:
+                outcomes.append(outcome)
+                progress.update(task, advance=1)
+                progress.refresh()
+    else:
+        for outcome in run:
+            outcomes.append(outcome)
+            state = "ok" if outcome.ok else "FAILED"
+            click.echo(f"{state} {outcome.deal} ({outcome.seconds:.2f} s)", err=True)
+            for error in outcome.errors:  # whole, located lines that CI logs can be searched for
+                click.echo(f"    {error}", err=True)
+    elapsed = time.perf_counter() - start
+    _batch_summary(outcomes, elapsed)
+    if any(not o.ok for o in outcomes):
+        sys.exit(EXIT_INPUT_ERROR)
+
+
+def _batch_summary(outcomes: list[Outcome], elapsed: float) -> None:
+    from rich.table import Table
+
+    failed = [o for o in outcomes if not o.ok]
+    table = Table(title="Batch build", show_lines=bool(failed))
+    for column in ("deal sheet", "result", "seconds", "warnings / errors"):
+        table.add_column(column)
+    for o in sorted(outcomes, key=lambda o: (o.ok, str(o.deal))):
+        detail = "\n".join(o.errors) if o.errors else str(o.warnings)
+        table.add_row(str(o.deal), "ok" if o.ok else "FAILED", f"{o.seconds:.2f}", detail)
+    console = _console()
+    console.print(table)
+    rate = len(outcomes) / elapsed if elapsed else 0.0
+    console.print(
+        f"{len(outcomes) - len(failed)} built, {len(failed)} failed in {elapsed:.1f} s "
+        f"({rate:.1f} documents a second)",
+        markup=False,
+    )
 
 
 @main.command("new")

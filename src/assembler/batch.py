@@ -1,0 +1,117 @@
+"""Build many deal sheets at once on a process pool: a pack of MoUs, a variation per provider.
+
+The workspace (parsed bank, outlines, house style, compiled clause templates) is loaded once in
+the parent and warmed by the first build; worker processes are forked from it, so they share it
+instead of parsing it again. Each deal sheet is built in isolation: an error in one is reported
+and the others go on. Processes, not threads, because the clause render time limit uses SIGALRM,
+which only the main thread of a process can receive.
+"""
+
+from __future__ import annotations
+
+import glob
+import multiprocessing
+import os
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .api import Workspace, build
+from .errors import AssemblerError, Diagnostic
+
+
+@dataclass
+class Outcome:
+    """What happened to one deal sheet."""
+
+    deal: Path
+    output: Path | None
+    seconds: float
+    errors: list[str] = field(default_factory=list)
+    warnings: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def find_deals(pattern: str) -> list[Path]:
+    """A folder (its *.yaml files) or a glob, sorted so that runs are repeatable."""
+    path = Path(pattern)
+    if path.is_dir():
+        found = sorted(path.glob("*.yaml")) + sorted(path.glob("*.yml"))
+    else:
+        found = sorted(Path(p) for p in glob.glob(pattern, recursive=True))
+    if not found:
+        raise AssemblerError(
+            Diagnostic(
+                "E-batch-01", f"no deal sheets match {pattern!r}", hint="give a folder or a glob"
+            )
+        )
+    stems: dict[str, Path] = {}
+    for deal in found:
+        if deal.stem in stems:
+            raise AssemblerError(
+                Diagnostic(
+                    "E-batch-02",
+                    f"two deal sheets would write {deal.stem}.docx: {stems[deal.stem]} and {deal}",
+                    hint="give them different file names",
+                )
+            )
+        stems[deal.stem] = deal
+    return found
+
+
+#: The parent's workspace, inherited by forked workers (set just before the pool starts).
+_WORKSPACE: Workspace | None = None
+
+
+def build_one(deal: Path, outdir: Path, draft: bool, workspace: Workspace | None = None) -> Outcome:
+    """Build one deal sheet; never raises for a bad deal sheet, so one cannot stop the others."""
+    ws = workspace or _WORKSPACE
+    start = time.perf_counter()
+    try:
+        result = build(deal, outdir / f"{deal.stem}.docx", draft=draft, workspace=ws)
+    except AssemblerError as exc:
+        return Outcome(deal, None, time.perf_counter() - start, [str(d) for d in exc.diagnostics])
+    except Exception as exc:  # a bug must not take the other builds down: report it as theirs
+        return Outcome(deal, None, time.perf_counter() - start, [f"internal error: {exc!r}"])
+    return Outcome(deal, result.output, time.perf_counter() - start, [], len(result.warnings))
+
+
+def build_many(
+    deals: list[Path],
+    outdir: Path,
+    *,
+    jobs: int | None = None,
+    draft: bool = False,
+    workspace: Workspace | None = None,
+    on_start: Callable[[int], None] | None = None,
+) -> Iterator[Outcome]:
+    """Yield an :class:`Outcome` per deal sheet as each finishes (in completion order)."""
+    global _WORKSPACE
+    outdir.mkdir(parents=True, exist_ok=True)
+    ws = workspace or Workspace.open()
+    jobs = max(1, min(jobs or os.cpu_count() or 1, len(deals)))
+    if on_start:
+        on_start(len(deals))
+    # The first build runs here: it warms the compiled-template cache the workers inherit.
+    yield build_one(deals[0], outdir, draft, ws)
+    rest = deals[1:]
+    if not rest:
+        return
+    if jobs == 1 or "fork" not in multiprocessing.get_all_start_methods():
+        for deal in rest:
+            yield build_one(deal, outdir, draft, ws)
+        return
+    _WORKSPACE = ws
+    try:
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(jobs, mp_context=context) as pool:
+            futures = [pool.submit(build_one, deal, outdir, draft) for deal in rest]
+            for future in as_completed(futures):
+                yield future.result()
+    finally:
+        _WORKSPACE = None

@@ -1,0 +1,68 @@
+"""`assemble batch`: many deal sheets on a process pool; one bad sheet never stops the others."""
+
+from __future__ import annotations
+
+from click.testing import CliRunner
+
+from assembler.cli import main
+
+from conftest import EXAMPLE, position_of
+
+
+def _pack(folder, count=3):
+    folder.mkdir()
+    text = EXAMPLE.read_text()
+    for i in range(count):
+        (folder / f"deal-{i}.yaml").write_text(text.replace("csa-over65-alliance", f"deal-{i}"))
+    bad = text.replace("decision_rule: unanimous_then", "decision_rule: mostly_then")
+    (folder / "bad.yaml").write_text(bad)
+    (folder / "broken.yaml").write_text("deal_id: [unclosed\n")
+    return bad
+
+
+def test_a_bad_deal_sheet_is_reported_and_the_others_are_built(tmp_path, assert_valid):
+    bad = _pack(tmp_path / "in")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["batch", str(tmp_path / "in"), "-o", str(out), "-j", "2"])
+    assert result.exit_code == 1, result.output
+    built = sorted(p.name for p in out.glob("*.docx"))
+    assert built == ["deal-0.docx", "deal-1.docx", "deal-2.docx"]
+    for name in built:
+        assert_valid(out / name)
+    assert not (out / "bad.docx").exists() and not (out / "broken.docx").exists()
+    where = position_of(bad, "decision_rule: ^mostly")
+    output = result.output.replace("\n", " ")
+    assert f"bad.yaml:{where}: error E-enum-01" in output
+    assert "broken.yaml:2:1: error E-yaml-01" in output or "E-yaml-01" in output
+    assert "3 built, 2 failed" in output
+    # piped, not a terminal: one plain line per deal sheet instead of a progress bar
+    assert result.output.count("ok ") >= 3 and "FAILED" in result.output
+
+
+def test_each_document_matches_its_single_build(tmp_path):
+    """Workers share the parent's workspace; the result must be the same bytes as a lone build."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for i in range(3):
+        (folder / f"d{i}.yaml").write_text(EXAMPLE.read_text())
+    out = tmp_path / "out"
+    assert CliRunner().invoke(main, ["batch", str(folder), "-o", str(out)]).exit_code == 0
+    lone = tmp_path / "lone.docx"
+    assert (
+        CliRunner().invoke(main, ["build", str(folder / "d2.yaml"), "-o", str(lone)]).exit_code == 0
+    )
+    assert (out / "d2.docx").read_bytes() == lone.read_bytes()
+
+
+def test_nothing_to_build_and_clashing_names_are_errors(tmp_path):
+    result = CliRunner().invoke(
+        main, ["batch", str(tmp_path / "*.yaml"), "-o", str(tmp_path / "o")]
+    )
+    assert result.exit_code == 1 and "E-batch-01" in result.output
+    for sub in ("a", "b"):
+        (tmp_path / sub).mkdir()
+        (tmp_path / sub / "same.yaml").write_text(EXAMPLE.read_text())
+    result = CliRunner().invoke(
+        main, ["batch", str(tmp_path / "*/same.yaml"), "-o", str(tmp_path / "o")]
+    )
+    assert result.exit_code == 1 and "E-batch-02" in result.output
