@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -12,6 +14,9 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "over-65s-alliance.yaml"
+
+# The tests' own build cache: never the user's, and fresh for every run.
+os.environ["ASSEMBLER_CACHE"] = tempfile.mkdtemp(prefix="assembler-cache-")
 
 
 def position_of(text: str, needle: str) -> str:

@@ -8,14 +8,14 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from . import provenance
+from . import cache, provenance
 from .bank import ClauseBank
 from .context import ClauseEnvironment, Recorder, deal_names, make_environment
 from .dealsheet import Deal, load_deal, read_yaml, unused_values
 from .errors import AssemblerError, Diagnostic
 from .housestyle import HouseStyle
 from .lockfile import dump, lock_data, lock_path_for, read_lock
-from .outline import load_outline
+from .outline import Outline, load_outline
 from .package import docx_parts, write_atomic, zip_parts
 from .plan import Pins, Plan, Planner, document_info, party_records
 from .provenance import clause_fingerprints
@@ -60,11 +60,22 @@ class Workspace:
     #: One sandbox per workspace, so each fragment is compiled once per process, not once per build.
     env: ClauseEnvironment
 
+    def outline(self, document_type: str) -> Outline:
+        """The document type's outline, parsed once and cached by the file's size and time."""
+        path = self.templates / f"{document_type}.yaml"
+        if not path.is_file():
+            return load_outline(self.templates, document_type)  # its error names the file
+        return cache.cached(
+            "outline", [cache.stamp(path)], lambda: load_outline(self.templates, document_type)
+        )
+
     @classmethod
     def open(cls, bank: str | Path | None = None, templates: str | Path | None = None) -> Workspace:
         templates_dir = default_dir("templates", templates)
-        forms, _ = read_yaml(templates_dir / "legal-forms.yaml")
-        clause_bank = ClauseBank.load(default_dir("bank", bank))
+        forms_path = templates_dir / "legal-forms.yaml"
+        forms = cache.cached("forms", [cache.stamp(forms_path)], lambda: read_yaml(forms_path)[0])
+        root = default_dir("bank", bank).resolve()
+        clause_bank = cache.cached("bank", cache.tree_stamp(root), lambda: ClauseBank.load(root))
         return cls(
             clause_bank,
             templates_dir,
@@ -113,7 +124,7 @@ def build(
         )
     _check_output(output, deal, ws)
     env = ws.env
-    outline = load_outline(ws.templates, deal.document_type)
+    outline = ws.outline(deal.document_type)
     with Recorder() as planning:  # clause conditions read deal values too
         names = deal_names(
             deal.data, party_records(deal, env, ws.forms), document_info(deal, outline)
@@ -154,7 +165,7 @@ def build(
 def plan_deal(deal_path: str | Path, ws: Workspace, *, draft: bool = False) -> Plan:
     """Plan a deal sheet without rendering it: which clauses, which versions, which numbers."""
     deal = load_deal(deal_path, ws.bank.codes)
-    outline = load_outline(ws.templates, deal.document_type)
+    outline = ws.outline(deal.document_type)
     with Recorder():
         names = deal_names(
             deal.data, party_records(deal, ws.env, ws.forms), document_info(deal, outline)

@@ -9,6 +9,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+from . import cache
 from .dealsheet import read_yaml
 from .errors import AssemblerError, Diagnostic
 from .fragment import Fragment, import_fragment
@@ -188,7 +189,8 @@ class ClauseBank:
     def fragment(self, version: ClauseVersion) -> tuple[Fragment, str]:
         """The imported fragment and its content hash (of the normalised template source)."""
         if version.path not in self._fragments:
-            fragment = import_fragment(version.path)
+            path = version.path
+            fragment = cache.cached("fragment", [cache.stamp(path)], lambda: import_fragment(path))
             digest = hashlib.sha256(fragment.source.encode("utf-8")).hexdigest()
             if version.sha256 and version.status != "draft" and digest != version.sha256:
                 raise AssemblerError(

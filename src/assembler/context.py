@@ -19,12 +19,14 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
+import jinja2
 from jinja2 import ChainableUndefined, Template, pass_context
 from jinja2.exceptions import SecurityError
 from jinja2.runtime import Context
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup, escape
 
+from . import cache
 from .schema import is_placeholder
 
 MARK, SEP, END = "\ue000", "\ue001", "\ue002"
@@ -126,6 +128,12 @@ class ClauseEnvironment(SandboxedEnvironment):
         )
         #: Compiled clause templates by content hash: compiling is most of the cost of a clause.
         self.compiled: dict[str, Template] = {}
+
+    def template(self, source: str) -> Template:
+        """``from_string``, with the compiled code kept in the user's cache between runs."""
+        flavour = f"{type(self).__name__} jinja {jinja2.__version__} autoescape"
+        code = cache.compiled_code(source, flavour, self.compile)
+        return self.template_class.from_code(self, code, self.make_globals(None))
 
     def unsafe_undefined(self, obj: Any, attribute: str) -> Any:
         """Refuse at once: an unsafe access is an attack or a bug, never a blank to fill later."""

@@ -210,7 +210,7 @@ class Renderer:
         """Compile once per process: compiling is most of the cost of rendering a fragment."""
         if key not in self._compiled:
             try:
-                self._compiled[key] = self.env.from_string(source)
+                self._compiled[key] = self.env.template(source)
             except TemplateSyntaxError as exc:
                 line = exc.lineno or 1
                 at = (

@@ -1,0 +1,45 @@
+"""The build cache changes speed, never results: a cached build gives the same bytes, an edit is
+seen at once, and a damaged cache is rebuilt."""
+
+from __future__ import annotations
+
+import os
+
+from assembler.api import Workspace, build
+
+from conftest import EXAMPLE, ROOT
+
+
+def test_a_cached_build_gives_the_same_bytes_and_a_damaged_cache_is_rebuilt(tmp_path, monkeypatch):
+    monkeypatch.setenv("ASSEMBLER_CACHE", str(tmp_path / "cache"))
+    first = build(EXAMPLE, tmp_path / "a.docx").output.read_bytes()
+    kinds = sorted(p.name for p in (tmp_path / "cache").iterdir())
+    assert kinds == ["bank", "code", "forms", "fragment", "outline"]
+    assert build(EXAMPLE, tmp_path / "b.docx").output.read_bytes() == first
+    for entry in (tmp_path / "cache").rglob("*"):
+        if entry.is_file():
+            entry.write_bytes(b"not a pickle")
+    assert build(EXAMPLE, tmp_path / "c.docx").output.read_bytes() == first
+    monkeypatch.setenv("ASSEMBLER_CACHE", "off")
+    assert build(EXAMPLE, tmp_path / "d.docx").output.read_bytes() == first
+
+
+def test_an_edited_fragment_is_seen_at_once(tmp_path, monkeypatch):
+    """Same size, same second: the cache is keyed by content, not by modification time."""
+    import shutil
+
+    monkeypatch.setenv("ASSEMBLER_CACHE", str(tmp_path / "cache"))
+    bank = tmp_path / "bank"
+    shutil.copytree(ROOT / "clausebank", bank)
+    build(EXAMPLE, tmp_path / "a.docx", workspace=Workspace.open(bank, ROOT / "templates"))
+    fragment = bank / "clauses" / "relationship" / "1.0.0.docx"
+    data = fragment.read_bytes()
+    stat = fragment.stat()
+    fragment.write_bytes(data[:-30] + bytes(b ^ 1 for b in data[-30:]))  # same size
+    os.utime(fragment, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # and the same time
+    try:
+        build(EXAMPLE, tmp_path / "b.docx", workspace=Workspace.open(bank, ROOT / "templates"))
+    except Exception as exc:  # the damaged fragment is read again, and refused
+        assert "relationship" in str(exc) or "1.0.0.docx" in str(exc)
+    else:
+        raise AssertionError("the edited fragment was served from the cache")
