@@ -284,10 +284,14 @@ def test_values_no_clause_uses_and_uncovered_criteria_are_warned_about(tmp_path,
     lines = text.splitlines()
     criteria_line = next(i for i, line in enumerate(lines, 1) if line.startswith("criteria:"))
     trust_line = next(i for i, line in enumerate(lines, 1) if "jv_party" in line)
-    result = build(deal, tmp_path / "w.docx", workspace=workspace)
-    found = {(w.rule, w.message.split(":")[0], w.line) for w in result.warnings}
-    assert ("W-crit-01", "criteria[0]", criteria_line) in found
-    assert ("W-deal-01", "parties[2].jv_party", trust_line) in found
+    result = build(deal, tmp_path / "w.docx", workspace=workspace, draft=True)
+    found = {(w.rule, w.line) for w in result.warnings}
+    assert ("W-crit-01", criteria_line) in found
+    assert ("W-deal-01", trust_line) in found
+    with pytest.raises(AssemblerError) as caught:  # a final build refuses, and writes nothing
+        build(deal, tmp_path / "final.docx", workspace=workspace)
+    assert [(d.rule, d.line) for d in caught.value.diagnostics] == [("E-crit-01", criteria_line)]
+    assert not (tmp_path / "final.docx").exists()
 
 
 def _templates_copy(tmp_path):

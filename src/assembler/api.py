@@ -11,6 +11,7 @@ from typing import Any
 from . import cache, provenance
 from .bank import ClauseBank
 from .context import ClauseEnvironment, Recorder, deal_names, make_environment
+from .coverage import Row, coverage
 from .dealsheet import Deal, load_deal, read_yaml, unused_values
 from .errors import AssemblerError, Diagnostic
 from .housestyle import HouseStyle
@@ -20,6 +21,7 @@ from .package import docx_parts, write_atomic, zip_parts
 from .plan import Pins, Plan, Planner, document_info, party_records
 from .provenance import clause_fingerprints
 from .render import Renderer, bookmark_name
+from .schema import suggest
 from .variation import original_agreement
 
 #: Where the bundled bank and templates live in a source checkout (``pip install -e .``).
@@ -132,8 +134,22 @@ def build(
         if "original" in deal.data:  # a deed of variation refers to the agreement it varies
             names["original"] = original_agreement(deal, lambda path: plan_deal(path, ws))
         plan = Planner(deal, ws.bank, outline, env, names, draft=draft, pins=pins).plan()
+    required = list(deal.data.get("criteria") or outline.criteria)
+    rows = coverage(plan, required, ws.bank.criterion_names)
+    criteria_findings = _criteria_findings(deal, rows, ws.bank, draft)
+    if any(d.severity == "error" for d in criteria_findings):
+        raise AssemblerError([d for d in criteria_findings if d.severity == "error"])
     in_document = {c.clause_id for c in plan.all_clauses() if c.clause_id}
-    names = {**names, "included": in_document.__contains__}  # {% if included('clause-id') %}
+    names = {
+        **names,
+        "included": in_document.__contains__,  # {% if included('clause-id') %}
+        # for the criteria schedule: each met criterion and the clauses that meet it
+        "coverage": [
+            {"name": r.name, "criterion": r.criterion, "clauses": [c[2] for c in r.clauses]}
+            for r in rows
+            if r.required and r.covered
+        ],
+    }
     rendered = Renderer(
         plan, ws.bank, ws.house, env, names, ws.forms, deal.nearest, outline
     ).render()
@@ -142,6 +158,7 @@ def build(
     embedded = provenance.package_parts(lock)
     data = zip_parts(docx_parts(rendered, ws.house, plan.title, embedded))
     lock["document"]["sha256"] = hashlib.sha256(data).hexdigest()
+    gate = _plain_language_gate(data, required, ws.bank, deal, draft)
     lock_out = lock_path_for(output)
     lock_bytes = dump(lock)
     try:
@@ -156,7 +173,7 @@ def build(
         + rendered.warnings
         + unused_values(deal, planning.accessed | rendered.accessed)
     )
-    warnings += _uncovered_criteria(deal, plan)
+    warnings += criteria_findings + gate
     return BuildResult(
         output, lock_out, plan, _unique(warnings), rendered.missing, rendered.placeholders
     )
@@ -205,20 +222,60 @@ def _check_output(output: Path, deal: Deal, ws: Workspace) -> None:
             )
 
 
-def _uncovered_criteria(deal: Deal, plan: Plan) -> list[Diagnostic]:
-    """The deal's `criteria:` that no clause in the document satisfies."""
-    covered = {criterion.split(".")[0] for criterion in plan.criteria()}
-    return [
+def _criteria_findings(
+    deal: Deal, rows: list[Row], bank: ClauseBank, draft: bool
+) -> list[Diagnostic]:
+    """An unknown criterion is an error; an uncovered one fails a final build and warns a draft."""
+    found = []
+    listed = deal.data.get("criteria") or []
+    for row in rows:
+        if not row.required:
+            continue
+        where = deal.where(f"criteria[{listed.index(row.criterion)}]") if listed else {}
+        if bank.criteria and row.criterion not in bank.criteria:
+            close = suggest(row.criterion, bank.criteria)
+            found.append(
+                Diagnostic(
+                    "E-crit-02",
+                    f"{row.criterion!r} is not a criterion of the taxonomy",
+                    hint=f"did you mean {close!r}?" if close else "see clausebank/criteria.yaml",
+                    **where,
+                )
+            )
+        elif not row.covered:
+            found.append(
+                Diagnostic(
+                    "W-crit-01" if draft else "E-crit-01",
+                    f"no clause in this document satisfies the required criterion {row.criterion!r}",
+                    hint="choose a clause that covers it, or remove it from criteria",
+                    severity="warning" if draft else "error",
+                    **where,
+                )
+            )
+    return found
+
+
+def _plain_language_gate(
+    data: bytes, required: list[str], bank: ClauseBank, deal: Deal, draft: bool
+) -> list[Diagnostic]:
+    """When the deal requires plain language, the house thresholds gate a final build."""
+    if "plain_language" not in required:
+        return []
+    from .lint import lint
+
+    findings = [
         Diagnostic(
-            "W-crit-01",
-            f"criteria[{i}]: no clause in this document satisfies {criterion!r}",
-            hint="choose a clause that covers it, or remove it from criteria",
-            severity="warning",
-            **deal.where(f"criteria[{i}]"),
+            f.rule,
+            f"{f.clause}: {f.suggestion}" + (f" ({f.sentence[:80]})" if f.sentence else ""),
+            str(deal.path),
+            hint="the deal requires plain_language: revise the clause, or see `assemble lint`",
+            severity="warning" if draft else "error",
         )
-        for i, criterion in enumerate(deal.data.get("criteria", []))
-        if criterion not in covered
+        for f in lint(data, bank.lint).gate
     ]
+    if findings and not draft:
+        raise AssemblerError(findings)
+    return findings
 
 
 def _unique(diagnostics: list[Diagnostic]) -> list[Diagnostic]:

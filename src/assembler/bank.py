@@ -150,6 +150,10 @@ class ClauseBank:
     vocabulary: dict[str, str]
     #: criterion id -> its specification keys, from criteria.yaml (the contracting model taxonomy)
     criteria: dict[str, list[str]] = field(default_factory=dict)
+    #: criterion id -> its name ("Flexible contracts")
+    criterion_names: dict[str, str] = field(default_factory=dict)
+    #: plain-language thresholds (``lint:`` in bank.yaml), over the house defaults in lint.py
+    lint: dict[str, float] = field(default_factory=dict)
     _fragments: dict[Path, tuple[Fragment, str]] = field(default_factory=dict, repr=False)
 
     @classmethod
@@ -179,7 +183,8 @@ class ClauseBank:
             str(meta.get("version", "0")),
             clauses,
             {str(k): str(v) for k, v in (vocabulary or {}).items()},
-            _taxonomy(root / "criteria.yaml"),
+            *_taxonomy(root / "criteria.yaml"),
+            {str(k): float(v) for k, v in (meta.get("lint") or {}).items()},
         )
 
     @cached_property
@@ -216,15 +221,16 @@ class ClauseBank:
             ) from None
 
 
-def _taxonomy(path: Path) -> dict[str, list[str]]:
+def _taxonomy(path: Path) -> tuple[dict[str, list[str]], dict[str, str]]:
+    """Criterion id -> specification keys, and criterion id -> name."""
     if not path.is_file():
-        return {}
+        return {}, {}
     data, _ = read_yaml(path)
-    return {
-        str(c["id"]): [str(s) for s in c.get("specifications", [])]
-        for element in data.get("elements", [])
-        for c in element.get("criteria", [])
-    }
+    criteria = [c for element in data.get("elements", []) for c in element.get("criteria", [])]
+    return (
+        {str(c["id"]): [str(s) for s in c.get("specifications", [])] for c in criteria},
+        {str(c["id"]): str(c.get("name", c["id"])) for c in criteria},
+    )
 
 
 def _load_clause(meta_path: Path, errors: list[Diagnostic]) -> Clause | None:

@@ -27,6 +27,8 @@ OUTLINE = Map(
         "definitions": F(Map({"title": F(Str(), required=True), "interpretation": F(Str())})),
         "clauses": F(ListOf(SLOT, min_items=1), required=True),
         "schedules": F(ListOf(SLOT)),
+        # the criteria a document of this type must satisfy when its deal names none
+        "criteria": F(ListOf(Str())),
     }
 )
 
@@ -58,6 +60,8 @@ class Outline:
     subtitle: str | None = None
     #: the sentence above the execution blocks
     closing: str | None = None
+    #: the default required criteria
+    criteria: tuple[str, ...] = ()
 
     @property
     def is_deed(self) -> bool:
@@ -106,4 +110,5 @@ def load_outline(templates: Path, document_type: str) -> Outline:
         checked.get("parties_block", True),
         checked.get("subtitle"),
         checked.get("closing", default_closing),
+        tuple(checked.get("criteria") or ()),
     )

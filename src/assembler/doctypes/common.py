@@ -243,7 +243,10 @@ COMMON: dict[str, F] = {
     "status": F(Enum("draft", "draft_for_signature", "execution_version")),
     "effective_date": F(Date(), required=True),
     "template_basis": F(Str()),
+    # the contracting criteria the document must satisfy (default: the document type's set)
     "criteria": F(ListOf(Str())),
+    # include the schedule "How this agreement meets the contracting criteria"
+    "criteria_schedule": F(Bool()),
     # clause id -> the version this deal must use (else the newest approved version in force)
     "pins": F(
         MapOf(
