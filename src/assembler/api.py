@@ -179,6 +179,29 @@ def build(
     )
 
 
+@dataclass
+class CheckResult:
+    plan: Plan
+    rows: list[Row]
+    diagnostics: list[Diagnostic]
+
+
+def check(
+    deal_path: str | Path, ws: Workspace | None = None, ignore: frozenset[str] = frozenset()
+) -> CheckResult:
+    """Validate a deal sheet against every rule and report its criteria coverage, without
+    rendering: what ``assemble check`` prints."""
+    ws = ws or Workspace.open()
+    deal = load_deal(deal_path, ws.bank.codes, ignore)
+    plan = plan_deal(deal_path, ws, draft=True)
+    outline = ws.outline(deal.document_type)
+    rows = coverage(
+        plan, list(deal.data.get("criteria") or outline.criteria), ws.bank.criterion_names
+    )
+    found = list(deal.warnings) + _criteria_findings(deal, rows, ws.bank, draft=False)
+    return CheckResult(plan, rows, [d for d in found if d.rule not in ignore])
+
+
 def plan_deal(deal_path: str | Path, ws: Workspace, *, draft: bool = False) -> Plan:
     """Plan a deal sheet without rendering it: which clauses, which versions, which numbers."""
     deal = load_deal(deal_path, ws.bank.codes)

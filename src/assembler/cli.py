@@ -23,6 +23,12 @@ def _say(text: str) -> None:
     click.echo(text, err=True)
 
 
+def escape(text: str) -> str:
+    from rich.markup import escape as rich_escape
+
+    return rich_escape(text)
+
+
 def _console():
     from rich.console import Console
 
@@ -30,8 +36,6 @@ def _console():
 
 
 def _report(diagnostics: list[Diagnostic]) -> None:
-    from rich.markup import escape
-
     console = _console()
     for d in diagnostics:
         colour = "red" if d.severity == "error" else "yellow"
@@ -275,6 +279,215 @@ def _batch_summary(outcomes: list[Outcome], elapsed: float) -> None:
         f"({rate:.1f} documents a second)",
         markup=False,
     )
+
+
+# -- checks for people and for CI ----------------------------------------------------------------
+
+json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON for tools.")
+ignore_option = click.option(
+    "--ignore", multiple=True, metavar="RULE", help="Leave out this rule's findings (repeatable)."
+)
+strict_option = click.option(
+    "--warnings-as-errors", "strict", is_flag=True, help="Exit 1 on warnings too."
+)
+
+
+def _finish(diagnostics: list[Diagnostic], strict: bool) -> None:
+    """Exit 1 when an error, or under --warnings-as-errors any finding, remains."""
+    if any(d.severity == "error" for d in diagnostics) or (strict and diagnostics):
+        sys.exit(EXIT_INPUT_ERROR)
+
+
+def _json_errors(exc: AssemblerError) -> None:
+    import json
+
+    click.echo(json.dumps({"errors": [d.to_dict() for d in exc.diagnostics]}, indent=2))
+    sys.exit(EXIT_INPUT_ERROR)
+
+
+@main.command("check")
+@click.argument("deal", type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@json_option
+@ignore_option
+@strict_option
+@click.option("--bank", "bank_dir", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--templates", type=click.Path(file_okay=False, path_type=Path))
+def check_deal(
+    deal: Path,
+    as_json: bool,
+    ignore: tuple[str, ...],
+    strict: bool,
+    bank_dir: Path | None,
+    templates: Path | None,
+) -> None:
+    """Check DEAL against every rule and print its criteria coverage: each criterion, the clause
+    of this document that meets it, or MISSING. Exit 1 on an error (see `assemble rules`)."""
+    from . import api
+
+    try:
+        result = api.check(deal, api.Workspace.open(bank_dir, templates), frozenset(ignore))
+    except AssemblerError as exc:
+        if not as_json:
+            raise
+        _json_errors(exc)
+    if as_json:
+        import json
+
+        rows = [
+            {
+                "criterion": r.criterion,
+                "name": r.name,
+                "required": r.required,
+                "clauses": [{"number": n, "title": t, "clause": c} for n, t, c in r.clauses],
+            }
+            for r in result.rows
+        ]
+        findings = [d.to_dict() for d in result.diagnostics]
+        click.echo(json.dumps({"coverage": rows, "findings": findings}, indent=2))
+    else:
+        _coverage_table(result.rows)
+        _report(result.diagnostics)
+    _finish(result.diagnostics, strict)
+
+
+def _coverage_table(rows: list[Any]) -> None:
+    from rich.table import Table
+
+    table = Table(title="Criteria coverage")
+    for column in ("criterion", "required", "met by"):
+        table.add_column(column)
+    for row in rows:
+        met = "; ".join(
+            f"{n if n.startswith('Schedule') else 'clause ' + n} {t}" for n, t, _ in row.clauses
+        )
+        table.add_row(
+            f"{row.name} ({row.criterion})",
+            "yes" if row.required else "",
+            met or "[red]MISSING[/red]",
+        )
+    _console().print(table)
+
+
+@main.command("lint")
+@click.argument("source", type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@json_option
+@ignore_option
+@strict_option
+@click.option("--bank", "bank_dir", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--templates", type=click.Path(file_okay=False, path_type=Path))
+def lint_command(
+    source: Path,
+    as_json: bool,
+    ignore: tuple[str, ...],
+    strict: bool,
+    bank_dir: Path | None,
+    templates: Path | None,
+) -> None:
+    """Plain-language lint of SOURCE: a deal sheet (built as a draft first) or a .docx, for example
+    one a lawyer has edited. Thresholds come from the bank's bank.yaml; exit 1 if the document
+    fails them or uses "shall" or an archaism."""
+    import tempfile
+
+    from . import api
+    from .lint import lint
+
+    workspace = api.Workspace.open(bank_dir, templates)
+    if source.suffix.lower() == ".docx":
+        data = source.read_bytes()
+    else:
+        with tempfile.TemporaryDirectory() as folder:
+            built = api.build(source, Path(folder) / "lint.docx", draft=True, workspace=workspace)
+            data = built.output.read_bytes()
+    report = lint(data, workspace.bank.lint)
+    report.findings = [f for f in report.findings if f.rule not in ignore]
+    report.gate = [f for f in report.gate if f.rule not in ignore]
+    diagnostics = [
+        Diagnostic(
+            f.rule,
+            f"{f.clause}: {f.suggestion}",
+            str(source),
+            severity="error" if f.severity == "error" else "warning",
+        )
+        for f in report.gate + report.findings
+    ]
+    if as_json:
+        import json
+
+        click.echo(json.dumps(report.as_json(), indent=2))
+    else:
+        _lint_summary(report)
+    _finish(diagnostics, strict)
+
+
+def _lint_summary(report: Any) -> None:
+    from collections import Counter
+
+    from rich.table import Table
+
+    console = _console()
+    table = Table(title="Plain-language measures")
+    for column in ("", "sentences", "median words", "passive", "reading ease"):
+        table.add_column(column)
+    worst = sorted(report.clauses.items(), key=lambda kv: kv[1].reading_ease)[:5]
+    for label, m in [("whole document", report.document), *worst]:
+        table.add_row(
+            label,
+            str(m.sentences),
+            f"{m.median_sentence_words:g}",
+            f"{m.passive_share:.0%}",
+            f"{m.reading_ease:g}",
+        )
+    console.print(table)
+    limits = report.thresholds
+    console.print(
+        f"thresholds: median sentence <= {limits['max_median_sentence_words']:g} words, passive "
+        f"<= {limits['max_passive_share']:.0%}, reading ease >= {limits['min_reading_ease']:g}",
+        markup=False,
+    )
+    counts = Counter(f.rule for f in report.findings)
+    console.print(
+        "findings: " + (", ".join(f"{r} x{n}" for r, n in sorted(counts.items())) or "none"),
+        markup=False,
+    )
+    for finding in report.gate:
+        console.print(
+            f"[red]error {finding.rule}[/red]: {escape(finding.clause)}: {escape(finding.suggestion)}"
+        )
+        if finding.sentence:
+            console.print(f"    {finding.sentence}", markup=False)
+
+
+@main.command("rules")
+@json_option
+def rules_command(as_json: bool) -> None:
+    """List every rule: its id, severity, kind, the document types it applies to, and its source."""
+    from .rules import catalogue, document_types_of
+
+    entries = [
+        {
+            "id": r.id,
+            "severity": r.severity,
+            "kind": r.kind,
+            "document_types": document_types_of(r.id) if r.kind == "deal sheet" else [],
+            "source": r.source,
+            "summary": r.summary,
+        }
+        for r in catalogue()
+    ]
+    if as_json:
+        import json
+
+        click.echo(json.dumps(entries, indent=2))
+        return
+    from rich.table import Table
+
+    table = Table(title="Rules")
+    for column in ("id", "severity", "applies to", "source", "what it checks"):
+        table.add_column(column, overflow="fold")
+    for r in catalogue():
+        applies = ", ".join(document_types_of(r.id)) if r.kind == "deal sheet" else r.kind
+        table.add_row(r.id, r.severity, applies, r.source, r.summary)
+    _console().print(table)
 
 
 @main.command("new")

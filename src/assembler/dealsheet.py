@@ -129,7 +129,9 @@ def _line_of(node: Any) -> int | None:
     return lc.line + 1 if lc is not None and lc.line is not None else None
 
 
-def load_deal(path: str | Path, vocabulary: frozenset[str] = frozenset()) -> Deal:
+def load_deal(
+    path: str | Path, vocabulary: frozenset[str] = frozenset(), ignore: frozenset[str] = frozenset()
+) -> Deal:
     """Read and validate a deal sheet, reporting every error in it at once."""
     path = Path(path)
     data, raw = read_yaml(path)
@@ -161,10 +163,15 @@ def load_deal(path: str | Path, vocabulary: frozenset[str] = frozenset()) -> Dea
     ck = Checker(str(path), vocabulary)
     checked = schema.check(data, ck, "", (1, 1))
     resolve_refs(ck)
+    ck.diagnostics = [d for d in ck.diagnostics if d.rule not in ignore]
     errors = [d for d in ck.diagnostics if d.severity == "error"]
     if errors:
         raise AssemblerError(sorted(errors, key=lambda d: (d.line or 0, d.col or 0)))
-    warnings = tuple(d for d in ck.diagnostics if d.severity == "warning")
+    # a warning the deal acknowledges (with its reason) has been considered: it is not repeated
+    acknowledged = set((checked or {}).get("acknowledge") or {})
+    warnings = tuple(
+        d for d in ck.diagnostics if d.severity == "warning" and d.rule not in acknowledged
+    )
     return Deal(path, checked, hashlib.sha256(raw).hexdigest(), dict(ck.positions), warnings)
 
 
@@ -184,6 +191,8 @@ ENGINE_KEYS = (
     "choices",
     "criteria",
     "pins",
+    "acknowledge",
+    "criteria_schedule",
 )
 
 

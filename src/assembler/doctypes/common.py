@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
+from ..rules import deal_rule
 from ..schema import (
     Bool,
     Checker,
@@ -45,9 +47,15 @@ DECISION_RULES = (
 )
 
 
+DATES = deal_rule(
+    ("E-date-01", "engine", "a later date in the deal sheet is not after an earlier one")
+)
+
+
 def date_order(*pairs: tuple[str, str]):
     """A rule: for each (earlier, later) pair of dotted paths, the later date must be after."""
 
+    @DATES
     def rule(values: dict[str, Any], ck: Checker, path: str) -> None:
         for earlier, later in pairs:
             a, b = dig(values, earlier), dig(values, later)
@@ -64,6 +72,7 @@ def date_order(*pairs: tuple[str, str]):
     return rule
 
 
+@DATES
 def review_dates_after_start(values: dict[str, Any], ck: Checker, path: str) -> None:
     start = values.get("effective_date")
     points = dig(values, "term.review_points") or []
@@ -80,6 +89,13 @@ def review_dates_after_start(values: dict[str, Any], ck: Checker, path: str) -> 
             )
 
 
+@deal_rule(
+    (
+        "E-rule-G1",
+        "contracting-model.md G1; seed 001 ch7",
+        "the alliance agreement may not be placed above the Service Contracts",
+    )
+)
 def service_contracts_prevail(values: dict[str, Any], ck: Checker, path: str) -> None:
     """G1: the Service Contracts always prevail over the alliance agreement (001 ch7: case B's
     agreement wrongly said the reverse)."""
@@ -95,6 +111,13 @@ def service_contracts_prevail(values: dict[str, Any], ck: Checker, path: str) ->
         )
 
 
+@deal_rule(
+    (
+        "E-rule-G16",
+        "contracting-model.md G16; seed 001 ch6, ch7",
+        "open-book sharing between providers is always subject to competition law",
+    )
+)
 def open_book_subject_to_competition_law(values: dict[str, Any], ck: Checker, path: str) -> None:
     """G16: open-book sharing between providers is always subject to competition law."""
     sharing = values.get("information_sharing") or {}
@@ -108,6 +131,13 @@ def open_book_subject_to_competition_law(values: dict[str, Any], ck: Checker, pa
         )
 
 
+@deal_rule(
+    (
+        "E-rule-G18",
+        "contracting-model.md G18; seed 001 ch1, ch7",
+        "an alliance agreement has a commissioner, whose reserved matters it must include",
+    )
+)
 def has_commissioner(values: dict[str, Any], ck: Checker, path: str) -> None:
     """An NHS alliance agreement is between commissioner(s) and providers (001 Glossary, ch1),
     and its reserved matters belong to the commissioners (guidance G18)."""
@@ -119,6 +149,114 @@ def has_commissioner(values: dict[str, Any], ck: Checker, path: str) -> None:
             ck.at("parties"),
             "an alliance agreement needs at least one commissioner",
             "give a party the role commissioner (seed 001 ch1; drafting guidance G18)",
+        )
+
+
+@deal_rule(
+    (
+        "E-rule-G5",
+        "contracting-model.md G5; seed 001 ch8, ch10",
+        "payment mechanisms left to be agreed need a deadline, an owner and a default",
+    )
+)
+def deferred_mechanisms_have_a_fallback(values: dict[str, Any], ck: Checker, path: str) -> None:
+    """Case A signed before its payment model was agreed; it was never agreed and a deed of
+    variation followed. A deferred mechanism needs a deadline, an owner and a default."""
+    payment = values.get("payment") or {}
+    if not payment.get("planned_from_year2"):
+        return
+    for key in (
+        "deferred_mechanism_deadline",
+        "deferred_mechanism_owner",
+        "deferred_mechanism_default",
+    ):
+        if key not in payment:
+            ck.error(
+                "E-rule-G5",
+                f"payment.{key}",
+                ck.at("payment.planned_from_year2"),
+                "payment mechanisms are left to be agreed, but this is not given",
+                "give the deadline, the owner and what happens if nothing is agreed (guidance G5)",
+            )
+
+
+@deal_rule(
+    (
+        "W-rule-G6",
+        "contracting-model.md G6; seed 001 ch10",
+        "the financial plan should be jointly owned and stress-tested",
+    ),
+    (
+        "W-rule-G10",
+        "contracting-model.md G10; seed 001 ch10",
+        "an age or cohort carve-out can split shared budgets",
+    ),
+    (
+        "W-rule-G13",
+        "contracting-model.md G13; seed 001 ch7",
+        "a party moving from council terms to the NHS Standard Contract needs a checklist",
+    ),
+    (
+        "W-rule-G14",
+        "contracting-model.md G14; seed 001 ch9, ch13",
+        "a voluntary-sector provider may need participation funding",
+    ),
+    (
+        "W-rule-G17",
+        "contracting-model.md G17; seed 001 ch7, ch11, ch13",
+        "unanimity equalises but is slow: consider a majority fallback",
+    ),
+)
+def judgement_calls(values: dict[str, Any], ck: Checker, path: str) -> None:
+    """The guidance that is a judgement, not a rule: warnings with the seed reference."""
+    plan = values.get("financial_plan") or {}
+    if plan and plan.get("stress_tested") is not True:
+        ck.warn(
+            "W-rule-G6",
+            "financial_plan.stress_tested",
+            ck.at("financial_plan") or ck.at("financial_plan.stress_tested"),
+            "the financial plan is not recorded as stress-tested",
+            "cases A and C distrusted untested baselines (seed 001 ch10; guidance G6)",
+        )
+    cohort = str(dig(values, "population.cohort") or "")
+    if re.search(r"\baged?\b|\d+ and over|over \d+|under \d+", cohort):
+        ck.warn(
+            "W-rule-G10",
+            "population.cohort",
+            ck.at("population.cohort"),
+            "the population is an age carve-out",
+            "case A found the over/under-65 budget split an unnecessary overhead (seed 001 ch10; guidance G10)",
+        )
+    for i, contract in enumerate(values.get("service_contracts") or []):
+        if isinstance(contract, dict) and contract.get("transitioned_from") == "la_standard_terms":
+            ck.warn(
+                "W-rule-G13",
+                f"service_contracts[{i}].transitioned_from",
+                ck.at(f"service_contracts[{i}].transitioned_from"),
+                "this provider moves from council terms to the NHS Standard Contract",
+                "check payment timing, living-wage commitments and cash flow (seed 001 ch7; guidance G13)",
+            )
+    for i, party in enumerate(values.get("parties") or []):
+        small = isinstance(party, dict) and party.get("kind") in ("third_sector", "charity")
+        if (
+            small
+            and "provider" in (party.get("roles") or [])
+            and "participation_funding" not in party
+        ):
+            ck.warn(
+                "W-rule-G14",
+                f"parties[{i}]",
+                ck.at(f"parties[{i}]"),
+                "a voluntary-sector provider with no decision on participation funding",
+                "say participation_funding: true or false (seed 001 ch9, ch13; guidance G14)",
+            )
+    if dig(values, "governance.decision_rule") == "unanimous_only":
+        ck.warn(
+            "W-rule-G17",
+            "governance.decision_rule",
+            ck.at("governance.decision_rule"),
+            "unanimity only: every Party can block a decision the Alliance needs",
+            "consider unanimous_then_majority_if_decision_required (seed 001 ch7, ch11; guidance G17)",
         )
 
 
@@ -245,6 +383,13 @@ COMMON: dict[str, F] = {
     "template_basis": F(Str()),
     # the contracting criteria the document must satisfy (default: the document type's set)
     "criteria": F(ListOf(Str())),
+    # judgement-call warnings (W-rule-...) the drafters have considered: rule id -> why it is fine
+    "acknowledge": F(
+        MapOf(
+            Str(r"W-[a-z]+-[A-Za-z0-9]+", "a warning's rule id, such as W-rule-G10"),
+            Str(),
+        )
+    ),
     # include the schedule "How this agreement meets the contracting criteria"
     "criteria_schedule": F(Bool()),
     # clause id -> the version this deal must use (else the newest approved version in force)
