@@ -15,12 +15,12 @@ from .coverage import Row, coverage
 from .dealsheet import Deal, load_deal, read_yaml, unused_values
 from .errors import AssemblerError, Diagnostic
 from .housestyle import HouseStyle
-from .lockfile import dump, lock_data, lock_path_for, read_lock
+from .lockfile import dump, layout_of, lock_data, lock_path_for, read_lock
 from .outline import Outline, load_outline
 from .package import docx_parts, write_atomic, zip_parts
-from .plan import Pins, Plan, Planner, document_info, party_records
+from .plan import Pins, Place, Plan, Planner, document_info, party_records
 from .provenance import clause_fingerprints
-from .render import Renderer, bookmark_name
+from .render import Rendered, Renderer, bookmark_name
 from .schema import suggest
 from .variation import original_agreement
 
@@ -101,21 +101,50 @@ def build(
 ) -> BuildResult:
     """Build one document from a deal sheet (or from a lock file, exactly as it was built)."""
     ws = workspace or Workspace.open(bank, templates)
-    pins: Pins | None = None
-    lock_file = Path(locked) if locked else None
-    if lock_file:
-        lock, pins = read_lock(lock_file)
-        deal_path = deal_path or _locked_deal_path(lock, lock_file)
-        draft = bool(lock["document"]["draft"])
-    if deal_path is None:
-        raise AssemblerError(Diagnostic("E-cli-01", "give a deal sheet, or --locked LOCK"))
     output = Path(output)
-    deal = load_deal(deal_path, ws.bank.codes)
-    if pin_versions or choose:  # set by the caller (bank check), on top of the deal's own
-        overridden = {**deal.data, "pins": {**deal.data.get("pins", {}), **(pin_versions or {})}}
-        overridden["choices"] = {**deal.data.get("choices", {}), **(choose or {})}
-        deal = replace(deal, data=overridden)
-    if lock_file and deal.sha256 != lock["deal"]["sha256"]:
+    if locked:
+        deal, made = rebuild(Path(locked), ws, deal_path)
+    else:
+        if deal_path is None:
+            raise AssemblerError(Diagnostic("E-cli-01", "give a deal sheet, or --locked LOCK"))
+        deal = load_deal(deal_path, ws.bank.codes)
+        if pin_versions or choose:  # set by the caller (bank check), on top of the deal's own
+            data = {**deal.data, "pins": {**deal.data.get("pins", {}), **(pin_versions or {})}}
+            data["choices"] = {**deal.data.get("choices", {}), **(choose or {})}
+            deal = replace(deal, data=data)
+        made = assemble(deal, ws, draft=draft)
+    _check_output(output, deal, ws)
+    lock_out = write_document(made, output)
+    return BuildResult(
+        output,
+        lock_out,
+        made.plan,
+        made.warnings,
+        made.rendered.missing,
+        made.rendered.placeholders,
+    )
+
+
+@dataclass
+class Assembled:
+    """A document made in memory: its plan, rendered body, package bytes and lock."""
+
+    deal: Deal
+    plan: Plan
+    rendered: Rendered
+    data: bytes
+    lock: dict[str, Any]
+    warnings: list[Diagnostic]
+
+
+def rebuild(
+    lock_file: Path, ws: Workspace, deal_path: str | Path | None = None
+) -> tuple[Deal, Assembled]:
+    """Make a document again exactly as its lock file records it (versions, and the places of an
+    agreement as varied)."""
+    lock, pins = read_lock(lock_file)
+    deal = load_deal(deal_path or _locked_deal_path(lock, lock_file), ws.bank.codes)
+    if deal.sha256 != lock["deal"]["sha256"]:
         raise AssemblerError(
             Diagnostic(
                 "E-lock-01",
@@ -124,7 +153,27 @@ def build(
                 hint="build without --locked to make a new lock",
             )
         )
-    _check_output(output, deal, ws)
+    made = assemble(
+        deal,
+        ws,
+        draft=bool(lock["document"]["draft"]),
+        pins=pins,
+        layout=layout_of(lock),
+        history=lock.get("variations", []),
+    )
+    return deal, made
+
+
+def assemble(
+    deal: Deal,
+    ws: Workspace,
+    *,
+    draft: bool = False,
+    pins: Pins | None = None,
+    layout: list[Place] | None = None,
+    history: list[dict[str, Any]] | None = None,
+) -> Assembled:
+    """Plan, render and package one document, writing nothing."""
     env = ws.env
     outline = ws.outline(deal.document_type)
     with Recorder() as planning:  # clause conditions read deal values too
@@ -133,7 +182,8 @@ def build(
         )
         if "original" in deal.data:  # a deed of variation refers to the agreement it varies
             names["original"] = original_agreement(deal, lambda path: plan_deal(path, ws))
-        plan = Planner(deal, ws.bank, outline, env, names, draft=draft, pins=pins).plan()
+        planner = Planner(deal, ws.bank, outline, env, names, draft=draft, pins=pins, layout=layout)
+        plan = planner.plan()
     required = list(deal.data.get("criteria") or outline.criteria)
     rows = coverage(plan, required, ws.bank.criterion_names)
     criteria_findings = _criteria_findings(deal, rows, ws.bank, draft)
@@ -155,28 +205,33 @@ def build(
     ).render()
     bookmarks = {bookmark_name(pc.clause_id): pc.slot for pc in plan.all_clauses() if pc.clause_id}
     lock = lock_data(plan, rendered, clause_fingerprints(rendered.body, bookmarks))
+    if history:
+        lock["variations"] = history
     embedded = provenance.package_parts(lock)
     data = zip_parts(docx_parts(rendered, ws.house, plan.title, embedded))
     lock["document"]["sha256"] = hashlib.sha256(data).hexdigest()
     gate = _plain_language_gate(data, required, ws.bank, deal, draft)
-    lock_out = lock_path_for(output)
-    lock_bytes = dump(lock)
-    try:
-        write_atomic(output, data)
-        write_atomic(lock_out, lock_bytes)
-    except OSError as exc:
-        raise AssemblerError(
-            Diagnostic("E-out-04", f"cannot write the output: {exc.strerror}", str(output))
-        ) from None
     warnings = (
         list(deal.warnings)
         + rendered.warnings
         + unused_values(deal, planning.accessed | rendered.accessed)
+        + criteria_findings
+        + gate
     )
-    warnings += criteria_findings + gate
-    return BuildResult(
-        output, lock_out, plan, _unique(warnings), rendered.missing, rendered.placeholders
-    )
+    return Assembled(deal, plan, rendered, data, lock, _unique(warnings))
+
+
+def write_document(made: Assembled, output: Path) -> Path:
+    """Write the document and its lock beside it, each atomically; return the lock's path."""
+    lock_out = lock_path_for(output)
+    try:
+        write_atomic(output, made.data)
+        write_atomic(lock_out, dump(made.lock))
+    except OSError as exc:
+        raise AssemblerError(
+            Diagnostic("E-out-04", f"cannot write the output: {exc.strerror}", str(output))
+        ) from None
+    return lock_out
 
 
 @dataclass

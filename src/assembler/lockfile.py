@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -10,7 +11,7 @@ from ruamel.yaml import YAML
 
 from .dealsheet import read_yaml
 from .errors import AssemblerError, Diagnostic
-from .plan import Pins, Plan
+from .plan import Pins, Place, Plan
 from .render import Rendered
 
 LOCK_VERSION = 1
@@ -52,6 +53,7 @@ def lock_data(plan: Plan, rendered: Rendered, fingerprints: dict[str, str]) -> d
         "references": dict(sorted(rendered.targets.items())),
         "defined_terms": rendered.terms.names,
         "criteria": plan.criteria(),
+        **({"layout": [asdict(place) for place in plan.layout]} if plan.layout is not None else {}),
     }
 
 
@@ -65,6 +67,13 @@ def dump(data: dict[str, Any]) -> bytes:
     )
     yaml.dump(data, stream)
     return stream.getvalue().encode("utf-8")
+
+
+def layout_of(lock: dict[str, Any]) -> list[Place] | None:
+    """The varied agreement's places, if the lock records a variation."""
+    if "layout" not in lock:
+        return None
+    return [Place(str(p["slot"]), str(p["part"]), bool(p.get("not_used"))) for p in lock["layout"]]
 
 
 def read_lock(path: Path) -> tuple[dict[str, Any], Pins]:

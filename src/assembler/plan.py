@@ -34,6 +34,19 @@ class PlannedClause:
     status: str = "approved"  # of the chosen version: "draft" only in a draft build
 
 
+@dataclass(frozen=True)
+class Place:
+    """A position in an agreement that has been varied: numbers never move once signed, so a
+    slot the variation removed stays as "Not used" and a new slot is added at the end."""
+
+    slot: str
+    part: str  # clauses | schedules
+    not_used: bool = False
+
+
+NOT_USED = "not_used"
+
+
 @dataclass
 class Plan:
     document_type: str
@@ -50,6 +63,8 @@ class Plan:
     schedules: list[PlannedClause] = field(default_factory=list)
     recitals: PlannedClause | None = None
     engine_version: str = ENGINE_VERSION
+    #: set for an agreement as varied: the places, in order, that keep the signed numbering
+    layout: list[Place] | None = None
 
     def all_clauses(self) -> list[PlannedClause]:
         front = [self.recitals] if self.recitals else []
@@ -106,11 +121,13 @@ class Planner:
         *,
         draft: bool = False,
         pins: Pins | None = None,
+        layout: list[Place] | None = None,
     ):
         self.deal, self.bank, self.outline, self.env = deal, bank, outline, env
         self.names = names
         self.draft = draft
         self.pins = pins
+        self.layout = layout
         self.errors: list[Diagnostic] = []
 
     def plan(self) -> Plan:
@@ -129,20 +146,17 @@ class Planner:
                 )
             )
             number += 1
-        for slot in self.outline.clauses:
-            clause = self._resolve(slot)
-            if clause is not None:
+        schedules: list[PlannedClause] = []
+        for part, slot, clause in self._slots():
+            if part == "clauses":
                 clauses.append(self._planned(slot, clause, str(number)))
                 number += 1
-        schedules: list[PlannedClause] = []
-        for slot in self.outline.schedules:
-            clause = self._resolve(slot)
-            if clause is not None:
+            else:
                 schedules.append(self._planned(slot, clause, f"Schedule {len(schedules) + 1}"))
         recitals = None
         if self.outline.recitals:
             slot = Slot("recitals", self.outline.recitals)
-            recitals = self._planned(slot, self._resolve(slot), "Background")
+            recitals = self._planned(slot, self._resolve(slot), "Background", kind="recitals")
         self._check_choices()
         used = {c.clause_id for c in clauses + schedules + ([recitals] if recitals else [])}
         for clause_id in self.deal.data.get("pins", {}):
@@ -172,7 +186,27 @@ class Planner:
             clauses=clauses,
             schedules=schedules,
             recitals=recitals,
+            layout=self.layout,
         )
+
+    def _slots(self) -> list[tuple[str, Slot, Clause | None]]:
+        """(part, slot, clause) in document order: the outline's, or a varied agreement's layout
+        (where a slot without a clause is a "Not used" place that keeps its number)."""
+        if self.layout is None:
+            found: list[tuple[str, Slot, Clause | None]] = []
+            for part in ("clauses", "schedules"):
+                for slot in getattr(self.outline, part):
+                    clause = self._resolve(slot)
+                    if clause is not None:
+                        found.append((part, slot, clause))
+            return found
+        by_name = {s.name: s for s in self.outline.clauses + self.outline.schedules}
+        placed: list[tuple[str, Slot, Clause | None]] = []
+        for place in self.layout:
+            slot = by_name.get(place.slot, Slot(place.slot))
+            clause = None if place.not_used else self._resolve(slot)
+            placed.append((place.part, slot, clause))
+        return placed
 
     def _check_choices(self) -> None:
         """A choice the outline does not offer is a typo or a choice for another document type."""
@@ -258,6 +292,8 @@ class Planner:
         title: str | None = None,
         kind: str | None = None,
     ) -> PlannedClause:
+        if clause is None and kind is None:  # a place a variation emptied: it keeps its number
+            return PlannedClause(slot.name, "", "", "", "Not used", NOT_USED, number)
         if clause is None:
             return PlannedClause(slot.name, "", "", "", title or "", kind or "clause", number)
         pinned = self.pins.get(slot.name) if self.pins else None

@@ -96,6 +96,17 @@ class Rendered:
     accessed: set[str]
     placeholders: int
     warnings: list[Diagnostic] = field(default_factory=list)
+    #: every paragraph in reading order with its style, its number as a cross-reference would
+    #: show it ("9.2(a)", "" if unnumbered) and its labels: what a deed of variation compares
+    paragraphs: list[Numbered] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Numbered:
+    element: E
+    style: str
+    number: str
+    labels: tuple[str, ...]
 
 
 class Renderer:
@@ -174,6 +185,7 @@ class Renderer:
             accessed=record.accessed,
             placeholders=placeholders,
             warnings=self.warnings,
+            paragraphs=self.paragraphs,
         )
 
     # -- clause bodies -------------------------------------------------------------------------
@@ -457,6 +469,7 @@ class Renderer:
         targets: dict[str, Target] = {}
         schedule = ""
         clause_ref = ""
+        self.paragraphs: list[Numbered] = []
         for p in body.iter(qn("w:p")):
             style = ox.style_of(p)
             labels = _labels(p)  # strips the label markers, so the text below is what prints
@@ -468,6 +481,7 @@ class Renderer:
                 _, reference = self.numbering.next_number(*listed)
                 if style == LEGAL_LIST:
                     clause_ref = reference
+            self.paragraphs.append(Numbered(p, style or "", reference, tuple(labels)))
             for name in labels:
                 if name in targets:
                     raise AssemblerError(
