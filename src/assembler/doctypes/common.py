@@ -374,6 +374,36 @@ PAYMENT = Map(
     }
 )
 
+PROCUREMENT = Map(
+    {
+        # the procurement rules that govern a change to the services (document-structures.md 5.5)
+        "regimes": F(ListOf(Code(), min_items=1), required=True),
+        "basis": F(Str(), required=True, hint="the ground on which the change is permitted"),
+        "notice": F(Enum("published", "to_be_published", "not_required"), required=True),
+        "notice_details": F(
+            Str(), hint="when and where it was or will be published, or why none is needed"
+        ),
+        "responsible": F(ListOf(Ref("party"), min_items=1), required=True),
+    }
+)
+
+#: How this deal varies an agreement already signed (read by `assemble vary`).
+VARIATION = Map(
+    {
+        "date": F(Date(), required=True, hint="the Variation Date: when the changes take effect"),
+        "original_date": F(Date(), required=True, hint="the date written on the agreement"),
+        "reasons": F(
+            ListOf(Str(), min_items=1),
+            required=True,
+            hint="why the parties vary the agreement, one full sentence each (the deed's recitals)",
+        ),
+        "timing": F(Enum("prospective", "retrospective")),
+        "services_change": F(Bool(), required=True),
+        "power": F(Str(), hint="the slot of the agreement's variation clause (default variation)"),
+        "procurement": F(PROCUREMENT),
+    }
+)
+
 COMMON: dict[str, F] = {
     "deal_id": F(Str(r"[a-z0-9][a-z0-9_-]*", "lower case letters, digits, - and _"), required=True),
     "document_type": F(Str(), required=True),
@@ -390,6 +420,8 @@ COMMON: dict[str, F] = {
             Str(),
         )
     ),
+    # for `assemble vary`: the variation this deal sheet makes to the agreement as signed
+    "variation": F(VARIATION),
     # include the schedule "How this agreement meets the contracting criteria"
     "criteria_schedule": F(Bool()),
     # clause id -> the version this deal must use (else the newest approved version in force)

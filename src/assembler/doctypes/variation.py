@@ -1,9 +1,35 @@
-"""The deed of variation's deal sheet (contracting-model.md 7.4; document-structures.md D)."""
+"""The deed of variation's deal sheet (contracting-model.md 7.4; document-structures.md 5 and (a) D).
+
+A deed of variation changes an agreement the engine built: ``original.deal`` is that agreement's
+deal sheet, and every amendment names the clause it changes by the original's clause id or outline
+slot (``at: objectives``), never by number, so the deed prints the original's own numbers through
+``original.ref()`` however the bank's outline grows.
+
+Amendment text (``text``, ``words_from``, ``words_to``, ``after``, ``title``) is printed as given,
+with two conventions:
+
+- ``[ref:SLOT]`` prints the original's number for that clause id or slot ("clause 11", "Schedule 5"),
+  so replacement text can cross-refer to the Agreement without a hard-coded number;
+- in a list of paragraphs, a paragraph starting "(" is a list item (printed indented, unnumbered),
+  one starting "# " is a paragraph heading of a replacement schedule, one starting with a quoted
+  term (“Term” means ...) is a definition and one starting "> " is unnumbered text (both
+  printed as they are), and any other paragraph is numbered in the original's style (clause 5 ->
+  5.1, 5.2; schedule paragraph 1 -> 1.1, 1.2).
+"""
 
 from __future__ import annotations
 
-from ..schema import F, ListOf, Map, Str
+import datetime as dt
+import re
+from typing import Any
+
+from ..schema import Bool, Checker, Code, Date, Enum, F, ListOf, Map, OneOf, Ref, Str
 from .common import COMMON, PARTY
+
+LOCATOR = Str(
+    r"[a-z][a-z0-9]*(-[a-z0-9]+)*",
+    "a clause id or outline slot of the original agreement, for example objectives",
+)
 
 ORIGINAL = Map(
     {
@@ -13,14 +39,238 @@ ORIGINAL = Map(
             required=True,
             hint="the original agreement's deal sheet, e.g. over-65s-alliance.yaml",
         ),
-        "date": F(Str(), required=True, hint="the date the original agreement was signed"),
+        "date": F(Date(), required=True, hint="the date written on the original agreement"),
+        # its lock file (or .docx): the numbers as signed, or as varied by an earlier deed
+        "lock": F(Str(), hint="the lock file or .docx of the agreement as signed or last varied"),
     }
 )
+
+#: What each amendment operation needs, and what it may also take (document-structures.md 5.6).
+OPS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    # "Clause 12 (Title) is deleted and marked "Not used"." (first: the starter's example)
+    "delete_clause_not_used": ((), ()),
+    # "Clause 5 (Objectives) is deleted and replaced with the following: ..."
+    "replace_clause": (("text",), ("title",)),
+    # "A new clause 8A (Title) is inserted after clause 8: ..."; number: when it is not 8A (a
+    # clause added after the last one takes the next number, as `assemble vary` writes it)
+    "insert_clause": (("title", "text"), ("number",)),
+    # "In clause 3 (Title), the words "X" are replaced with "Y"." (or "... "Y" are inserted after
+    # the words "C".")
+    "substitute_words": (("words_to",), ("words_from", "after")),
+    # "Schedule 5 (Title) is deleted and replaced with the schedule in paragraph 1 of Schedule 1"
+    "replace_schedule": (("text",), ("title",)),
+    # "The following definition is inserted in clause 1.1 in its alphabetical position: ..."
+    "insert_definition": (("term", "text"), ()),
+}
+AMENDMENT_KEYS = ("title", "text", "words_from", "words_to", "after", "term", "number")
+
+
+def amendment_fields(values: dict[str, Any], ck: Checker, path: str) -> None:
+    """E-var-03: each operation has the keys it needs, and no key it would leave unread."""
+    op = values.get("op")
+    if op not in OPS:
+        return
+    needs, may = OPS[op]
+    for key in needs:
+        if key not in values:
+            ck.error(
+                "E-var-03",
+                f"{path}.{key}",
+                ck.at(f"{path}.op"),
+                f"{op} needs {key}",
+                f"{op} takes {', '.join(needs + may) or 'no other keys'} (document-structures.md 5.6)",
+            )
+    for key in AMENDMENT_KEYS:
+        if key in values and key not in needs + may:
+            ck.error(
+                "E-var-03",
+                f"{path}.{key}",
+                ck.at(f"{path}.{key}"),
+                f"{op} does not use {key}",
+                f"{op} takes {', '.join(needs + may) or 'no other keys'}",
+            )
+    if op == "substitute_words" and ("words_from" in values) == ("after" in values):
+        ck.error(
+            "E-var-03",
+            path,
+            ck.at(f"{path}.op"),
+            "substitute_words needs either words_from (words to replace) or after "
+            "(words to insert after), not both",
+            'words_from: "X" + words_to: "Y" replaces X with Y; after: "C" + words_to: "D" '
+            "inserts D after C",
+        )
+
+
+AMENDMENT = Map(
+    {
+        "op": F(Enum(*OPS), required=True),
+        "at": F(LOCATOR, required=True, hint="the clause id or slot of the original it changes"),
+        "title": F(Str(), hint="the heading of a new or replacement clause or schedule"),
+        "text": F(
+            OneOf(Str(), ListOf(Str(), min_items=1)),
+            hint="the new text: one paragraph, or a list of paragraphs",
+        ),
+        "words_from": F(Str(), hint="the exact words of the original to replace"),
+        "words_to": F(Str(), hint="the words that replace them, or that are inserted"),
+        "after": F(Str(), hint="the exact words of the original after which words_to goes"),
+        "term": F(Str(), hint="the defined term a new definition introduces"),
+        "number": F(
+            Str(r"\d+[A-Z]?", "a clause or schedule number such as 35 or 7A"),
+            hint="insert_clause: the new number, if it is not the number after + A",
+        ),
+    },
+    rules=[amendment_fields],
+)
+
+PREVIOUS_VARIATION = Map(
+    {
+        "date": F(Date(), required=True),
+        "description": F(Str(), required=True, hint='for example "a deed of variation"'),
+    }
+)
+
+STATUTORY_TRANSFER = Map(
+    {
+        # the party to this deed that took over a predecessor's place by statute (NVD recital D)
+        "party": F(Ref("party"), required=True),
+        "predecessor": F(Str(), required=True, hint="the body whose place it took"),
+        "instrument": F(Str(), required=True, hint="the statute or transfer scheme"),
+        "date": F(Date(), required=True),
+    }
+)
+
+PROCUREMENT = Map(
+    {
+        # the procurement rules that govern the change to the services (document-structures.md 5.5)
+        "regimes": F(ListOf(Code(), min_items=1), required=True),
+        "basis": F(Str(), required=True, hint="the ground on which the change is permitted"),
+        "notice": F(Enum("published", "to_be_published", "not_required"), required=True),
+        "notice_details": F(
+            Str(), hint="when and where it was or will be published, or why none is needed"
+        ),
+        "responsible": F(ListOf(Ref("party"), min_items=1), required=True),
+    }
+)
+
+#: A party of a deed of variation must say whether it stays, joins or leaves.
+DEED_PARTY = Map(
+    {**PARTY.fields, "change": F(Enum("continuing", "joining", "leaving"), required=True)}
+)
+
+NUMBERED_TITLE = re.compile(r"\bNo\.?\s*(\d+)\b")
+
+
+def variations_in_sequence(values: dict[str, Any], ck: Checker, path: str) -> None:
+    """E-var-05: variations are numbered in sequence (document-structures.md 5.4), so a title that
+    gives this deed a number must give the next one after the previous variations."""
+    previous = values.get("previous_variations")
+    found = NUMBERED_TITLE.search(str(values.get("title") or ""))
+    if not isinstance(previous, list) or not found:
+        return
+    expected = len(previous) + 1
+    if int(found.group(1)) != expected:
+        ck.error(
+            "E-var-05",
+            "title",
+            ck.at("title"),
+            f"this deed is numbered {found.group(1)}, but {len(previous)} earlier variation(s) "
+            f"are listed, so it is variation No. {expected}",
+            "list every earlier variation under previous_variations, or correct the number",
+        )
+
+
+def dates_in_order(values: dict[str, Any], ck: Checker, path: str) -> None:
+    """E-date-01: the Variation Date is not before the original's date, and each earlier variation
+    falls between the two. (The same day is allowed: a deed may vary an agreement from its start.)"""
+    start = (values.get("original") or {}).get("date")
+    end = values.get("effective_date")
+    if isinstance(start, dt.date) and isinstance(end, dt.date) and end < start:
+        ck.error(
+            "E-date-01",
+            "effective_date",
+            ck.at("effective_date"),
+            f"the Variation Date {end} is before the original agreement's date ({start})",
+            "check the order of the dates",
+        )
+    for i, item in enumerate(values.get("previous_variations") or []):
+        when = item.get("date") if isinstance(item, dict) else None
+        where = f"previous_variations[{i}].date"
+        if not isinstance(when, dt.date):
+            continue
+        if isinstance(start, dt.date) and when < start:
+            ck.error("E-date-01", where, ck.at(where), f"{when} is before original.date ({start})")
+        if isinstance(end, dt.date) and when > end:
+            ck.error("E-date-01", where, ck.at(where), f"{when} is after effective_date ({end})")
+
+
+def procurement_when_services_change(values: dict[str, Any], ck: Checker, path: str) -> None:
+    """E-var-04: a deed that changes the services records its procurement basis (the Provider
+    Selection Regime or the rules then in force: document-structures.md 5.5, (a) D 19), and only
+    such a deed does."""
+    changes = values.get("services_change")
+    if changes is True and "procurement" not in values:
+        ck.error(
+            "E-var-04",
+            "services_change",
+            ck.at("services_change"),
+            "the deed changes the services, so it needs a procurement record",
+            "add procurement: {regimes, basis, notice, responsible} (document-structures.md 5.5)",
+        )
+    if changes is False and "procurement" in values:
+        ck.error(
+            "E-var-04",
+            "procurement",
+            ck.at("procurement"),
+            "the deed does not change the services (services_change: false), so it takes no "
+            "procurement record",
+            "remove procurement, or set services_change: true",
+        )
+
 
 DEED_OF_VARIATION = Map(
     {
         **COMMON,
+        # effective_date is the Variation Date: the date from which the variations take effect
         "original": F(ORIGINAL, required=True),
-        "parties": F(ListOf(PARTY, min_items=2), required=True),
+        "previous_variations": F(
+            ListOf(PREVIOUS_VARIATION),
+            hint="every earlier variation of the original, oldest first; [] or leave out if none",
+        ),
+        "variation_power": F(
+            LOCATOR, required=True, hint="the original's variation clause, for example variation"
+        ),
+        "reasons": F(
+            ListOf(Str(), min_items=1),
+            required=True,
+            hint="why the parties vary the agreement, one full sentence each (printed as recitals)",
+        ),
+        "timing": F(
+            Enum("prospective", "retrospective"),
+            required=True,
+            hint="prospective: signed before the Variation Date; retrospective: signed after it",
+        ),
+        "parties": F(ListOf(DEED_PARTY, min_items=2), required=True),
+        "statutory_transfers": F(ListOf(STATUTORY_TRANSFER)),
+        "amendments": F(ListOf(AMENDMENT, min_items=1), required=True),
+        "read_as": F(
+            ListOf(Map({"words": F(Str(), required=True), "means": F(Str(), required=True)}))
+        ),
+        "services_change": F(
+            Bool(), required=True, hint="whether the deed changes the services or population"
+        ),
+        "procurement": F(PROCUREMENT),
+        "conformed_copy": F(
+            Map(
+                {
+                    "prepared_by": F(Ref("party"), required=True),
+                    "within": F(Str(), required=True, hint='for example "20 Business Days"'),
+                }
+            )
+        ),
     },
+    rules=[
+        dates_in_order,
+        variations_in_sequence,
+        procurement_when_services_change,
+    ],
 )
