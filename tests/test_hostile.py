@@ -92,6 +92,12 @@ def test_a_byte_order_mark_is_fine(tmp_path):
         ),
         ("year1_gbp: 200000000", "year1_gbp: -5", "E-value-02", "year1_gbp: ^-5"),
         (
+            "effective_date: 2017-04-01",
+            'effective_date: "[date]"',
+            "E-date-02",
+            'effective_date: ^"[date]"',
+        ),
+        (
             "document_type: alliance_agreement",
             "document_type: joint_venture",
             "E-doc-01",
@@ -111,6 +117,7 @@ def test_a_byte_order_mark_is_fine(tmp_path):
         "list-where-mapping",
         "impossible-date",
         "negative-money",
+        "placeholder-date",
         "unknown-type",
         "undeclared-party",
         "pin-missing-version",

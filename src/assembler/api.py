@@ -15,7 +15,7 @@ from .coverage import Row, coverage
 from .dealsheet import Deal, load_deal, read_yaml, unused_values
 from .errors import AssemblerError, Diagnostic
 from .housestyle import HouseStyle
-from .lockfile import dump, layout_of, lock_data, lock_path_for, read_lock
+from .lockfile import dump, layout_of, lock_data, lock_path_for, pins_of, read_lock
 from .outline import Outline, load_outline
 from .package import docx_parts, write_atomic, zip_parts
 from .plan import Pins, Place, Plan, Planner, document_info, party_records
@@ -142,7 +142,11 @@ def rebuild(
 ) -> tuple[Deal, Assembled]:
     """Make a document again exactly as its lock file records it (versions, and the places of an
     agreement as varied)."""
-    lock, pins = read_lock(lock_file)
+    if lock_file.suffix.lower() == ".docx":  # the lock travels inside the document too
+        lock = provenance.read_lock(lock_file)
+        pins = pins_of(lock)
+    else:
+        lock, pins = read_lock(lock_file)
     deal = load_deal(deal_path or _locked_deal_path(lock, lock_file), ws.bank.codes)
     if deal.sha256 != lock["deal"]["sha256"]:
         raise AssemblerError(
@@ -181,7 +185,7 @@ def assemble(
             deal.data, party_records(deal, env, ws.forms), document_info(deal, outline)
         )
         if "original" in deal.data:  # a deed of variation refers to the agreement it varies
-            names["original"] = original_agreement(deal, lambda path: plan_deal(path, ws))
+            names["original"] = original_agreement(deal, lambda path: plan_of(path, ws), ws.bank)
         planner = Planner(deal, ws.bank, outline, env, names, draft=draft, pins=pins, layout=layout)
         plan = planner.plan()
     required = list(deal.data.get("criteria") or outline.criteria)
@@ -255,6 +259,13 @@ def check(
     )
     found = list(deal.warnings) + _criteria_findings(deal, rows, ws.bank, draft=False)
     return CheckResult(plan, rows, [d for d in found if d.rule not in ignore])
+
+
+def plan_of(path: Path, ws: Workspace) -> Plan:
+    """The plan of a deal sheet, or of the document a lock file (or .docx) records."""
+    if path.suffix.lower() in (".yaml", ".yml") and not path.name.endswith(".lock.yaml"):
+        return plan_deal(path, ws)
+    return rebuild(path, ws)[1].plan
 
 
 def plan_deal(deal_path: str | Path, ws: Workspace, *, draft: bool = False) -> Plan:

@@ -350,8 +350,11 @@ def check_bank(bank: ClauseBank, templates: Path, render: Any) -> CheckResult:
                 if version.version != chosen and version.status != "retired":
                     _try(render, example, {clause_id: version.version}, None, add)
                     rendered += 1
+        # the example's document type is one every clause it used is written for
+        kinds = set.intersection(*(set(bank.clause(c).document_types) for c in used))
         for clause in bank.clauses.values():  # every alternative the example did not choose
-            if clause.choice and clause.option and clause.id not in used:
+            offered = kinds & set(clause.document_types)
+            if clause.choice and clause.option and clause.id not in used and offered:
                 _try(render, example, None, {clause.choice: clause.option}, add)
                 rendered += 1
     result.checked["examples"] = len(examples)

@@ -32,7 +32,8 @@ def escape(text: str) -> str:
 def _console():
     from rich.console import Console
 
-    return Console(stderr=True, highlight=False, soft_wrap=True)
+    # markup off by default: messages and table cells hold the user's text, "[CCG]" included
+    return Console(stderr=True, highlight=False, soft_wrap=True, markup=False)
 
 
 def _report(diagnostics: list[Diagnostic]) -> None:
@@ -60,7 +61,7 @@ class _Group(click.Group):
                 raise
             _report(exc.diagnostics)
             count = sum(1 for d in exc.diagnostics if d.severity == "error")
-            _console().print(f"[red]{count} error(s); nothing was written.[/red]")
+            _console().print(f"[red]{count} error(s); nothing was written.[/red]", markup=True)
             sys.exit(EXIT_INPUT_ERROR)
 
 
@@ -352,6 +353,7 @@ def check_deal(
 
 def _coverage_table(rows: list[Any]) -> None:
     from rich.table import Table
+    from rich.text import Text
 
     table = Table(title="Criteria coverage")
     for column in ("criterion", "required", "met by"):
@@ -363,7 +365,7 @@ def _coverage_table(rows: list[Any]) -> None:
         table.add_row(
             f"{row.name} ({row.criterion})",
             "yes" if row.required else "",
-            met or "[red]MISSING[/red]",
+            met or Text("MISSING", style="red"),
         )
     _console().print(table)
 
@@ -451,7 +453,8 @@ def _lint_summary(report: Any) -> None:
     )
     for finding in report.gate:
         console.print(
-            f"[red]error {finding.rule}[/red]: {escape(finding.clause)}: {escape(finding.suggestion)}"
+            f"[red]error {finding.rule}[/red]: {escape(finding.clause)}: {escape(finding.suggestion)}",
+            markup=True,
         )
         if finding.sentence:
             console.print(f"    {finding.sentence}", markup=False)
@@ -488,6 +491,46 @@ def rules_command(as_json: bool) -> None:
         applies = ", ".join(document_types_of(r.id)) if r.kind == "deal sheet" else r.kind
         table.add_row(r.id, r.severity, applies, r.source, r.summary)
     _console().print(table)
+
+
+@main.command()
+@click.argument("original", type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@click.argument("deal", type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--draft", is_flag=True, help="Draft builds: missing values are marked.")
+@click.option("--bank", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--templates", type=click.Path(file_okay=False, path_type=Path))
+def vary(
+    original: Path,
+    deal: Path,
+    output: Path,
+    draft: bool,
+    bank: Path | None,
+    templates: Path | None,
+) -> None:
+    """Write the deed of variation that turns ORIGINAL (the agreement as signed: its lock file or
+    its .docx) into the agreement DEAL now describes, with a conformed copy in tracked changes.
+
+    \b
+    Example:
+      assemble vary out/over-65s-alliance.lock.yaml examples/over-65s-alliance-year2.yaml \\
+        -o out/variation-1.docx
+    """
+    from .api import Workspace
+    from .vary import vary as make_variation
+
+    result = make_variation(
+        original, deal, output, workspace=Workspace.open(bank, templates), draft=draft
+    )
+    if result.deed.warnings:
+        _report(result.deed.warnings)
+    _say(
+        f"wrote {result.deed.output} ({len(result.amendments)} amendment(s)); lock {result.deed.lock}"
+    )
+    _say(f"wrote {result.deed_deal} (the deed's deal sheet: edit and rebuild it if you wish)")
+    _say(
+        f"wrote {result.conformed} (the agreement as varied, in tracked changes); lock {result.conformed_lock}"
+    )
 
 
 @main.command("new")
@@ -585,7 +628,7 @@ def bank_list(
             versions,
             ", ".join(sorted({c.split(".")[0] for c in clause.criteria})),
         )
-    Console(width=160).print(table)
+    Console(width=160, markup=False).print(table)
 
 
 @bank.command("show")
@@ -792,7 +835,7 @@ def bank_check(
                 f.rule, f.severity, f.location, f.message + (f"\n{f.hint}" if f.hint else "")
             )
         if result.findings:
-            Console(width=200).print(table)
+            Console(width=200, markup=False).print(table)
         counts = ", ".join(f"{n} {what}" for what, n in result.checked.items())
         click.echo(
             f"{'FAILED' if result.failed else 'ok'}: checked {counts}; {len(result.findings)} finding(s)"
@@ -836,6 +879,6 @@ def verify(docx: Path, bank_dir: Path | None, as_json: bool) -> None:
             table.add_row(
                 c.number, c.clause, c.version, c.state, "EDITED" if c.edited else "as generated"
             )
-        Console(width=140).print(table)
+        Console(width=140, markup=False).print(table)
     if not report.ok:
         sys.exit(EXIT_INPUT_ERROR)

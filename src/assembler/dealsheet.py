@@ -192,6 +192,7 @@ ENGINE_KEYS = (
     "criteria",
     "pins",
     "acknowledge",
+    "variation",
     "criteria_schedule",
 )
 

@@ -6,6 +6,7 @@ will compare. It holds no XML and no Jinja: only ids, versions, hashes, numbers 
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -131,6 +132,15 @@ class Planner:
         self.errors: list[Diagnostic] = []
 
     def plan(self) -> Plan:
+        if not isinstance(self.deal.data.get("effective_date"), dt.date):
+            raise AssemblerError(
+                Diagnostic(
+                    "E-date-02",
+                    "effective_date: must be a real date, not a placeholder",
+                    hint="the date picks which approved version of each clause applies",
+                    **self.deal.where("effective_date"),
+                )
+            )
         number = 1
         clauses = []
         if self.outline.definitions_title:

@@ -104,10 +104,10 @@ def _example(spec: Spec, key: str, index: int = 1) -> str:
         return spec.values[0]
     if isinstance(spec, Bool):
         return "false"
-    if isinstance(spec, Date):
-        return dt.date.today().isoformat()
+    if isinstance(spec, Date):  # the deal's own date picks clause versions: it must be real
+        return dt.date.today().isoformat() if key == "effective_date" else '"[YYYY-MM-DD]"'
     if isinstance(spec, (Int, Money, Percent)):
-        return "0"
+        return f'"[{key.replace("_", " ")}]"'  # a placeholder: a number may have a minimum
     if isinstance(spec, ListOf):
         return f"[{_example(spec.item, key, index)}]" if spec.min_items else "[]"
     if isinstance(spec, MapOf):

@@ -12,7 +12,7 @@ from .errors import Diagnostic
 CAPITALISED = re.compile(r"(?<![\w.])(?:[A-Z][a-z]+)(?:\s+(?:of|and|for|the)?\s*[A-Z][a-z]+)+")
 #: Phrases that are capitalised because they are names, not defined terms.
 PROPER_NAMES = re.compile(
-    r"Act \d{4}|Regulations \d{4}|England|Wales|Kingdom|Charity Commission|National Health|"
+    r"\bAct\b|\bRegulations\b|England|Wales|Kingdom|Charity Commission|National Health|"
     r"Health Service|NHS|Standard Contract|Healthwatch|Secretary of State|Schedule|Part|Background|"
     r"Information|Freedom|Data Protection Act|General Data"
 )

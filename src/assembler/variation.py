@@ -11,22 +11,28 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from .bank import ClauseBank
 from .dealsheet import Deal
 from .errors import AssemblerError, Diagnostic
 from .plan import Plan
 
 
-def original_agreement(deal: Deal, plan_of: Callable[[Path], Plan]) -> dict[str, Any]:
-    """The ``original`` name of a deed of variation's clauses."""
+def original_agreement(
+    deal: Deal, plan_of: Callable[[Path], Plan], bank: ClauseBank
+) -> dict[str, Any]:
+    """The ``original`` name of a deed of variation's clauses. Its numbers come from the lock
+    when one is named (the agreement as signed, or as an earlier deed varied it), else from
+    planning the original deal sheet with today's bank."""
     source = deal.data["original"]
-    path = (deal.path.parent / source["deal"]).resolve()
+    key = "lock" if "lock" in source else "deal"
+    path = (deal.path.parent / source[key]).resolve()
     if not path.is_file():
         raise AssemblerError(
             Diagnostic(
                 "E-var-01",
-                f"original.deal: no deal sheet at {path}",
-                hint="give the path of the original agreement's deal sheet, relative to this one",
-                **deal.where("original.deal"),
+                f"original.{key}: no file at {path}",
+                hint="give the path of the original agreement's deal sheet (or lock), relative to this one",
+                **deal.where(f"original.{key}"),
             )
         )
     plan = plan_of(path)
@@ -53,6 +59,15 @@ def original_agreement(deal: Deal, plan_of: Callable[[Path], Plan]) -> dict[str,
         "short_name": plan.short_name,
         "deal_id": plan.deal_id,
         "ref": ref,
+        # its defined terms: the deed uses them without defining them again
+        "terms": sorted(
+            {
+                term
+                for pc in plan.all_clauses()
+                if pc.clause_id and pc.clause_id in bank.clauses
+                for term in bank.clause(pc.clause_id).defines
+            }
+        ),
         "clauses": [
             {"id": pc.clause_id, "slot": pc.slot, "number": pc.number, "title": pc.title}
             for pc in plan.clauses + plan.schedules

@@ -1,0 +1,240 @@
+"""Build the case study C memorandum of understanding and check what a lawyer would check."""
+
+from __future__ import annotations
+
+import io
+import re
+import subprocess
+
+import docx
+import pytest
+
+from assembler.api import build
+from assembler.errors import AssemblerError
+
+from conftest import ROOT, needs_soffice, position_of
+
+MOU = ROOT / "examples" / "ooh-transformation-mou.yaml"
+BINDING = "Legally binding provisions"
+
+
+@pytest.fixture(scope="module")
+def mou(tmp_path_factory, workspace):
+    """The case study C MoU, built once: (BuildResult, docx bytes)."""
+    out = tmp_path_factory.mktemp("mou") / "ooh-transformation-mou.docx"
+    result = build(MOU, out, workspace=workspace)
+    return result, out.read_bytes()
+
+
+def paragraphs(data: bytes) -> list[tuple[str, str]]:
+    document = docx.Document(io.BytesIO(data))
+    return [(p.style.style_id, p.text) for p in document.paragraphs]
+
+
+def clause_texts(data: bytes) -> dict[str, str]:
+    """Clause heading -> the text of the clause (operative part only, up to the schedules)."""
+    out: dict[str, str] = {}
+    current = None
+    for style, text in paragraphs(data):
+        if style == "ClauseHeading":
+            current = text
+            out[current] = ""
+        elif style == "ScheduleHeading":
+            current = None
+        elif current:
+            out[current] += text + "\n"
+    return out
+
+
+def refs(result) -> dict[str, str]:
+    from ruamel.yaml import YAML
+
+    return YAML(typ="safe").load(result.lock.read_text())["references"]
+
+
+def test_it_builds_without_warnings_or_leftover_template_text(mou, assert_valid, tmp_path):
+    result, data = mou
+    assert [str(w) for w in result.warnings] == []
+    text = "\n".join(t for _, t in paragraphs(data))
+    for leftover in ("{{", "{%", "[MISSING", "\ue000"):
+        assert leftover not in text
+    path = tmp_path / "mou.docx"
+    path.write_bytes(data)
+    assert_valid(path)
+
+
+def test_it_says_it_is_not_binding_and_lists_the_binding_carve_outs(mou):
+    result, data = mou
+    text = "\n".join(t for _, t in paragraphs(data))
+    binding = refs(result)["mou-binding-provisions"]
+    assert binding == f"clause {result.plan.clauses[15].number}" == "clause 16"
+    assert (
+        f"Except for {binding}, which is legally binding, this Memorandum is not legally binding"
+        in text
+    )
+    assert "does not create a partnership, a joint venture or an agency" in text
+    assert "No Partner is committed to enter into the Future Contract" in text
+    carve_outs = clause_texts(data)[BINDING]
+    assert "Each Partner must keep confidential the Confidential Information" in carve_outs
+    assert "Each Partner keeps ownership of the intellectual property" in carve_outs
+    assert "Each Partner must pay its own costs" in carve_outs
+    assert "governed by the law of England and Wales" in carve_outs
+
+
+def test_must_is_used_only_in_the_binding_provisions(mou):
+    _, data = mou
+    for heading, body in clause_texts(data).items():
+        plain = body.replace("\u201cmust\u201d", "")  # the interpretation clause quotes the word
+        assert "shall" not in plain.lower(), heading
+        if heading != BINDING:
+            assert not re.search(r"\bmust\b", plain), (heading, plain)
+    assert "intend" in clause_texts(data)["Governance"]
+
+
+def test_clauses_and_cross_references_carry_the_right_numbers(mou):
+    result, data = mou
+    plan = result.plan
+    assert [c.number for c in plan.clauses] == [str(n) for n in range(1, 18)]
+    assert plan.clauses[0].title == "Definitions and interpretation"
+    assert [s.title for s in plan.schedules] == ["The Partners", "Deliverables"]
+    numbers = refs(result)
+    assert numbers["mou-binding-provisions.confidentiality"] == "clause 16.2"
+    assert numbers["mou-binding-provisions.foi"] == "clause 16.2(a)"  # 1 / 1.1 / (a)
+    assert numbers["mou-duration-and-review.gates"] == "clause 13.6"
+    assert numbers["mou-schedule-deliverables"] == "Schedule 2"
+    information = clause_texts(data)["Information sharing and data protection"]
+    assert "set out in clause 16.2, which is legally binding; clause 16.2(a) deals" in information
+    definitions = [t for s, t in paragraphs(data) if s == "Definition"]
+    assert any(
+        d.startswith("\u201cDecision Gate\u201d means each point listed in clause 13.6")
+        for d in definitions
+    )
+
+
+def test_each_partner_signs_and_it_is_not_a_deed(mou):
+    result, data = mou
+    texts = [t for _, t in paragraphs(data)]
+    joined = "\n".join(texts)
+    assert texts[0] == "DATED [date]"
+    assert "THIS MEMORANDUM OF UNDERSTANDING is dated [date]" in texts
+    assert not result.plan.is_deed
+    assert "deed" not in joined.lower()
+    for name in ("[CCG]", "[Council]", "[Community NHS Trust]", "[GP Federation]",
+                 "[Acute NHS FT 1]", "[Acute NHS FT 2]"):  # fmt: skip
+        assert f"for and on behalf of {name}" in joined, name
+    assert joined.count("Signature: ....") == 6
+
+
+def test_the_deliverables_schedule_names_dates_and_leads(mou):
+    _, data = mou
+    texts = [t for _, t in paragraphs(data)]
+    assert "Deliverable 6" in texts
+    assert (
+        "What: the redesign of the clinical pathways for cardiology, frail elderly care and "
+        "diabetes." in texts
+    )
+    assert "Due by: the end of the first year of the Transition Period." in texts
+    assert "Lead: [Community NHS Trust] and [GP Federation]." in texts
+
+
+def _refused(tmp_path, workspace, text: str) -> list:
+    deal = tmp_path / "mou.yaml"
+    deal.write_text(text)
+    with pytest.raises(AssemblerError) as caught:
+        build(deal, tmp_path / "mou.docx", workspace=workspace)
+    assert not (tmp_path / "mou.docx").exists()
+    return caught.value.diagnostics
+
+
+def _at(d) -> str:
+    return f"{d.line}:{d.col}"
+
+
+def test_g23_refuses_a_binding_memorandum(tmp_path, workspace):
+    text = MOU.read_text().replace("binding: false ", "binding: true ")
+    found = _refused(tmp_path, workspace, text)
+    assert [(d.rule, _at(d)) for d in found] == [
+        ("E-rule-G23", position_of(text, "binding: ^true"))
+    ]
+
+
+def test_g23_refuses_a_memorandum_without_deliverables_or_decision_gates(tmp_path, workspace):
+    text = re.sub(
+        r"^deliverables:.*\n((  |    ).*\n)+", "deliverables: []\n", MOU.read_text(), flags=re.M
+    )
+    text = re.sub(r"^decision_gates:.*\n(  .*\n)+", "decision_gates: []\n", text, flags=re.M)
+    found = _refused(tmp_path, workspace, text)
+    assert [(d.rule, _at(d)) for d in found] == [
+        ("E-rule-G23", position_of(text, "deliverables: ^[]")),
+        ("E-rule-G23", position_of(text, "decision_gates: ^[]")),
+    ]
+    assert "needs named deliverables with dates" in found[0].message
+
+
+def test_a_deliverable_without_a_date_is_refused_with_the_guidance(tmp_path, workspace):
+    due = '    due: "[date]"                                  # placeholder\n'
+    model = "  - workstream: outcome_based_payment_model        # src: 001 ch5, ch8\n"
+    text = MOU.read_text().replace(model + due, model)
+    found = _refused(tmp_path, workspace, text)
+    assert [(d.rule, _at(d)) for d in found] == [
+        ("E-key-02", position_of(text, "  - ^workstream: outcome_based_payment_model"))
+    ]
+    assert "deliverables[2].due" in found[0].message and "G23" in found[0].hint
+
+
+def test_g22_and_g23_refuse_a_memorandum_without_review_or_sunset_dates(tmp_path, workspace):
+    text = re.sub(
+        r"^    - \{at: \"\[date of (first|second) review\]\"\}.*\n", "", MOU.read_text(), flags=re.M
+    )
+    text = text.replace("  review_dates:\n", "  review_dates: []\n")
+    text = re.sub(r"^  sunset: .*\n", "", text, flags=re.M)
+    found = _refused(tmp_path, workspace, text)
+    where = position_of(text, "  review_dates: ^[]")
+    assert sorted((d.rule, _at(d)) for d in found) == [
+        ("E-rule-G22", where),
+        ("E-rule-G23", where),
+    ]
+
+
+def test_g22_refuses_a_context_review_without_a_policy_or_leadership_trigger(tmp_path, workspace):
+    text = re.sub(
+        r"^  triggers: \[.*\n.*\n",
+        "  triggers: [partner_financial_position_change]\n",
+        MOU.read_text(),
+        flags=re.M,
+    )
+    found = _refused(tmp_path, workspace, text)
+    assert [(d.rule, _at(d)) for d in found] == [
+        ("E-rule-G22", position_of(text, "  triggers: ^[partner_financial_position_change]"))
+    ]
+    assert "change of policy or of leadership" in found[0].message
+
+
+def test_a_decision_gate_after_the_sunset_date_is_refused(tmp_path, workspace):
+    text = (
+        MOU.read_text()
+        .replace('sunset: "[date on which this Memorandum lapses]"', "sunset: 2018-03-31")
+        .replace('{at: "[date of first decision gate]"}', "{at: 2018-04-30}")
+    )
+    found = _refused(tmp_path, workspace, text)
+    assert [(d.rule, _at(d)) for d in found] == [
+        ("E-date-01", position_of(text, "  - {at: ^2018-04-30}"))
+    ]
+
+
+@needs_soffice()
+def test_libreoffice_prints_the_numbers(mou, tmp_path):
+    from assembler.export import to_pdf
+
+    _, data = mou
+    path = tmp_path / "mou.docx"
+    path.write_bytes(data)
+    pdf = to_pdf(path)
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    assert "16. Legally binding provisions" in [re.sub(r"\s+", " ", line) for line in lines]
+    assert any(re.match(r"^16\.2\s+Each Partner must keep confidential", line) for line in lines)
+    assert any(re.match(r"^\(a\)\s+where the law requires it", line) for line in lines)
+    assert any(re.match(r"^8\.6\s+Each Partner remains responsible", line) for line in lines)

@@ -1,0 +1,297 @@
+"""`assemble vary`: the deed of variation's instructions, in the signed numbering, turn the
+original into the agreement as varied; the conformed copy's tracked changes accept to the new
+text and reject to the old; a second variation starts from the agreement as varied."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import zipfile
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from assembler.amend import sections
+from assembler.api import Workspace, rebuild
+from assembler.dealsheet import load_deal
+from assembler.errors import AssemblerError
+from assembler.oxml.ns import qn
+from assembler.vary import vary
+
+from conftest import EXAMPLE, ROOT, libreoffice_resave, needs_soffice
+
+VARIATION = """
+variation:
+  date: 2018-04-01
+  original_date: 2017-04-01
+  reasons:
+    - "Not all of the objectives of the Transition Period were achieved."
+  services_change: false
+"""
+
+
+@pytest.fixture(scope="module")
+def ws():
+    return Workspace.open(ROOT / "clausebank", ROOT / "templates")
+
+
+@pytest.fixture
+def signed(tmp_path, ws):
+    """The example agreement as signed: its deal sheet and lock in a folder of their own."""
+    from assembler.api import build
+
+    deal = tmp_path / "signed.yaml"
+    shutil.copy(EXAMPLE, deal)
+    result = build(deal, tmp_path / "signed.docx", workspace=ws)
+    return deal, result.lock
+
+
+def changed(
+    tmp_path: Path, name: str, base: Path, *edits: tuple[str, str], extra: str = VARIATION
+) -> Path:
+    text = base.read_text()
+    if "\nvariation:" in text:
+        text = text[: text.index("\nvariation:")] + "\n"
+    for old, new in edits:
+        assert old in text, old
+        text = text.replace(old, new, 1)
+    path = tmp_path / name
+    path.write_text(text + extra)
+    return path
+
+
+def strip_label(text: str) -> str:
+    return re.sub(r"^(# |> |\([a-z0-9-]+\) )", "", text)
+
+
+def apply(old: dict, amendments: list[dict]) -> dict[str, list[str]]:
+    """Follow the deed's instructions on the original's text, as a reader would."""
+    texts = {slot: list(section.texts) for slot, section in old.items()}
+    for a in amendments:
+        at = a["at"]
+        if a["op"] == "substitute_words":
+            hits = [i for i, t in enumerate(texts[at]) if a["words_from"] in t]
+            assert len(hits) == 1, a  # the words identify one place
+            texts[at][hits[0]] = texts[at][hits[0]].replace(a["words_from"], a["words_to"])
+        elif a["op"] in ("replace_clause", "replace_schedule"):
+            texts[at] = [strip_label(t) for t in a["text"]]
+        elif a["op"] == "delete_clause_not_used":
+            texts[at] = []
+        elif a["op"] == "insert_clause":
+            texts[f"new {a['number']}"] = [strip_label(t) for t in a["text"]]
+        elif a["op"] == "insert_definition":
+            texts[at].append(f"\u201c{a['term']}\u201d means {a['text']};")
+        else:
+            raise AssertionError(a)
+    return texts
+
+
+def assert_instructions_give_the_new_text(result, ws, signed_lock):
+    _, old = rebuild(signed_lock, ws)
+    _, new = rebuild(result.conformed_lock, ws)
+    before, after = sections(old.plan, old.rendered), sections(new.plan, new.rendered)
+    applied = apply(before, result.amendments)
+    inserted = {
+        f"new {s.number.removeprefix('Schedule ').strip()}": s
+        for s in after.values()
+        if s.slot not in before
+    }
+    expected = {slot: s.texts for slot, s in after.items() if slot in before}
+    expected |= {key: s.texts for key, s in inserted.items()}
+    norm = lambda texts: sorted(t.rstrip(";.") for t in texts)  # noqa: E731 - definitions reorder
+    for slot, texts in expected.items():
+        assert norm(applied[slot]) == norm(texts), slot
+    return before, after
+
+
+def deed_text(path: Path) -> list[str]:
+    import docx
+
+    return [p.text for p in docx.Document(str(path)).paragraphs]
+
+
+def test_a_changed_value_is_a_word_substitution_in_the_signed_numbering(
+    tmp_path, ws, signed, assert_valid
+):
+    deal, lock = signed
+    new = changed(tmp_path, "year2.yaml", deal, ("people aged 65 and over", "the whole population"))
+    result = vary(lock, new, tmp_path / "variation-1.docx", workspace=ws)
+    ops = {(a["op"], a["at"]) for a in result.amendments}
+    assert ("substitute_words", "scope") in ops
+    before, _ = assert_instructions_give_the_new_text(result, ws, lock)
+    scope = before["scope"].number
+    text = deed_text(result.deed.output)
+    assert (
+        f"In clause {scope} (Scope of the Alliance), the words \u201cpeople aged 65 and over\u201d "
+        "are replaced with \u201cthe whole population\u201d." in text
+    )
+    assert any(t.startswith("THIS DEED OF VARIATION") for t in text)
+    assert_valid(result.deed.output)
+    assert_valid(result.conformed)
+
+
+def test_a_removed_clause_is_not_used_and_an_added_one_follows_the_last(tmp_path, ws, assert_valid):
+    from assembler.api import build
+
+    base = changed(
+        tmp_path,
+        "signed.yaml",
+        EXAMPLE,
+        ("plain_english_summary: true", "plain_english_summary: false"),
+        extra="",
+    )
+    lock = build(base, tmp_path / "signed.docx", workspace=ws).lock
+    _, old = rebuild(lock, ws)
+    # the deal no longer excludes for wilful default, and now wants the plain-English summary
+    new = changed(
+        tmp_path,
+        "year2.yaml",
+        base,
+        ("sanction: exclusion", 'sanction: "[to be agreed]"'),
+        ("plain_english_summary: false", "plain_english_summary: true"),
+    )
+    result = vary(lock, new, tmp_path / "v.docx", workspace=ws)
+    numbers = {pc.slot: pc.number for pc in old.plan.clauses + old.plan.schedules}
+    text = "\n".join(deed_text(result.deed.output))
+    removed = [a for a in result.amendments if a["op"] == "delete_clause_not_used"]
+    assert [a["at"] for a in removed] == ["wilful-default"]
+    assert (
+        f"Clause {numbers['wilful-default']} (Wilful default and exclusion) is deleted and marked \u201cNot used\u201d."
+        in text
+    )
+    added = [a for a in result.amendments if a["op"] == "insert_clause"]
+    last = old.plan.schedules[-1].number.split()[-1]
+    assert [(a["at"], a["number"]) for a in added] == [
+        (old.plan.schedules[-1].slot, str(int(last) + 1))
+    ]
+    assert (
+        f"A new Schedule {int(last) + 1} (Plain-English summary) is inserted after Schedule {last}"
+        in text
+    )
+    _, varied = rebuild(result.conformed_lock, ws)
+    kept = {pc.slot: pc.number for pc in varied.plan.clauses + varied.plan.schedules}
+    assert {slot: kept[slot] for slot in numbers} == numbers  # no signed number moved
+    assert next(pc.title for pc in varied.plan.clauses if pc.slot == "wilful-default") == "Not used"
+    assert_instructions_give_the_new_text(result, ws, lock)
+    assert_valid(result.conformed)
+
+
+def conformed_texts(docx: Path, accept: bool) -> list[str]:
+    """Accept (or reject) every tracked change, as Word does, and list the paragraphs' text."""
+    with zipfile.ZipFile(docx) as package:
+        root = etree.fromstring(package.read("word/document.xml"))
+    keep_mark, drop_mark = (qn("w:ins"), qn("w:del")) if accept else (qn("w:del"), qn("w:ins"))
+    texts = []
+    for p in root.iter(qn("w:p")):
+        mark = p.find(f"{qn('w:pPr')}/{qn('w:rPr')}")
+        if mark is not None and mark.find(drop_mark) is not None:
+            continue
+        parts = []
+        for node in p.iter(qn("w:t"), qn("w:delText"), qn("w:tab")):
+            inside = {a.tag for a in node.iterancestors()}
+            if drop_mark in inside:
+                continue
+            parts.append(" " if node.tag == qn("w:tab") else node.text or "")
+        texts.append("".join(parts))
+    return [t for t in texts if t.strip()]
+
+
+def body_texts(made) -> list[str]:
+    from assembler.oxml.text import text_of
+
+    return [t for t in (text_of(p) for p in made.rendered.body.iter(qn("w:p"))) if t.strip()]
+
+
+def test_the_conformed_copy_accepts_to_the_new_text_and_rejects_to_the_old(tmp_path, ws, signed):
+    deal, lock = signed
+    new = changed(
+        tmp_path,
+        "year2.yaml",
+        deal,
+        ("people aged 65 and over", "the whole population"),
+        ("dual_role_conflict: true", "dual_role_conflict: false"),
+    )
+    result = vary(lock, new, tmp_path / "v.docx", workspace=ws)
+    _, old = rebuild(lock, ws)
+    _, varied = rebuild(result.conformed_lock, ws)
+    assert conformed_texts(result.conformed, accept=True) == body_texts(varied)
+    assert conformed_texts(result.conformed, accept=False) == body_texts(old)
+    with zipfile.ZipFile(result.conformed) as package:
+        xml = package.read("word/document.xml").decode()
+    assert (
+        'w:author="assembler (deed of variation)"' in xml and 'w:date="2018-04-01T00:00:00Z"' in xml
+    )
+
+
+@needs_soffice()
+def test_the_conformed_copy_and_the_deed_open_in_libreoffice(tmp_path, ws, signed):
+    deal, lock = signed
+    new = changed(tmp_path, "year2.yaml", deal, ("people aged 65 and over", "the whole population"))
+    result = vary(lock, new, tmp_path / "v.docx", workspace=ws)
+    for document in (result.conformed, result.deed.output):
+        resaved = libreoffice_resave(document, tmp_path)
+        assert resaved.stat().st_size > 0
+
+
+def test_a_party_joins_and_a_party_leaves(tmp_path, ws, signed, assert_valid):
+    deal, lock = signed
+    # the third-sector provider leaves and a hospice charity takes its place, contract and all
+    text = re.sub(r"\bvcs\b", "hospice", deal.read_text())
+    text = text.replace("[Third-sector organisation]", "[Hospice charity]")
+    replaced = tmp_path / "replaced.yaml"
+    replaced.write_text(text)
+    new = changed(tmp_path, "year2.yaml", replaced)
+    result = vary(lock, new, tmp_path / "v.docx", workspace=ws)
+    sheet = load_deal(result.deed_deal, ws.bank.codes)
+    changes = {p["id"]: p["change"] for p in sheet.data["parties"]}
+    assert changes["hospice"] == "joining" and changes["vcs"] == "leaving"
+    assert changes["ccg"] == "continuing"
+    joined = "\n".join(deed_text(result.deed.output))
+    assert "[Hospice charity]" in joined and "[Third-sector organisation]" in joined
+    assert_valid(result.deed.output)
+
+
+def test_two_variations_in_a_row_cite_the_first_and_keep_its_numbering(tmp_path, ws, signed):
+    deal, lock = signed
+    year2 = changed(
+        tmp_path, "year2.yaml", deal, ("sanction: exclusion", 'sanction: "[to be agreed]"')
+    )
+    first = vary(lock, year2, tmp_path / "variation-1.docx", workspace=ws)
+    later = VARIATION.replace("2018-04-01", "2019-04-01")
+    year3 = changed(
+        tmp_path,
+        "year3.yaml",
+        year2,
+        ("people aged 65 and over", "the whole population"),
+        extra=later,
+    )
+    second = vary(first.conformed_lock, year3, tmp_path / "variation-2.docx", workspace=ws)
+    sheet = load_deal(second.deed_deal, ws.bank.codes)
+    assert sheet.data["title"] == "Deed of Variation No. 2"
+    assert [v["date"].isoformat() for v in sheet.data["previous_variations"]] == ["2018-04-01"]
+    assert {a["op"] for a in second.amendments} >= {"substitute_words"}
+    # the first deed's "Not used" place stays as it is: the second deed does not touch it
+    assert not any(a["op"] == "delete_clause_not_used" for a in second.amendments)
+    deed = "\n".join(deed_text(second.deed.output))
+    assert "as varied by" in deed and "1 April 2018" in deed
+    _, varied_once = rebuild(first.conformed_lock, ws)
+    _, varied_twice = rebuild(second.conformed_lock, ws)
+    assert [pc.number for pc in varied_twice.plan.clauses] == [
+        pc.number for pc in varied_once.plan.clauses
+    ]
+    history = second.conformed_lock.read_text()
+    assert "variation-1.docx" in history and "variation-2.docx" in history
+    assert_instructions_give_the_new_text(second, ws, first.conformed_lock)
+
+
+def test_nothing_to_vary_and_no_variation_block_are_errors(tmp_path, ws, signed):
+    deal, lock = signed
+    same = changed(tmp_path, "same.yaml", deal)
+    with pytest.raises(AssemblerError) as caught:
+        vary(lock, same, tmp_path / "v.docx", workspace=ws)
+    assert caught.value.diagnostics[0].rule == "E-var-06"
+    with pytest.raises(AssemblerError) as caught:
+        vary(lock, deal, tmp_path / "v.docx", workspace=ws)
+    assert caught.value.diagnostics[0].rule == "E-var-07"
+    assert not (tmp_path / "v.docx").exists()
