@@ -47,7 +47,7 @@ def test_each_document_matches_its_single_build(tmp_path):
         (folder / f"d{i}.yaml").write_text(EXAMPLE.read_text())
     out = tmp_path / "out"
     assert CliRunner().invoke(main, ["batch", str(folder), "-o", str(out)]).exit_code == 0
-    lone = tmp_path / "lone.docx"
+    lone = tmp_path / "lone" / "d2.docx"  # at the same depth: the lock names "../in/d2.yaml"
     assert (
         CliRunner().invoke(main, ["build", str(folder / "d2.yaml"), "-o", str(lone)]).exit_code == 0
     )

@@ -295,3 +295,22 @@ def test_nothing_to_vary_and_no_variation_block_are_errors(tmp_path, ws, signed)
         vary(lock, deal, tmp_path / "v.docx", workspace=ws)
     assert caught.value.diagnostics[0].rule == "E-var-07"
     assert not (tmp_path / "v.docx").exists()
+
+
+def test_the_year_2_example_varies_the_example_agreement_without_warnings(
+    tmp_path, ws, assert_valid
+):
+    """The README's commands: build case study A, then vary it with the year-2 deal sheet."""
+    from assembler.api import build
+
+    signed = build(EXAMPLE, tmp_path / "over-65s-alliance.docx", workspace=ws)
+    year2 = ROOT / "examples" / "over-65s-alliance-year2.yaml"
+    result = vary(signed.lock, year2, tmp_path / "variation-1.docx", workspace=ws)
+    assert [str(w) for w in result.deed.warnings] == []
+    assert ("substitute_words", "scope") in {(a["op"], a["at"]) for a in result.amendments}
+    assert_instructions_give_the_new_text(result, ws, signed.lock)
+    assert_valid(result.deed.output)
+    assert_valid(result.conformed)
+    # the lock names its deal sheet relative to itself: the pair can be moved together
+    lock = result.conformed_lock.read_text()
+    assert '"path": "' in lock and str(tmp_path) not in lock.split('"path": "')[1].split('"')[0]

@@ -103,7 +103,7 @@ def build(
     ws = workspace or Workspace.open(bank, templates)
     output = Path(output)
     if locked:
-        deal, made = rebuild(Path(locked), ws, deal_path)
+        deal, made = rebuild(Path(locked), ws, deal_path, lock_dir=output.parent)
     else:
         if deal_path is None:
             raise AssemblerError(Diagnostic("E-cli-01", "give a deal sheet, or --locked LOCK"))
@@ -112,7 +112,7 @@ def build(
             data = {**deal.data, "pins": {**deal.data.get("pins", {}), **(pin_versions or {})}}
             data["choices"] = {**deal.data.get("choices", {}), **(choose or {})}
             deal = replace(deal, data=data)
-        made = assemble(deal, ws, draft=draft)
+        made = assemble(deal, ws, draft=draft, lock_dir=output.parent)
     _check_output(output, deal, ws)
     lock_out = write_document(made, output)
     return BuildResult(
@@ -138,7 +138,10 @@ class Assembled:
 
 
 def rebuild(
-    lock_file: Path, ws: Workspace, deal_path: str | Path | None = None
+    lock_file: Path,
+    ws: Workspace,
+    deal_path: str | Path | None = None,
+    lock_dir: Path | None = None,
 ) -> tuple[Deal, Assembled]:
     """Make a document again exactly as its lock file records it (versions, and the places of an
     agreement as varied)."""
@@ -164,6 +167,7 @@ def rebuild(
         pins=pins,
         layout=layout_of(lock),
         history=lock.get("variations", []),
+        lock_dir=lock_dir,
     )
     return deal, made
 
@@ -176,8 +180,10 @@ def assemble(
     pins: Pins | None = None,
     layout: list[Place] | None = None,
     history: list[dict[str, Any]] | None = None,
+    lock_dir: Path | None = None,
 ) -> Assembled:
-    """Plan, render and package one document, writing nothing."""
+    """Plan, render and package one document, writing nothing. ``lock_dir`` is where the lock
+    will be written: it records the deal sheet's path relative to it, so the pair can move."""
     env = ws.env
     outline = ws.outline(deal.document_type)
     with Recorder() as planning:  # clause conditions read deal values too
@@ -211,6 +217,9 @@ def assemble(
     lock = lock_data(plan, rendered, clause_fingerprints(rendered.body, bookmarks))
     if history:
         lock["variations"] = history
+    if lock_dir is not None:
+        relative = os.path.relpath(deal.path.resolve(), lock_dir.resolve())
+        lock["deal"]["path"] = Path(relative).as_posix()
     embedded = provenance.package_parts(lock)
     data = zip_parts(docx_parts(rendered, ws.house, plan.title, embedded))
     lock["document"]["sha256"] = hashlib.sha256(data).hexdigest()
@@ -280,9 +289,10 @@ def plan_deal(deal_path: str | Path, ws: Workspace, *, draft: bool = False) -> P
 
 
 def _locked_deal_path(lock: dict[str, Any], lock_file: Path) -> Path:
+    """The deal sheet a lock names: relative to the lock, else as written, else beside it."""
     recorded = Path(lock["deal"]["path"])
-    beside = lock_file.parent / recorded.name
-    return recorded if recorded.is_file() or not beside.is_file() else beside
+    candidates = [lock_file.parent / recorded, recorded, lock_file.parent / recorded.name]
+    return next((c for c in candidates if c.is_file()), recorded)
 
 
 def _check_output(output: Path, deal: Deal, ws: Workspace) -> None:

@@ -193,6 +193,7 @@ ENGINE_KEYS = (
     "pins",
     "acknowledge",
     "variation",
+    "original.lock",
     "criteria_schedule",
 )
 

@@ -302,8 +302,8 @@ class Renderer:
                 defined.append(DefinedTerm(term, str(text), clause.id))
         texts = [ox.text_of(p) for paras in bodies.values() for p in paras]
         known = [str(p["name"]) for p in self.names["parties"]] + [self.plan.title]
-        known += self.names.get("original", {}).get("terms", [])  # a deed uses the Agreement's
-        report = find_terms(defined, texts, known)
+        inherited = tuple(self.names.get("original", {}).get("terms", []))  # the Agreement's
+        report = find_terms(defined, texts, known, inherited)
         self.warnings.extend(report.warnings)
         return report
 

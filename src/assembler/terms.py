@@ -44,7 +44,12 @@ def _pattern(term: str) -> re.Pattern[str]:
     return re.compile(rf"(?<![\w-])(?:{stem}|{plural})(?![\w-])")
 
 
-def find_terms(defined: list[DefinedTerm], texts: list[str], known_names: list[str]) -> TermReport:
+def find_terms(
+    defined: list[DefinedTerm],
+    texts: list[str],
+    known_names: list[str],
+    inherited: tuple[str, ...] = (),
+) -> TermReport:
     """Keep the definitions the text uses (directly or through another used definition)."""
     warnings = []
     unique: dict[str, DefinedTerm] = {}
@@ -80,7 +85,8 @@ def find_terms(defined: list[DefinedTerm], texts: list[str], known_names: list[s
                 severity="warning",
             )
         )
-    warnings.extend(_undefined(body, set(unique), known_names))
+    # terms defined elsewhere (a deed uses its Agreement's) count as defined, plurals included
+    warnings.extend(_undefined(body, set(unique) | set(inherited), known_names))
     return TermReport(
         sorted((unique[n] for n in used), key=lambda t: t.term.lower()), unused, warnings
     )

@@ -78,8 +78,10 @@ def vary(
         "deed_sha256": deed.plan.deal_sha256,
         "original_date": terms["original_date"].isoformat(),
     }
-    conformed_doc = assemble(deal, ws, draft=draft, layout=layout, history=[*history, record])
     conformed = output.with_name(output.stem + "-conformed.docx")
+    conformed_doc = assemble(
+        deal, ws, draft=draft, layout=layout, history=[*history, record], lock_dir=conformed.parent
+    )
     conformed_lock = _write_conformed(old, conformed_doc, conformed, ws, terms["date"])
     return VaryResult(deed, deed_sheet, conformed, conformed_lock, changes)
 
