@@ -23,8 +23,8 @@ import datetime as dt
 import re
 from typing import Any
 
-from ..schema import Bool, Checker, Code, Date, Enum, F, ListOf, Map, OneOf, Ref, Str
-from .common import COMMON, PARTY
+from ..schema import Bool, Checker, Date, Enum, F, ListOf, Map, OneOf, Ref, Str
+from .common import COMMON, PARTY, PROCUREMENT
 
 LOCATOR = Str(
     r"[a-z][a-z0-9]*(-[a-z0-9]+)*",
@@ -136,19 +136,6 @@ STATUTORY_TRANSFER = Map(
         "predecessor": F(Str(), required=True, hint="the body whose place it took"),
         "instrument": F(Str(), required=True, hint="the statute or transfer scheme"),
         "date": F(Date(), required=True),
-    }
-)
-
-PROCUREMENT = Map(
-    {
-        # the procurement rules that govern the change to the services (document-structures.md 5.5)
-        "regimes": F(ListOf(Code(), min_items=1), required=True),
-        "basis": F(Str(), required=True, hint="the ground on which the change is permitted"),
-        "notice": F(Enum("published", "to_be_published", "not_required"), required=True),
-        "notice_details": F(
-            Str(), hint="when and where it was or will be published, or why none is needed"
-        ),
-        "responsible": F(ListOf(Ref("party"), min_items=1), required=True),
     }
 )
 
