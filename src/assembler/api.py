@@ -370,7 +370,7 @@ def _plain_language_gate(
             hint="the deal requires plain_language: revise the clause, or see `assemble lint`",
             severity="warning" if draft else "error",
         )
-        for f in lint(data, bank.lint).gate
+        for f in lint(data, bank.lint, per_clause=False).gate
     ]
     if findings and not draft:
         raise AssemblerError(findings)
