@@ -293,6 +293,21 @@ strict_option = click.option(
 )
 
 
+def finding_options(command: Any) -> Any:
+    """The options every check shares: --json, --ignore, --warnings-as-errors, --bank, --templates."""
+    for option in reversed(
+        (
+            json_option,
+            ignore_option,
+            strict_option,
+            click.option("--bank", "bank_dir", type=click.Path(file_okay=False, path_type=Path)),
+            click.option("--templates", type=click.Path(file_okay=False, path_type=Path)),
+        )
+    ):
+        command = option(command)
+    return command
+
+
 def _finish(diagnostics: list[Diagnostic], strict: bool) -> None:
     """Exit 1 when an error, or under --warnings-as-errors any finding, remains."""
     if any(d.severity == "error" for d in diagnostics) or (strict and diagnostics):
@@ -308,11 +323,7 @@ def _json_errors(exc: AssemblerError) -> None:
 
 @main.command("check")
 @click.argument("deal", type=click.Path(dir_okay=False, exists=True, path_type=Path))
-@json_option
-@ignore_option
-@strict_option
-@click.option("--bank", "bank_dir", type=click.Path(file_okay=False, path_type=Path))
-@click.option("--templates", type=click.Path(file_okay=False, path_type=Path))
+@finding_options
 def check_deal(
     deal: Path,
     as_json: bool,
@@ -372,11 +383,7 @@ def _coverage_table(rows: list[Any]) -> None:
 
 @main.command("lint")
 @click.argument("source", type=click.Path(dir_okay=False, exists=True, path_type=Path))
-@json_option
-@ignore_option
-@strict_option
-@click.option("--bank", "bank_dir", type=click.Path(file_okay=False, path_type=Path))
-@click.option("--templates", type=click.Path(file_okay=False, path_type=Path))
+@finding_options
 def lint_command(
     source: Path,
     as_json: bool,
