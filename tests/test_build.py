@@ -6,7 +6,6 @@ import io
 import re
 import zipfile
 
-import docx
 import pytest
 from lxml import etree
 
@@ -14,6 +13,7 @@ from assembler.api import build
 from assembler.errors import AssemblerError
 
 from conftest import EXAMPLE
+from reading import paragraphs
 
 #: a value that clauses read and no rule requires: leaving it out makes it missing
 MEETINGS = '  meeting_frequency: "[meeting frequency]"'
@@ -24,12 +24,6 @@ W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 def document_xml(data: bytes) -> etree._Element:
     with zipfile.ZipFile(io.BytesIO(data)) as package:
         return etree.fromstring(package.read("word/document.xml"))
-
-
-def paragraphs(data: bytes) -> list[tuple[str, str]]:
-    """(style id, text) of every paragraph, as python-docx reads them."""
-    document = docx.Document(io.BytesIO(data))
-    return [(p.style.style_id, p.text) for p in document.paragraphs]
 
 
 def test_python_docx_opens_it_and_every_placeholder_is_filled(example):

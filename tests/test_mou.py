@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import io
 import re
 import subprocess
 
-import docx
 import pytest
 
 from assembler.api import build
 from assembler.errors import AssemblerError
 
 from conftest import ROOT, needs_soffice, position_of
+from reading import clause_texts, paragraphs, refs
 
 MOU = ROOT / "examples" / "ooh-transformation-mou.yaml"
 BINDING = "Legally binding provisions"
@@ -24,32 +23,6 @@ def mou(tmp_path_factory, workspace):
     out = tmp_path_factory.mktemp("mou") / "ooh-transformation-mou.docx"
     result = build(MOU, out, workspace=workspace)
     return result, out.read_bytes()
-
-
-def paragraphs(data: bytes) -> list[tuple[str, str]]:
-    document = docx.Document(io.BytesIO(data))
-    return [(p.style.style_id, p.text) for p in document.paragraphs]
-
-
-def clause_texts(data: bytes) -> dict[str, str]:
-    """Clause heading -> the text of the clause (operative part only, up to the schedules)."""
-    out: dict[str, str] = {}
-    current = None
-    for style, text in paragraphs(data):
-        if style == "ClauseHeading":
-            current = text
-            out[current] = ""
-        elif style == "ScheduleHeading":
-            current = None
-        elif current:
-            out[current] += text + "\n"
-    return out
-
-
-def refs(result) -> dict[str, str]:
-    from ruamel.yaml import YAML
-
-    return YAML(typ="safe").load(result.lock.read_text())["references"]
 
 
 def test_it_builds_without_warnings_or_leftover_template_text(mou, assert_valid, tmp_path):

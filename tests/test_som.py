@@ -6,7 +6,6 @@ import io
 import re
 import zipfile
 
-import docx
 import pytest
 from lxml import etree
 
@@ -15,6 +14,7 @@ from assembler.errors import AssemblerError
 from assembler.render import bookmark_name
 
 from conftest import ROOT, position_of
+from reading import clause_texts, paragraphs, refs
 
 SOM = ROOT / "examples" / "over-65s-operations-manual.yaml"
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -50,32 +50,6 @@ def som(tmp_path_factory, workspace):
     out = tmp_path_factory.mktemp("som") / "over-65s-operations-manual.docx"
     result = build(SOM, out, workspace=workspace)
     return result, out.read_bytes()
-
-
-def paragraphs(data: bytes) -> list[tuple[str, str]]:
-    document = docx.Document(io.BytesIO(data))
-    return [(p.style.style_id, p.text) for p in document.paragraphs]
-
-
-def clause_texts(data: bytes) -> dict[str, str]:
-    """Clause heading -> the text under it (operative part only)."""
-    out: dict[str, str] = {}
-    current = None
-    for style, text in paragraphs(data):
-        if style == "ClauseHeading":
-            current = text
-            out[current] = ""
-        elif style == "ScheduleHeading":
-            current = None
-        elif current:
-            out[current] += text + "\n"
-    return out
-
-
-def refs(result) -> dict[str, str]:
-    from ruamel.yaml import YAML
-
-    return YAML(typ="safe").load(result.lock.read_text())["references"]
 
 
 def variant(tmp_path, *replacements: tuple[str, str]):
