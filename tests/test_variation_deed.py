@@ -13,7 +13,6 @@ from pathlib import Path
 
 import docx
 import pytest
-import yaml
 
 from assembler.api import build, plan_deal
 from assembler.context import longdate
@@ -23,6 +22,12 @@ from conftest import ROOT, position_of
 
 DEED = ROOT / "examples" / "over-65s-alliance-variation-1.yaml"
 ORIGINAL = ROOT / "examples" / "over-65s-alliance.yaml"
+
+
+def _safe_load(text: str):
+    from ruamel.yaml import YAML
+
+    return YAML(typ="safe").load(text)
 
 
 def paragraphs(path: Path) -> list[tuple[str, str]]:
@@ -82,7 +87,7 @@ def test_the_title_names_the_original_agreement_and_its_date(deed, original):
     cover = [t for s, t in paras[: [t for _, t in paras].index("Contents")]]
     title = next(t for s, t in paras if s == "Title")
     assert title == "Deed of Variation No. 1"
-    date = longdate(yaml.safe_load(DEED.read_text())["original"]["date"])
+    date = longdate(_safe_load(DEED.read_text())["original"]["date"])
     assert date == "1 April 2017"
     assert f"relating to the {original[0].title} dated {date}" in cover
     assert "THIS DEED OF VARIATION is dated [date]" in [t for _, t in paras]
@@ -157,7 +162,7 @@ def test_quoted_words_appear_exactly_once_in_the_signed_original(tmp_path, works
             current = None
         elif current:
             by_number.setdefault(current, []).append(text)
-    amendments = yaml.safe_load(DEED.read_text())["amendments"]
+    amendments = _safe_load(DEED.read_text())["amendments"]
     checked = 0
     for a in amendments:
         for key in ("words_from", "after"):
@@ -188,7 +193,7 @@ def test_every_party_executes_it_as_a_deed(deed):
         "Each Party has executed this Deed as a deed and delivers it on the date stated at the "
         "beginning of it."
     )
-    names = [p["name"] for p in yaml.safe_load(DEED.read_text())["parties"]]
+    names = [p["name"] for p in _safe_load(DEED.read_text())["parties"]]
     assert len(names) == 6
     for name in names:
         opening = [b for b in blocks if name in b and "deed" in b]
