@@ -190,3 +190,26 @@ def test_the_house_thresholds_gate_a_final_build_that_requires_plain_language(tm
     # without the plain_language criterion there is no gate
     deal, _ = deal_with(tmp_path, "plain_language, ", "")
     assert build(deal, tmp_path / "free.docx", workspace=ws).output.is_file()
+
+
+def test_the_criteria_schedule_lists_each_required_criterion_with_its_clause_numbers(tmp_path):
+    from reading import paragraphs
+
+    deal, _ = deal_with(
+        tmp_path,
+        "plain_english_summary: true",
+        "plain_english_summary: true\ncriteria_schedule: true",
+    )
+    result = build(deal, tmp_path / "a.docx")
+    assert result.warnings == []
+    texts = [t for _, t in paragraphs(result.output.read_bytes())]
+    start = texts.index("How this document meets the contracting criteria")
+    rows = {t.split(":")[0]: t for t in texts[start + 2 : start + 20] if ": " in t}
+    plan = result.plan
+    meeting = [
+        pc.number
+        for pc in plan.clauses + plan.schedules
+        if any(c.split(".")[0] == "plain_language" for c in pc.criteria)
+    ]
+    expected = ", ".join(n if n.startswith("Schedule") else f"clause {n}" for n in meeting)
+    assert rows["Plain language"] == f"Plain language: {expected}."

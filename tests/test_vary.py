@@ -314,3 +314,28 @@ def test_the_year_2_example_varies_the_example_agreement_without_warnings(
     # the lock names its deal sheet relative to itself: the pair can be moved together
     lock = result.conformed_lock.read_text()
     assert '"path": "' in lock and str(tmp_path) not in lock.split('"path": "')[1].split('"')[0]
+
+
+def test_a_clause_moved_to_a_newer_bank_version_is_amended(tmp_path, ws, assert_valid):
+    """Signed with the 2016 liability wording; the deal now takes the bank's current version."""
+    from assembler.api import build
+
+    pinned = changed(
+        tmp_path,
+        "signed.yaml",
+        EXAMPLE,
+        ("choices:", "pins: {liability-no-blame-with-carve-outs: 1.0.0}\nchoices:"),
+        extra="",
+    )
+    lock = build(pinned, tmp_path / "signed.docx", workspace=ws).lock
+    new = changed(
+        tmp_path, "year2.yaml", pinned, ("pins: {liability-no-blame-with-carve-outs: 1.0.0}\n", "")
+    )
+    result = vary(lock, new, tmp_path / "v.docx", workspace=ws)
+    changes = [a for a in result.amendments if a["at"] == "liability"]
+    assert len(changes) == 1 and changes[0]["op"] in ("substitute_words", "replace_clause")
+    assert_instructions_give_the_new_text(result, ws, lock)
+    _, varied = rebuild(result.conformed_lock, ws)
+    used = {pc.slot: pc.version for pc in varied.plan.clauses}
+    assert used["liability"] != "1.0.0"
+    assert_valid(result.deed.output)
