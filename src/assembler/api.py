@@ -145,6 +145,23 @@ def rebuild(
 ) -> tuple[Deal, Assembled]:
     """Make a document again exactly as its lock file records it (versions, and the places of an
     agreement as varied)."""
+    lock, pins, deal = _locked(lock_file, ws, deal_path)
+    made = assemble(
+        deal,
+        ws,
+        draft=bool(lock["document"]["draft"]),
+        pins=pins,
+        layout=layout_of(lock),
+        history=lock.get("variations", []),
+        lock_dir=lock_dir,
+    )
+    return deal, made
+
+
+def _locked(
+    lock_file: Path, ws: Workspace, deal_path: str | Path | None = None
+) -> tuple[dict[str, Any], Pins, Deal]:
+    """A lock (from its file, or from inside a .docx), its pins, and the unchanged deal sheet."""
     if lock_file.suffix.lower() == ".docx":  # the lock travels inside the document too
         lock = provenance.read_lock(lock_file)
         pins = pins_of(lock)
@@ -160,16 +177,40 @@ def rebuild(
                 hint="build without --locked to make a new lock",
             )
         )
-    made = assemble(
-        deal,
-        ws,
-        draft=bool(lock["document"]["draft"]),
-        pins=pins,
-        layout=layout_of(lock),
-        history=lock.get("variations", []),
-        lock_dir=lock_dir,
-    )
-    return deal, made
+    return lock, pins, deal
+
+
+@dataclass
+class Planned:
+    """Stage 2 alone: the plan, the names the clauses will see, and the deal values planning read."""
+
+    plan: Plan
+    outline: Outline
+    names: dict[str, Any]
+    accessed: set[str]
+
+
+def plan_document(
+    deal: Deal,
+    ws: Workspace,
+    *,
+    draft: bool = False,
+    pins: Pins | None = None,
+    layout: list[Place] | None = None,
+) -> Planned:
+    """Which clauses, which versions, which numbers: no rendering."""
+    outline = ws.outline(deal.document_type)
+    with Recorder() as planning:  # clause conditions read deal values too
+        names = deal_names(
+            deal.data, party_records(deal, ws.env, ws.forms), document_info(deal, outline)
+        )
+        if "original" in deal.data:  # a deed of variation refers to the agreement it varies
+            names["original"] = original_agreement(deal, lambda path: plan_of(path, ws), ws.bank)
+        planner = Planner(
+            deal, ws.bank, outline, ws.env, names, draft=draft, pins=pins, layout=layout
+        )
+        made = planner.plan()
+    return Planned(made, outline, names, planning.accessed)
 
 
 def assemble(
@@ -184,16 +225,8 @@ def assemble(
 ) -> Assembled:
     """Plan, render and package one document, writing nothing. ``lock_dir`` is where the lock
     will be written: it records the deal sheet's path relative to it, so the pair can move."""
-    env = ws.env
-    outline = ws.outline(deal.document_type)
-    with Recorder() as planning:  # clause conditions read deal values too
-        names = deal_names(
-            deal.data, party_records(deal, env, ws.forms), document_info(deal, outline)
-        )
-        if "original" in deal.data:  # a deed of variation refers to the agreement it varies
-            names["original"] = original_agreement(deal, lambda path: plan_of(path, ws), ws.bank)
-        planner = Planner(deal, ws.bank, outline, env, names, draft=draft, pins=pins, layout=layout)
-        plan = planner.plan()
+    planned = plan_document(deal, ws, draft=draft, pins=pins, layout=layout)
+    env, outline, names, plan = ws.env, planned.outline, planned.names, planned.plan
     required = list(deal.data.get("criteria") or outline.criteria)
     rows = coverage(plan, required, ws.bank.criterion_names)
     criteria_findings = _criteria_findings(deal, rows, ws.bank, draft)
@@ -227,7 +260,7 @@ def assemble(
     warnings = (
         list(deal.warnings)
         + rendered.warnings
-        + unused_values(deal, planning.accessed | rendered.accessed)
+        + unused_values(deal, planned.accessed | rendered.accessed)
         + criteria_findings
         + gate
     )
@@ -261,31 +294,24 @@ def check(
     rendering: what ``assemble check`` prints."""
     ws = ws or Workspace.open()
     deal = load_deal(deal_path, ws.bank.codes, ignore)
-    plan = plan_deal(deal_path, ws, draft=True)
-    outline = ws.outline(deal.document_type)
-    rows = coverage(
-        plan, list(deal.data.get("criteria") or outline.criteria), ws.bank.criterion_names
-    )
+    planned = plan_document(deal, ws, draft=True)
+    required = list(deal.data.get("criteria") or planned.outline.criteria)
+    rows = coverage(planned.plan, required, ws.bank.criterion_names)
     found = list(deal.warnings) + _criteria_findings(deal, rows, ws.bank, draft=False)
-    return CheckResult(plan, rows, [d for d in found if d.rule not in ignore])
+    return CheckResult(planned.plan, rows, [d for d in found if d.rule not in ignore])
 
 
 def plan_of(path: Path, ws: Workspace) -> Plan:
     """The plan of a deal sheet, or of the document a lock file (or .docx) records."""
     if path.suffix.lower() in (".yaml", ".yml") and not path.name.endswith(".lock.yaml"):
         return plan_deal(path, ws)
-    return rebuild(path, ws)[1].plan
+    lock, pins, deal = _locked(path, ws)
+    return plan_document(deal, ws, pins=pins, layout=layout_of(lock)).plan
 
 
 def plan_deal(deal_path: str | Path, ws: Workspace, *, draft: bool = False) -> Plan:
     """Plan a deal sheet without rendering it: which clauses, which versions, which numbers."""
-    deal = load_deal(deal_path, ws.bank.codes)
-    outline = ws.outline(deal.document_type)
-    with Recorder():
-        names = deal_names(
-            deal.data, party_records(deal, ws.env, ws.forms), document_info(deal, outline)
-        )
-        return Planner(deal, ws.bank, outline, ws.env, names, draft=draft).plan()
+    return plan_document(load_deal(deal_path, ws.bank.codes), ws, draft=draft).plan
 
 
 def _locked_deal_path(lock: dict[str, Any], lock_file: Path) -> Path:

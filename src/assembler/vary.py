@@ -24,7 +24,16 @@ from ruamel.yaml import YAML
 
 from . import provenance
 from .amend import amendments, sections, varied_layout
-from .api import Assembled, BuildResult, Workspace, assemble, build, rebuild, write_document
+from .api import (
+    Assembled,
+    BuildResult,
+    Workspace,
+    assemble,
+    build,
+    plan_document,
+    rebuild,
+    write_document,
+)
 from .dealsheet import Deal, load_deal
 from .doctypes.variation import DEED_PARTY
 from .errors import AssemblerError, Diagnostic
@@ -56,7 +65,7 @@ def vary(
     deal = load_deal(new_deal, ws.bank.codes)
     terms = _variation_terms(deal)
     history = list(old.lock.get("variations", []))
-    layout = varied_layout(old.plan, assemble(deal, ws, draft=True).plan)
+    layout = varied_layout(old.plan, plan_document(deal, ws, draft=True).plan)
     varied = assemble(deal, ws, draft=draft, layout=layout)
     changes = amendments(sections(old.plan, old.rendered), sections(varied.plan, varied.rendered))
     if not changes:
