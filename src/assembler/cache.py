@@ -83,31 +83,39 @@ def _write(kind: str, key: str, data: bytes) -> None:
         pass  # a read-only home or a full disk only makes the next build slower
 
 
-def cached(kind: str, key_parts: list[Any], make: Callable[[], T]) -> T:
-    """The pickled result of ``make()`` for these key parts, making and storing it if needed."""
+def _pickle(value: Any) -> bytes:
+    return pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def cached(
+    kind: str,
+    key_parts: list[Any],
+    make: Callable[[], T],
+    dumps: Callable[[Any], bytes] = _pickle,
+    loads: Callable[[bytes], Any] = pickle.loads,
+) -> T:
+    """The stored result of ``make()`` for these key parts, making and storing it if needed."""
     key = _key(kind, *key_parts)
     data = _read(kind, key)
     if data is not None:
         try:
-            return pickle.loads(data)  # noqa: S301 - our own cache, in the user's own folder
+            return loads(data)  # our own cache, in the user's own folder
         except Exception:
             pass  # written by another version, or truncated: rebuild it
     value = make()
-    _write(kind, key, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+    _write(kind, key, dumps(value))
     return value
 
 
-def compiled_code(source: str, flavour: str, compile_source: Callable[[str], CodeType]) -> CodeType:
-    """Jinja's compiled code for a template source (marshalled, as Jinja's own bytecode cache does)."""
-    key = _key("code", flavour, hashlib.sha256(source.encode("utf-8")).hexdigest())
-    data = _read("code", key)
-    if data is not None:
-        try:
-            code = marshal.loads(data)
-            if isinstance(code, CodeType):
-                return code
-        except Exception:
-            pass
-    code = compile_source(source)
-    _write("code", key, marshal.dumps(code))
+def _code(data: bytes) -> CodeType:
+    code = marshal.loads(data)
+    if not isinstance(code, CodeType):
+        raise TypeError("not compiled code")
     return code
+
+
+def compiled_code(source: str, flavour: str, compile_source: Callable[[str], CodeType]) -> CodeType:
+    """Jinja's compiled code for a template source (marshalled, as Jinja's own bytecode cache does:
+    code objects do not pickle)."""
+    digest = hashlib.sha256(source.encode("utf-8")).hexdigest()
+    return cached("code", [flavour, digest], lambda: compile_source(source), marshal.dumps, _code)
