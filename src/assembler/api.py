@@ -20,7 +20,7 @@ from .outline import Outline, load_outline
 from .package import docx_parts, write_atomic, zip_parts
 from .plan import Pins, Place, Plan, Planner, document_info, party_records
 from .provenance import clause_fingerprints
-from .render import Rendered, Renderer, bookmark_name
+from .render import E, Rendered, Renderer, bookmark_name
 from .schema import suggest
 from .variation import original_agreement
 
@@ -256,7 +256,7 @@ def assemble(
     embedded = provenance.package_parts(lock)
     data = zip_parts(docx_parts(rendered, ws.house, plan.title, embedded))
     lock["document"]["sha256"] = hashlib.sha256(data).hexdigest()
-    gate = _plain_language_gate(data, required, ws.bank, deal, draft)
+    gate = _plain_language_gate(rendered.body, required, ws.bank, deal, draft)
     warnings = (
         list(deal.warnings)
         + rendered.warnings
@@ -381,12 +381,12 @@ def _criteria_findings(
 
 
 def _plain_language_gate(
-    data: bytes, required: list[str], bank: ClauseBank, deal: Deal, draft: bool
+    body: E, required: list[str], bank: ClauseBank, deal: Deal, draft: bool
 ) -> list[Diagnostic]:
     """When the deal requires plain language, the house thresholds gate a final build."""
     if "plain_language" not in required:
         return []
-    from .lint import lint
+    from .lint import lint_body
 
     findings = [
         Diagnostic(
@@ -396,7 +396,7 @@ def _plain_language_gate(
             hint="the deal requires plain_language: revise the clause, or see `assemble lint`",
             severity="warning" if draft else "error",
         )
-        for f in lint(data, bank.lint, per_clause=False).gate
+        for f in lint_body(body, bank.lint, per_clause=False).gate
     ]
     if findings and not draft:
         raise AssemblerError(findings)

@@ -147,10 +147,8 @@ class LintReport:
         }
 
 
-def read_clauses(docx: bytes) -> list[ClauseText]:
-    """The prose of a .docx, sentence by sentence, grouped under its clause or schedule heading."""
-    with zipfile.ZipFile(io.BytesIO(docx)) as package:
-        root = etree.fromstring(package.read("word/document.xml"))
+def read_clauses(root: etree._Element) -> list[ClauseText]:
+    """The prose of a document body, sentence by sentence, under its clause or schedule heading."""
     clauses = [ClauseText("Background")]  # before the first heading only the recitals count
     number = 0
     for p in root.iter(qn("w:p")):
@@ -249,13 +247,20 @@ def _sentence_findings(label: str, sentence: str, limits: dict[str, float]) -> l
     return found
 
 
-def lint(
-    docx: bytes, thresholds: dict[str, float] | None = None, *, per_clause: bool = True
+def lint(docx: bytes, thresholds: dict[str, float] | None = None) -> LintReport:
+    """Lint a .docx's prose against the thresholds (the house defaults where none is given)."""
+    with zipfile.ZipFile(io.BytesIO(docx)) as package:
+        root = etree.fromstring(package.read("word/document.xml"))
+    return lint_body(root, thresholds)
+
+
+def lint_body(
+    body: etree._Element, thresholds: dict[str, float] | None = None, *, per_clause: bool = True
 ) -> LintReport:
-    """Lint a document's prose against the thresholds (the house defaults where none is given).
-    ``per_clause=False`` measures only the whole document: all the build's gate needs."""
+    """Lint a body the engine has just rendered (or read). ``per_clause=False`` measures only the
+    whole document: all the build's gate needs."""
     limits = {**DEFAULTS, **(thresholds or {})}
-    clauses = read_clauses(docx)
+    clauses = read_clauses(body)
     findings = [
         finding
         for clause in clauses
