@@ -14,7 +14,7 @@ def test_a_cached_build_gives_the_same_bytes_and_a_damaged_cache_is_rebuilt(tmp_
     monkeypatch.setenv("ASSEMBLER_CACHE", str(tmp_path / "cache"))
     first = build(EXAMPLE, tmp_path / "a.docx").output.read_bytes()
     kinds = sorted(p.name for p in (tmp_path / "cache").iterdir())
-    assert kinds == ["bank", "code", "forms", "fragment", "outline"]
+    assert kinds == ["bank", "code", "forms", "fragment", "outline", "syllables"]
     assert build(EXAMPLE, tmp_path / "b.docx").output.read_bytes() == first
     for entry in (tmp_path / "cache").rglob("*"):
         if entry.is_file():

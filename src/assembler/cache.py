@@ -16,7 +16,7 @@ import marshal
 import os
 import pickle
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from types import CodeType
 from typing import Any, TypeVar
@@ -51,12 +51,26 @@ def stamp(path: Path) -> tuple[str, int, int, int, int]:
 
 
 def tree_stamp(root: Path) -> list[tuple[str, int, int, int, int]]:
-    """Every file under ``root`` (dot-folders aside), stamped."""
-    return sorted(
-        stamp(p)
-        for p in root.rglob("*")
-        if p.is_file() and not any(part.startswith(".") for part in p.relative_to(root).parts)
-    )
+    """Every file under ``root`` (dot-files and dot-folders aside), stamped.
+
+    Walked with ``os.scandir`` rather than ``Path.rglob``: pathlib's per-path objects made this
+    walk 100 ms of a 1000-clause build, more than the bank it guards took to load from the cache.
+    """
+    stamps = []
+    folders = [str(root)]
+    while folders:
+        with os.scandir(folders.pop()) as entries:
+            for entry in entries:
+                if entry.name.startswith("."):
+                    continue
+                if entry.is_dir():
+                    folders.append(entry.path)
+                elif entry.is_file():
+                    info = entry.stat()
+                    stamps.append(
+                        (entry.path, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
+                    )
+    return sorted(stamps)
 
 
 def _read(kind: str, key: str) -> bytes | None:
@@ -105,6 +119,26 @@ def cached(
     value = make()
     _write(kind, key, dumps(value))
     return value
+
+
+def memo(
+    kind: str, key_parts: list[Any], keys: Iterable[str], compute: Callable[[str], int]
+) -> dict[str, int]:
+    """``compute(k)`` for each of ``keys``, remembered across processes in one table per key
+    parts; the table grows by the keys it lacked, and is rewritten only when it did."""
+    key = _key(kind, *key_parts)
+    data = _read(kind, key)
+    try:
+        table = marshal.loads(data) if data is not None else {}
+    except (EOFError, ValueError, TypeError):
+        table = {}
+    if not isinstance(table, dict):
+        table = {}
+    missing = {k for k in keys if k not in table}
+    if missing:
+        table.update((k, compute(k)) for k in missing)
+        _write(kind, key, marshal.dumps(table))
+    return table
 
 
 def _code(data: bytes) -> CodeType:

@@ -9,16 +9,19 @@ sentences, reading ease) are measured per clause and for the whole. The threshol
 
 from __future__ import annotations
 
+import importlib.util
 import io
 import re
 import statistics
 import zipfile
 from dataclasses import asdict, dataclass, field
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 from lxml import etree
 
+from .cache import memo, stamp
 from .oxml.ns import qn
 
 #: Paragraph styles whose text is the agreement's own prose (not cover, contents or signatures).
@@ -184,14 +187,22 @@ def _metrics(sentences: list[str]) -> Metrics:
 
 @cache
 def _hyphenator() -> Any:
-    import pyphen  # its dictionary costs 40 ms to load: only when linting
+    import pyphen  # its dictionary costs 40 ms to load: only for words it has not counted before
 
     return pyphen.Pyphen(lang="en_US")
 
 
-@cache
 def _syllables(word: str) -> int:
     return len(_hyphenator().positions(word)) + 1
+
+
+def _syllable_counts(words: set[str]) -> dict[str, int]:
+    """Syllables of each word, kept in the user cache per pyphen installation: a bank's vocabulary
+    is small and stable, and loading pyphen's dictionary was most of a gated build's lint."""
+    spec = importlib.util.find_spec("pyphen")
+    origin = Path(spec.origin) if spec and spec.origin else None
+    installed = stamp(origin) if origin else "?"
+    return memo("syllables", ["en_US", installed], words, _syllables)
 
 
 def reading_ease(sentences: list[str]) -> float:
@@ -204,7 +215,9 @@ def reading_ease(sentences: list[str]) -> float:
     words = [w for s in sentences for w in WORD.findall(s) if w[0].isalpha()]
     if not sentences or not words:
         return 0.0
-    syllables = sum(_syllables(w.lower()) for w in words)
+    lower = [w.lower() for w in words]
+    counts = _syllable_counts(set(lower))
+    syllables = sum(counts[w] for w in lower)
     score = 206.835 - 1.015 * len(words) / len(sentences) - 84.6 * syllables / len(words)
     return round(score, 1)
 

@@ -7,7 +7,9 @@ variation) with the same rules Word applies to the house list, so the numbers ag
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cache
 from typing import TypeAlias
 
 from lxml import etree
@@ -41,15 +43,24 @@ def _letter(n: int) -> str:
     return chr(ord("a") + (n - 1) % 26) * ((n - 1) // 26 + 1)
 
 
+_FORMATS: dict[str, Callable[[int], str]] = {
+    "decimal": str,
+    "lowerLetter": _letter,
+    "upperLetter": lambda n: _letter(n).upper(),
+    "lowerRoman": _roman,
+    "upperRoman": lambda n: _roman(n).upper(),
+    "bullet": lambda n: "",
+}
+
+
 def format_number(fmt: str, n: int) -> str:
-    return {
-        "decimal": str(n),
-        "lowerLetter": _letter(n),
-        "upperLetter": _letter(n).upper(),
-        "lowerRoman": _roman(n),
-        "upperRoman": _roman(n).upper(),
-        "bullet": "",
-    }.get(fmt, str(n))
+    return _FORMATS.get(fmt, str)(n)
+
+
+@cache
+def _pieces(text: str) -> list[str]:
+    """``"(%3)"`` -> ``["(", "3", ")"]``: literal text and level numbers, alternating."""
+    return re.split(r"%(\d)", text)
 
 
 @dataclass
@@ -126,11 +137,12 @@ class Numbering:
 
     @staticmethod
     def _label(levels: dict[int, Level], counts: list[int], ilvl: int) -> str:
-        def sub(match: re.Match[str]) -> str:
-            k = int(match.group(1)) - 1
-            return format_number(levels[k].fmt, max(counts[k], 1))
-
-        return re.sub(r"%(\d)", sub, levels[ilvl].text)
+        pieces = _pieces(levels[ilvl].text)
+        out = [pieces[0]]
+        for i in range(1, len(pieces), 2):
+            k = int(pieces[i]) - 1
+            out += (format_number(levels[k].fmt, max(counts[k], 1)), pieces[i + 1])
+        return "".join(out)
 
     def list_of(self, p: E) -> tuple[int, int] | None:
         """(numId, ilvl) that numbers paragraph ``p``: its direct numPr, else its style's link."""
