@@ -130,7 +130,6 @@ class Renderer:
         self.numbering = Numbering.read(house.new_numbering(), house.styles)
         self.comments: list[tuple[int, str]] = []
         self.warnings: list[Diagnostic] = []
-        self._compiled = env.compiled
 
     # -- the checklist -------------------------------------------------------------------------
     def render(self) -> Rendered:
@@ -192,7 +191,7 @@ class Renderer:
     def _clause_body(self, pc: PlannedClause) -> list[E]:
         clause = self.bank.clause(pc.clause_id)
         version = next(v for v in clause.versions if v.version == pc.version)
-        fragment, digest = self.bank.fragment(version)
+        fragment, _ = self.bank.fragment(version)
         for note in fragment.notes:
             self.warnings.append(
                 Diagnostic(
@@ -203,9 +202,7 @@ class Renderer:
                 )
             )
         where = f"clause {clause.id}@{version.version}"
-        template = self._compile(
-            digest, fragment.source, where, str(version.path), fragment.paragraphs
-        )
+        template = self._compile(fragment.source, where, str(version.path), fragment.paragraphs)
         xml = self._run(template, clause.id, where, str(version.path))
         try:
             return list(parse_xml(WRAPPER_OPEN + xml + WRAPPER_CLOSE))
@@ -217,28 +214,25 @@ class Renderer:
             ) from None
 
     def _compile(
-        self, key: str, source: str, where: str, path: str, paragraphs: list[int] | None = None
+        self, source: str, where: str, path: str, paragraphs: list[int] | None = None
     ) -> Template:
-        """Compile once per process: compiling is most of the cost of rendering a fragment."""
-        if key not in self._compiled:
-            try:
-                self._compiled[key] = self.env.template(source)
-            except TemplateSyntaxError as exc:
-                line = exc.lineno or 1
-                at = (
-                    f"paragraph {paragraphs[min(line, len(paragraphs)) - 1]}"
-                    if paragraphs
-                    else f"line {line}"
+        try:
+            return self.env.template(source)
+        except TemplateSyntaxError as exc:
+            line = exc.lineno or 1
+            at = (
+                f"paragraph {paragraphs[min(line, len(paragraphs)) - 1]}"
+                if paragraphs
+                else f"line {line}"
+            )
+            raise AssemblerError(
+                Diagnostic(
+                    "E-tmpl-02",
+                    f"{where}, {at}: {exc.message}",
+                    path,
+                    hint="check the {% %} tags",
                 )
-                raise AssemblerError(
-                    Diagnostic(
-                        "E-tmpl-02",
-                        f"{where}, {at}: {exc.message}",
-                        path,
-                        hint="check the {% %} tags",
-                    )
-                ) from None
-        return self._compiled[key]
+            ) from None
 
     def _run(self, template: Template, clause_id: str, where: str, path: str, **extra: Any) -> str:
         token = in_clause(clause_id)
@@ -282,9 +276,8 @@ class Renderer:
         return xml
 
     def _text(self, source: str, clause_id: str, where: str, path: str, **extra: Any) -> Markup:
-        key = "text:" + hashlib.sha256(source.encode()).hexdigest()
         return Markup(
-            self._run(self._compile(key, source, where, path), clause_id, where, path, **extra)
+            self._run(self._compile(source, where, path), clause_id, where, path, **extra)
         )
 
     # -- defined terms -------------------------------------------------------------------------
@@ -506,10 +499,10 @@ class Renderer:
         """Replace marker characters with REF fields, highlighted blanks and missing values."""
         placeholders = 0
         errors: list[Diagnostic] = []
-        for t in list(body.iter(qn("w:t"))):
-            text = t.text or ""
-            if MARK not in text and "[" not in text:
-                continue
+        # collected first (the loop replaces runs), but only the texts that need it
+        marked = [t for t in body.iter(qn("w:t")) if t.text and (MARK in t.text or "[" in t.text)]
+        for t in marked:
+            text = t.text
             r = t.getparent()
             rpr = r.find(qn("w:rPr"))
             new_runs: list[E] = []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import cache
+from typing import IO
 
 from lxml import etree
 
@@ -44,3 +45,10 @@ def parse_xml(data: bytes | str) -> etree._Element:
 
 def serialize(element: etree._Element) -> bytes:
     return etree.tostring(element, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def write_xml(element: etree._Element, stream: IO[bytes]) -> None:
+    """:func:`serialize` into a stream, in lxml's small chunks rather than one whole copy."""
+    etree.ElementTree(element).write(
+        stream, xml_declaration=True, encoding="UTF-8", standalone=True
+    )
