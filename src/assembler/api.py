@@ -107,11 +107,7 @@ def build(
     else:
         if deal_path is None:
             raise AssemblerError(Diagnostic("E-cli-01", "give a deal sheet, or --locked LOCK"))
-        deal = load_deal(deal_path, ws.bank.codes)
-        if pin_versions or choose:  # set by the caller (bank check), on top of the deal's own
-            data = {**deal.data, "pins": {**deal.data.get("pins", {}), **(pin_versions or {})}}
-            data["choices"] = {**deal.data.get("choices", {}), **(choose or {})}
-            deal = replace(deal, data=data)
+        deal = _overridden(load_deal(deal_path, ws.bank.codes), pin_versions, choose)
         made = assemble(deal, ws, draft=draft, lock_dir=output.parent)
     _check_output(output, deal, ws)
     lock_out = write_document(made, output)
@@ -123,6 +119,30 @@ def build(
         made.rendered.missing,
         made.rendered.placeholders,
     )
+
+
+def _overridden(
+    deal: Deal, pins: dict[str, str] | None = None, choose: dict[str, str] | None = None
+) -> Deal:
+    """The deal with clause versions pinned and alternatives chosen on top of its own."""
+    if not pins and not choose:
+        return deal
+    data = {**deal.data, "pins": {**deal.data.get("pins", {}), **(pins or {})}}
+    data["choices"] = {**deal.data.get("choices", {}), **(choose or {})}
+    return replace(deal, data=data)
+
+
+def trial(ws: Workspace, job: tuple[Path, dict[str, str] | None, dict[str, str] | None]) -> Any:
+    """What ``bank check`` asks of an example: does it build (a draft, in memory) with these
+    versions pinned and these alternatives chosen? ``{clause id: version}`` of the clauses it
+    used, or the diagnostics of why not (plain data, so a worker process can return it)."""
+    deal_path, pins, choose = job
+    try:
+        deal = _overridden(load_deal(deal_path, ws.bank.codes), pins, choose)
+        plan = assemble(deal, ws, draft=True).plan
+    except AssemblerError as exc:
+        return exc.diagnostics
+    return {c.clause_id: c.version for c in plan.all_clauses() if c.clause_id}
 
 
 @dataclass

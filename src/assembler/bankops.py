@@ -12,9 +12,10 @@ import hashlib
 import io
 import re
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeAlias
 
 from jinja2 import nodes
 from ruamel.yaml import YAML
@@ -274,12 +275,19 @@ class CheckResult:
         return any(f.severity == "error" for f in self.findings)
 
 
-def check_bank(bank: ClauseBank, templates: Path, render: Any) -> CheckResult:
+#: One example build for ``bank check``: the deal sheet, versions to pin, alternatives to choose.
+Trial: TypeAlias = tuple[Path, dict[str, str] | None, dict[str, str] | None]
+
+
+def check_bank(
+    bank: ClauseBank, templates: Path, run: Callable[[list[Trial]], list[Any]]
+) -> CheckResult:
     """Metadata, hashes, criteria coverage, rendering, cross-references and template needs.
 
-    ``render(example_path, pins, choose)`` builds one example deal (a draft build, with clause
-    versions pinned and alternatives chosen), returns ``{clause id: version}`` of the clauses it used, and raises AssemblerError on
-    failure; the caller supplies it so this module does not depend on the build pipeline.
+    ``run(trials)`` builds each example deal of ``trials`` (a draft, with clause versions pinned
+    and alternatives chosen) and gives, for each, ``{clause id: version}`` of the clauses it used
+    or the list of diagnostics of why it failed. The caller supplies it (on worker processes),
+    so this module does not depend on the build pipeline.
     """
     result = CheckResult()
     add = result.findings.append
@@ -340,52 +348,43 @@ def check_bank(bank: ClauseBank, templates: Path, render: Any) -> CheckResult:
     _check_references(bank, add)
     _check_templates(bank, templates, add)
     examples = sorted((templates.parent / "examples").glob("*.yaml"))
-    rendered = 0
-    for example in examples:
-        used = _try(render, example, None, None, add)
-        if used is None:
+    plain: list[Trial] = [(example, None, None) for example in examples]
+    others: list[Trial] = []
+    for trial, used in zip(plain, run(plain), strict=True):
+        if _failed(trial, used, add):
             continue
+        example = trial[0]
         for clause_id, chosen in used.items():  # every other usable version of each clause
             for version in bank.clause(clause_id).versions:
                 if version.version != chosen and version.status != "retired":
-                    _try(render, example, {clause_id: version.version}, None, add)
-                    rendered += 1
+                    others.append((example, {clause_id: version.version}, None))
         # the example's document type is one every clause it used is written for
         kinds = set.intersection(*(set(bank.clause(c).document_types) for c in used))
         for clause in bank.clauses.values():  # every alternative the example did not choose
             offered = kinds & set(clause.document_types)
             if clause.choice and clause.option and clause.id not in used and offered:
-                _try(render, example, None, {clause.choice: clause.option}, add)
-                rendered += 1
+                others.append((example, None, {clause.choice: clause.option}))
+    for trial, used in zip(others, run(others), strict=True):
+        _failed(trial, used, add)
     result.checked["examples"] = len(examples)
-    result.checked["other versions rendered"] = rendered
+    result.checked["other versions rendered"] = len(others)
     return result
 
 
-def _try(
-    render: Any,
-    example: Path,
-    pins: dict[str, str] | None,
-    choose: dict[str, str] | None,
-    add: Any,
-) -> dict[str, str] | None:
-    """Build ``example`` with ``pins`` and ``choose``; report a failure as E-check-04."""
-    try:
-        return render(example, pins, choose)
-    except AssemblerError as exc:
-        what = f"example {example.name}" + (f" with {pins}" if pins else "")
-        what += f" choosing {choose}" if choose else ""
-        for d in exc.diagnostics:
-            add(
-                Diagnostic(
-                    "E-check-04",
-                    f"{what} does not build: {d.rule} {d.message}",
-                    d.file,
-                    d.line,
-                    d.col,
-                )
+def _failed(trial: Trial, outcome: Any, add: Any) -> bool:
+    """Report a trial that did not build (its outcome is a list of diagnostics) as E-check-04."""
+    if not isinstance(outcome, list):
+        return False
+    example, pins, choose = trial
+    what = f"example {example.name}" + (f" with {pins}" if pins else "")
+    what += f" choosing {choose}" if choose else ""
+    for d in outcome:
+        add(
+            Diagnostic(
+                "E-check-04", f"{what} does not build: {d.rule} {d.message}", d.file, d.line, d.col
             )
-        return None
+        )
+    return True
 
 
 def _check_references(bank: ClauseBank, add: Any) -> None:

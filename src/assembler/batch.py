@@ -17,9 +17,13 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 from .api import Workspace, build
 from .errors import AssemblerError, Diagnostic
+
+T = TypeVar("T")
+R = TypeVar("R")
 
 
 @dataclass
@@ -68,9 +72,10 @@ def find_deals(pattern: str) -> list[Path]:
 _WORKSPACE: Workspace | None = None
 
 
-def build_one(deal: Path, outdir: Path, draft: bool, workspace: Workspace | None = None) -> Outcome:
-    """Build one deal sheet; never raises for a bad deal sheet, so one cannot stop the others."""
-    ws = workspace or _WORKSPACE
+def build_one(ws: Workspace, job: tuple[Path, Path, bool]) -> Outcome:
+    """Build one deal sheet (``job``: the deal, the output folder, whether a draft); never raises
+    for a bad deal sheet, so one cannot stop the others."""
+    deal, outdir, draft = job
     start = time.perf_counter()
     try:
         result = build(deal, outdir / f"{deal.stem}.docx", draft=draft, workspace=ws)
@@ -91,27 +96,46 @@ def build_many(
     on_start: Callable[[int], None] | None = None,
 ) -> Iterator[Outcome]:
     """Yield an :class:`Outcome` per deal sheet as each finishes (in completion order)."""
-    global _WORKSPACE
     outdir.mkdir(parents=True, exist_ok=True)
     ws = workspace or Workspace.open()
-    jobs = max(1, min(jobs or os.cpu_count() or 1, len(deals)))
     if on_start:
         on_start(len(deals))
     # The first build runs here: it warms the compiled-template cache the workers inherit.
-    yield build_one(deals[0], outdir, draft, ws)
-    rest = deals[1:]
-    if not rest:
-        return
+    yield build_one(ws, (deals[0], outdir, draft))
+    for _, outcome in _forked(build_one, [(d, outdir, draft) for d in deals[1:]], ws, jobs):
+        yield outcome
+
+
+def fork_map(
+    func: Callable[[Workspace, T], R], items: list[T], ws: Workspace, jobs: int | None = None
+) -> list[R]:
+    """``func(ws, item)`` for every item, in the items' order, on worker processes sharing ``ws``
+    (``bank check`` builds every example under every version and alternative this way)."""
+    results = dict(_forked(func, items, ws, jobs))
+    return [results[i] for i in range(len(items))]
+
+
+def _forked(
+    func: Callable[[Workspace, T], R], items: list[T], ws: Workspace, jobs: int | None
+) -> Iterator[tuple[int, R]]:
+    """(index, ``func(ws, item)``) as each finishes: forked workers where the platform forks and
+    there is more than one job, else in this process. ``func`` must not raise."""
+    global _WORKSPACE
+    jobs = max(1, min(jobs or os.cpu_count() or 1, len(items)))
     if jobs == 1 or "fork" not in multiprocessing.get_all_start_methods():
-        for deal in rest:
-            yield build_one(deal, outdir, draft, ws)
+        yield from ((i, func(ws, item)) for i, item in enumerate(items))
         return
     _WORKSPACE = ws
     try:
         context = multiprocessing.get_context("fork")
         with ProcessPoolExecutor(jobs, mp_context=context) as pool:
-            futures = [pool.submit(build_one, deal, outdir, draft) for deal in rest]
+            futures = {pool.submit(_in_worker, func, item): i for i, item in enumerate(items)}
             for future in as_completed(futures):
-                yield future.result()
+                yield futures[future], future.result()
     finally:
         _WORKSPACE = None
+
+
+def _in_worker(func: Callable[[Workspace, T], R], item: T) -> R:
+    assert _WORKSPACE is not None, "a worker runs only inside _forked"
+    return func(_WORKSPACE, item)

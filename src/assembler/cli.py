@@ -201,6 +201,12 @@ def fragment(draft: Path, output: Path | None, templates: Path | None) -> None:
     _console().print(f"wrote {target}")
 
 
+#: Worker processes for the commands that build many documents.
+jobs_option = click.option(
+    "-j", "--jobs", type=click.IntRange(1), help="Worker processes (default: CPUs)."
+)
+
+
 @main.command()
 @click.argument("deals")
 @click.option(
@@ -210,7 +216,7 @@ def fragment(draft: Path, output: Path | None, templates: Path | None) -> None:
     type=click.Path(file_okay=False, path_type=Path),
     help="Folder for the documents (one DEAL-NAME.docx and lock each).",
 )
-@click.option("-j", "--jobs", type=click.IntRange(1), help="Worker processes (default: CPUs).")
+@jobs_option
 @click.option("--draft", is_flag=True, help="Draft builds: missing values are marked, not errors.")
 @click.option("--bank", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--templates", type=click.Path(file_okay=False, path_type=Path))
@@ -779,6 +785,7 @@ def bank_retire(bank_dir: Path | None, clause: str, on: Any) -> None:
 @bank.command("check")
 @bank_option
 @click.option("--templates", type=click.Path(file_okay=False, path_type=Path))
+@jobs_option
 @click.option("--json", "as_json", is_flag=True, help="Print the findings as JSON.")
 @click.option(
     "--record-hashes",
@@ -786,7 +793,11 @@ def bank_retire(bank_dir: Path | None, clause: str, on: Any) -> None:
     help="First record the hash of every approved version that has none.",
 )
 def bank_check(
-    bank_dir: Path | None, templates: Path | None, as_json: bool, record_hashes: bool
+    bank_dir: Path | None,
+    templates: Path | None,
+    jobs: int | None,
+    as_json: bool,
+    record_hashes: bool,
 ) -> None:
     """The whole-bank gate: metadata, hashes, criteria coverage, examples build, references, templates.
 
@@ -797,6 +808,7 @@ def bank_check(
     from . import api
     from .bankops import check_bank
     from .bankops import record_hashes as record
+    from .batch import fork_map
 
     if record_hashes:
         click.echo(f"recorded {record(_open_bank(bank_dir))} hash(es)", err=True)
@@ -804,23 +816,9 @@ def bank_check(
     templates_dir = api.default_dir("templates", templates)
     workspace = api.Workspace.open(clause_bank.root, templates_dir)
 
-    def render(
-        example: Path, pins: dict[str, str] | None, choose: dict[str, str] | None
-    ) -> dict[str, str]:
-        import tempfile
-
-        with tempfile.TemporaryDirectory() as folder:
-            built = api.build(
-                example,
-                Path(folder) / "check.docx",
-                draft=True,
-                workspace=workspace,
-                pin_versions=pins,
-                choose=choose,
-            )
-        return {c.clause_id: c.version for c in built.plan.all_clauses() if c.clause_id}
-
-    result = check_bank(clause_bank, templates_dir, render)
+    result = check_bank(
+        clause_bank, templates_dir, lambda trials: fork_map(api.trial, trials, workspace, jobs)
+    )
     if as_json:
         click.echo(
             json.dumps(

@@ -82,20 +82,23 @@ def set_numbering(p: E, num_id: int, ilvl: int) -> None:
         anchor.addnext(numpr)
 
 
+_PPR, _PSTYLE, _VAL = qn("w:pPr"), qn("w:pStyle"), qn("w:val")
+_T, _TAB, _DEL_TEXT = qn("w:t"), qn("w:tab"), qn("w:delText")
+
+
 def style_of(p: E) -> str | None:
-    found = p.find(f"{qn('w:pPr')}/{qn('w:pStyle')}")
-    return found.get(qn("w:val")) if found is not None else None
+    # two plain-tag finds: lxml parses a "pPr/pStyle" path again on every call
+    ppr = p.find(_PPR)
+    found = ppr.find(_PSTYLE) if ppr is not None else None
+    return found.get(_VAL) if found is not None else None
 
 
 def text_of(element: E) -> str:
     """The visible text of a paragraph or run (tabs as spaces)."""
-    parts = []
-    for node in element.iter(qn("w:t"), qn("w:tab"), qn("w:delText")):
-        if node.tag == qn("w:t"):
-            parts.append(node.text or "")
-        elif node.tag == qn("w:tab"):
-            parts.append(" ")
-    return "".join(parts)
+    return "".join(
+        (node.text or "") if node.tag == _T else " " if node.tag == _TAB else ""
+        for node in element.iter(_T, _TAB, _DEL_TEXT)
+    )
 
 
 def bookmark(p: E, name: str, bookmark_id: int) -> None:
