@@ -67,7 +67,7 @@ CLAUSE = Map(
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ClauseVersion:
     version: str
     status: str
@@ -88,7 +88,7 @@ class ClauseVersion:
         return starts and (self.withdrawn_on is None or on < self.withdrawn_on)
 
 
-@dataclass
+@dataclass(slots=True)
 class Clause:
     id: str
     title: str

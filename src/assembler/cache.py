@@ -24,7 +24,7 @@ from typing import Any, TypeVar
 T = TypeVar("T")
 
 #: Bump when a cached type changes shape, so old entries are not unpickled into new code.
-FORMAT = "1"
+FORMAT = "2"
 
 
 def cache_dir() -> Path | None:

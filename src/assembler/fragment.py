@@ -56,7 +56,7 @@ BLOCK_ONLY = re.compile(r"^\s*(\{%(?:(?!%\}).)*%\}\s*)+$", re.S)
 CURLY = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'})
 
 
-@dataclass
+@dataclass(slots=True)
 class Fragment:
     """A fragment ready to compile: Jinja source over WordprocessingML, and what import changed."""
 

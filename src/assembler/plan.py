@@ -22,7 +22,7 @@ from .schema import suggest
 ENGINE_VERSION = "0.1.0"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PlannedClause:
     slot: str
     clause_id: str

@@ -74,7 +74,7 @@ def time_limit(seconds: float) -> Iterator[None]:
         signal.signal(signal.SIGALRM, previous)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Target:
     """Where a cross-reference lands: the bookmark and the number text to show."""
 
@@ -101,7 +101,7 @@ class Rendered:
     paragraphs: list[Numbered] = field(default_factory=list)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Numbered:
     element: E
     style: str
