@@ -23,6 +23,7 @@ from lxml import etree
 
 from .cache import memo, stamp
 from .oxml.ns import qn
+from .oxml.text import style_of
 
 #: Paragraph styles whose text is the agreement's own prose (not cover, contents or signatures).
 PROSE_STYLES = frozenset(
@@ -155,8 +156,7 @@ def read_clauses(root: etree._Element) -> list[ClauseText]:
     clauses = [ClauseText("Background")]  # before the first heading only the recitals count
     number = 0
     for p in root.iter(qn("w:p")):
-        style = p.find(f"{qn('w:pPr')}/{qn('w:pStyle')}")
-        name = style.get(qn("w:val")) if style is not None else "Normal"
+        name = style_of(p) or "Normal"
         text = "".join(t.text or "" for t in p.iter(qn("w:t"))).strip()
         if name == "ClauseHeading":
             number += 1

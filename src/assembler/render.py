@@ -469,7 +469,7 @@ class Renderer:
             labels = _labels(p)  # strips the label markers, so the text below is what prints
             if style == "ScheduleHeading":
                 schedule = ox.text_of(p).strip()
-            listed = self.numbering.list_of(p)
+            listed = self.numbering.list_of(p, style)
             reference = ""
             if listed:
                 _, reference = self.numbering.next_number(*listed)
@@ -585,12 +585,13 @@ def _label_marker(target: str) -> Markup:
 def _labels(p: E) -> list[str]:
     names = []
     for t in p.iter(qn("w:t")):
-        text = t.text or ""
+        text = t.text
+        if not text or MARK not in text:
+            continue
         for match in MARKERS.finditer(text):
             if match.group(1) == "L":
                 names.append(match.group(2))
-        if MARK in text:
-            t.text = MARKERS.sub(lambda m: "" if m.group(1) == "L" else m.group(0), text)
+        t.text = MARKERS.sub(lambda m: "" if m.group(1) == "L" else m.group(0), text)
     return names
 
 

@@ -15,7 +15,7 @@ from typing import TypeAlias
 from lxml import etree
 
 from .ns import qn
-from .text import el
+from .text import el, ppr_of
 
 E: TypeAlias = etree._Element
 
@@ -144,12 +144,11 @@ class Numbering:
             out += (format_number(levels[k].fmt, max(counts[k], 1)), pieces[i + 1])
         return "".join(out)
 
-    def list_of(self, p: E) -> tuple[int, int] | None:
-        """(numId, ilvl) that numbers paragraph ``p``: its direct numPr, else its style's link."""
-        ppr = p.find(qn("w:pPr"))
-        if ppr is None:
-            return None
-        numpr = ppr.find(qn("w:numPr"))
+    def list_of(self, p: E, style: str | None) -> tuple[int, int] | None:
+        """(numId, ilvl) that numbers paragraph ``p`` of style ``style``: its direct numPr, else
+        its style's link."""
+        ppr = ppr_of(p)
+        numpr = next(ppr.iterchildren(qn("w:numPr")), None) if ppr is not None else None
         if numpr is not None:
             num_id = numpr.find(qn("w:numId"))
             ilvl = numpr.find(qn("w:ilvl"))
@@ -157,5 +156,4 @@ class Numbering:
                 level = int(ilvl.get(qn("w:val"))) if ilvl is not None else 0
                 return int(num_id.get(qn("w:val"))), level
             return None
-        style = ppr.find(qn("w:pStyle"))
-        return self.style_links.get(style.get(qn("w:val"))) if style is not None else None
+        return self.style_links.get(style) if style else None
