@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from assembler.api import build
 from assembler.terms import DefinedTerm, find_terms
+
+from conftest import EXAMPLE
+from reading import paragraphs
 
 
 def test_used_terms_are_kept_alphabetically_and_unused_ones_dropped():
@@ -35,3 +39,16 @@ def test_a_capitalised_term_nobody_defined_is_a_warning():
     ]
     quiet = find_terms([], ["This Agreement is governed by the law of England and Wales."], [])
     assert quiet.warnings == []
+
+
+def test_a_name_the_deal_sheet_gives_is_not_taken_for_an_undefined_term(tmp_path, workspace):
+    old = 'cohort: "people aged 65 and over living in the area of [Council]"'
+    new = 'cohort: "people aged 65 and over registered with the Northshire Primary Care Network"'
+    text = EXAMPLE.read_text()
+    assert old in text
+    deal = tmp_path / "deal.yaml"
+    deal.write_text(text.replace(old, new))
+    result = build(deal, tmp_path / "a.docx", workspace=workspace)
+    printed = "\n".join(text for _, text in paragraphs(result.output.read_bytes()))
+    assert "registered with the Northshire Primary Care Network" in printed
+    assert [w.message for w in result.warnings if w.rule == "W-term-01"] == []

@@ -226,6 +226,15 @@ def leaf_paths(value: Any, path: str = "") -> list[str]:
     return [path]
 
 
+def text_values(value: Any) -> list[str]:
+    """Every string value in a deal sheet (or part of one), however deep."""
+    if isinstance(value, dict):
+        return [text for child in value.values() for text in text_values(child)]
+    if isinstance(value, list):
+        return [text for item in value for text in text_values(item)]
+    return [value] if isinstance(value, str) else []
+
+
 def unused_values(deal: Deal, used: set[str]) -> list[Diagnostic]:
     """Warnings for deal-sheet values that no clause printed or tested (nothing is dropped silently)."""
     warnings = []

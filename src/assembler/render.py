@@ -23,6 +23,7 @@ from markupsafe import Markup, escape
 
 from .bank import ClauseBank
 from .context import END, MARK, SEP, ClauseEnvironment, Recorder, in_clause, mark_used
+from .dealsheet import text_values
 from .errors import AssemblerError, Diagnostic, Where
 from .housestyle import HouseStyle
 from .outline import Outline
@@ -294,7 +295,10 @@ class Renderer:
                 )
                 defined.append(DefinedTerm(term, str(text), clause.id))
         texts = [ox.text_of(p) for paras in bodies.values() for p in paras]
+        # a capitalised phrase the deal sheet wrote (a service, a place, a network) is a name the
+        # drafter chose, not a term a clause forgot to define
         known = [str(p["name"]) for p in self.names["parties"]] + [self.plan.title]
+        known += text_values(self.names["deal"])
         inherited = tuple(self.names.get("original", {}).get("terms", []))  # the Agreement's
         report = find_terms(defined, texts, known, inherited)
         self.warnings.extend(report.warnings)
