@@ -339,3 +339,39 @@ def test_a_clause_moved_to_a_newer_bank_version_is_amended(tmp_path, ws, assert_
     used = {pc.slot: pc.version for pc in varied.plan.clauses}
     assert used["liability"] != "1.0.0"
     assert_valid(result.deed.output)
+
+
+def test_a_changed_paragraph_keeps_its_cross_references_and_highlighted_blanks(
+    tmp_path, ws, signed
+):
+    """Only the words that changed are marked: the rest keeps its formatting, and a REF field
+    stays a field (it still updates) rather than becoming the text it showed."""
+    deal, lock = signed
+    new = changed(tmp_path, "year2.yaml", deal, ("people aged 65 and over", "the whole population"))
+    result = vary(lock, new, tmp_path / "v.docx", workspace=ws)
+    with zipfile.ZipFile(result.conformed) as package:
+        root = etree.fromstring(package.read("word/document.xml"))
+    paragraph = next(
+        p
+        for p in root.iter(qn("w:p"))
+        if p.find(f".//{qn('w:ins')}") is not None
+        and "".join(t.text or "" for t in p.iter(qn("w:t"))).startswith("Alliance Services")
+    )
+    inserted = "".join(t.text or "" for t in paragraph.iter(qn("w:t")) if _inside(t, "w:ins"))
+    deleted = "".join(t.text or "" for t in paragraph.iter(qn("w:delText")))
+    assert (inserted.strip(), deleted.strip()) == (
+        "the whole population",
+        "people aged 65 and over",
+    )
+    instructions = [i.text or "" for i in paragraph.iter(qn("w:instrText"))]
+    assert any(i.strip().startswith("REF _Ref") for i in instructions)
+    blanks = [
+        "".join(t.text or "" for t in r.iter(qn("w:t")))
+        for r in paragraph.iter(qn("w:r"))
+        if r.find(f"{qn('w:rPr')}/{qn('w:rStyle')}[@{qn('w:val')}='Placeholder']") is not None
+    ]
+    assert "[Council]" in blanks
+
+
+def _inside(node, tag: str) -> bool:
+    return any(a.tag == qn(tag) for a in node.iterancestors())

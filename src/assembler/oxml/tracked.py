@@ -14,7 +14,10 @@ import copy
 import difflib
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from itertools import count
+
+from lxml import etree
 
 from .ns import qn
 from .text import E, el, style_of, text_of
@@ -53,28 +56,31 @@ class Revisions:
 
     # -- a changed paragraph -----------------------------------------------------------------
     def changed(self, old: E, new: E) -> E:
-        """The new paragraph's properties and bookmarks, its text diffed word by word."""
+        """The new paragraph's properties and bookmarks, its text diffed word by word. Each word
+        keeps its own run's formatting (a highlighted blank stays highlighted), and a field (a
+        cross-reference) is one piece that is kept, or deleted and inserted whole, never flattened
+        to text that would no longer update."""
         p = el("w:p")
         ppr = new.find(qn("w:pPr"))
         if ppr is not None:
             p.append(copy.deepcopy(ppr))
-        starts = [copy.deepcopy(m) for m in new.iter(qn("w:bookmarkStart"))]
-        ends = [copy.deepcopy(m) for m in new.iter(qn("w:bookmarkEnd"))]
-        p.extend(starts)
-        before, after = _tokens(text_of(old)), _tokens(text_of(new))
-        matcher = difflib.SequenceMatcher(a=before, b=after, autojunk=False)
+        p.extend(copy.deepcopy(m) for m in new.iter(qn("w:bookmarkStart")))
+        before, after = _pieces(old), _pieces(new)
+        matcher = difflib.SequenceMatcher(
+            a=[x.text for x in before], b=[y.text for y in after], autojunk=False
+        )
         for op, i1, i2, j1, j2 in matcher.get_opcodes():
             if op in ("delete", "replace"):
                 gone = self.mark("w:del")
-                gone.append(_run("".join(before[i1:i2]), "w:delText"))
+                gone.extend(_runs_of(before[i1:i2], deleted=True))
                 p.append(gone)
             if op in ("insert", "replace"):
                 added = self.mark("w:ins")
-                added.append(_run("".join(after[j1:j2]), "w:t"))
+                added.extend(_runs_of(after[j1:j2]))
                 p.append(added)
             if op == "equal":
-                p.append(_run("".join(after[j1:j2]), "w:t"))
-        p.extend(ends)
+                p.extend(_runs_of(after[j1:j2]))
+        p.extend(copy.deepcopy(m) for m in new.iter(qn("w:bookmarkEnd")))
         return p
 
     def _wrap_runs(self, p: E, tag: str) -> None:
@@ -146,13 +152,91 @@ def _as_deleted_text(p: E) -> None:
         t.tag = qn("w:delInstrText")
 
 
-def _run(text: str, tag: str) -> E:
+@dataclass
+class _Piece:
+    """A word, a space or a whole field of a paragraph: its text as :func:`text_of` reads it, and
+    the runs that print it (a word's run holds just that word, with its run's properties)."""
+
+    text: str
+    runs: list[E]
+
+    @property
+    def plain(self) -> E | None:
+        """The run's properties, if this is a single run of plain text (so it can be merged)."""
+        if len(self.runs) == 1 and self.runs[0][-1].tag == qn("w:t"):
+            rpr = self.runs[0].find(qn("w:rPr"))
+            return rpr if rpr is not None else _NO_PROPERTIES
+        return None
+
+
+_NO_PROPERTIES = el("w:rPr")
+
+
+def _pieces(p: E) -> list[_Piece]:
+    """The paragraph's runs as pieces, in order; bookmarks and properties are not pieces."""
+    pieces: list[_Piece] = []
+    field: list[E] = []
+    depth = 0
+    for r in p.iter(qn("w:r")):
+        kinds = [c.get(qn("w:fldCharType")) for c in r.iter(qn("w:fldChar"))]
+        if depth or "begin" in kinds:  # a field, from its begin to its end, is one piece
+            field.append(r)
+            depth += kinds.count("begin") - kinds.count("end")
+            if not depth:
+                pieces.append(_Piece(_field_result(field), field))
+                field = []
+            continue
+        rpr = r.find(qn("w:rPr"))
+        for child in r:
+            if child.tag == qn("w:t"):
+                pieces += (_Piece(w, [_run(w, rpr)]) for w in _tokens(child.text or ""))
+            elif child.tag != qn("w:rPr"):  # a tab, a break: a piece of its own
+                piece = el("w:r")
+                if rpr is not None:
+                    piece.append(copy.deepcopy(rpr))
+                piece.append(copy.deepcopy(child))
+                pieces.append(_Piece(" " if child.tag == qn("w:tab") else "", [piece]))
+    return pieces
+
+
+def _field_result(runs: list[E]) -> str:
+    """A field's text as printed: its cached result, between "separate" and "end"."""
+    return "".join(t.text or "" for r in runs for t in r.iter(qn("w:t")))
+
+
+def _runs_of(pieces: list[_Piece], deleted: bool = False) -> list[E]:
+    """Copies of the pieces' runs, neighbouring words with the same properties in one run."""
+    runs: list[E] = []
+    last: E | None = None
+    for piece in pieces:
+        props = piece.plain
+        if props is not None and last is not None and _same(props, last):
+            t = runs[-1][-1]
+            t.text = (t.text or "") + piece.text
+        else:
+            runs += (copy.deepcopy(r) for r in piece.runs)
+        last = props
+    if deleted:
+        for r in runs:
+            _as_deleted_text(r)
+    return runs
+
+
+def _same(a: E, b: E) -> bool:
+    return a is b or etree.tostring(a) == etree.tostring(b)
+
+
+def _run(text: str, rpr: E | None) -> E:
     r = el("w:r")
-    t = el(tag, r)
+    if rpr is not None:
+        r.append(copy.deepcopy(rpr))
+    t = el("w:t", r)
     t.text = text
     t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
     return r
 
 
 def _tokens(text: str) -> list[str]:
-    return re.findall(r"\s+|[^\s]+", text)
+    """Words with the spaces after them, so that a changed phrase is one deletion and one
+    insertion rather than word by word with the spaces between left standing."""
+    return re.findall(r"\S+\s*|\s+", text)
