@@ -20,7 +20,7 @@ pytest.importorskip("docxcompose", reason="pip install -e .[bench]")
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.append(str(ROOT))  # benchmarks/ is a folder of scripts, not an installed package
 
-from benchmarks import completeness, routes, run, synthetic  # noqa: E402
+from benchmarks import completeness, mou_pack, routes, run, synthetic  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -126,3 +126,9 @@ def test_arguments():
     assert (args.sizes, args.rounds, args.max_b) == ([10, 100], 2, 100)
     with pytest.raises(SystemExit):
         run.parse_args(["--sizes", "ten"])
+
+
+def test_the_mou_pack_benchmark_packs_and_builds_every_practice(capsys):
+    assert mou_pack.main(["--practices", "3", "-j", "2"]) == 0
+    out = capsys.readouterr().out
+    assert "3 deal sheets written by `assemble pack`" in out and "3 MoUs built" in out

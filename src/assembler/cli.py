@@ -268,6 +268,44 @@ def batch(
         sys.exit(EXIT_INPUT_ERROR)
 
 
+@main.command()
+@click.argument("base", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("rows", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "-o",
+    "--outdir",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder for the deal sheets (NAME.yaml each).",
+)
+@click.option(
+    "--name", "name_column", help="The column that names each deal sheet (default: the first)."
+)
+@click.option("--bank", type=click.Path(file_okay=False, path_type=Path))
+def pack(base: Path, rows: Path, outdir: Path, name_column: str | None, bank: Path | None) -> None:
+    """Write a deal sheet for every row of ROWS (a CSV) over the BASE deal sheet.
+
+    Each column names a value of BASE by its dotted path, a list item by its id
+    (parties.gp_fed.name); each cell replaces it for its row, and an empty cell keeps BASE's
+    value. Comments and layout are kept. Every deal sheet written is checked; exit code 1 if any
+    does not validate.
+
+    \b
+    Example:
+      assemble pack examples/ooh-transformation-mou.yaml practices.csv -o packs/mous
+      assemble batch packs/mous -o out/mous
+    """
+    from .pack import make_pack
+
+    made = make_pack(base, rows, outdir, name_column=name_column, vocabulary=_open_bank(bank).codes)
+    click.echo(f"wrote {len(made.written)} deal sheet(s) in {outdir}", err=True)
+    if made.problems:
+        _report(made.problems)
+        bad = len({d.file for d in made.problems})
+        click.echo(f"{bad} deal sheet(s) do not validate: fix the rows (or the files)", err=True)
+        sys.exit(EXIT_INPUT_ERROR)
+
+
 def _batch_summary(outcomes: list[Outcome], elapsed: float) -> None:
     from rich.table import Table
 

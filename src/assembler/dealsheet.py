@@ -10,6 +10,7 @@ from typing import Any
 from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.cyaml import CParser
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.nodes import Node
 from ruamel.yaml.resolver import VersionedResolver
 
 from .doctypes import SCHEMAS
@@ -69,6 +70,15 @@ class _Loader(CParser, _TextDates, VersionedResolver):
         VersionedResolver.__init__(self, loader=self)
         self.allow_duplicate_keys = False
         self.comment_handling = None
+
+
+def yaml_nodes(text: str) -> Node:
+    """The YAML's node tree, each node with its start and end (for editing a value in place)."""
+    loader = _Loader(text)
+    try:
+        return loader.get_single_node()
+    finally:
+        loader.dispose()
 
 
 def read_yaml(path: Path) -> tuple[Any, bytes]:

@@ -1,0 +1,86 @@
+"""`assemble pack`: a deal sheet per CSV row over a base deal sheet, comments and layout kept, every
+sheet validated, and every mistake in the CSV located by file, line and column."""
+
+from __future__ import annotations
+
+import pytest
+from click.testing import CliRunner
+
+from assembler.api import build
+from assembler.cli import main
+from assembler.dealsheet import load_deal
+from assembler.errors import AssemblerError
+from assembler.pack import make_pack
+
+from conftest import ROOT
+from reading import paragraphs
+
+BASE = ROOT / "examples" / "ooh-transformation-mou.yaml"
+
+
+def csv_file(tmp_path, text: str):
+    path = tmp_path / "practices.csv"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_a_row_replaces_its_values_and_keeps_every_comment(tmp_path, workspace):
+    rows = csv_file(
+        tmp_path,
+        "code,parties.gp_fed.name,parties.gp_fed.address\n"
+        'p001,"Smith & Jones ""Riverside"" Surgery","1 High Street, Northtown"\n'
+        "p002,Öakfield Médical Practice,\n",
+    )
+    made = make_pack(BASE, rows, tmp_path / "pack", vocabulary=workspace.bank.codes)
+    assert [p.name for p in made.written] == ["p001.yaml", "p002.yaml"] and made.problems == []
+    base_text = BASE.read_text()
+    first = made.written[0].read_text()
+    assert first.count("# src:") == base_text.count("# src:")
+    assert "line 2" in first.splitlines()[0]  # the file says which row it came from
+    one, two = (load_deal(p, workspace.bank.codes).data for p in made.written)
+    gp = next(p for p in one["parties"] if p["id"] == "gp_fed")
+    assert (gp["name"], gp["address"]) == (
+        'Smith & Jones "Riverside" Surgery',
+        "1 High Street, Northtown",
+    )
+    gp2 = next(p for p in two["parties"] if p["id"] == "gp_fed")
+    assert (gp2["name"], gp2["address"]) == ("Öakfield Médical Practice", "[address]")  # kept
+    base_id = load_deal(BASE, workspace.bank.codes).data["deal_id"]
+    assert (one["deal_id"], two["deal_id"]) == (f"{base_id}-p001", f"{base_id}-p002")
+    built = build(made.written[0], tmp_path / "p001.docx", workspace=workspace)
+    text = "\n".join(t for _, t in paragraphs(built.output.read_bytes()))
+    assert 'Smith & Jones "Riverside" Surgery' in text and "[GP Federation]" not in text
+
+
+def test_a_column_the_base_does_not_have_is_located_in_the_csv(tmp_path):
+    rows = csv_file(tmp_path, "code,parties.gp_fed.name,parties.nobody.name\np1,a,b\n")
+    with pytest.raises(AssemblerError) as caught:
+        make_pack(BASE, rows, tmp_path / "pack")
+    d = caught.value.diagnostics[0]
+    assert (d.rule, d.file, d.line, d.col) == ("E-pack-01", str(rows), 1, 3)
+    assert not (tmp_path / "pack").exists()
+
+
+def test_a_value_that_does_not_validate_names_the_sheet_and_exits_1(tmp_path):
+    rows = csv_file(tmp_path, "code,effective_date\ngood,2017-01-01\nbad,not-a-date\n")
+    result = CliRunner().invoke(main, ["pack", str(BASE), str(rows), "-o", str(tmp_path / "p")])
+    assert result.exit_code == 1
+    assert "bad.yaml:" in result.output and "E-type-01" in result.output
+    assert "good.yaml" not in result.output.replace("wrote", "")
+    assert sorted(p.name for p in (tmp_path / "p").iterdir()) == ["bad.yaml", "good.yaml"]
+
+
+@pytest.mark.parametrize(
+    ("text", "rule", "line"),
+    [
+        ("code,title\np1,a\np1,b\n", "E-pack-04", 3),  # two rows would write p1.yaml
+        ("code,title\np1,a,extra\n", "E-pack-03", 2),  # a cell too many
+        ("code,code\np1,a\n", "E-pack-03", 1),  # a column named twice
+    ],
+)
+def test_a_malformed_csv_is_located(tmp_path, text, rule, line):
+    with pytest.raises(AssemblerError) as caught:
+        make_pack(BASE, csv_file(tmp_path, text), tmp_path / "pack")
+    d = caught.value.diagnostics[0]
+    assert (d.rule, d.line) == (rule, line)
+    assert not (tmp_path / "pack").exists()  # nothing is written from a CSV with a mistake
