@@ -16,6 +16,7 @@ from assembler.cli import main
 from assembler.schema import is_placeholder
 
 from conftest import EXAMPLE, ROOT
+from reading import clause_texts, paragraphs
 
 BRACKETED = re.compile(r"\[[^\[\]]*\]")
 
@@ -168,3 +169,167 @@ def test_bank_check_builds_the_over_65s_example_with_every_version(bank_check):
         f["message"] for f in bank_check["findings"] if "over-65s-alliance.yaml" in f["message"]
     ]
     assert about_example == []
+
+
+# Leaving and ending the Alliance: the settlement duties name every clause under which amounts
+# can be owed between the Parties, and clause 1.1(a) of "Ending the Alliance" follows the term
+# option. Numbers are read from the built document's own headings and sub-clauses.
+
+CASE_B = ROOT / "examples" / "mh-rehab-alliance.yaml"
+
+#: Headings of the clauses under which amounts can become owed between the Parties, in order.
+MONEY_HEADINGS = [
+    "Governance of the Alliance",  # the Alliance Programme Manager's cost is shared
+    "Financial arrangements",
+    "Sharing financial risk",
+    "Reconciliation",
+    "Using a Gain Pool",
+    "Outcome payments",
+    "Intellectual property",  # only where the deal shares income from Foreground IP
+]
+
+
+@pytest.fixture(scope="module")
+def case_b(tmp_path_factory, workspace):
+    """The case study B alliance agreement (risk share and outcome payments), built once."""
+    out = tmp_path_factory.mktemp("case-b") / "mh-rehab-alliance.docx"
+    result = build(CASE_B, out, workspace=workspace)
+    return result, out.read_bytes()
+
+
+def _clause_numbers(data: bytes) -> dict[str, str]:
+    """Clause heading -> "clause N", counting the headings as the reader does."""
+    return {title: f"clause {n}" for n, title in enumerate(clause_texts(data), start=1)}
+
+
+def _subclause(data: bytes, heading: str, needle: str) -> str:
+    """ "clause N.M" of the sub-clause of ``heading`` whose text contains ``needle``."""
+    number, sub, current = 0, 0, None
+    for style, text in paragraphs(data):
+        if style == "ClauseHeading":
+            number, sub, current = number + 1, 0, text
+        elif style == "ScheduleHeading":
+            current = None
+        elif style == "Clause2" and current == heading:
+            sub += 1
+            if needle in text:
+                return f"clause {number}.{sub}"
+    raise AssertionError(f"no sub-clause of {heading!r} says {needle!r}")
+
+
+def _line(data: bytes, heading: str, start: str) -> str:
+    lines = [t for t in clause_texts(data)[heading].splitlines() if t.startswith(start)]
+    assert len(lines) == 1, (heading, start, lines)
+    return lines[0]
+
+
+def _listed(numbers: list[str]) -> str:
+    return ", ".join(numbers[:-1]) + " and " + numbers[-1] if len(numbers) > 1 else numbers[0]
+
+
+def test_case_b_settlements_name_every_money_clause(case_b):
+    result, data = case_b
+    assert [str(w) for w in result.warnings] == []
+    number = _clause_numbers(data)
+    money = _listed([number[title] for title in MONEY_HEADINGS])
+    assert money == (
+        "clause 9, clause 15, clause 16, clause 18, clause 19, clause 20 and clause 24"
+    )
+    leaving = _line(data, "Leaving the Alliance", "settle any amount")
+    assert leaving == (
+        f"settle any amount that it owes to, or is owed by, another Party under {money}, "
+        "as calculated up to the date it leaves;"
+    )
+    ending = _line(data, "Ending the Alliance", "The exit plan must also provide for settling")
+    assert ending == (
+        "The exit plan must also provide for settling any amounts owed between the Parties "
+        f"under {money} up to the date this Agreement ends."
+    )
+    # the reopener changes the Funding Envelope through the Service Contracts: not a settlement
+    assert number["Reopening the Funding Envelope"] + "," not in leaving
+    assert number["Reopening the Funding Envelope"] + " " not in leaving
+
+
+def test_case_a_settlements_name_only_the_clauses_it_has(example):
+    _, data = example
+    number = _clause_numbers(data)
+    for title in ("Sharing financial risk", "Outcome payments", "Using a Gain Pool"):
+        assert title not in number
+    money = f"{number['Governance of the Alliance']} and {number['Financial arrangements']}"
+    assert money == "clause 9 and clause 15"
+    leaving = _line(data, "Leaving the Alliance", "settle any amount")
+    assert re.findall(r"clause \d+", leaving) == ["clause 9", "clause 15"]
+    assert f"another Party under {money}, as calculated" in leaving
+    ending = _line(data, "Ending the Alliance", "The exit plan must also provide for settling")
+    assert re.findall(r"clause \d+", ending) == ["clause 9", "clause 15"]
+
+
+def _ending_items(data: bytes) -> list[str]:
+    """The (a) to (d) items of "This Agreement ends:"."""
+    lines = clause_texts(data)["Ending the Alliance"].splitlines()
+    start = lines.index("This Agreement ends:") + 1
+    end = next(i for i, t in enumerate(lines) if t.startswith("Before this Agreement ends"))
+    return lines[start:end]
+
+
+def _with_term(workspace, tmp_path, option: str, deal=EXAMPLE) -> bytes:
+    out = tmp_path / f"{option}.docx"
+    build(deal, out, workspace=workspace, choose={"term": option}, draft=True)
+    return out.read_bytes()
+
+
+def test_an_evergreen_agreement_ends_by_notice_not_at_the_end_of_a_term(workspace, tmp_path):
+    data = _with_term(workspace, tmp_path, "evergreen-with-reviews")
+    heading = "Commencement, duration and review"
+    notice = _subclause(data, heading, "This Agreement then ends on the date stated in the notice")
+    assert notice == "clause 4.5"
+    items = _ending_items(data)
+    assert items[0] == (
+        f"on the date stated in a notice given under {notice}, after the Commissioners have "
+        "decided, following a Review Point, to end the Alliance;"
+    )
+    assert not any("end of its term" in item or "Initial Term" in item for item in items)
+    # that clause's notice period governs a decision to end: no second, immediate route
+    assert items[1:] == [
+        "if all the Parties agree in writing; or",
+        "when no Service Contract remains in force.",
+    ]
+
+
+def test_a_fixed_term_agreement_ends_at_the_end_of_its_term(example, workspace, tmp_path):
+    _, data = example
+    heading = "Commencement, term and review"
+    term = _subclause(data, heading, "This Agreement does not end when the Transition Period ends")
+    items = _ending_items(data)
+    assert items[0] == (
+        f"at the end of its term under {term} or, if the Parties extend that term under "
+        f"{_clause_numbers(data)[heading]}, at the end of the extension;"
+    )
+    reserved = _clause_numbers(data)["Commissioner reserved matters"]
+    assert items[2] == f"if the Commissioners decide to end the Alliance under {reserved}; or"
+
+    data = _with_term(workspace, tmp_path, "initial-with-review-points")
+    heading = "Commencement, term and extension"
+    initial = _subclause(data, heading, "(the Initial Term)")
+    extension = _subclause(data, heading, "The Parties may extend the term of this Agreement")
+    assert (initial, extension) == ("clause 4.2", "clause 4.5")
+    assert _ending_items(data)[0] == (
+        f"at the end of the Initial Term under {initial} or, if this Agreement has been extended "
+        f"under {extension}, at the end of the last extension;"
+    )
+
+
+def test_ending_early_follows_the_deals_reserved_matters(workspace, tmp_path):
+    deal = _variant(
+        tmp_path,
+        ("admission_of_parties, termination_of_alliance]", "admission_of_parties]"),
+    )
+    data = _with_term(workspace, tmp_path, "transition-then-review", deal)
+    decisions = _clause_numbers(data)["Decision-making"]
+    items = _ending_items(data)
+    assert (
+        items[2] == f"if the Parties decide to end the Alliance in accordance with {decisions}; or"
+    )
+    assert not any("Commissioners decide" in item for item in items)
+    data = _with_term(workspace, tmp_path, "evergreen-with-reviews", deal)
+    assert "after the Parties have decided, following a Review Point" in _ending_items(data)[0]
