@@ -207,15 +207,20 @@ jobs_option = click.option(
 )
 
 
+def outdir_option(help_text: str) -> Any:
+    """``-o/--outdir``, for the commands that write many files."""
+    return click.option(
+        "-o",
+        "--outdir",
+        required=True,
+        type=click.Path(file_okay=False, path_type=Path),
+        help=help_text,
+    )
+
+
 @main.command()
 @click.argument("deals")
-@click.option(
-    "-o",
-    "--outdir",
-    required=True,
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Folder for the documents (one DEAL-NAME.docx and lock each).",
-)
+@outdir_option("Folder for the documents (one DEAL-NAME.docx and lock each).")
 @jobs_option
 @click.option("--draft", is_flag=True, help="Draft builds: missing values are marked, not errors.")
 @click.option("--bank", type=click.Path(file_okay=False, path_type=Path))
@@ -271,13 +276,7 @@ def batch(
 @main.command()
 @click.argument("base", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.argument("rows", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option(
-    "-o",
-    "--outdir",
-    required=True,
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Folder for the deal sheets (NAME.yaml each).",
-)
+@outdir_option("Folder for the deal sheets (NAME.yaml each).")
 @click.option(
     "--name", "name_column", help="The column that names each deal sheet (default: the first)."
 )
