@@ -84,3 +84,16 @@ def test_a_malformed_csv_is_located(tmp_path, text, rule, line):
     d = caught.value.diagnostics[0]
     assert (d.rule, d.line) == (rule, line)
     assert not (tmp_path / "pack").exists()  # nothing is written from a CSV with a mistake
+
+
+def test_a_value_written_as_a_block_scalar_is_replaced_whole(tmp_path, workspace):
+    text = BASE.read_text()
+    title = next(line for line in text.splitlines() if line.startswith("title:"))
+    base = tmp_path / "base.yaml"
+    base.write_text(text.replace(title, "title: >-\n  Memorandum of\n  Understanding"))
+    rows = csv_file(tmp_path, 'code,title\np1,"Memorandum: ""Out of Hospital"" # 1"\n')
+    made = make_pack(base, rows, tmp_path / "pack", vocabulary=workspace.bank.codes)
+    data = load_deal(made.written[0], workspace.bank.codes).data
+    assert data["title"] == 'Memorandum: "Out of Hospital" # 1'
+    assert data["document_type"] == "memorandum_of_understanding"  # the next keys are intact
+    assert data["status"] == load_deal(BASE, workspace.bank.codes).data["status"]

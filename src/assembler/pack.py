@@ -165,7 +165,9 @@ def _span(root: Node, path: str, text: str, where: Path, column: int) -> tuple[i
 def _replaced(text: str, spans: dict[str, tuple[int, int]], values: dict[str, str]) -> str:
     for column, (start, end) in sorted(spans.items(), key=lambda kv: -kv[1][0]):
         if column in values:
-            text = text[:start] + _scalar(values[column]) + text[end:]
+            # a block scalar (| or >) ends at the start of the next line: keep its line break
+            old = text[start:end]
+            text = text[:start] + _scalar(values[column]) + old[len(old.rstrip()) :] + text[end:]
     return text
 
 
