@@ -68,6 +68,10 @@ def test_a_value_that_does_not_validate_names_the_sheet_and_exits_1(tmp_path):
     assert "bad.yaml:" in result.output and "E-type-01" in result.output
     assert "good.yaml" not in result.output.replace("wrote", "")
     assert sorted(p.name for p in (tmp_path / "p").iterdir()) == ["bad.yaml", "good.yaml"]
+    again = csv_file(tmp_path, "code,effective_date\ngood,2017-01-01\n")
+    result = CliRunner().invoke(main, ["pack", str(BASE), str(again), "-o", str(tmp_path / "p")])
+    assert result.exit_code == 0
+    assert "also holds 1 other deal sheet(s): bad.yaml" in result.output  # batch would build it
 
 
 @pytest.mark.parametrize(

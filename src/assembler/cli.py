@@ -298,6 +298,12 @@ def pack(base: Path, rows: Path, outdir: Path, name_column: str | None, bank: Pa
 
     made = make_pack(base, rows, outdir, name_column=name_column, vocabulary=_open_bank(bank).codes)
     click.echo(f"wrote {len(made.written)} deal sheet(s) in {outdir}", err=True)
+    others = sorted(set(outdir.glob("*.yaml")) - set(made.written))
+    if others:  # `assemble batch DIR` would build these too
+        names = ", ".join(p.name for p in others[:5]) + (" ..." if len(others) > 5 else "")
+        click.echo(
+            f"note: {outdir} also holds {len(others)} other deal sheet(s): {names}", err=True
+        )
     if made.problems:
         _report(made.problems)
         bad = len({d.file for d in made.problems})
