@@ -74,6 +74,21 @@ def test_very_deep_nesting(tmp_path):
     refuse(tmp_path, "E-yaml-07", "deal.yaml", deal=deal_file(tmp_path, text))
 
 
+def test_nesting_deep_enough_to_overflow_the_c_stack_is_refused_not_a_crash(tmp_path):
+    """libyaml composes recursively in C: 100,000 brackets would crash the process (SIGSEGV), so
+    depth is checked on the parser's events first. Run in a subprocess so a crash fails the test
+    rather than ending the test run."""
+    import subprocess
+    import sys
+
+    deal = deal_file(tmp_path, "deal_id: " + "[" * 100_000 + "]" * 100_000 + "\n")
+    run = subprocess.run(
+        [sys.executable, "-m", "assembler", "check", str(deal)], capture_output=True, text=True
+    )
+    assert run.returncode == 1, (run.returncode, run.stderr[-500:])
+    assert "E-yaml-07" in run.stdout + run.stderr and "deal.yaml:1:" in run.stdout + run.stderr
+
+
 def test_a_byte_order_mark_is_fine(tmp_path):
     deal = deal_file(tmp_path, b"\xef\xbb\xbf" + EXAMPLE.read_bytes())
     result = CliRunner().invoke(main, ["build", str(deal), "-o", str(tmp_path / "a.docx")])

@@ -10,6 +10,7 @@ from typing import Any
 from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.cyaml import CParser
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.events import CollectionEndEvent, CollectionStartEvent
 from ruamel.yaml.nodes import Node
 from ruamel.yaml.resolver import VersionedResolver
 
@@ -72,9 +73,37 @@ class _Loader(CParser, _TextDates, VersionedResolver):
         self.comment_handling = None
 
 
-def yaml_nodes(text: str) -> Node:
+def _shallow(text: str, name: str) -> str:
+    """``text``, once its events show it nests no deeper than MAX_DEPTH. libyaml's parser is
+    iterative but ruamel's C composer recurses on the C stack: 100,000 nested brackets crash the
+    process rather than raise RecursionError, as the pure-Python composer did."""
+    events = CParser(text)
+    depth = 0
+    try:
+        while events.check_event():
+            event = events.get_event()
+            if isinstance(event, CollectionStartEvent):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    raise AssemblerError(
+                        Diagnostic(
+                            "E-yaml-07",
+                            f"the YAML nests more than {MAX_DEPTH} levels deep",
+                            name,
+                            event.start_mark.line + 1,
+                            event.start_mark.column + 1,
+                        )
+                    )
+            elif isinstance(event, CollectionEndEvent):
+                depth -= 1
+    finally:
+        events.dispose()
+    return text
+
+
+def yaml_nodes(text: str, name: str = "<text>") -> Node:
     """The YAML's node tree, each node with its start and end (for editing a value in place)."""
-    loader = _Loader(text)
+    loader = _Loader(_shallow(text, name))
     try:
         return loader.get_single_node()
     finally:
@@ -94,8 +123,9 @@ def read_yaml(path: Path) -> tuple[Any, bytes]:
                 "E-yaml-04", "the file is not UTF-8 text", name, line, hint="save it as UTF-8"
             )
         ) from None
-    loader = _Loader(text)
+    loader = None
     try:
+        loader = _Loader(_shallow(text, name))
         data = loader.get_single_data()
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -108,7 +138,8 @@ def read_yaml(path: Path) -> tuple[Any, bytes]:
     except (YAMLError, ValueError, RecursionError) as exc:
         raise AssemblerError(Diagnostic("E-yaml-01", f"not valid YAML: {exc}", name)) from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     _bound_size(data, name)
     return data, raw
 

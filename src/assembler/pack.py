@@ -50,7 +50,7 @@ def make_pack(
     """Write ``outdir/<name>.yaml`` for every row of ``rows`` over ``base``, then validate each."""
     load_deal(base, vocabulary)  # a base that does not validate is reported at its own lines
     text = read_bounded(base, MAX_DEAL_BYTES, "deal sheet").decode("utf-8-sig")
-    root = yaml_nodes(text)
+    root = yaml_nodes(text, str(base))
     header, records = _read_rows(rows)
     name_column = name_column or header[0]
     if name_column not in header:
