@@ -74,6 +74,15 @@ def test_very_deep_nesting(tmp_path):
     refuse(tmp_path, "E-yaml-07", "deal.yaml", deal=deal_file(tmp_path, text))
 
 
+def test_a_control_character_spelt_as_a_yaml_escape_is_refused_at_its_line(tmp_path):
+    """YAML refuses a raw NUL but "\\u0000" spells one; a Word document cannot hold it."""
+    text = EXAMPLE.read_text()
+    title = next(line for line in text.splitlines() if line.startswith("title:"))
+    deal = deal_file(tmp_path, text.replace(title, 'title: "Alliance\\u0000Agreement"'))
+    out = refuse(tmp_path, "E-type-03", "deal.yaml", deal=deal)
+    assert f"deal.yaml:{text.splitlines().index(title) + 1}:" in out
+
+
 def test_nesting_deep_enough_to_overflow_the_c_stack_is_refused_not_a_crash(tmp_path):
     """libyaml composes recursively in C: 100,000 brackets would crash the process (SIGSEGV), so
     depth is checked on the parser's events first. Run in a subprocess so a crash fails the test

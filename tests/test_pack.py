@@ -18,9 +18,9 @@ from reading import paragraphs
 BASE = ROOT / "examples" / "ooh-transformation-mou.yaml"
 
 
-def csv_file(tmp_path, text: str):
+def csv_file(tmp_path, text: str | bytes):
     path = tmp_path / "practices.csv"
-    path.write_text(text, encoding="utf-8")
+    path.write_bytes(text if isinstance(text, bytes) else text.encode("utf-8"))
     return path
 
 
@@ -80,6 +80,8 @@ def test_a_value_that_does_not_validate_names_the_sheet_and_exits_1(tmp_path):
         ("code,title\np1,a\np1,b\n", "E-pack-04", 3),  # two rows would write p1.yaml
         ("code,title\np1,a,extra\n", "E-pack-03", 2),  # a cell too many
         ("code,code\np1,a\n", "E-pack-03", 1),  # a column named twice
+        (b"code,title\np1,\xff\xfe\n", "E-pack-03", 2),  # not UTF-8
+        ("code,title\np1," + "x" * 200_000 + "\n", "E-pack-03", 2),  # over the csv cell limit
     ],
 )
 def test_a_malformed_csv_is_located(tmp_path, text, rule, line):

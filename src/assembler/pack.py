@@ -17,6 +17,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
@@ -84,8 +85,24 @@ def make_pack(
 
 def _read_rows(rows: Path) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
     """The header and the rows, each with the line it starts on (for errors)."""
-    text = read_bounded(rows, MAX_DEAL_BYTES * 10, "CSV file").decode("utf-8-sig")
+    raw = read_bounded(rows, MAX_DEAL_BYTES * 10, "CSV file")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise AssemblerError(
+            Diagnostic("E-pack-03", "the CSV file is not UTF-8 text", str(rows), line)
+        ) from None
     reader = csv.reader(text.splitlines(keepends=True))
+    try:
+        return _records(reader, rows)
+    except csv.Error as exc:  # a cell over the csv module's size limit, a stray quote
+        raise AssemblerError(
+            Diagnostic("E-pack-03", f"not a readable CSV: {exc}", str(rows), reader.line_num)
+        ) from None
+
+
+def _records(reader: Any, rows: Path) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
     try:
         header = [h.strip() for h in next(reader)]
     except StopIteration:

@@ -93,6 +93,10 @@ def _type_name(value: object) -> str:
     return f"{type(value).__name__} {value!r}"
 
 
+#: Characters XML 1.0 forbids (tab, line feed and carriage return aside), and lone surrogates.
+NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
 class Spec:
     """A type. ``check`` returns the plain-Python value, or ``None`` after reporting an error."""
 
@@ -109,6 +113,17 @@ class Scalar(Spec):
     """Base for scalars: accepts a bracketed placeholder in place of any value."""
 
     def check(self, value: Any, ck: Checker, path: str, pos: Pos) -> Any:
+        if isinstance(value, str) and (bad := NOT_IN_XML.search(value)):
+            # YAML's escapes ("\u0000", "\a") can spell characters no Word document may hold
+            ck.error(
+                "E-type-03",
+                path,
+                pos,
+                f"holds the control character U+{ord(bad.group()):04X}, which a Word document "
+                "cannot contain",
+                "remove it (it is usually pasted in by accident)",
+            )
+            return None
         if is_placeholder(value):
             return str(value)
         return self.check_value(value, ck, path, pos)
