@@ -333,3 +333,12 @@ def test_ending_early_follows_the_deals_reserved_matters(workspace, tmp_path):
     assert not any("Commissioners decide" in item for item in items)
     data = _with_term(workspace, tmp_path, "evergreen-with-reviews", deal)
     assert "after the Parties have decided, following a Review Point" in _ending_items(data)[0]
+
+
+def test_leaving_keeps_rights_that_arose_before_a_party_left(example):
+    _, data = example
+    text = clause_texts(data)["Leaving the Alliance"]
+    assert text.splitlines()[-1] == (
+        "Leaving the Alliance does not affect any right or obligation of the leaving Party, "
+        "or of the other Parties, that arose before it left."
+    )
