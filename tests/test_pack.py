@@ -103,3 +103,22 @@ def test_a_value_written_as_a_block_scalar_is_replaced_whole(tmp_path, workspace
     assert data["title"] == 'Memorandum: "Out of Hospital" # 1'
     assert data["document_type"] == "memorandum_of_understanding"  # the next keys are intact
     assert data["status"] == load_deal(BASE, workspace.bank.codes).data["status"]
+
+
+def test_a_value_given_through_a_yaml_alias_is_refused(tmp_path, workspace):
+    """Replacing an anchored value would change every place that aliases it, so say so."""
+    text = BASE.read_text()
+    ccg = '{id: ccg, name: "[CCG]", kind: ccg, roles: [commissioner], address: "[address]"'
+    la = '  - {id: la, name: "[Council]", kind: local_authority, roles: [commissioner, provider],'
+    assert ccg in text and la in text
+    text = text.replace(ccg, ccg.replace('address: "[address]"', 'address: &shared "[address]"'))
+    la_block = text[text.index(la) :]
+    aliased = la_block.replace('address: "[address]"', "address: *shared", 1)
+    base = tmp_path / "base.yaml"
+    base.write_text(text[: text.index(la)] + aliased)
+    load_deal(base, workspace.bank.codes)  # the base itself is a valid deal sheet
+    rows = csv_file(tmp_path, "code,parties.gp_fed.name,parties.la.address\np1,a,b\n")
+    with pytest.raises(AssemblerError) as caught:
+        make_pack(base, rows, tmp_path / "pack", vocabulary=workspace.bank.codes)
+    d = caught.value.diagnostics[0]
+    assert (d.rule, d.line, d.col) == ("E-pack-05", 1, 3)

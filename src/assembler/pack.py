@@ -58,9 +58,14 @@ def make_pack(
         raise AssemblerError(
             Diagnostic("E-pack-02", f"no column {name_column!r}", str(rows), 1, hint="--name")
         )
-    spans = {c: _span(root, c, text, rows, i + 1) for i, c in enumerate(header) if c != name_column}
+    shared = _shared(root)
+    spans = {
+        c: _span(root, c, text, rows, i + 1, shared)
+        for i, c in enumerate(header)
+        if c != name_column
+    }
     if "deal_id" not in spans:  # every document of the pack gets its own deal id
-        spans["deal_id"] = _span(root, "deal_id", text, base, 1)
+        spans["deal_id"] = _span(root, "deal_id", text, base, 1, shared)
     base_id = _node(root, "deal_id")
     names: dict[str, int] = {}  # every name is checked before anything is written
     named = [(_file_name(r[name_column], rows, line, names), line, r) for line, r in records]
@@ -140,15 +145,43 @@ def _records(reader: Any, rows: Path) -> tuple[list[str], list[tuple[int, dict[s
 
 def _node(root: Node, path: str) -> Node | None:
     """The node at a dotted path; a list item is picked by its ``id``."""
-    node: Node | None = root
+    trail = _trail(root, path)
+    return trail[-1] if len(trail) == len(path.split(".")) + 1 else None
+
+
+def _trail(root: Node, path: str) -> list[Node]:
+    """The nodes from ``root`` down the dotted path, as far as it goes."""
+    trail = [root]
     for part in path.split("."):
+        node = trail[-1]
         if isinstance(node, MappingNode):
-            node = next((v for k, v in node.value if k.value == part), None)
+            found = next((v for k, v in node.value if k.value == part), None)
         elif isinstance(node, SequenceNode):
-            node = next((item for item in node.value if _id_of(item) == part), None)
+            found = next((item for item in node.value if _id_of(item) == part), None)
         else:
-            return None
-    return node
+            found = None
+        if found is None:
+            break
+        trail.append(found)
+    return trail
+
+
+def _shared(root: Node) -> set[int]:
+    """The nodes that stand in more than one place (a YAML anchor and its *aliases)."""
+    seen: set[int] = set()
+    shared: set[int] = set()
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            shared.add(id(node))
+            continue
+        seen.add(id(node))
+        if isinstance(node, MappingNode):
+            stack.extend(child for pair in node.value for child in pair)
+        elif isinstance(node, SequenceNode):
+            stack.extend(node.value)
+    return shared
 
 
 def _id_of(item: Node) -> str | None:
@@ -156,8 +189,23 @@ def _id_of(item: Node) -> str | None:
     return found.value if isinstance(found, ScalarNode) else None
 
 
-def _span(root: Node, path: str, text: str, where: Path, column: int) -> tuple[int, int]:
+def _span(
+    root: Node, path: str, text: str, where: Path, column: int, shared: set[int]
+) -> tuple[int, int]:
     """Where the scalar value at ``path`` stands in the base's text: (start, end) offsets."""
+    trail = _trail(root, path)
+    if any(id(n) in shared for n in trail):  # editing the anchor would change every alias too
+        raise AssemblerError(
+            Diagnostic(
+                "E-pack-05",
+                f"column {path!r}: the base gives this value through a YAML alias (*name), "
+                "so replacing it would change every other place that uses the same anchor",
+                str(where),
+                1,
+                column,
+                hint="write the value out in the base deal sheet instead of using an alias",
+            )
+        )
     node = _node(root, path)
     if not isinstance(node, ScalarNode):
         what = "a list or a mapping, not one value" if node is not None else "no such value"
