@@ -66,3 +66,26 @@ def test_nothing_to_build_and_clashing_names_are_errors(tmp_path):
         main, ["batch", str(tmp_path / "*/same.yaml"), "-o", str(tmp_path / "o")]
     )
     assert result.exit_code == 1 and "E-batch-02" in result.output
+
+
+def _slow_square(ws, n: int) -> tuple[int, int]:
+    """A job that finishes out of order (the larger, the sooner), and says which process ran it."""
+    import os
+    import time
+
+    time.sleep(0.02 * (5 - n))
+    return n * n, os.getpid()
+
+
+def test_fork_map_keeps_the_items_order_in_workers_and_in_this_process(workspace):
+    import os
+
+    from assembler.batch import fork_map
+
+    items = [1, 2, 3, 4]
+    in_workers = fork_map(_slow_square, items, workspace, jobs=2)
+    assert [square for square, _ in in_workers] == [1, 4, 9, 16]
+    assert all(pid != os.getpid() for _, pid in in_workers)  # the workers shared the workspace
+    here = fork_map(_slow_square, items, workspace, jobs=1)
+    assert here == [(n * n, os.getpid()) for n in items]
+    assert fork_map(_slow_square, [], workspace) == []
