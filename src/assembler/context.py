@@ -235,6 +235,28 @@ def ref(ctx: Context, target: str) -> Markup:
 
 
 @pass_context
+def refs(ctx: Context, targets: Iterable[Any]) -> Markup:
+    """Cross-references to several clauses as one phrase, as a lawyer writes it: "clauses 9, 15
+    and 24" (one target: "clause 9", as ``ref``). Each number is its own live field. Meant for
+    clauses and their paragraphs; a schedule in the list keeps its own words."""
+    source = str(ctx.get("clause_id", "?"))
+    names = [str(t) for t in targets]
+    if len(names) < 2:
+        if not names:
+            raise ValueError("refs() needs at least one clause")
+        return marker("R", source, names[0])
+    bare = [marker("B", source, name) for name in names]
+    return Markup("clauses ") + Markup(", ").join(bare[:-1]) + Markup(" and ") + bare[-1]
+
+
+@pass_context
+def in_document(ctx: Context, clause_ids: Iterable[Any]) -> list[Any]:
+    """The clause ids of the list that are in this document (``money|in_document``)."""
+    included = ctx.get("included")
+    return [c for c in clause_ids if included is not None and included(c)]
+
+
+@pass_context
 def label(ctx: Context, name: str) -> Markup:
     """Make the current paragraph the target ``<clause id>.<name>`` of cross-references."""
     return marker("L", f"{ctx.get('clause_id', '?')}.{name}")
@@ -261,8 +283,11 @@ def make_environment(vocabulary: dict[str, str]) -> ClauseEnvironment:
         names=names,
         phrases=words.phrases,
         phrase=words.phrase,
+        in_document=in_document,
     )
-    env.globals.update(ref=ref, label=label, placeholder=placeholder, phrase=words.phrase)
+    env.globals.update(
+        ref=ref, refs=refs, label=label, placeholder=placeholder, phrase=words.phrase
+    )
     return env
 
 

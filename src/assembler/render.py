@@ -521,9 +521,10 @@ class Renderer:
                     new_runs.append(
                         ox.run(f"[MISSING: {match.group(2)}]", rpr=_styled(rpr, "MissingValue"))
                     )
-                elif match.group(1) == "R":
+                elif match.group(1) in ("R", "B"):  # B: a number in a list, "clauses 9, 15"
                     source, target = match.group(2).split(SEP)
-                    new_runs.extend(self._reference(source, target, targets, rpr, errors))
+                    bare = match.group(1) == "B"
+                    new_runs.extend(self._reference(source, target, targets, rpr, errors, bare))
             parent = r.getparent()
             position = parent.index(r)
             others = [c for c in r if c.tag not in (qn("w:rPr"), qn("w:t"))]
@@ -547,6 +548,7 @@ class Renderer:
         targets: dict[str, Target],
         rpr: E | None,
         errors: list[Diagnostic],
+        bare: bool = False,
     ) -> list[E]:
         found = targets.get(target)
         if found is None:
@@ -572,7 +574,8 @@ class Renderer:
                 )
             return [ox.run(f"[MISSING REFERENCE: {target}]", rpr=_styled(rpr, "MissingValue"))]
         switches = " \\r \\w \\h" if found.numbered else " \\h"
-        runs = [ox.run(found.prefix, rpr=rpr)] if found.prefix else []
+        prefix = "" if bare and found.prefix == "clause " else found.prefix
+        runs = [ox.run(prefix, rpr=rpr)] if prefix else []
         runs += ox.field_runs(f"REF {found.bookmark}{switches}", found.text, rpr)
         if found.suffix:
             runs.append(ox.run(found.suffix, rpr=rpr))
