@@ -235,10 +235,13 @@ def ref(ctx: Context, target: str) -> Markup:
 
 
 @pass_context
-def refs(ctx: Context, targets: Iterable[Any]) -> Markup:
+def refs(ctx: Context, targets: Iterable[Any], conjunction: str = "and") -> Markup:
     """Cross-references to several clauses as one phrase, as a lawyer writes it: "clauses 9, 15
-    and 24" (one target: "clause 9", as ``ref``). Each number is its own live field. Meant for
-    clauses and their paragraphs; a schedule in the list keeps its own words."""
+    and 24" (``conjunction="or"``: "clauses 5 or 15"; one target: "clause 9", as ``ref``). Each
+    number is its own live field. Meant for clauses and their paragraphs; a schedule in the list
+    keeps its own words."""
+    if conjunction not in ("and", "or"):
+        raise ValueError("refs() joins with 'and' or 'or'")
     source = str(ctx.get("clause_id", "?"))
     names = [str(t) for t in targets]
     if len(names) < 2:
@@ -246,7 +249,8 @@ def refs(ctx: Context, targets: Iterable[Any]) -> Markup:
             raise ValueError("refs() needs at least one clause")
         return marker("R", source, names[0])
     bare = [marker("B", source, name) for name in names]
-    return Markup("clauses ") + Markup(", ").join(bare[:-1]) + Markup(" and ") + bare[-1]
+    last = Markup(f" {conjunction} ") + bare[-1]
+    return Markup("clauses ") + Markup(", ").join(bare[:-1]) + last
 
 
 @pass_context
