@@ -362,3 +362,14 @@ def test_bank_check_renders_every_alternative_a_deal_could_choose(bank):
         fragment.write_bytes(b"broken")
     result = cli("bank", "check", "--bank", str(bank), "--json")
     assert "choosing {'intellectual_property': 'untried'} does not build" in result.output
+
+
+def test_every_version_in_the_house_bank_can_be_shown_as_text():
+    """`bank show` and `bank diff` read a fragment's source as XML; a Jinja expression such as
+    `count <= 10` is not XML until rendered, and once made `bank show` fail with a traceback."""
+    house = ClauseBank.load(ROOT / "clausebank")
+    for clause in house.clauses.values():
+        for version in clause.versions:
+            assert plain_text(house, version), f"{clause.id}@{version.version}"
+    summary = find_version(house, "schedule-plain-english-summary")[1]
+    assert any("if count <= 10 else count" in line for line in plain_text(house, summary))

@@ -59,10 +59,22 @@ def plain_text(bank: ClauseBank, version: ClauseVersion) -> list[str]:
         if not piece.startswith("<"):
             lines.append(piece)
             continue
-        p = parse_xml(WRAPPER_OPEN + piece + WRAPPER_CLOSE)[0]
+        p = parse_xml(WRAPPER_OPEN + JINJA_TAG.sub(_escaped, piece) + WRAPPER_CLOSE)[0]
         mark = LEVEL_MARKS.get(style_of(p) or "", "")
         lines.append(f"{mark} {text_of(p)}".strip())
     return lines
+
+
+#: A Jinja tag in a fragment's source. Its expression may hold "<" or "&" ({{ n if n <= 10 }}),
+#: which is fine once rendered but is not XML before it: escape them to read the source as XML.
+JINJA_TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}")
+
+
+def _escaped(tag: re.Match[str]) -> str:
+    text = tag.group(0)
+    if "<w:" in text or "</w:" in text:  # a tag split across runs: leave the XML alone
+        return text
+    return text.replace("&", "&amp;").replace("<", "&lt;")
 
 
 def word_diff(old: list[str], new: list[str]) -> list[str]:
