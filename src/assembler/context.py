@@ -237,7 +237,7 @@ def ref(ctx: Context, target: str) -> Markup:
 @pass_context
 def refs(ctx: Context, targets: Iterable[Any], conjunction: str = "and") -> Markup:
     """Cross-references to several clauses as one phrase, as a lawyer writes it: "clauses 9, 15
-    and 24" (``conjunction="or"``: "clauses 5 or 15"; one target: "clause 9", as ``ref``). Each
+    and 24" (``conjunction="or"``: "clause 5 or 15"; one target: "clause 9", as ``ref``). Each
     number is its own live field. Meant for clauses and their paragraphs; a schedule in the list
     keeps its own words."""
     if conjunction not in ("and", "or"):
@@ -250,7 +250,9 @@ def refs(ctx: Context, targets: Iterable[Any], conjunction: str = "and") -> Mark
         return marker("R", source, names[0])
     bare = [marker("B", source, name) for name in names]
     last = Markup(f" {conjunction} ") + bare[-1]
-    return Markup("clauses ") + Markup(", ").join(bare[:-1]) + last
+    # one of several applies: "clause 5 or 15"; all of them: "clauses 9, 15 and 24"
+    word = Markup("clause " if conjunction == "or" else "clauses ")
+    return word + Markup(", ").join(bare[:-1]) + last
 
 
 @pass_context
