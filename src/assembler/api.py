@@ -133,13 +133,14 @@ def _overridden(
 
 
 def trial(ws: Workspace, job: tuple[Path, dict[str, str] | None, dict[str, str] | None]) -> Any:
-    """What ``bank check`` asks of an example: does it build (a draft, in memory) with these
-    versions pinned and these alternatives chosen? ``{clause id: version}`` of the clauses it
-    used, or the diagnostics of why not (plain data, so a worker process can return it)."""
+    """What ``bank check`` asks of an example: does it build (as a draft) with these versions
+    pinned and these alternatives chosen? It is planned and rendered in memory, not packaged:
+    what can fail, fails by then. ``{clause id: version}`` of the clauses it used, or the
+    diagnostics of why not (plain data, so a worker process can return it)."""
     deal_path, pins, choose = job
     try:
         deal = _overridden(load_deal(deal_path, ws.bank.codes), pins, choose)
-        plan = assemble(deal, ws, draft=True).plan
+        plan = render_document(deal, ws, draft=True).planned.plan
     except AssemblerError as exc:
         return exc.diagnostics
     return {c.clause_id: c.version for c in plan.all_clauses() if c.clause_id}
@@ -233,6 +234,51 @@ def plan_document(
     return Planned(made, outline, names, planning.accessed)
 
 
+@dataclass
+class RenderedDocument:
+    """Stages 2 and 3 of one document: its plan, its rendered body, the criteria it must meet and
+    what checking them found. Packaging it is stage 4 (:func:`assemble`)."""
+
+    planned: Planned
+    rendered: Rendered
+    required: list[str]
+    criteria_findings: list[Diagnostic]
+
+
+def render_document(
+    deal: Deal,
+    ws: Workspace,
+    *,
+    draft: bool = False,
+    pins: Pins | None = None,
+    layout: list[Place] | None = None,
+) -> RenderedDocument:
+    """Plan and render one document in memory (``bank check`` stops here: it asks only whether
+    a document builds)."""
+    planned = plan_document(deal, ws, draft=draft, pins=pins, layout=layout)
+    outline, plan = planned.outline, planned.plan
+    required = list(deal.data.get("criteria") or outline.criteria)
+    rows = coverage(plan, required, ws.bank.criterion_names)
+    criteria_findings = _criteria_findings(deal, rows, ws.bank, draft)
+    if any(d.severity == "error" for d in criteria_findings):
+        raise AssemblerError([d for d in criteria_findings if d.severity == "error"])
+    in_document = {c.clause_id for c in plan.all_clauses() if c.clause_id}
+    names = {
+        **planned.names,
+        "included": in_document.__contains__,  # {% if included('clause-id') %}
+        # for the criteria schedule: each met criterion and the clauses that meet it
+        "coverage": [
+            {"name": r.name, "criterion": r.criterion, "clauses": [c[2] for c in r.clauses]}
+            for r in rows
+            if r.required and r.covered
+        ],
+    }
+    rendered = Renderer(
+        plan, ws.bank, ws.house, ws.env, names, ws.forms, deal.nearest, outline
+    ).render()
+    return RenderedDocument(planned, rendered, required, criteria_findings)
+
+
 def assemble(
     deal: Deal,
     ws: Workspace,
@@ -245,27 +291,8 @@ def assemble(
 ) -> Assembled:
     """Plan, render and package one document, writing nothing. ``lock_dir`` is where the lock
     will be written: it records the deal sheet's path relative to it, so the pair can move."""
-    planned = plan_document(deal, ws, draft=draft, pins=pins, layout=layout)
-    env, outline, names, plan = ws.env, planned.outline, planned.names, planned.plan
-    required = list(deal.data.get("criteria") or outline.criteria)
-    rows = coverage(plan, required, ws.bank.criterion_names)
-    criteria_findings = _criteria_findings(deal, rows, ws.bank, draft)
-    if any(d.severity == "error" for d in criteria_findings):
-        raise AssemblerError([d for d in criteria_findings if d.severity == "error"])
-    in_document = {c.clause_id for c in plan.all_clauses() if c.clause_id}
-    names = {
-        **names,
-        "included": in_document.__contains__,  # {% if included('clause-id') %}
-        # for the criteria schedule: each met criterion and the clauses that meet it
-        "coverage": [
-            {"name": r.name, "criterion": r.criterion, "clauses": [c[2] for c in r.clauses]}
-            for r in rows
-            if r.required and r.covered
-        ],
-    }
-    rendered = Renderer(
-        plan, ws.bank, ws.house, env, names, ws.forms, deal.nearest, outline
-    ).render()
+    made = render_document(deal, ws, draft=draft, pins=pins, layout=layout)
+    plan, rendered = made.planned.plan, made.rendered
     bookmarks = {bookmark_name(pc.clause_id): pc.slot for pc in plan.all_clauses() if pc.clause_id}
     lock = lock_data(plan, rendered, clause_fingerprints(rendered.body, bookmarks))
     if history:
@@ -276,12 +303,12 @@ def assemble(
     embedded = provenance.package_parts(lock)
     data = zip_parts(docx_parts(rendered, ws.house, plan.title, embedded))
     lock["document"]["sha256"] = hashlib.sha256(data).hexdigest()
-    gate = _plain_language_gate(rendered.body, required, ws.bank, deal, draft)
+    gate = _plain_language_gate(rendered.body, made.required, ws.bank, deal, draft)
     warnings = (
         list(deal.warnings)
         + rendered.warnings
-        + unused_values(deal, planned.accessed | rendered.accessed)
-        + criteria_findings
+        + unused_values(deal, made.planned.accessed | rendered.accessed)
+        + made.criteria_findings
         + gate
     )
     return Assembled(deal, plan, rendered, data, lock, _unique(warnings))
