@@ -59,13 +59,14 @@ def make_pack(
             Diagnostic("E-pack-02", f"no column {name_column!r}", str(rows), 1, hint="--name")
         )
     shared = _shared(root)
+    starts = [0] + [m.end() for m in re.finditer("\n", text)]
     spans = {
-        c: _span(root, c, text, rows, i + 1, shared)
+        c: _span(root, c, starts, rows, i + 1, shared)
         for i, c in enumerate(header)
         if c != name_column
     }
     if "deal_id" not in spans:  # every document of the pack gets its own deal id
-        spans["deal_id"] = _span(root, "deal_id", text, base, 1, shared)
+        spans["deal_id"] = _span(root, "deal_id", starts, base, 1, shared)
     base_id = _node(root, "deal_id")
     names: dict[str, int] = {}  # every name is checked before anything is written
     named = [(_file_name(r[name_column], rows, line, names), line, r) for line, r in records]
@@ -145,7 +146,11 @@ def _records(reader: Any, rows: Path) -> tuple[list[str], list[tuple[int, dict[s
 
 def _node(root: Node, path: str) -> Node | None:
     """The node at a dotted path; a list item is picked by its ``id``."""
-    trail = _trail(root, path)
+    return _end(_trail(root, path), path)
+
+
+def _end(trail: list[Node], path: str) -> Node | None:
+    """The last node of a trail, if the trail went the whole path."""
     return trail[-1] if len(trail) == len(path.split(".")) + 1 else None
 
 
@@ -190,9 +195,10 @@ def _id_of(item: Node) -> str | None:
 
 
 def _span(
-    root: Node, path: str, text: str, where: Path, column: int, shared: set[int]
+    root: Node, path: str, starts: list[int], where: Path, column: int, shared: set[int]
 ) -> tuple[int, int]:
-    """Where the scalar value at ``path`` stands in the base's text: (start, end) offsets."""
+    """Where the scalar value at ``path`` stands in the base's text: (start, end) offsets, from
+    ``starts``, the offset at which each line of the text begins."""
     trail = _trail(root, path)
     if any(id(n) in shared for n in trail):  # editing the anchor would change every alias too
         raise AssemblerError(
@@ -206,7 +212,7 @@ def _span(
                 hint="write the value out in the base deal sheet instead of using an alias",
             )
         )
-    node = _node(root, path)
+    node = _end(trail, path)
     if not isinstance(node, ScalarNode):
         what = "a list or a mapping, not one value" if node is not None else "no such value"
         raise AssemblerError(
@@ -219,7 +225,6 @@ def _span(
                 hint="name a value the base has (a list item by its id: parties.gp_fed.name)",
             )
         )
-    starts = [0] + [m.end() for m in re.finditer("\n", text)]
     # libyaml's columns count characters, as Python's str does
     return (
         starts[node.start_mark.line] + node.start_mark.column,
