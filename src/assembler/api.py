@@ -6,7 +6,7 @@ import hashlib
 import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import cache, provenance
 from .bank import ClauseBank
@@ -23,6 +23,9 @@ from .provenance import clause_fingerprints
 from .render import E, Rendered, Renderer, bookmark_name
 from .schema import suggest
 from .variation import original_agreement
+
+if TYPE_CHECKING:  # the type only: bank operations are not imported by a build
+    from .bankops import Trial
 
 #: Where the bundled bank and templates live in a source checkout (``pip install -e .``).
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -132,7 +135,7 @@ def _overridden(
     return replace(deal, data=data)
 
 
-def trial(ws: Workspace, job: tuple[Path, dict[str, str] | None, dict[str, str] | None]) -> Any:
+def trial(ws: Workspace, job: Trial) -> Any:
     """What ``bank check`` asks of an example: does it build (as a draft) with these versions
     pinned and these alternatives chosen? It is planned and rendered in memory, not packaged:
     what can fail, fails by then. ``{clause id: version}`` of the clauses it used, or the
