@@ -19,8 +19,11 @@ import tempfile
 import time
 from pathlib import Path
 
+from assembler.project import HOUSE_BANK
+
 ROOT = Path(__file__).resolve().parents[1]
-BASE = ROOT / "examples" / "ooh-transformation-mou.yaml"
+BANK = HOUSE_BANK
+BASE = BANK / "examples" / "ooh-transformation-mou.yaml"
 
 
 def write_practices(path: Path, count: int, party: str) -> None:

@@ -34,9 +34,11 @@ from pathlib import Path
 if __package__ in (None, ""):  # run as a script: make `benchmarks` importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from assembler.project import HOUSE_BANK  # noqa: E402
 from benchmarks import completeness, synthetic  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
+BANK = HOUSE_BANK
 ROUTES_PY = Path(__file__).resolve().parent / "routes.py"
 PEER_B, FLOOR = "docxtpl+docxcompose", "floor"
 #: The example whose whole-process CLI time has a target.
@@ -241,7 +243,7 @@ def time_examples(work: Path, cache: str) -> dict[str, Sample]:
     assemble = shutil.which("assemble")
     command = [assemble] if assemble else [sys.executable, "-m", "assembler"]
     samples = {}
-    for example in sorted((ROOT / "examples").glob("*.yaml")):
+    for example in sorted((BANK / "examples").glob("*.yaml")):
         out = work / "out" / f"example-{example.stem}.docx"
         env = cache_env(work, cache)
         samples[example.name] = measure(

@@ -17,9 +17,12 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
+from assembler.project import HOUSE_BANK
+
 ROOT = Path(__file__).resolve().parents[1]
-HOUSE_STYLE = ROOT / "templates" / "house-style.docx"
-LEGAL_FORMS = ROOT / "templates" / "legal-forms.yaml"
+BANK = HOUSE_BANK
+HOUSE_STYLE = BANK / "templates" / "house-style.docx"
+LEGAL_FORMS = BANK / "templates" / "legal-forms.yaml"
 
 #: Party names with the two characters that break naive escaping (docx-pitfalls.md, pitfall 1).
 PROVIDER = 'Smith & Jones "Community" Ltd'

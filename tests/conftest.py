@@ -10,10 +10,14 @@ from pathlib import Path
 
 import pytest
 
+from assembler.project import HOUSE_BANK
+
 sys.path.insert(0, str(Path(__file__).parent))
 
 ROOT = Path(__file__).resolve().parents[1]
-EXAMPLE = ROOT / "examples" / "over-65s-alliance.yaml"
+#: The house bank, as the installed package ships it.
+BANK = HOUSE_BANK
+EXAMPLE = BANK / "examples" / "over-65s-alliance.yaml"
 
 # The tests' own build cache: never the user's, and fresh for every run.
 os.environ["ASSEMBLER_CACHE"] = tempfile.mkdtemp(prefix="assembler-cache-")
@@ -33,7 +37,7 @@ def position_of(text: str, needle: str) -> str:
 def workspace():
     from assembler.api import Workspace
 
-    return Workspace.open(ROOT / "clausebank", ROOT / "templates")
+    return Workspace.open(BANK, BANK / "templates")
 
 
 @pytest.fixture(scope="session")

@@ -15,7 +15,7 @@ from assembler.api import build
 from assembler.cli import main
 from assembler.schema import is_placeholder
 
-from conftest import EXAMPLE, ROOT
+from conftest import BANK, EXAMPLE, ROOT
 from reading import clause_texts, paragraphs
 
 BRACKETED = re.compile(r"\[[^\[\]]*\]")
@@ -175,7 +175,7 @@ def test_bank_check_builds_the_over_65s_example_with_every_version(bank_check):
 # can be owed between the Parties, and clause 1.1(a) of "Ending the Alliance" follows the term
 # option. Numbers are read from the built document's own headings and sub-clauses.
 
-CASE_B = ROOT / "examples" / "mh-rehab-alliance.yaml"
+CASE_B = BANK / "examples" / "mh-rehab-alliance.yaml"
 
 #: Headings of the clauses under which amounts can become owed between the Parties, in order.
 MONEY_HEADINGS = [

@@ -14,9 +14,9 @@ from assembler.api import build
 from assembler.dealsheet import load_deal
 from assembler.errors import AssemblerError
 
-from conftest import EXAMPLE, ROOT, position_of
+from conftest import BANK, EXAMPLE, position_of
 
-CASE_B = ROOT / "examples" / "mh-rehab-alliance.yaml"
+CASE_B = BANK / "examples" / "mh-rehab-alliance.yaml"
 
 #: choice -> option -> (clause id, words only that option's clause prints)
 ALTERNATIVES = {

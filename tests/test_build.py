@@ -12,7 +12,7 @@ from lxml import etree
 from assembler.api import build
 from assembler.errors import AssemblerError
 
-from conftest import EXAMPLE
+from conftest import BANK, EXAMPLE
 from reading import paragraphs
 
 #: a value that clauses read and no rule requires: leaving it out makes it missing
@@ -214,7 +214,7 @@ def test_the_committed_house_style_is_what_the_script_writes(tmp_path, assert_va
     subprocess.run(
         [sys.executable, str(ROOT / "tools" / "make_house_style.py"), str(target)], check=True
     )
-    assert target.read_bytes() == (ROOT / "templates" / "house-style.docx").read_bytes()
+    assert target.read_bytes() == (BANK / "templates" / "house-style.docx").read_bytes()
     assert_valid(target)
 
 
@@ -223,13 +223,12 @@ def test_a_deed_outline_gives_deed_wording_and_execution_by_legal_form(tmp_path,
 
     from assembler.api import Workspace
 
-    from conftest import ROOT
 
     templates = tmp_path / "templates"
-    shutil.copytree(ROOT / "templates", templates)
+    shutil.copytree(BANK / "templates", templates)
     outline = templates / "alliance_agreement.yaml"
     outline.write_text(outline.read_text().replace("execution: agreement", "execution: deed"))
-    ws = Workspace.open(ROOT / "clausebank", templates)
+    ws = Workspace.open(BANK, templates)
     deal = tmp_path / "deed.yaml"  # a director signing a deed needs a witness
     deal.write_text(
         EXAMPLE.read_text().replace(
@@ -292,17 +291,15 @@ def test_values_no_clause_uses_and_uncovered_criteria_are_warned_about(
 def _templates_copy(tmp_path):
     import shutil
 
-    from conftest import ROOT
 
     templates = tmp_path / "templates"
-    shutil.copytree(ROOT / "templates", templates)
+    shutil.copytree(BANK / "templates", templates)
     return templates
 
 
 def test_a_reference_to_a_clause_left_out_names_both_clauses(tmp_path):
     from assembler.api import Workspace
 
-    from conftest import ROOT
 
     templates = _templates_copy(tmp_path)
     outline = templates / "alliance_agreement.yaml"
@@ -311,7 +308,7 @@ def test_a_reference_to_a_clause_left_out_names_both_clauses(tmp_path):
     )
     with pytest.raises(AssemblerError) as caught:
         build(
-            EXAMPLE, tmp_path / "x.docx", workspace=Workspace.open(ROOT / "clausebank", templates)
+            EXAMPLE, tmp_path / "x.docx", workspace=Workspace.open(BANK, templates)
         )
     messages = [d.message for d in caught.value.diagnostics]
     assert "clause principles refers to disputes-ladder, which is not in this document" in messages
@@ -322,7 +319,6 @@ def test_a_reference_to_a_clause_left_out_names_both_clauses(tmp_path):
 def test_a_house_style_without_the_house_styles_is_refused(tmp_path):
     from assembler.api import Workspace
 
-    from conftest import ROOT
 
     templates = _templates_copy(tmp_path)
     import docx as python_docx
@@ -331,7 +327,7 @@ def test_a_house_style_without_the_house_styles_is_refused(tmp_path):
     python_docx.Document().save(plain)
     (templates / "house-style.docx").write_bytes(plain.read_bytes())
     with pytest.raises(AssemblerError) as caught:
-        Workspace.open(ROOT / "clausebank", templates)
+        Workspace.open(BANK, templates)
     assert caught.value.diagnostics[0].rule == "E-style-01"
     assert "ClauseHeading" in caught.value.diagnostics[0].message
 

@@ -7,7 +7,7 @@ import os
 
 from assembler.api import Workspace, build
 
-from conftest import EXAMPLE, ROOT
+from conftest import BANK, EXAMPLE
 
 
 def test_a_cached_build_gives_the_same_bytes_and_a_damaged_cache_is_rebuilt(tmp_path, monkeypatch):
@@ -30,15 +30,15 @@ def test_an_edited_fragment_is_seen_at_once(tmp_path, monkeypatch):
 
     monkeypatch.setenv("ASSEMBLER_CACHE", str(tmp_path / "cache"))
     bank = tmp_path / "bank"
-    shutil.copytree(ROOT / "clausebank", bank)
-    build(EXAMPLE, tmp_path / "a.docx", workspace=Workspace.open(bank, ROOT / "templates"))
+    shutil.copytree(BANK, bank)
+    build(EXAMPLE, tmp_path / "a.docx", workspace=Workspace.open(bank, BANK / "templates"))
     fragment = bank / "clauses" / "relationship" / "1.0.0.docx"
     data = fragment.read_bytes()
     stat = fragment.stat()
     fragment.write_bytes(data[:-30] + bytes(b ^ 1 for b in data[-30:]))  # same size
     os.utime(fragment, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # and the same time
     try:
-        build(EXAMPLE, tmp_path / "b.docx", workspace=Workspace.open(bank, ROOT / "templates"))
+        build(EXAMPLE, tmp_path / "b.docx", workspace=Workspace.open(bank, BANK / "templates"))
     except Exception as exc:  # the damaged fragment is read again, and refused
         assert "relationship" in str(exc) or "1.0.0.docx" in str(exc)
     else:

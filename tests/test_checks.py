@@ -17,7 +17,7 @@ from assembler.cli import main
 from assembler.errors import AssemblerError
 from assembler.lint import lint
 
-from conftest import EXAMPLE, ROOT, position_of
+from conftest import BANK, EXAMPLE, position_of
 
 
 def run(*args: str):
@@ -177,10 +177,10 @@ def test_lint_works_on_a_docx_a_lawyer_has_edited(tmp_path):
 
 def test_the_house_thresholds_gate_a_final_build_that_requires_plain_language(tmp_path):
     bank = tmp_path / "bank"
-    shutil.copytree(ROOT / "clausebank", bank)
+    shutil.copytree(BANK, bank)
     meta = bank / "bank.yaml"
     meta.write_text(meta.read_text().replace("min_reading_ease: 30", "min_reading_ease: 90"))
-    ws = Workspace.open(bank, ROOT / "templates")
+    ws = Workspace.open(bank, BANK / "templates")
     with pytest.raises(AssemblerError) as caught:
         build(EXAMPLE, tmp_path / "final.docx", workspace=ws)
     assert "L-doc-03" in {d.rule for d in caught.value.diagnostics}

@@ -9,7 +9,7 @@ from click.testing import CliRunner
 
 from assembler.cli import main
 
-from conftest import EXAMPLE, ROOT, position_of
+from conftest import BANK, EXAMPLE, position_of
 
 
 def run(*args: str):
@@ -40,9 +40,9 @@ def test_build_succeeds_and_reports(tmp_path):
         "-o",
         str(out),
         "--bank",
-        str(ROOT / "clausebank"),
+        str(BANK),
         "--templates",
-        str(ROOT / "templates"),
+        str(BANK / "templates"),
     )
     assert result.exit_code == 0, result.output
     assert out.is_file() and (tmp_path / "a.lock.yaml").is_file()
@@ -103,7 +103,7 @@ def test_a_plain_text_draft_becomes_a_fragment_in_the_house_styles(tmp_path):
     draft.write_text(
         "1.1 The {{ party('la').name }} must **act**:\n(a) first;\n(a) second.\n{% if x %}\n> more\n{% endif %}\n"
     )
-    result = run("fragment", str(draft), "--templates", str(ROOT / "templates"))
+    result = run("fragment", str(draft), "--templates", str(BANK / "templates"))
     assert result.exit_code == 0, result.output
     source = import_fragment(tmp_path / "draft.docx").source
     assert source.count('w:val="Clause2"') == 1 and source.count('w:val="Clause3"') == 2

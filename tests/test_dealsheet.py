@@ -10,9 +10,9 @@ import pytest
 from assembler.dealsheet import load_deal
 from assembler.errors import AssemblerError
 
-from conftest import position_of
+from conftest import BANK, position_of
 
-EXAMPLE = Path(__file__).parents[1] / "examples" / "over-65s-alliance.yaml"
+EXAMPLE = BANK / "examples" / "over-65s-alliance.yaml"
 
 MINIMAL = """\
 deal_id: t

@@ -17,9 +17,9 @@ from assembler.cli import main
 from assembler.oxml.ns import qn
 from assembler.oxml.text import text_of
 
-from conftest import ROOT, needs_soffice
+from conftest import BANK, needs_soffice
 
-EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))
+EXAMPLES = sorted((BANK / "examples").glob("*.yaml"))
 #: deal sheets that describe an agreement as it now stands, for `assemble vary`, not to build alone
 VARY_INPUTS = {"over-65s-alliance-year2.yaml"}
 BUILDABLE = [e for e in EXAMPLES if e.name not in VARY_INPUTS]
@@ -57,7 +57,7 @@ def test_the_example_is_complete_in_a_final_build(example, built, assert_valid):
     with zipfile.ZipFile(result.output) as package:
         assert "word/comments.xml" not in package.namelist()  # drafting notes stay in drafts
     # every [blank] is one the deal sheet itself marks as a placeholder (or the signing date)
-    deal_blanks = set(re.findall(r"\[[^\]\n]+\]", (ROOT / "examples" / example).read_text()))
+    deal_blanks = set(re.findall(r"\[[^\]\n]+\]", (BANK / "examples" / example).read_text()))
     printed = set(re.findall(r"\[[^\]\n]+\]", text))
     assert printed - deal_blanks - {"[date]"} == set()
     assert_valid(result.output)

@@ -17,7 +17,7 @@ from assembler import render
 from assembler.authoring import fragment_from_draft
 from assembler.cli import main
 
-from conftest import EXAMPLE, ROOT, libreoffice_resave, needs_soffice, position_of
+from conftest import BANK, EXAMPLE, libreoffice_resave, needs_soffice, position_of
 
 GOOD = EXAMPLE.read_text()
 
@@ -167,13 +167,13 @@ def unrecord_hash(bank: Path, clause_id: str) -> None:
 
 def bank_with(tmp_path: Path, draft: str | None = None, fragment: bytes | None = None) -> Path:
     bank = tmp_path / "bank"
-    shutil.copytree(ROOT / "clausebank", bank)
+    shutil.copytree(BANK, bank)
     unrecord_hash(bank, "relationship")
     target = bank / "clauses" / "relationship" / "1.0.0.docx"
     target.write_bytes(
         fragment
         if fragment is not None
-        else fragment_from_draft(draft or "", ROOT / "templates" / "house-style.docx")
+        else fragment_from_draft(draft or "", BANK / "templates" / "house-style.docx")
     )
     return bank
 
@@ -312,7 +312,7 @@ def test_comments_and_tracked_changes_in_a_fragment_are_handled(tmp_path):
 @needs_soffice()
 def test_a_fragment_saved_by_libreoffice_is_accepted(tmp_path):
 
-    original = ROOT / "clausebank" / "clauses" / "relationship" / "1.0.0.docx"
+    original = BANK / "clauses" / "relationship" / "1.0.0.docx"
     work = tmp_path / "lo"
     work.mkdir()
     shutil.copy(original, work / "in.docx")

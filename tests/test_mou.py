@@ -10,10 +10,10 @@ import pytest
 from assembler.api import build
 from assembler.errors import AssemblerError
 
-from conftest import ROOT, needs_soffice, position_of
+from conftest import BANK, needs_soffice, position_of
 from reading import clause_texts, paragraphs, refs
 
-MOU = ROOT / "examples" / "ooh-transformation-mou.yaml"
+MOU = BANK / "examples" / "ooh-transformation-mou.yaml"
 BINDING = "Legally binding provisions"
 
 

@@ -12,10 +12,10 @@ from assembler.dealsheet import load_deal
 from assembler.errors import AssemblerError
 from assembler.pack import make_pack
 
-from conftest import ROOT
+from conftest import BANK
 from reading import paragraphs
 
-BASE = ROOT / "examples" / "ooh-transformation-mou.yaml"
+BASE = BANK / "examples" / "ooh-transformation-mou.yaml"
 
 
 def csv_file(tmp_path, text: str | bytes):

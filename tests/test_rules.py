@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from assembler.cli import main
 
-from conftest import EXAMPLE, position_of
+from conftest import BANK, EXAMPLE, position_of
 
 
 def check(path) -> tuple[int, dict]:
@@ -19,9 +19,8 @@ def check(path) -> tuple[int, dict]:
 
 
 def test_the_examples_pass_every_rule():
-    from conftest import ROOT
 
-    for example in sorted((ROOT / "examples").glob("*.yaml")):
+    for example in sorted((BANK / "examples").glob("*.yaml")):
         code, report = check(example)
         assert code == 0 and report.get("findings") == [], (example.name, report)
 

@@ -10,17 +10,17 @@ from assembler.api import Workspace, build
 from assembler.authoring import fragment_from_draft
 from assembler.errors import AssemblerError
 
-from conftest import EXAMPLE, ROOT
+from conftest import BANK, EXAMPLE
 from test_hostile import unrecord_hash
 
 
 def bank_with_relationship_clause(tmp_path, draft: str):
     bank = tmp_path / "clausebank"
-    shutil.copytree(ROOT / "clausebank", bank)
+    shutil.copytree(BANK, bank)
     unrecord_hash(bank, "relationship")
     fragment = bank / "clauses" / "relationship" / "1.0.0.docx"
-    fragment.write_bytes(fragment_from_draft(draft, ROOT / "templates" / "house-style.docx"))
-    return Workspace.open(bank, ROOT / "templates")
+    fragment.write_bytes(fragment_from_draft(draft, BANK / "templates" / "house-style.docx"))
+    return Workspace.open(bank, BANK / "templates")
 
 
 @pytest.mark.parametrize(

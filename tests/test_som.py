@@ -13,10 +13,10 @@ from assembler.api import build
 from assembler.errors import AssemblerError
 from assembler.render import bookmark_name
 
-from conftest import ROOT, position_of
+from conftest import BANK, position_of
 from reading import clause_texts, paragraphs, refs
 
-SOM = ROOT / "examples" / "over-65s-operations-manual.yaml"
+SOM = BANK / "examples" / "over-65s-operations-manual.yaml"
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 #: document-structures.md part (a) B, headings 1-20, as this manual titles them

@@ -18,10 +18,10 @@ from assembler.api import build, plan_deal
 from assembler.context import longdate
 from assembler.errors import AssemblerError
 
-from conftest import ROOT, position_of
+from conftest import BANK, position_of
 
-DEED = ROOT / "examples" / "over-65s-alliance-variation-1.yaml"
-ORIGINAL = ROOT / "examples" / "over-65s-alliance.yaml"
+DEED = BANK / "examples" / "over-65s-alliance-variation-1.yaml"
+ORIGINAL = BANK / "examples" / "over-65s-alliance.yaml"
 
 
 def _safe_load(text: str):

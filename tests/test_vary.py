@@ -19,7 +19,7 @@ from assembler.errors import AssemblerError
 from assembler.oxml.ns import qn
 from assembler.vary import vary
 
-from conftest import EXAMPLE, ROOT, libreoffice_resave, needs_soffice
+from conftest import BANK, EXAMPLE, libreoffice_resave, needs_soffice
 
 VARIATION = """
 variation:
@@ -33,7 +33,7 @@ variation:
 
 @pytest.fixture(scope="module")
 def ws():
-    return Workspace.open(ROOT / "clausebank", ROOT / "templates")
+    return Workspace.open(BANK, BANK / "templates")
 
 
 @pytest.fixture
@@ -304,7 +304,7 @@ def test_the_year_2_example_varies_the_example_agreement_without_warnings(
     from assembler.api import build
 
     signed = build(EXAMPLE, tmp_path / "over-65s-alliance.docx", workspace=ws)
-    year2 = ROOT / "examples" / "over-65s-alliance-year2.yaml"
+    year2 = BANK / "examples" / "over-65s-alliance-year2.yaml"
     result = vary(signed.lock, year2, tmp_path / "variation-1.docx", workspace=ws)
     assert [str(w) for w in result.deed.warnings] == []
     assert ("substitute_words", "scope") in {(a["op"], a["at"]) for a in result.amendments}

@@ -19,13 +19,13 @@ from assembler.cli import main
 from assembler.errors import AssemblerError
 from assembler.provenance import verify
 
-from conftest import EXAMPLE, ROOT, libreoffice_resave, needs_soffice, position_of
+from conftest import BANK, EXAMPLE, libreoffice_resave, needs_soffice, position_of
 
 
 @pytest.fixture()
 def bank(tmp_path) -> Path:
     folder = tmp_path / "clausebank"
-    shutil.copytree(ROOT / "clausebank", folder)
+    shutil.copytree(BANK, folder)
     return folder
 
 
@@ -52,7 +52,7 @@ def test_a_draft_version_is_used_only_in_a_draft_build(bank, tmp_path):
     assert clause.pick(dt.date(2030, 1, 1)).version == "1.0.0"
     assert clause.pick(dt.date(2030, 1, 1), draft=True).version == "2.0.0"
     result = build(
-        EXAMPLE, tmp_path / "d.docx", draft=True, workspace=Workspace.open(bank, ROOT / "templates")
+        EXAMPLE, tmp_path / "d.docx", draft=True, workspace=Workspace.open(bank, BANK / "templates")
     )
     assert [s.version for s in result.plan.clauses if s.clause_id == "relationship"] == ["2.0.0"]
     texts = [p.text for p in docx.Document(str(result.output)).paragraphs]
@@ -66,7 +66,7 @@ def test_a_deal_can_pin_a_version(bank, tmp_path):
     deal.write_text(
         EXAMPLE.read_text().replace("choices:", "pins: {relationship: 1.0.0}\nchoices:")
     )
-    result = build(deal, tmp_path / "p.docx", workspace=Workspace.open(bank, ROOT / "templates"))
+    result = build(deal, tmp_path / "p.docx", workspace=Workspace.open(bank, BANK / "templates"))
     assert [s.version for s in result.plan.clauses if s.clause_id == "relationship"] == ["1.0.0"]
 
 
@@ -75,10 +75,10 @@ def test_an_approved_version_edited_in_place_is_refused(bank, tmp_path):
 
     target = bank / "clauses" / "relationship" / "1.0.0.docx"
     target.write_bytes(
-        fragment_from_draft("1.1 Changed quietly.", ROOT / "templates" / "house-style.docx")
+        fragment_from_draft("1.1 Changed quietly.", BANK / "templates" / "house-style.docx")
     )
     with pytest.raises(AssemblerError) as caught:
-        build(EXAMPLE, tmp_path / "x.docx", workspace=Workspace.open(bank, ROOT / "templates"))
+        build(EXAMPLE, tmp_path / "x.docx", workspace=Workspace.open(bank, BANK / "templates"))
     assert caught.value.diagnostics[0].rule == "E-bank-08"
     result = cli("bank", "check", "--bank", str(bank), "--json")
     assert result.exit_code == 1 and '"rule": "E-bank-08"' in result.output
@@ -109,7 +109,7 @@ def test_bank_commands_from_the_command_line(bank, tmp_path):
     (bank / "clauses" / "relationship" / "1.1.0.docx").write_bytes(
         fragment_from_draft(
             "1.1 Nothing in this Agreement creates a legal partnership.",
-            ROOT / "templates" / "house-style.docx",
+            BANK / "templates" / "house-style.docx",
         )
     )
     diff = cli("bank", "diff", "--bank", str(bank), "relationship@1.0.0", "relationship@1.1.0")
@@ -175,7 +175,7 @@ def test_a_template_needing_a_retired_clause_fails_the_check(bank):
 
 
 def test_verify_reports_versions_supersession_and_edits(bank, tmp_path):
-    ws = Workspace.open(bank, ROOT / "templates")
+    ws = Workspace.open(bank, BANK / "templates")
     deal = tmp_path / "deal.yaml"
     deal.write_text(
         EXAMPLE.read_text().replace(
@@ -213,7 +213,7 @@ def test_verify_reports_versions_supersession_and_edits(bank, tmp_path):
 
 @needs_soffice()
 def test_verify_works_after_libreoffice_saves_the_document(bank, tmp_path):
-    result = build(EXAMPLE, tmp_path / "a.docx", workspace=Workspace.open(bank, ROOT / "templates"))
+    result = build(EXAMPLE, tmp_path / "a.docx", workspace=Workspace.open(bank, BANK / "templates"))
     resaved = libreoffice_resave(result.output, tmp_path)
     report = verify(resaved, ClauseBank.load(bank))
     assert report.ok, [c for c in report.clauses if c.edited]
@@ -268,7 +268,7 @@ def test_a_draft_pinned_in_a_final_build_is_refused(bank, tmp_path):
     deal = tmp_path / "deal.yaml"
     text = EXAMPLE.read_text().replace("choices:", "pins: {relationship: 1.1.0}\nchoices:")
     deal.write_text(text)
-    ws = Workspace.open(bank, ROOT / "templates")
+    ws = Workspace.open(bank, BANK / "templates")
     with pytest.raises(AssemblerError) as caught:
         build(deal, tmp_path / "x.docx", workspace=ws)
     assert (
@@ -282,12 +282,12 @@ def test_a_draft_pinned_in_a_final_build_is_refused(bank, tmp_path):
 def test_a_tampered_locked_version_is_refused(bank, tmp_path):
     from assembler.authoring import fragment_from_draft
 
-    ws = Workspace.open(bank, ROOT / "templates")
+    ws = Workspace.open(bank, BANK / "templates")
     first = build(EXAMPLE, tmp_path / "a.docx", workspace=ws)
     # someone rewrites the approved wording and re-records its hash, hiding the change from the bank
     fragment = bank / "clauses" / "relationship" / "1.0.0.docx"
     fragment.write_bytes(
-        fragment_from_draft("1.1 Quietly different.", ROOT / "templates" / "house-style.docx")
+        fragment_from_draft("1.1 Quietly different.", BANK / "templates" / "house-style.docx")
     )
     meta = bank / "clauses" / "relationship" / "clause.yaml"
     meta.write_text(re.sub(r", sha256: [0-9a-f]{64}", "", meta.read_text()))
@@ -296,7 +296,7 @@ def test_a_tampered_locked_version_is_refused(bank, tmp_path):
             None,
             tmp_path / "b.docx",
             locked=first.lock,
-            workspace=Workspace.open(bank, ROOT / "templates"),
+            workspace=Workspace.open(bank, BANK / "templates"),
         )
     assert caught.value.diagnostics[0].rule == "E-lock-02"
     assert "relationship@1.0.0" in caught.value.diagnostics[0].message
@@ -305,7 +305,7 @@ def test_a_tampered_locked_version_is_refused(bank, tmp_path):
 
 @needs_soffice()
 def test_verify_finds_an_edit_after_a_libreoffice_round_trip(bank, tmp_path):
-    result = build(EXAMPLE, tmp_path / "a.docx", workspace=Workspace.open(bank, ROOT / "templates"))
+    result = build(EXAMPLE, tmp_path / "a.docx", workspace=Workspace.open(bank, BANK / "templates"))
     document = docx.Document(str(result.output))
     target = next(
         p for p in document.paragraphs if p.text.startswith("A notice under this Agreement")
@@ -320,7 +320,7 @@ def test_verify_finds_an_edit_after_a_libreoffice_round_trip(bank, tmp_path):
 
 
 def test_a_locked_version_missing_from_the_bank_is_refused(bank, tmp_path):
-    ws = Workspace.open(bank, ROOT / "templates")
+    ws = Workspace.open(bank, BANK / "templates")
     first = build(EXAMPLE, tmp_path / "a.docx", workspace=ws)
     meta = bank / "clauses" / "notices" / "clause.yaml"
     meta.write_text(re.sub(r"(?m)^  - version: 1\.1\.0\n(?:    .*\n)*", "", meta.read_text()))
@@ -330,7 +330,7 @@ def test_a_locked_version_missing_from_the_bank_is_refused(bank, tmp_path):
             None,
             tmp_path / "b.docx",
             locked=first.lock,
-            workspace=Workspace.open(bank, ROOT / "templates"),
+            workspace=Workspace.open(bank, BANK / "templates"),
         )
     assert caught.value.diagnostics[0].rule == "E-bank-05"
     assert "notices has no version 1.1.0" in caught.value.diagnostics[0].message
@@ -367,7 +367,7 @@ def test_bank_check_renders_every_alternative_a_deal_could_choose(bank):
 def test_every_version_in_the_house_bank_can_be_shown_as_text():
     """`bank show` and `bank diff` read a fragment's source as XML; a Jinja expression such as
     `count <= 10` is not XML until rendered, and once made `bank show` fail with a traceback."""
-    house = ClauseBank.load(ROOT / "clausebank")
+    house = ClauseBank.load(BANK)
     for clause in house.clauses.values():
         for version in clause.versions:
             assert plain_text(house, version), f"{clause.id}@{version.version}"

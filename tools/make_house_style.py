@@ -748,6 +748,6 @@ def write(target: Path) -> None:
 
 
 if __name__ == "__main__":
-    destination = Path(sys.argv[1] if len(sys.argv) > 1 else "templates/house-style.docx")
+    destination = Path(sys.argv[1] if len(sys.argv) > 1 else "src/assembler/housebank/templates/house-style.docx")
     write(destination)
     print(f"wrote {destination}")

@@ -19,6 +19,7 @@ from .lockfile import dump, layout_of, lock_data, lock_path_for, pins_of, read_l
 from .outline import Outline, load_outline
 from .package import docx_parts, write_atomic, zip_parts
 from .plan import Pins, Place, Plan, Planner, document_info, party_records
+from .project import find_bank
 from .provenance import clause_fingerprints
 from .render import E, Rendered, Renderer, bookmark_name
 from .schema import suggest
@@ -26,10 +27,6 @@ from .variation import original_agreement
 
 if TYPE_CHECKING:  # the type only: bank operations are not imported by a build
     from .bankops import Trial
-
-#: Where the bundled bank and templates live in a source checkout (``pip install -e .``).
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
-
 
 @dataclass
 class BuildResult:
@@ -43,15 +40,12 @@ class BuildResult:
 
 
 def default_dir(name: str, explicit: str | Path | None) -> Path:
-    """``--bank``/``--templates``, else ``$ASSEMBLER_BANK``/``$ASSEMBLER_TEMPLATES``, else ./name,
-    else the copy in the source checkout."""
+    """``--bank`` or ``--templates`` as given, else the bank found by :func:`find_bank` (or its
+    ``templates`` folder)."""
     if explicit:
         return Path(explicit)
-    env = os.environ.get(f"ASSEMBLER_{name.upper()}")
-    if env:
-        return Path(env)
-    local = Path.cwd() / ("clausebank" if name == "bank" else "templates")
-    return local if local.is_dir() else PROJECT_ROOT / local.name
+    location = find_bank()
+    return location.root if name == "bank" else location.templates
 
 
 @dataclass
@@ -76,10 +70,10 @@ class Workspace:
 
     @classmethod
     def open(cls, bank: str | Path | None = None, templates: str | Path | None = None) -> Workspace:
-        templates_dir = default_dir("templates", templates)
+        root = find_bank(bank).root
+        templates_dir = Path(templates) if templates else root / "templates"
         forms_path = templates_dir / "legal-forms.yaml"
         forms = cache.cached("forms", [cache.stamp(forms_path)], lambda: read_yaml(forms_path)[0])
-        root = default_dir("bank", bank).resolve()
         clause_bank = cache.cached("bank", cache.tree_stamp(root), lambda: ClauseBank.load(root))
         return cls(
             clause_bank,
