@@ -332,16 +332,24 @@ class CheckResult:
 
 
 def check(
-    deal_path: str | Path, ws: Workspace | None = None, ignore: frozenset[str] = frozenset()
+    deal_path: str | Path,
+    ws: Workspace | None = None,
+    ignore: frozenset[str] = frozenset(),
+    *,
+    draft: bool = False,
 ) -> CheckResult:
-    """Validate a deal sheet against every rule and report its criteria coverage, without
-    rendering: what ``assemble check`` prints."""
+    """Everything a build runs short of writing files (plan, render, references, blanks, rules,
+    coverage, the plain-language gate), on the same code path: it fails exactly when the build
+    (final, or ``draft``) would, with the same rule ids. What ``assemble check`` prints."""
     ws = ws or Workspace.open()
     deal = load_deal(deal_path, ws.bank.codes, ignore)
-    planned = plan_document(deal, ws, draft=True)
+    planned = plan_document(deal, ws, draft=True)  # the coverage table, even when the build fails
     required = list(deal.data.get("criteria") or planned.outline.criteria)
     rows = coverage(planned.plan, required, ws.bank.criterion_names)
-    found = list(deal.warnings) + _criteria_findings(deal, rows, ws.bank, draft=False)
+    try:
+        found = assemble(deal, ws, draft=draft).warnings
+    except AssemblerError as exc:
+        found = _unique(list(deal.warnings) + exc.diagnostics)
     return CheckResult(planned.plan, rows, [d for d in found if d.rule not in ignore])
 
 

@@ -372,21 +372,25 @@ def _json_errors(exc: AssemblerError) -> None:
 
 @main.command("check")
 @click.argument("deal", type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@click.option("--draft", is_flag=True, help="Check as a draft build: missing values are warnings.")
 @finding_options
 def check_deal(
     deal: Path,
+    draft: bool,
     as_json: bool,
     ignore: tuple[str, ...],
     strict: bool,
     bank_dir: Path | None,
     templates: Path | None,
 ) -> None:
-    """Check DEAL against every rule and print its criteria coverage: each criterion, the clause
-    of this document that meets it, or MISSING. Exit 1 on an error (see `assemble rules`)."""
+    """Check DEAL as a final build (or --draft) would, writing nothing, and print its criteria
+    coverage: each criterion, the clause of this document that meets it, or MISSING. Exit 1
+    exactly when the build would fail (see `assemble rules`)."""
     from . import api
 
     try:
-        result = api.check(deal, api.Workspace.open(bank_dir, templates), frozenset(ignore))
+        workspace = api.Workspace.open(bank_dir, templates)
+        result = api.check(deal, workspace, frozenset(ignore), draft=draft)
     except AssemblerError as exc:
         if not as_json:
             raise
