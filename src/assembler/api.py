@@ -12,7 +12,7 @@ from . import cache, provenance
 from .bank import ClauseBank
 from .context import ClauseEnvironment, Recorder, deal_names, make_environment
 from .coverage import Row, coverage
-from .dealsheet import Deal, load_deal, read_yaml, unused_values
+from .dealsheet import Deal, execution_blanks, load_deal, read_yaml, unused_values
 from .errors import AssemblerError, Diagnostic
 from .housestyle import HouseStyle
 from .lockfile import dump, layout_of, lock_data, lock_path_for, pins_of, read_lock
@@ -252,6 +252,8 @@ def render_document(
 ) -> RenderedDocument:
     """Plan and render one document in memory (``bank check`` stops here: it asks only whether
     a document builds)."""
+    if not draft and (unfilled := execution_blanks(deal)):
+        raise AssemblerError(unfilled)
     planned = plan_document(deal, ws, draft=draft, pins=pins, layout=layout)
     outline, plan = planned.outline, planned.plan
     required = list(deal.data.get("criteria") or outline.criteria)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -296,3 +297,34 @@ def unused_values(deal: Deal, used: set[str]) -> list[Diagnostic]:
             )
         )
     return warnings
+
+
+#: A deliberate blank in a deal sheet: a value in square brackets, "[to be agreed]".
+BLANK = re.compile(r"\[[^\[\]\n]{1,300}\]")
+
+
+def blanks(value: Any, path: str = "") -> list[tuple[str, str]]:
+    """(dotted path, text) of every value that holds a ``[bracketed]`` blank, however deep."""
+    if isinstance(value, dict):
+        return [
+            b for key, child in value.items() for b in blanks(child, f"{path}.{key}".lstrip("."))
+        ]
+    if isinstance(value, list):
+        return [b for i, item in enumerate(value) for b in blanks(item, f"{path}[{i}]")]
+    return [(path, value)] if isinstance(value, str) and BLANK.search(value) else []
+
+
+def execution_blanks(deal: Deal) -> list[Diagnostic]:
+    """An execution version is the text the parties sign: every blank left in it is an error,
+    each at its line, so the drafter can fill them all in one pass."""
+    if deal.data.get("status") != "execution_version":
+        return []
+    return [
+        Diagnostic(
+            "E-blank-01",
+            f"{path}: {text!r} is a blank, and this is the execution version",
+            hint="fill in the value, or set status: draft_for_signature until it is agreed",
+            **deal.nearest(path),
+        )
+        for path, text in blanks(deal.data)
+    ]
