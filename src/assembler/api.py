@@ -19,7 +19,7 @@ from .lockfile import dump, layout_of, lock_data, lock_path_for, pins_of, read_l
 from .outline import Outline, load_outline
 from .package import docx_parts, write_atomic, zip_parts
 from .plan import Pins, Place, Plan, Planner, document_info, party_records
-from .project import find_bank
+from .project import HOUSE_BANK, MANIFEST, bank_path, find_bank
 from .provenance import clause_fingerprints
 from .render import E, Rendered, Renderer, bookmark_name
 from .schema import suggest
@@ -58,6 +58,8 @@ class Workspace:
     forms: dict[str, Any]
     #: One sandbox per workspace, so each fragment is compiled once per process, not once per build.
     env: ClauseEnvironment
+    #: How the bank was found (``-v`` says so).
+    found_by: str = "given"
 
     def outline(self, document_type: str) -> Outline:
         """The document type's outline, parsed once and cached by the file's size and time."""
@@ -70,7 +72,8 @@ class Workspace:
 
     @classmethod
     def open(cls, bank: str | Path | None = None, templates: str | Path | None = None) -> Workspace:
-        root = find_bank(bank).root
+        location = find_bank(bank)
+        root = location.root
         templates_dir = Path(templates) if templates else root / "templates"
         forms_path = templates_dir / "legal-forms.yaml"
         forms = cache.cached("forms", [cache.stamp(forms_path)], lambda: read_yaml(forms_path)[0])
@@ -81,6 +84,7 @@ class Workspace:
             HouseStyle.load(templates_dir / "house-style.docx"),
             dict(forms),
             make_environment(clause_bank.vocabulary),
+            location.found_by,
         )
 
 
@@ -299,6 +303,7 @@ def assemble(
     if lock_dir is not None:
         relative = os.path.relpath(deal.path.resolve(), lock_dir.resolve())
         lock["deal"]["path"] = Path(relative).as_posix()
+        lock["bank"]["path"] = bank_path(ws.bank.root, lock_dir)
     embedded = provenance.package_parts(lock)
     data = zip_parts(docx_parts(rendered, ws.house, plan.title, embedded))
     lock["document"]["sha256"] = hashlib.sha256(data).hexdigest()
@@ -391,7 +396,10 @@ def _check_output(output: Path, deal: Deal, ws: Workspace) -> None:
         raise AssemblerError(
             Diagnostic("E-out-03", "the output file name must end in .docx", where)
         )
-    inputs = [deal.path, ws.house.path, ws.templates, ws.bank.root]
+    # a bank project may hold its outputs (out/), but not among its inputs, nor in the package
+    root = ws.bank.root
+    inputs = [deal.path, ws.house.path, ws.templates, HOUSE_BANK]
+    inputs += [root / name for name in (MANIFEST, "clauses", "criteria.yaml", "vocabulary.yaml")]
     resolved = output.resolve()
     for source in inputs:
         source = source.resolve()

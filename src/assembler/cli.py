@@ -137,7 +137,10 @@ def build(
     """
     from . import api, export
 
-    result = api.build(deal, output, draft=draft, locked=locked, bank=bank, templates=templates)
+    workspace = api.Workspace.open(bank, templates)
+    if verbose:
+        _say(f"bank: {workspace.bank.root} ({workspace.found_by})")
+    result = api.build(deal, output, draft=draft, locked=locked, workspace=workspace)
     shown = result.warnings if verbose else result.warnings[:WARNINGS_SHOWN]
     if shown:
         _report(shown)
@@ -630,6 +633,18 @@ def new(
     text = starter(document_type, outline, _open_bank(bank_dir))
     write_atomic(target, text.encode("utf-8"))
     _console().print(f"wrote {target}: fill it in, then `assemble build {target} --draft`")
+
+
+@main.command("init")
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+def init(folder: Path) -> None:
+    """Start a bank of your own in FOLDER, from the house bank: clauses, outlines, house style,
+    legal forms, an example per document type, a README, a CI workflow and a .gitignore."""
+    from .project import MANIFEST, init_bank
+
+    init_bank(folder)
+    _say(f"wrote a new bank in {folder} ({MANIFEST} marks it)")
+    _say(f"next: cd {folder} && assemble bank check")
 
 
 # -- the clause bank ---------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ ships inside this package. Nothing is read from the engine's own checkout.
 from __future__ import annotations
 
 import os
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,6 +18,8 @@ from .errors import AssemblerError, Diagnostic
 MANIFEST = "bank.yaml"
 #: The house bank, package data of the engine: the default when no bank is found.
 HOUSE_BANK = Path(__file__).resolve().parent / "housebank"
+#: What a lock records for the house bank.
+HOUSE_BANK_NAME = "(the house bank of the engine)"
 
 
 @dataclass(frozen=True)
@@ -63,3 +66,29 @@ def _named(path: Path, how: str) -> BankLocation:
             )
         )
     return BankLocation(root, how)
+
+
+def bank_path(root: Path, lock_dir: Path) -> str:
+    """How a lock names its bank: the house bank by name (its folder moves with each install),
+    any other bank relative to the lock, so the pair can move together."""
+    if root.resolve() == HOUSE_BANK:
+        return HOUSE_BANK_NAME
+    return Path(os.path.relpath(root.resolve(), lock_dir.resolve())).as_posix()
+
+
+def init_bank(target: Path) -> Path:
+    """Write a new bank project at ``target`` from the house bank: its clauses, outlines, house
+    style, legal forms, an example per document type, a README for the lawyers who keep it, a CI
+    workflow running ``assemble bank check`` and a ``.gitignore``. Never into a non-empty folder."""
+    if target.exists() and (not target.is_dir() or any(target.iterdir())):
+        raise AssemblerError(
+            Diagnostic(
+                "E-init-01",
+                "the folder exists and is not empty; a new bank needs a folder of its own",
+                str(target),
+            )
+        )
+    shutil.copytree(
+        HOUSE_BANK, target, dirs_exist_ok=True, ignore=shutil.ignore_patterns("__pycache__")
+    )
+    return target
