@@ -162,10 +162,22 @@ def build(
             f"{result.placeholders} [bracketed] placeholder(s) are highlighted for the drafter to fill."
         )
     if result.missing:
-        _say(f"{len(result.missing)} missing value(s) are marked [MISSING: ...].")
+        _say(f"{len(result.missing)} missing value(s) are marked [MISSING: ...]; add them by key:")
+        for key, clauses in _missing_by_key(result.missing).items():
+            _say(f"  {key.removeprefix('deal.')} (clause {', '.join(clauses)})")
     drafts = [f"{c.clause_id}@{c.version}" for c in plan.all_clauses() if c.status == "draft"]
     if drafts:
         _say("draft (unapproved) wording used: " + ", ".join(drafts))
+
+
+def _missing_by_key(missing: list[tuple[str, str]]) -> dict[str, list[str]]:
+    """Deal key -> the clauses that need it, in the order the document asks for them."""
+    keys: dict[str, list[str]] = {}
+    for clause, path in missing:
+        keys.setdefault(path, [])
+        if clause not in keys[path]:
+            keys[path].append(clause)
+    return keys
 
 
 @main.command()
@@ -632,7 +644,9 @@ def new(
     outline = load_outline(default_dir("templates", templates), document_type)
     text = starter(document_type, outline, _open_bank(bank_dir))
     write_atomic(target, text.encode("utf-8"))
-    _console().print(f"wrote {target}: fill it in, then `assemble build {target} --draft`")
+    _say(f"wrote {target}: fill it in, then see what is missing with")
+    _say(f"  assemble check {target} --draft")
+    _say(f"  assemble build {target} --draft -o out/{target.stem}.docx")
 
 
 @main.command("init")

@@ -98,7 +98,8 @@ class Missing(ChainableUndefined):
     def __getattr__(self, name: str) -> Any:
         if name.startswith("__"):
             raise AttributeError(name)
-        return Missing(name=f"{self._undefined_name}.{name}")
+        # no name: the first item of an empty list ("bodies|selectattr(...)|first")
+        return Missing(name=f"{self._undefined_name or '(no such item)'}.{name}")
 
     def __getitem__(self, key: Any) -> Any:
         if isinstance(key, str) and key.startswith("__"):

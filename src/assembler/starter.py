@@ -64,7 +64,8 @@ def _fields(
         if key == "choices":
             continue  # listed with the outline's alternatives, below
         here = f"{path}.{key}" if path else key
-        off = optional or not field.required
+        given = STARTER_VALUES.get((path, index), {}).get(key)
+        off = optional or (not field.required and given is None)
         comment = _describe(field.spec, field.hint, serves.get(here))
         inner = field.spec
         if isinstance(inner, Map):
@@ -75,10 +76,11 @@ def _fields(
             yield from children
         elif isinstance(inner, ListOf) and isinstance(inner.item, Map):
             yield _Line(depth, f"{key}:", comment, off)
-            for i in range(max(inner.min_items, 1)):
+            count = max(inner.min_items, STARTER_ITEMS.get(f"{here}[]", 1))
+            for i in range(count):
                 yield from _item(inner.item, here, depth + 1, off, serves, doc_type, i + 1)
         else:
-            value = doc_type if key == "document_type" else _example(inner, key, index)
+            value = given or (doc_type if key == "document_type" else _example(inner, key, index))
             yield _Line(depth, f"{key}: {value}", comment, off)
 
 
@@ -95,6 +97,18 @@ def _item(
     lines = list(_fields(spec, f"{path}[]", depth + 1, optional, serves, doc_type, index))
     for n, line in enumerate(lines):
         yield _Line(depth, "- " + line.text, line.comment, line.optional) if n == 0 else line
+
+
+#: Values the starter writes in place of a bare placeholder, by list path and item number: a
+#: commissioner and a provider of bodies that exist today (an ICB, not a CCG: CCGs were abolished on
+#: 1 July 2022 by the Health and Care Act 2022), and a strategic board its chair comes from.
+STARTER_VALUES: dict[tuple[str, int], dict[str, str]] = {
+    ("parties[]", 1): {"kind": "icb", "roles": "[commissioner]"},
+    ("parties[]", 2): {"kind": "nhs_trust", "roles": "[provider]"},
+    ("governance.bodies[]", 1): {"role": "strategic", "chair": "party_1"},
+}
+#: How many items the starter writes for a list the table above fills.
+STARTER_ITEMS = {path: n for path, n in sorted(STARTER_VALUES)}
 
 
 def _example(spec: Spec, key: str, index: int = 1) -> str:
