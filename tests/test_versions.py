@@ -21,6 +21,9 @@ from assembler.provenance import verify
 
 from conftest import BANK, EXAMPLE, libreoffice_resave, needs_soffice, position_of
 
+#: The change note these tests approve with (a bump writes a placeholder that approve refuses).
+CHANGE = "Says only that no legal partnership is created."
+
 
 @pytest.fixture()
 def bank(tmp_path) -> Path:
@@ -37,7 +40,13 @@ def test_dates_and_status_pick_the_version_in_force(bank):
     clause_bank = ClauseBank.load(bank)
     new = bump(clause_bank, "relationship", "minor")
     assert new == "1.1.0"
-    approve(ClauseBank.load(bank), "relationship@1.1.0", "Head of Legal", dt.date(2018, 1, 1), None)
+    approve(
+        ClauseBank.load(bank),
+        "relationship@1.1.0",
+        "Head of Legal",
+        dt.date(2018, 1, 1),
+        change=CHANGE,
+    )
     clause = ClauseBank.load(bank).clause("relationship")
     assert clause.pick(dt.date(2017, 4, 1)).version == "1.0.0"  # a deal dated before it took effect
     assert clause.pick(dt.date(2018, 6, 1)).version == "1.1.0"
@@ -61,7 +70,13 @@ def test_a_draft_version_is_used_only_in_a_draft_build(bank, tmp_path):
 
 def test_a_deal_can_pin_a_version(bank, tmp_path):
     bump(ClauseBank.load(bank), "relationship", "minor")
-    approve(ClauseBank.load(bank), "relationship@1.1.0", "Head of Legal", dt.date(2016, 1, 1), None)
+    approve(
+        ClauseBank.load(bank),
+        "relationship@1.1.0",
+        "Head of Legal",
+        dt.date(2016, 1, 1),
+        change=CHANGE,
+    )
     deal = tmp_path / "deal.yaml"
     deal.write_text(
         EXAMPLE.read_text().replace("choices:", "pins: {relationship: 1.0.0}\nchoices:")
@@ -124,6 +139,8 @@ def test_bank_commands_from_the_command_line(bank, tmp_path):
         "Head of Legal",
         "--on",
         "2026-11-01",
+        "--change",
+        CHANGE,
     )
     assert approved.exit_code == 0
     meta = (bank / "clauses" / "relationship" / "clause.yaml").read_text()
@@ -201,7 +218,13 @@ def test_verify_reports_versions_supersession_and_edits(bank, tmp_path):
     edited = tmp_path / "edited.docx"
     document.save(str(edited))
     bump(ClauseBank.load(bank), "relationship", "minor")
-    approve(ClauseBank.load(bank), "relationship@1.1.0", "Head of Legal", dt.date(2020, 1, 1), None)
+    approve(
+        ClauseBank.load(bank),
+        "relationship@1.1.0",
+        "Head of Legal",
+        dt.date(2020, 1, 1),
+        change=CHANGE,
+    )
     report = verify(edited, ClauseBank.load(bank), today=dt.date(2026, 11, 23))
     assert not report.ok
     assert [c.number for c in report.clauses if c.edited] == [principles]

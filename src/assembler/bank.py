@@ -20,6 +20,10 @@ STATUSES = ("draft", "approved", "retired")
 SEMVER = r"\d+\.\d+\.\d+"
 
 
+def _iso(day: dt.date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
 class _Terms(Spec):
     """``defines:``: a mapping of defined term to definition text."""
 
@@ -40,7 +44,9 @@ VERSION = Map(
         "effective_from": F(Date()),
         "withdrawn_on": F(Date()),
         "approved_by": F(Str()),
+        "approved_role": F(Str()),
         "approved_on": F(Date()),
+        "record_sha256": F(Str(r"[0-9a-f]{64}", "the SHA-256 of the approval record")),
         "change": F(Str()),
         "sha256": F(Str(r"[0-9a-f]{64}", "the SHA-256 of the normalised fragment")),
     }
@@ -78,6 +84,28 @@ class ClauseVersion:
     sha256: str | None = None
     approved_by: str | None = None
     change: str | None = None
+    approved_role: str | None = None
+    approved_on: dt.date | None = None
+    #: The hash of the approval record (who, when, from when, the change, the content hash):
+    #: editing it by hand is caught like an edit of the text.
+    record_sha256: str | None = None
+
+    @property
+    def record(self) -> dict[str, str | None]:
+        """What an approval records, as it is hashed and shown."""
+        return {
+            "version": self.version,
+            "approved_by": self.approved_by,
+            "approved_role": self.approved_role,
+            "approved_on": _iso(self.approved_on),
+            "effective_from": _iso(self.effective_from),
+            "change": self.change,
+            "sha256": self.sha256,
+        }
+
+    def record_digest(self) -> str:
+        text = "\n".join(f"{k}={v or ''}" for k, v in self.record.items())
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
     @property
     def key(self) -> tuple[int, ...]:
@@ -133,10 +161,23 @@ class Clause:
                 Diagnostic(
                     "E-bank-04",
                     f"clause {self.id} has no approved version in force on {on}",
-                    hint="approve a version, or build with --draft",
+                    hint=self._not_in_force_hint(on),
                 )
             )
         return max(usable, key=lambda v: v.key)
+
+    def _not_in_force_hint(self, on: dt.date) -> str:
+        """Why nothing is in force: an approved version that starts later or was withdrawn is
+        named, not "approve a version" again."""
+        approved = [v for v in self.versions if v.status in ("approved", "retired")]
+        if not approved:
+            return "approve a version, or build with --draft"
+        spans = ", ".join(
+            f"{v.version} from {v.effective_from or 'the start'}"
+            + (f" until {v.withdrawn_on}" if v.withdrawn_on else "")
+            for v in approved
+        )
+        return f"approved: {spans}; pin a version in the deal (pins:), or bump one effective from {on} or earlier"
 
 
 @dataclass
@@ -207,6 +248,17 @@ class ClauseBank:
                         hint="restore it, and make the change as a new version (assemble bank bump)",
                     )
                 )
+            if version.record_sha256 and version.record_digest() != version.record_sha256:
+                raise AssemblerError(
+                    Diagnostic(
+                        "E-bank-08",
+                        f"the approval record of {version.path.parent.name}@{version.version} "
+                        "was edited: who approved it, when, from when or its change note no "
+                        "longer match the record_sha256 in clause.yaml",
+                        str(version.path.parent / "clause.yaml"),
+                        hint="restore it; to change when wording applies, bump a new version",
+                    )
+                )
             self._fragments[version.path] = (fragment, digest)
         return self._fragments[version.path]
 
@@ -274,6 +326,9 @@ def _load_clause(meta_path: Path, errors: list[Diagnostic]) -> Clause | None:
                 v.get("sha256"),
                 v.get("approved_by"),
                 v.get("change"),
+                v.get("approved_role"),
+                v.get("approved_on"),
+                v.get("record_sha256"),
             )
         )
     return Clause(

@@ -13,7 +13,7 @@ import io
 import re
 import shutil
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, TypeAlias
 
@@ -140,7 +140,13 @@ def content_hash(version: ClauseVersion) -> str:
     return hashlib.sha256(import_fragment(version.path).source.encode("utf-8")).hexdigest()
 
 
-def bump(bank: ClauseBank, clause_id: str, part: str) -> str:
+#: The change note a bump writes: approving is refused until a lawyer replaces it.
+CHANGE_PLACEHOLDER = "[describe the change]"
+
+
+def bump(
+    bank: ClauseBank, clause_id: str, part: str, effective_from: dt.date | None = None
+) -> str:
     """Copy the newest version to a new draft version; return the new version number."""
     clause = bank.clause(clause_id)
     latest = max(clause.versions, key=lambda v: v.key)
@@ -151,43 +157,81 @@ def bump(bank: ClauseBank, clause_id: str, part: str) -> str:
     shutil.copyfile(latest.path, latest.path.with_name(f"{new}.docx"))
 
     def add(data: Any) -> None:
-        data["versions"].append(
-            {"version": new, "status": "draft", "change": "[describe the change]"}
-        )
+        entry = {"version": new, "status": "draft", "change": CHANGE_PLACEHOLDER}
+        if effective_from:
+            entry["effective_from"] = effective_from.isoformat()
+        data["versions"].append(entry)
 
     _edit_metadata(bank, clause_id, add)
     return new
 
 
 def approve(
-    bank: ClauseBank, ref: str, by: str, on: dt.date, effective_from: dt.date | None
+    bank: ClauseBank,
+    ref: str,
+    by: str,
+    on: dt.date,
+    effective_from: dt.date | None = None,
+    *,
+    role: str | None = None,
+    change: str | None = None,
 ) -> ClauseVersion:
-    """Mark a draft approved, recording who, when, from when it applies, and its content hash."""
-    clause, version = find_version(bank, ref)
+    """Mark a draft approved, recording who, when, from when it applies, the change note, the
+    content hash, and a hash of that record (so a later hand edit of it is caught)."""
+    clause, version = find_version(bank, _exact(ref, "approve"))
     if version.status != "draft":
         raise AssemblerError(
             Diagnostic(
                 "E-bank-10", f"{clause.id}@{version.version} is {version.status}, not a draft"
             )
         )
-    digest = content_hash(version)
+    change = change or version.change
+    if not change or re.fullmatch(r"\s*\[.*\]\s*", change):
+        raise AssemblerError(
+            Diagnostic(
+                "E-bank-13",
+                f"{clause.id}@{version.version}: the change note is {change!r}, a placeholder",
+                str(bank.root / "clauses" / clause.id / "clause.yaml"),
+                hint='say what changed and why: --change "..." or edit its change: in clause.yaml',
+            )
+        )
+    approved = replace(
+        version,
+        status="approved",
+        approved_by=by,
+        approved_role=role,
+        approved_on=on,
+        effective_from=effective_from or version.effective_from or on,
+        change=change,
+        sha256=content_hash(version),
+    )
 
     def mark(data: Any) -> None:
         entry = _version_entry(data, version.version)
-        entry.update(
-            status="approved",
-            approved_by=by,
-            approved_on=on.isoformat(),
-            effective_from=(effective_from or on).isoformat(),
-            sha256=digest,
-        )
+        record = {k: v for k, v in approved.record.items() if v is not None and k != "version"}
+        entry.update(status="approved", **record, record_sha256=approved.record_digest())
 
     _edit_metadata(bank, clause.id, mark)
-    return version
+    return approved
+
+
+def _exact(ref: str, action: str) -> str:
+    """``clause@version``: approving or retiring never guesses which version is meant."""
+    clause_id, version = parse_ref(ref)
+    if version is None:
+        raise AssemblerError(
+            Diagnostic(
+                "E-bank-14",
+                f"name the version to {action}: {clause_id}@VERSION",
+                hint=f"see the versions with `assemble bank show {clause_id}`",
+            )
+        )
+    return ref
 
 
 def retire(bank: ClauseBank, ref: str, on: dt.date) -> ClauseVersion:
-    clause, version = find_version(bank, ref)
+    """Withdraw CLAUSE@VERSION from ``on``: deals dated from then no longer pick it."""
+    clause, version = find_version(bank, _exact(ref, "retire"))
 
     def mark(data: Any) -> None:
         entry = _version_entry(data, version.version)

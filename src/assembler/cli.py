@@ -735,9 +735,29 @@ def bank_show(bank_dir: Path | None, clause: str) -> None:
         click.echo(f"included when: {found.condition}")
     if found.choice:
         click.echo(f"alternative for choices.{found.choice}: {found.option}")
-    click.echo(f"file: {version.path}\n")
+    click.echo(f"file: {version.path}")
+    click.echo("history:")
+    for entry in found.versions:
+        click.echo("  " + _history_line(entry))
+    click.echo("")
     for line in plain_text(clause_bank, version):
         click.echo(line)
+
+
+def _history_line(version: Any) -> str:
+    """One version's record: status, who approved it in what role and when, from when, why."""
+    parts = [f"{version.version} {version.status}"]
+    if version.approved_by:
+        role = f" ({version.approved_role})" if version.approved_role else ""
+        when = f" on {version.approved_on}" if version.approved_on else ""
+        parts.append(f"approved by {version.approved_by}{role}{when}")
+    if version.effective_from:
+        parts.append(f"in force from {version.effective_from}")
+    if version.withdrawn_on:
+        parts.append(f"withdrawn on {version.withdrawn_on}")
+    if version.change:
+        parts.append(version.change)
+    return "; ".join(parts)
 
 
 @bank.command("diff")
@@ -803,43 +823,78 @@ def bank_new(
 @click.option(
     "--minor", "part", flag_value="minor", default=True, help="A change of wording (default)."
 )
-def bank_bump(bank_dir: Path | None, clause: str, part: str) -> None:
+@click.option(
+    "--effective-from",
+    type=click.DateTime(["%Y-%m-%d"]),
+    help="First day the new wording applies (deals dated earlier keep the old).",
+)
+def bank_bump(bank_dir: Path | None, clause: str, part: str, effective_from: Any) -> None:
     """Copy the newest version of CLAUSE to a new draft version, to edit in Word."""
     from .bankops import bump
 
-    version = bump(_open_bank(bank_dir), clause, part)
-    click.echo(f"created draft {clause}@{version}: edit {clause}/{version}.docx, then approve it")
+    start = effective_from.date() if effective_from else None
+    version = bump(_open_bank(bank_dir), clause, part, start)
+    click.echo(
+        f"created draft {clause}@{version}: edit {clause}/{version}.docx, write its change note, "
+        f"then `assemble bank approve {clause}@{version} --change \"...\"`"
+    )
+
+
+def _git_user() -> str | None:
+    """``git config user.name``, the approver by default."""
+    import subprocess
+
+    try:
+        found = subprocess.run(
+            ["git", "config", "user.name"], capture_output=True, text=True, check=False
+        )
+    except OSError:
+        return None
+    return found.stdout.strip() or None
 
 
 @bank.command("approve")
 @bank_option
 @click.argument("clause")
-@click.option("--by", "approver", required=True, help="Who approved it.")
+@click.option("--by", "approver", help="Who approved it (default: git config user.name).")
+@click.option("--role", help='The approver\'s role, e.g. "Head of Legal".')
+@click.option("--change", help="The change note (replaces the one in clause.yaml).")
 @click.option(
     "--on", "on", type=click.DateTime(["%Y-%m-%d"]), help="Approval date (default: today)."
 )
 @click.option(
     "--effective-from",
     type=click.DateTime(["%Y-%m-%d"]),
-    help="First day it applies (default: the approval date).",
+    help="First day it applies (default: as bumped, else the approval date).",
 )
 def bank_approve(
-    bank_dir: Path | None, clause: str, approver: str, on: Any, effective_from: Any
+    bank_dir: Path | None,
+    clause: str,
+    approver: str | None,
+    role: str | None,
+    change: str | None,
+    on: Any,
+    effective_from: Any,
 ) -> None:
-    """Approve the draft CLAUSE@VERSION, recording who, when, and its content hash."""
+    """Approve the draft CLAUSE@VERSION, recording who, in what role, when, from when, the change
+    note and its content hash."""
     import datetime as dt
 
     from .bankops import approve
 
-    day = on.date() if on else dt.date.today()
-    approve(
+    who = approver or _git_user()
+    if not who:
+        raise click.UsageError("say who approves it: --by NAME (or set git config user.name)")
+    done = approve(
         _open_bank(bank_dir),
         clause,
-        approver,
-        day,
+        who,
+        on.date() if on else dt.date.today(),
         effective_from.date() if effective_from else None,
+        role=role,
+        change=change,
     )
-    click.echo(f"approved {clause}")
+    click.echo(f"approved {clause} by {who}, in force from {done.effective_from}")
 
 
 @bank.command("retire")

@@ -1,0 +1,114 @@
+"""Approval as a record a lawyer can rely on: who, in what role, when, from when, and why."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+
+import pytest
+from click.testing import CliRunner
+
+from assembler.api import Workspace, build
+from assembler.bank import ClauseBank
+from assembler.cli import main
+from assembler.errors import AssemblerError
+
+from conftest import BANK, EXAMPLE
+
+
+@pytest.fixture()
+def bank(tmp_path):
+    folder = tmp_path / "bank"
+    shutil.copytree(BANK, folder)
+    return folder
+
+
+def cli(*args: str):
+    return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+
+def _meta(bank):
+    return (bank / "clauses" / "relationship" / "clause.yaml").read_text()
+
+
+def test_approve_refuses_the_placeholder_change_note(bank):
+    assert cli("bank", "bump", "--bank", str(bank), "relationship").exit_code == 0
+    before = _meta(bank)
+    refused = cli("bank", "approve", "--bank", str(bank), "relationship@1.1.0", "--by", "A. Lawyer")
+    assert refused.exit_code == 1
+    assert "E-bank-13" in refused.output and "[describe the change]" in refused.output
+    assert _meta(bank) == before  # nothing written
+
+
+@pytest.mark.parametrize("action", ["approve", "retire"])
+def test_approve_and_retire_need_the_version(bank, action):
+    before = _meta(bank)
+    result = cli("bank", action, "--bank", str(bank), "relationship", "--by", "A. Lawyer")
+    if action == "retire":
+        result = cli("bank", action, "--bank", str(bank), "relationship")
+    assert result.exit_code == 1 and "E-bank-14" in result.output
+    assert "relationship@VERSION" in result.output
+    assert _meta(bank) == before
+
+
+def test_the_record_says_who_in_what_role_when_and_from_when(bank, monkeypatch, tmp_path):
+    config = tmp_path / "gitconfig"
+    config.write_text("[user]\n\tname = Sam Okafor\n")
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(config))
+    bumped = cli(
+        "bank", "bump", "--bank", str(bank), "relationship", "--effective-from", "2027-04-01"
+    )
+    assert bumped.exit_code == 0, bumped.output
+    approved = cli(
+        "bank",
+        "approve",
+        "--bank",
+        str(bank),
+        "relationship@1.1.0",
+        "--role",
+        "Head of Legal",
+        "--change",
+        "Shorter wording.",
+        "--on",
+        "2026-12-01",
+    )
+    assert approved.exit_code == 0, approved.output
+    version = ClauseBank.load(bank).clause("relationship").versions[-1]
+    assert (version.approved_by, version.approved_role) == ("Sam Okafor", "Head of Legal")
+    assert version.approved_on == dt.date(2026, 12, 1)
+    assert version.effective_from == dt.date(2027, 4, 1)  # as bumped
+    assert version.change == "Shorter wording."
+    shown = cli("bank", "show", "--bank", str(bank), "relationship@1.1.0")
+    assert (
+        "1.1.0 approved; approved by Sam Okafor (Head of Legal) on 2026-12-01; "
+        "in force from 2027-04-01; Shorter wording." in shown.output
+    )
+    # a deal dated before it is in force keeps 1.0.0; E-bank-04 no longer says "approve a version"
+    clause = ClauseBank.load(bank).clause("relationship")
+    assert clause.pick(dt.date(2027, 3, 31)).version == "1.0.0"
+
+
+def test_an_approved_record_edited_by_hand_is_caught(bank, tmp_path):
+    assert cli("bank", "bump", "--bank", str(bank), "relationship").exit_code == 0
+    approve = ["bank", "approve", "--bank", str(bank), "relationship@1.1.0", "--by", "A. Lawyer"]
+    assert cli(*approve, "--change", "Clearer.", "--on", "2016-01-01").exit_code == 0
+    ws = Workspace.open(bank)
+    build(EXAMPLE, tmp_path / "ok.docx", workspace=ws)
+    meta = bank / "clauses" / "relationship" / "clause.yaml"
+    meta.write_text(
+        meta.read_text().replace("effective_from: '2016-01-01'", "effective_from: '2015-01-01'")
+    )
+    assert "2015-01-01" in meta.read_text()
+    with pytest.raises(AssemblerError) as caught:
+        build(EXAMPLE, tmp_path / "x.docx", workspace=Workspace.open(bank))
+    found = caught.value.diagnostics[0]
+    assert found.rule == "E-bank-08" and "approval record of relationship@1.1.0" in found.message
+    assert found.file.endswith("clause.yaml")
+
+
+def test_no_version_in_force_names_the_approved_ones(bank):
+    clause = ClauseBank.load(bank).clause("relationship")
+    with pytest.raises(AssemblerError) as caught:
+        clause.pick(dt.date(1990, 1, 1))
+    hint = caught.value.diagnostics[0].hint
+    assert "approve a version" not in hint and "1.0.0 from" in hint
