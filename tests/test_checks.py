@@ -90,14 +90,16 @@ def test_check_reports_deal_sheet_errors_as_json(tmp_path):
     deal, _ = deal_with(tmp_path, "decision_rule: unanimous_then", "decision_rule: mostly_then")
     result = run("check", str(deal), "--json")
     assert result.exit_code == 1
-    assert json.loads(result.output)["errors"][0]["rule"] == "E-enum-01"
+    body = json.loads(result.stdout)
+    assert body["schema_version"] == 1 and body["command"] == "check" and body["ok"] is False
+    assert body["findings"][0]["rule"] == "E-enum-01"
 
 
 # -- rules --------------------------------------------------------------------------------------
 
 
 def test_rules_lists_every_rule_with_id_severity_and_source():
-    rules = json.loads(run("rules", "--json").output)
+    rules = json.loads(run("rules", "--json").output)["rules"]
     ids = [r["id"] for r in rules]
     assert len(ids) == len(set(ids))
     g1 = next(r for r in rules if r["id"] == "E-rule-G1")
@@ -169,7 +171,7 @@ def test_lint_works_on_a_docx_a_lawyer_has_edited(tmp_path):
     assert run("lint", str(built)).exit_code == 0
     result = run("lint", str(edited), "--json")
     assert result.exit_code == 1
-    gate = json.loads(result.output)["gate"]
+    gate = json.loads(result.output)["lint"]["gate"]
     assert [g["rule"] for g in gate] == ["L-shall-01"]
     assert gate[0]["clause"].startswith("clause ")
     assert run("lint", str(edited), "--ignore", "L-shall-01").exit_code == 0

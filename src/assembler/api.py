@@ -134,17 +134,19 @@ def _overridden(
 
 
 def trial(ws: Workspace, job: Trial) -> Any:
-    """What ``bank check`` asks of an example: does it build (as a draft) with these versions
-    pinned and these alternatives chosen? It is planned and rendered in memory, not packaged:
-    what can fail, fails by then. ``{clause id: version}`` of the clauses it used, or the
-    diagnostics of why not (plain data, so a worker process can return it)."""
-    deal_path, pins, choose = job
+    """What ``bank check`` asks of an example: does it build (final, or as a draft for draft
+    wording) with these versions pinned and these alternatives chosen? It is planned, rendered
+    and gated in memory, not packaged: what can fail, fails by then. ``{clause id: version}``
+    of the clauses it used, or the diagnostics of why not (plain data, so a worker process can
+    return it)."""
+    deal_path, pins, choose, draft = job
     try:
         deal = _overridden(load_deal(deal_path, ws.bank.codes), pins, choose)
-        plan = render_document(deal, ws, draft=True).planned.plan
+        made = render_document(deal, ws, draft=draft)
+        _plain_language_gate(made.rendered.body, made.required, ws.bank, deal, draft)
     except AssemblerError as exc:
         return exc.diagnostics
-    return {c.clause_id: c.version for c in plan.all_clauses() if c.clause_id}
+    return {c.clause_id: c.version for c in made.planned.plan.all_clauses() if c.clause_id}
 
 
 @dataclass

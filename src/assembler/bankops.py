@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, TypeAlias
 
-from jinja2 import nodes
+from jinja2 import TemplateSyntaxError, nodes
 from ruamel.yaml import YAML
 
 from .bank import Clause, ClauseBank, ClauseVersion
@@ -144,9 +144,7 @@ def content_hash(version: ClauseVersion) -> str:
 CHANGE_PLACEHOLDER = "[describe the change]"
 
 
-def bump(
-    bank: ClauseBank, clause_id: str, part: str, effective_from: dt.date | None = None
-) -> str:
+def bump(bank: ClauseBank, clause_id: str, part: str, effective_from: dt.date | None = None) -> str:
     """Copy the newest version to a new draft version; return the new version number."""
     clause = bank.clause(clause_id)
     latest = max(clause.versions, key=lambda v: v.key)
@@ -331,8 +329,9 @@ class CheckResult:
         return any(f.severity == "error" for f in self.findings)
 
 
-#: One example build for ``bank check``: the deal sheet, versions to pin, alternatives to choose.
-Trial: TypeAlias = tuple[Path, dict[str, str] | None, dict[str, str] | None]
+#: One example build for ``bank check``: the deal sheet, versions to pin, alternatives to choose,
+#: and whether it is a draft build (only for draft wording: everything else is built final).
+Trial: TypeAlias = tuple[Path, dict[str, str] | None, dict[str, str] | None, bool]
 
 
 def check_bank(
@@ -402,9 +401,19 @@ def check_bank(
                 )
             )
     _check_references(bank, add)
+    _check_fragments(bank, add)
     _check_templates(bank, templates, add)
     examples = sorted((templates.parent / "examples").glob("*.yaml"))
-    plain: list[Trial] = [(example, None, None) for example in examples]
+    if not examples:
+        add(
+            Diagnostic(
+                "E-check-08",
+                "no example deal sheets found: the gate cannot build anything",
+                str(templates.parent / "examples"),
+                hint="add one deal sheet per document type to examples/ (see `assemble new`)",
+            )
+        )
+    plain: list[Trial] = [(example, None, None, False) for example in examples]
     others: list[Trial] = []
     for trial, used in zip(plain, run(plain), strict=True):
         if _failed(trial, used, add):
@@ -413,15 +422,23 @@ def check_bank(
         for clause_id, chosen in used.items():  # every other usable version of each clause
             for version in bank.clause(clause_id).versions:
                 if version.version != chosen and version.status != "retired":
-                    others.append((example, {clause_id: version.version}, None))
+                    draft = version.status == "draft"  # a draft is only ever built as a draft
+                    others.append((example, {clause_id: version.version}, None, draft))
         # the example's document type is one every clause it used is written for
         kinds = set.intersection(*(set(bank.clause(c).document_types) for c in used))
         for clause in bank.clauses.values():  # every alternative the example did not choose
             offered = kinds & set(clause.document_types)
             if clause.choice and clause.option and clause.id not in used and offered:
-                others.append((example, None, {clause.choice: clause.option}))
+                final = any(v.status == "approved" for v in clause.versions)
+                others.append((example, None, {clause.choice: clause.option}, not final))
     for trial, used in zip(others, run(others), strict=True):
-        _failed(trial, used, add)
+        # an example is written for the versions and alternatives it chose: a value that only
+        # another alternative reads is not the example's to give (E-miss-01); all else must hold
+        _failed(
+            trial,
+            [d for d in used if d.rule != "E-miss-01"] if isinstance(used, list) else used,
+            add,
+        )
     result.checked["examples"] = len(examples)
     result.checked["other versions rendered"] = len(others)
     return result
@@ -431,9 +448,10 @@ def _failed(trial: Trial, outcome: Any, add: Any) -> bool:
     """Report a trial that did not build (its outcome is a list of diagnostics) as E-check-04."""
     if not isinstance(outcome, list):
         return False
-    example, pins, choose = trial
+    example, pins, choose, draft = trial
     what = f"example {example.name}" + (f" with {pins}" if pins else "")
     what += f" choosing {choose}" if choose else ""
+    what += " (draft build)" if draft else ""
     for d in outcome:
         add(
             Diagnostic(
@@ -491,17 +509,20 @@ def _unguarded_refs(tree: nodes.Node, guarded: bool = False) -> list[str]:
 def _check_templates(bank: ClauseBank, templates: Path, add: Any) -> None:
     """Every clause an outline names exists and has a version that is not retired."""
     yaml = YAML(typ="safe")
+    reached: set[str] = set()
     for outline in sorted(templates.glob("*.yaml")):
         data = yaml.load(outline.read_text(encoding="utf-8")) or {}
         if "clauses" not in data:
             continue
         slots = data.get("clauses", []) + data.get("schedules", [])
+        reached.update(str(s["choose"]) for s in slots if "choose" in s)
         named = [s["clause"] for s in slots if "clause" in s]
         named += [
             v
             for v in (data.get("recitals"), (data.get("definitions") or {}).get("interpretation"))
             if v
         ]
+        reached.update(named)
         for clause_id in named:
             clause = bank.clauses.get(clause_id)
             if clause is None:
@@ -512,14 +533,155 @@ def _check_templates(bank: ClauseBank, templates: Path, add: Any) -> None:
                         str(outline),
                     )
                 )
-            elif all(v.status == "retired" for v in clause.versions):
+            elif not any(v.status == "approved" for v in clause.versions):
                 add(
                     Diagnostic(
                         "E-check-07",
-                        f"{outline.name} needs clause {clause_id}, whose every version is retired",
+                        f"{outline.name} needs clause {clause_id}, which has no approved version "
+                        f"({', '.join(f'{v.version} {v.status}' for v in clause.versions)})",
                         str(outline),
+                        hint=f"approve one: assemble bank approve {clause_id}@VERSION",
                     )
                 )
+    _check_reachable(bank, reached, add)
+
+
+def _check_reachable(bank: ClauseBank, reached: set[str], add: Any) -> None:
+    """An approved clause that no outline names, and that is no alternative an outline offers,
+    never reaches a document: a warning (it may be kept for a deal to pin)."""
+    for clause in bank.clauses.values():
+        approved = any(v.status == "approved" for v in clause.versions)
+        if approved and clause.id not in reached and clause.choice not in reached:
+            add(
+                Diagnostic(
+                    "W-check-01",
+                    f"clause {clause.id} is approved but no outline can place it",
+                    str(bank.root / "clauses" / clause.id / "clause.yaml"),
+                    hint="name it in an outline under templates/, or retire it",
+                    severity="warning",
+                )
+            )
+
+
+def _check_fragments(bank: ClauseBank, add: Any) -> None:
+    """Every version, approved or not, read statically: its Jinja blocks balance (reported as
+    clause@version and paragraph), its ref() targets exist, and the deal names it reads are ones
+    the schema of its document types defines."""
+    env = bank_env(bank)
+    labels = _labels(bank)
+    for clause in bank.clauses.values():
+        for version in clause.versions:
+            try:
+                fragment = import_fragment(version.path)  # as it is now, edited or not
+            except AssemblerError:  # reported by the hash check
+                continue
+            name, where = f"{clause.id}@{version.version}", str(version.path)
+            try:
+                tree = env.parse(fragment.source)
+            except TemplateSyntaxError as exc:
+                line = min(exc.lineno or 1, len(fragment.paragraphs) or 1)
+                at = f"paragraph {fragment.paragraphs[line - 1]}" if fragment.paragraphs else ""
+                add(
+                    Diagnostic(
+                        "E-check-09",
+                        f"{name}, {at}: {exc.message}",
+                        where,
+                        hint="close every {% if %} and {% for %} in the same clause",
+                    )
+                )
+                continue
+            for target in _ref_targets(tree):
+                target_id, _, label = target.partition(".")
+                if target_id not in bank.clauses or (label and label not in labels[target_id]):
+                    add(
+                        Diagnostic(
+                            "E-check-10",
+                            f"{name} refers to {target}, which no clause of the bank defines",
+                            where,
+                            hint="clause ids: `assemble bank list`; labels are {{ label('...') }} in the target",
+                        )
+                    )
+            for path in _unknown_names(tree, clause.document_types):
+                add(
+                    Diagnostic(
+                        "E-check-11",
+                        f"{name} reads {path}, which the deal sheet of "
+                        f"{' or '.join(clause.document_types)} does not define",
+                        where,
+                        hint="check the spelling against `assemble new TYPE`",
+                    )
+                )
+
+
+def _labels(bank: ClauseBank) -> dict[str, set[str]]:
+    """Clause id -> the labels any of its versions sets with label('...')."""
+    found: dict[str, set[str]] = {}
+    for clause in bank.clauses.values():
+        names = found.setdefault(clause.id, set())
+        for version in clause.versions:
+            try:
+                source = bank.fragment(version)[0].source
+            except AssemblerError:
+                continue
+            names.update(re.findall(r"label\(\s*['\"]([^'\"]+)['\"]", source))
+    return found
+
+
+def _ref_targets(tree: nodes.Node) -> list[str]:
+    """The constant targets of every ``ref('x')`` and ``refs(['x', 'y'], 'or')`` call."""
+    found = []
+    for call in tree.find_all(nodes.Call):
+        if not (isinstance(call.node, nodes.Name) and call.args):
+            continue
+        first = call.args[0]
+        if call.node.name == "ref":
+            targets = [first]
+        elif call.node.name == "refs" and isinstance(first, nodes.List | nodes.Tuple):
+            targets = first.items
+        else:
+            continue
+        found += [str(t.value) for t in targets if isinstance(t, nodes.Const)]
+    return found
+
+
+def _unknown_names(tree: nodes.Node, document_types: list[str]) -> list[str]:
+    """``deal.a.b`` paths the template reads that no schema of its document types defines."""
+    from .doctypes import SCHEMAS
+
+    schemas = [SCHEMAS[t] for t in document_types if t in SCHEMAS]
+    unknown = []
+    for path in dict.fromkeys(_deal_paths(tree)):
+        if schemas and not any(_defines(schema, path) for schema in schemas):
+            unknown.append("deal." + ".".join(path))
+    return unknown
+
+
+def _deal_paths(node: nodes.Node) -> list[tuple[str, ...]]:
+    """Each outermost ``deal.a.b`` attribute chain, as its keys."""
+    found = []
+    for child in node.iter_child_nodes():
+        chain: list[str] = []
+        inner = child
+        while isinstance(inner, nodes.Getattr):
+            chain.insert(0, inner.attr)
+            inner = inner.node
+        if chain and isinstance(inner, nodes.Name) and inner.name == "deal":
+            found.append(tuple(chain))
+        else:
+            found.extend(_deal_paths(child))
+    return found
+
+
+def _defines(spec: Any, path: tuple[str, ...]) -> bool:
+    """Whether a schema has the keys of ``path`` (as far as it is made of mappings)."""
+    for key in path:
+        fields = getattr(spec, "fields", None)
+        if not isinstance(fields, dict):
+            return True  # past a list or a free mapping: the schema does not say
+        if key not in fields:
+            return False
+        spec = fields[key].spec
+    return True
 
 
 def bank_env(bank: ClauseBank) -> Any:

@@ -107,11 +107,20 @@ def build_many(
 
 
 def fork_map(
-    func: Callable[[Workspace, T], R], items: list[T], ws: Workspace, jobs: int | None = None
+    func: Callable[[Workspace, T], R],
+    items: list[T],
+    ws: Workspace,
+    jobs: int | None = None,
+    done: Callable[[], None] | None = None,
 ) -> list[R]:
     """``func(ws, item)`` for every item, in the items' order, on worker processes sharing ``ws``
-    (``bank check`` builds every example under every version and alternative this way)."""
-    results = dict(_forked(func, items, ws, jobs))
+    (``bank check`` builds every example under every version and alternative this way).
+    ``done()`` is called as each finishes, for a progress bar."""
+    results = {}
+    for index, result in _forked(func, items, ws, jobs):
+        results[index] = result
+        if done:
+            done()
     return [results[i] for i in range(len(items))]
 
 

@@ -24,7 +24,7 @@ from typing import Any, TypeVar
 T = TypeVar("T")
 
 #: Bump when a cached type changes shape, so old entries are not unpickled into new code.
-FORMAT = "2"
+FORMAT = "3"
 
 
 def cache_dir() -> Path | None:

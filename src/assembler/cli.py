@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
 import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -34,6 +36,13 @@ def _console():
 
     # markup off by default: messages and table cells hold the user's text, "[CCG]" included
     return Console(stderr=True, highlight=False, soft_wrap=True, markup=False)
+
+
+def _stdout():
+    """Reports (tables a user may redirect to a file) go to stdout; diagnostics to stderr."""
+    from rich.console import Console
+
+    return Console(highlight=False, soft_wrap=True, markup=False)
 
 
 def _report(diagnostics: list[Diagnostic]) -> None:
@@ -137,6 +146,8 @@ def build(
     """
     from . import api, export
 
+    if deal is None and locked is None:
+        raise click.UsageError("give a deal sheet, or --locked LOCK")
     workspace = api.Workspace.open(bank, templates)
     if verbose:
         _say(f"bank: {workspace.bank.root} ({workspace.found_by})")
@@ -372,16 +383,19 @@ def finding_options(command: Any) -> Any:
     return command
 
 
+def _fails(diagnostics: list[Diagnostic], strict: bool) -> bool:
+    """An error, or under --warnings-as-errors any finding."""
+    return any(d.severity == "error" for d in diagnostics) or (strict and bool(diagnostics))
+
+
 def _finish(diagnostics: list[Diagnostic], strict: bool) -> None:
     """Exit 1 when an error, or under --warnings-as-errors any finding, remains."""
-    if any(d.severity == "error" for d in diagnostics) or (strict and diagnostics):
+    if _fails(diagnostics, strict):
         sys.exit(EXIT_INPUT_ERROR)
 
 
-def _json_errors(exc: AssemblerError) -> None:
-    import json
-
-    click.echo(json.dumps({"errors": [d.to_dict() for d in exc.diagnostics]}, indent=2))
+def _json_errors(command: str, exc: AssemblerError) -> None:
+    _emit_json(command, False, exc.diagnostics)
     sys.exit(EXIT_INPUT_ERROR)
 
 
@@ -403,16 +417,15 @@ def check_deal(
     exactly when the build would fail (see `assemble rules`)."""
     from . import api
 
+    _known_rules(ignore)
     try:
         workspace = api.Workspace.open(bank_dir, templates)
         result = api.check(deal, workspace, frozenset(ignore), draft=draft)
     except AssemblerError as exc:
         if not as_json:
             raise
-        _json_errors(exc)
+        _json_errors("check", exc)
     if as_json:
-        import json
-
         rows = [
             {
                 "criterion": r.criterion,
@@ -422,8 +435,8 @@ def check_deal(
             }
             for r in result.rows
         ]
-        findings = [d.to_dict() for d in result.diagnostics]
-        click.echo(json.dumps({"coverage": rows, "findings": findings}, indent=2))
+        failed = _fails(result.diagnostics, strict)
+        _emit_json("check", not failed, result.diagnostics, deal=str(deal), coverage=rows)
     else:
         _coverage_table(result.rows)
         _report(result.diagnostics)
@@ -446,7 +459,7 @@ def _coverage_table(rows: list[Any]) -> None:
             "yes" if row.required else "",
             met or Text("MISSING", style="red"),
         )
-    _console().print(table)
+    _stdout().print(table)
 
 
 @main.command("lint")
@@ -468,6 +481,7 @@ def lint_command(
     from . import api
     from .lint import lint
 
+    _known_rules(ignore)
     workspace = api.Workspace.open(bank_dir, templates)
     if source.suffix.lower() == ".docx":
         data = source.read_bytes()
@@ -488,9 +502,8 @@ def lint_command(
         for f in report.gate + report.findings
     ]
     if as_json:
-        import json
-
-        click.echo(json.dumps(report.as_json(), indent=2))
+        failed = _fails(diagnostics, strict)
+        _emit_json("lint", not failed, diagnostics, source=str(source), lint=report.as_json())
     else:
         _lint_summary(report)
     _finish(diagnostics, strict)
@@ -501,7 +514,7 @@ def _lint_summary(report: Any) -> None:
 
     from rich.table import Table
 
-    console = _console()
+    console = _stdout()
     table = Table(title="Plain-language measures")
     for column in ("", "sentences", "median words", "passive", "reading ease"):
         table.add_column(column)
@@ -553,9 +566,7 @@ def rules_command(as_json: bool) -> None:
         for r in catalogue()
     ]
     if as_json:
-        import json
-
-        click.echo(json.dumps(entries, indent=2))
+        _emit_json("rules", True, [], rules=entries)
         return
     from rich.table import Table
 
@@ -565,7 +576,7 @@ def rules_command(as_json: bool) -> None:
     for r in catalogue():
         applies = ", ".join(document_types_of(r.id)) if r.kind == "deal sheet" else r.kind
         table.add_row(r.id, r.severity, applies, r.source, r.summary)
-    _console().print(table)
+    _stdout().print(table)
 
 
 @main.command()
@@ -694,22 +705,32 @@ def bank() -> None:
     help="Only clauses with a version in this status.",
 )
 @click.option("--document-type", help="Only clauses for this document type.")
+@json_option
 def bank_list(
-    bank_dir: Path | None, criterion: str | None, status: str | None, document_type: str | None
+    bank_dir: Path | None,
+    criterion: str | None,
+    status: str | None,
+    document_type: str | None,
+    as_json: bool,
 ) -> None:
     """List the clauses, with their versions and the criteria they satisfy."""
     from rich.console import Console
     from rich.table import Table
 
     clause_bank = _open_bank(bank_dir)
+    chosen = [
+        clause
+        for clause in sorted(clause_bank.clauses.values(), key=lambda c: c.id)
+        if (not criterion or any(c.split(".")[0] == criterion for c in clause.criteria))
+        and (not status or any(v.status == status for v in clause.versions))
+        and (not document_type or document_type in clause.document_types)
+    ]
+    if as_json:
+        clauses = [_clause_json(clause) for clause in chosen]
+        _emit_json("bank list", True, [], bank=str(clause_bank.root), clauses=clauses)
+        return
     table = Table("clause", "title", "versions", "criteria")
-    for clause in sorted(clause_bank.clauses.values(), key=lambda c: c.id):
-        if criterion and not any(c.split(".")[0] == criterion for c in clause.criteria):
-            continue
-        if status and not any(v.status == status for v in clause.versions):
-            continue
-        if document_type and document_type not in clause.document_types:
-            continue
+    for clause in chosen:
         versions = ", ".join(f"{v.version} {v.status}" for v in clause.versions)
         table.add_row(
             clause.id,
@@ -720,15 +741,36 @@ def bank_list(
     Console(width=160, markup=False).print(table)
 
 
+def _clause_json(clause: Any) -> dict[str, Any]:
+    """A clause and the record of each version, as ``bank list`` and ``bank show`` print it."""
+    return {
+        "id": clause.id,
+        "title": clause.title,
+        "document_types": clause.document_types,
+        "criteria": clause.criteria,
+        "versions": [
+            {**v.record, "status": v.status, "withdrawn_on": v.withdrawn_on}
+            for v in clause.versions
+        ],
+    }
+
+
 @bank.command("show")
 @bank_option
 @click.argument("clause")
-def bank_show(bank_dir: Path | None, clause: str) -> None:
-    """Show CLAUSE[@VERSION]: its metadata and its text (the newest version by default)."""
+@json_option
+def bank_show(bank_dir: Path | None, clause: str, as_json: bool) -> None:
+    """Show CLAUSE[@VERSION]: its metadata, the history of its versions and its text (the
+    newest version by default)."""
     from .bankops import find_version, plain_text
 
     clause_bank = _open_bank(bank_dir)
     found, version = find_version(clause_bank, clause)
+    if as_json:
+        text = plain_text(clause_bank, version)
+        shown = {**_clause_json(found), "shown": version.version, "text": text}
+        _emit_json("bank show", True, [], clause=shown)
+        return
     click.echo(f"{found.id}@{version.version} ({version.status}): {found.title}")
     click.echo(f"criteria: {', '.join(found.criteria) or '-'}")
     if found.condition:
@@ -836,7 +878,7 @@ def bank_bump(bank_dir: Path | None, clause: str, part: str, effective_from: Any
     version = bump(_open_bank(bank_dir), clause, part, start)
     click.echo(
         f"created draft {clause}@{version}: edit {clause}/{version}.docx, write its change note, "
-        f"then `assemble bank approve {clause}@{version} --change \"...\"`"
+        f'then `assemble bank approve {clause}@{version} --change "..."`'
     )
 
 
@@ -917,7 +959,9 @@ def bank_retire(bank_dir: Path | None, clause: str, on: Any) -> None:
 @bank_option
 @click.option("--templates", type=click.Path(file_okay=False, path_type=Path))
 @jobs_option
-@click.option("--json", "as_json", is_flag=True, help="Print the findings as JSON.")
+@json_option
+@ignore_option
+@strict_option
 @click.option(
     "--record-hashes",
     is_flag=True,
@@ -928,56 +972,124 @@ def bank_check(
     templates: Path | None,
     jobs: int | None,
     as_json: bool,
+    ignore: tuple[str, ...],
+    strict: bool,
     record_hashes: bool,
 ) -> None:
-    """The whole-bank gate: metadata, hashes, criteria coverage, examples build, references, templates.
+    """The whole-bank gate a CSU runs in its CI: metadata, hashes, criteria coverage, every
+    fragment read statically, outlines, and a final build of every example with every approved
+    version and alternative (drafts as draft builds).
 
-    Exit code 1 if any check fails.
+    Exit code 1 on an error, or under --warnings-as-errors on any finding.
     """
-    import json
-
     from . import api
     from .bankops import check_bank
     from .bankops import record_hashes as record
     from .batch import fork_map
 
+    _known_rules(ignore)
     if record_hashes:
-        click.echo(f"recorded {record(_open_bank(bank_dir))} hash(es)", err=True)
+        _say(f"recorded {record(_open_bank(bank_dir))} hash(es)")
     clause_bank = _open_bank(bank_dir)
-    templates_dir = api.default_dir("templates", templates)
+    templates_dir = Path(templates) if templates else clause_bank.root / "templates"
     workspace = api.Workspace.open(clause_bank.root, templates_dir)
-
-    result = check_bank(
-        clause_bank, templates_dir, lambda trials: fork_map(api.trial, trials, workspace, jobs)
-    )
+    with _progress("building examples") as tick:
+        result = check_bank(
+            clause_bank,
+            templates_dir,
+            lambda trials: fork_map(api.trial, trials, workspace, jobs, tick(len(trials))),
+        )
+    findings = [f for f in result.findings if f.rule not in ignore]
+    failed = any(f.severity == "error" for f in findings) or (strict and bool(findings))
     if as_json:
-        click.echo(
-            json.dumps(
-                {
-                    "ok": not result.failed,
-                    "checked": result.checked,
-                    "findings": [f.to_dict() for f in result.findings],
-                },
-                indent=2,
-            )
+        _emit_json(
+            "bank check", not failed, findings, bank=str(clause_bank.root), checked=result.checked
         )
     else:
-        from rich.console import Console
-        from rich.table import Table
-
-        table = Table("rule", "severity", "where", "finding")
-        for f in result.findings:
-            table.add_row(
-                f.rule, f.severity, f.location, f.message + (f"\n{f.hint}" if f.hint else "")
-            )
-        if result.findings:
-            Console(width=200, markup=False).print(table)
+        _findings_table(findings)
         counts = ", ".join(f"{n} {what}" for what, n in result.checked.items())
         click.echo(
-            f"{'FAILED' if result.failed else 'ok'}: checked {counts}; {len(result.findings)} finding(s)"
+            f"{'FAILED' if failed else 'ok'}: {clause_bank.root}: checked {counts}; "
+            f"{len(findings)} finding(s)"
         )
-    if result.failed:
+    if failed:
         sys.exit(EXIT_INPUT_ERROR)
+
+
+def _findings_table(findings: list[Diagnostic]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    if not findings:
+        return
+    table = Table("rule", "severity", "where", "finding")
+    for f in findings:
+        table.add_row(f.rule, f.severity, f.location, f.message + (f"\n{f.hint}" if f.hint else ""))
+    Console(width=200, markup=False).print(table)
+
+
+@contextlib.contextmanager
+def _progress(what: str) -> Iterator[Callable[[int], Callable[[], None] | None]]:
+    """A progress bar on stderr when it is a terminal: ``tick(total)`` starts a stage and gives
+    the callback to call as each item finishes (None when there is no terminal)."""
+    console = _console()
+    if not console.is_terminal:
+        yield lambda total: None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+    columns = ("{task.description}", BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=console, auto_refresh=False, transient=True) as bar:
+
+        def tick(total: int) -> Callable[[], None]:
+            task = bar.add_task(what, total=total)
+
+            def advance() -> None:
+                bar.advance(task)
+                bar.refresh()
+
+            return advance
+
+        yield tick
+
+
+#: The version of the JSON every ``--json`` prints: bumped when a key changes meaning.
+JSON_SCHEMA_VERSION = 1
+
+
+def _emit_json(command: str, ok: bool, findings: list[Diagnostic], **result: Any) -> None:
+    """The one JSON shape of every ``--json``, on stdout: ``schema_version``, ``command``,
+    ``ok``, ``findings`` (diagnostics) and the command's own keys."""
+    import json
+
+    body = {
+        "schema_version": JSON_SCHEMA_VERSION,
+        "command": command,
+        "ok": ok,
+        "findings": [f.to_dict() for f in findings],
+        **result,
+    }
+    click.echo(json.dumps(body, indent=2, default=str))
+
+
+def _known_rules(ignore: tuple[str, ...]) -> None:
+    """An --ignore of a rule id the engine does not have is a usage error (exit 2), not a silent
+    no-op: a typo would otherwise switch nothing off and look as if it had."""
+    if not ignore:
+        return
+    from .rules import known_rule_ids
+    from .schema import suggest
+
+    known = known_rule_ids()
+    for rule in ignore:
+        if rule not in known:
+            close = suggest(rule, sorted(known))
+            raise click.BadParameter(
+                f"unknown rule id {rule!r}"
+                + (f"; did you mean {close!r}?" if close else "")
+                + " (see `assemble rules`)",
+                param_hint="--ignore",
+            )
 
 
 @main.command()
@@ -991,7 +1103,6 @@ def verify(docx: Path, bank_dir: Path | None, as_json: bool) -> None:
     Works on a document that was opened and saved in Word or LibreOffice. Exit code 1 if a clause
     was edited or a version it used is no longer in the bank as it was.
     """
-    import json
     from dataclasses import asdict
 
     from rich.console import Console
@@ -1001,7 +1112,7 @@ def verify(docx: Path, bank_dir: Path | None, as_json: bool) -> None:
 
     report = run_verify(docx, _open_bank(bank_dir))
     if as_json:
-        click.echo(json.dumps({"ok": report.ok, **asdict(report)}, indent=2))
+        _emit_json("verify", report.ok, [], **asdict(report))
     else:
         table = Table(
             "number",

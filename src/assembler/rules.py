@@ -112,3 +112,14 @@ def _children(spec: Any) -> list[Any]:
         if hasattr(spec, attribute):
             return [getattr(spec, attribute)]
     return list(getattr(spec, "options", []))
+
+
+def known_rule_ids() -> set[str]:
+    """Every rule id the engine can report: the catalogue's, and the ids the engine's modules
+    raise (E-ref-02, E-check-04 ...), read from its source so none is missed."""
+    from pathlib import Path
+
+    ids = {rule.id for rule in catalogue()}
+    for module in Path(__file__).parent.rglob("*.py"):
+        ids.update(re.findall(r"[\"']([EWL]-[a-z]+-[0-9A-Za-z]+)[\"']", module.read_text("utf-8")))
+    return ids

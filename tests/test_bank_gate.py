@@ -1,0 +1,114 @@
+"""`bank check` as a CSU's CI gate: every fragment read statically, outlines, examples."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+from click.testing import CliRunner
+
+from assembler.authoring import fragment_from_draft
+from assembler.bank import ClauseBank
+from assembler.bankops import bump, check_bank
+from assembler.cli import main
+
+from conftest import BANK
+
+HOUSE_STYLE = BANK / "templates" / "house-style.docx"
+
+
+@pytest.fixture()
+def bank(tmp_path):
+    folder = tmp_path / "bank"
+    shutil.copytree(BANK, folder)
+    return folder
+
+
+def static_findings(folder):
+    """``bank check`` without the example builds (each reported as not built, and dropped)."""
+    result = check_bank(
+        ClauseBank.load(folder), folder / "templates", lambda trials: [[] for _ in trials]
+    )
+    return result.findings
+
+
+def _draft_version(folder, clause_id, text):
+    """A new draft version of a clause, holding ``text``."""
+    version = bump(ClauseBank.load(folder), clause_id, "minor")
+    path = folder / "clauses" / clause_id / f"{version}.docx"
+    path.write_bytes(fragment_from_draft(text, HOUSE_STYLE))
+    return version
+
+
+def test_the_house_bank_is_clean_statically():
+    assert [f for f in static_findings(BANK) if f.rule != "W-check-01"] == []
+
+
+def test_an_unclosed_if_is_named_by_clause_version_and_paragraph(bank):
+    version = _draft_version(
+        bank,
+        "relationship",
+        "1.1 Nothing here creates a partnership.\n{% if deal.term %}\n1.1 The term applies.",
+    )
+    found = [f for f in static_findings(bank) if f.rule == "E-check-09"]
+    assert len(found) == 1
+    assert found[0].message.startswith(f"relationship@{version}, paragraph 2:")
+    assert found[0].file.endswith(f"relationship/{version}.docx")
+
+
+def test_a_ref_to_a_clause_or_label_that_does_not_exist(bank):
+    _draft_version(
+        bank, "relationship", "1.1 See {{ ref('no-such-clause') }} and {{ ref('scope.nowhere') }}."
+    )
+    found = {f.message for f in static_findings(bank) if f.rule == "E-check-10"}
+    assert any("no-such-clause" in m for m in found) and any("scope.nowhere" in m for m in found)
+
+
+def test_a_deal_name_the_schema_does_not_define(bank):
+    _draft_version(bank, "relationship", "1.1 The cohort is {{ deal.populaton.cohort }}.")
+    found = [f for f in static_findings(bank) if f.rule == "E-check-11"]
+    assert len(found) == 1 and "deal.populaton.cohort" in found[0].message
+
+
+def test_an_outline_needs_an_approved_version(bank):
+    meta = bank / "clauses" / "relationship" / "clause.yaml"
+    text = meta.read_text()
+    meta.write_text(text.replace("status: approved", "status: draft"))
+    found = [f for f in static_findings(bank) if f.rule == "E-check-07"]
+    assert any("relationship" in f.message and "no approved version" in f.message for f in found)
+
+
+def test_no_examples_is_an_error(bank):
+    shutil.rmtree(bank / "examples")
+    found = [f for f in static_findings(bank) if f.rule == "E-check-08"]
+    assert found and found[0].severity == "error"
+
+
+def test_an_approved_clause_no_outline_places_is_a_warning(bank):
+    stray = bank / "clauses" / "stray"
+    shutil.copytree(bank / "clauses" / "relationship", stray)
+    meta = stray / "clause.yaml"
+    meta.write_text(meta.read_text().replace("id: relationship", "id: stray"))
+    found = [f for f in static_findings(bank) if f.rule == "W-check-01"]
+    assert [f.severity for f in found if "stray" in f.message] == ["warning"]
+
+
+def test_an_unknown_ignore_is_a_usage_error(bank):
+    result = CliRunner().invoke(
+        main, ["bank", "check", "--bank", str(bank), "--ignore", "E-chek-04"]
+    )
+    assert result.exit_code == 2
+    assert "E-chek-04" in result.output and "E-check-04" in result.output
+
+
+def test_rules_and_check_print_one_json_shape_on_stdout(tmp_path):
+    runner = CliRunner()
+    rules = runner.invoke(main, ["rules", "--json"])
+    body = json.loads(rules.stdout)
+    assert body["schema_version"] == 1 and body["command"] == "rules" and body["ok"] is True
+    assert any(r["id"] == "E-crit-01" for r in body["rules"])
+    listed = json.loads(runner.invoke(main, ["bank", "list", "--json"]).stdout)
+    assert listed["schema_version"] == 1 and listed["command"] == "bank list"
+    assert {"id", "title", "versions"} <= set(listed["clauses"][0])
+    assert "approved_by" in listed["clauses"][0]["versions"][0]
