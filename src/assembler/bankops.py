@@ -22,6 +22,7 @@ from ruamel.yaml import YAML
 
 from .bank import Clause, ClauseBank, ClauseVersion
 from .errors import AssemblerError, Diagnostic
+from .extras import pypandoc
 from .fragment import import_fragment
 from .oxml.ns import WRAPPER_CLOSE, WRAPPER_OPEN, parse_xml
 from .oxml.text import style_of, text_of
@@ -286,9 +287,7 @@ def new_clause(
         if source.suffix.lower() == ".docx":
             shutil.copyfile(source, target)
         else:
-            import pypandoc
-
-            pypandoc.convert_file(
+            pypandoc("a Markdown clause draft").convert_file(
                 str(source),
                 "docx",
                 format="markdown-smart",

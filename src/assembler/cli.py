@@ -148,6 +148,10 @@ def build(
 
     if deal is None and locked is None:
         raise click.UsageError("give a deal sheet, or --locked LOCK")
+    if formats:  # before anything is written: say now what to install
+        from .extras import pypandoc
+
+        pypandoc(f"--format {formats[0]}")
     workspace = api.Workspace.open(bank, templates)
     if verbose:
         _say(f"bank: {workspace.bank.root} ({workspace.found_by})")

@@ -51,7 +51,9 @@ def to_pdf(docx: Path) -> Path:
 
 def to_text_format(docx: Path, fmt: str) -> Path:
     """Markdown or HTML for review diffs, through pandoc (bundled by pypandoc-binary)."""
-    import pypandoc
+    from .extras import pypandoc as optional_pandoc
+
+    pypandoc = optional_pandoc(f"--format {fmt}")
 
     target = docx.with_suffix(".md" if fmt == "md" else ".html")
     pandoc_format = "gfm" if fmt == "md" else "html"
