@@ -52,14 +52,6 @@ DOCUMENT_RELS = {
     "rIdComments": ("comments.xml", "comments"),
     "rIdCustomXml": ("../customXml/item1.xml", "customXml"),
 }
-#: Settings children that must come after w:updateFields (ECMA-376 CT_Settings order).
-AFTER_UPDATE_FIELDS = (
-    "hdrShapeDefaults", "footnotePr", "endnotePr", "compat", "docVars", "rsids", "mathPr",
-    "attachedSchema", "themeFontLang", "clrSchemeMapping", "doNotIncludeSubdocsInStats",
-    "doNotAutoCompressPictures", "forceUpgrade", "captions", "readModeInkLockDown", "smartTagType",
-    "schemaLibrary", "shapeDefaults", "doNotEmbedSmartTags", "decimalSymbol", "listSeparator",
-)  # fmt: skip
-
 
 #: A part: its bytes, or an XML tree that :func:`zip_parts` serialises straight into the package.
 Part: TypeAlias = bytes | E
@@ -135,16 +127,11 @@ def write_atomic(path: Path, data: bytes) -> None:
 
 
 def _settings(house_settings: bytes) -> E:
+    """The house settings without ``w:updateFields``: every field's cached result is already right,
+    and the flag made Word ask every recipient on every open to update fields from "other files"."""
     settings = parse_xml(house_settings)
     for old in settings.findall(qn("w:updateFields")):
         settings.remove(old)
-    update = ox.el("w:updateFields", val="true")
-    for child in settings:
-        if etree.QName(child).localname in AFTER_UPDATE_FIELDS:
-            child.addprevious(update)
-            break
-    else:
-        settings.append(update)
     return settings
 
 
