@@ -439,27 +439,35 @@ class Renderer:
 
     # -- execution -----------------------------------------------------------------------------
     def _execution(self, body: E) -> None:
+        """The execution blocks: the heading (and closing words) keep with the first block, each
+        line of a block with the next, and no block with the one after it, so with any number of
+        parties a page breaks only between blocks."""
         mode = self.outline.execution
         if mode == "none":
             return
         heading = ox.paragraph("ScheduleHeading", "Execution")
         body.append(heading)
         if self.outline.closing:
-            body.append(ox.paragraph(None, self.outline.closing))
+            closing = ox.paragraph(None, self.outline.closing)
+            ox.keep_with_next(closing, True)
+            body.append(closing)
         for party in self.names["parties"]:
-            lines = self.forms[party["kind"]][mode]
-            for i, line in enumerate(lines):
-                text = self._text(
-                    line,
-                    "execution",
-                    f"execution block for {party['id']}",
-                    "templates/legal-forms.yaml",
-                    p=party,
-                )
-                p = _markup_paragraph("ExecutionBlock", text)
-                if i == 0:
-                    ox.el("w:spacing", p.find(qn("w:pPr")), before="480")
-                body.append(p)
+            block = [
+                _markup_paragraph("ExecutionBlock", self._execution_line(line, party))
+                for line in self.forms[party["kind"]][mode]
+            ]
+            ox.el("w:spacing", block[0].find(qn("w:pPr")), before="480")
+            ox.keep_with_next(block[-1], False)
+            body.extend(block)
+
+    def _execution_line(self, line: str, party: Any) -> Markup:
+        return self._text(
+            line,
+            "execution",
+            f"execution block for {party['id']}",
+            "templates/legal-forms.yaml",
+            p=party,
+        )
 
     # -- numbers, bookmarks and fields ---------------------------------------------------------
     def _number(self, body: E) -> dict[str, Target]:

@@ -57,6 +57,23 @@ def page_break() -> E:
     return p
 
 
+def keep_with_next(p: E, keep: bool) -> None:
+    """Set ``w:keepNext`` directly on ``p`` (after its style, as the schema orders), overriding
+    the style's: a block keeps together, and ``keep=False`` ends the block."""
+    ppr = ppr_of(p)
+    if ppr is None:
+        ppr = el("w:pPr")
+        p.insert(0, ppr)
+    for old in ppr.findall(qn("w:keepNext")):
+        ppr.remove(old)
+    keep_next = el("w:keepNext", val="1" if keep else "0")
+    style = ppr.find(qn("w:pStyle"))
+    if style is None:
+        ppr.insert(0, keep_next)
+    else:
+        style.addnext(keep_next)
+
+
 def set_numbering(p: E, num_id: int, ilvl: int) -> None:
     """Give ``p`` a direct list reference (used where numbering must restart)."""
     ppr = p.find(qn("w:pPr"))
