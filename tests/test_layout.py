@@ -2,25 +2,39 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
+import json
+import re
 import subprocess
+import zipfile
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from ruamel.yaml import YAML
 
 from assembler.api import build
+from assembler.cli import main
 from assembler.export import to_pdf
+from assembler.lockfile import lock_path_for
 
-from conftest import ROOT, needs_soffice
+from conftest import EXAMPLE, ROOT, needs_soffice
 
 MOU = ROOT / "examples" / "ooh-transformation-mou.yaml"
 
 
-def pdf_pages(pdf: Path) -> list[list[str]]:
+def run(*args: str):
+    return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+
+def pdf_pages(pdf: Path, layout: bool = False) -> list[list[str]]:
     """Each page's non-empty lines, as pdftotext reads them."""
     text = subprocess.run(
-        ["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True
+        ["pdftotext", *(["-layout"] if layout else []), str(pdf), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout
     return [
         [line.strip() for line in page.splitlines() if line.strip()] for page in text.split("\f")
@@ -84,3 +98,100 @@ def test_no_signature_block_splits_and_no_heading_stands_alone(
     ends = [sum(line.startswith("Date:") for line in page) for page in signing]
     assert sum(starts) == count
     assert starts == ends, f"a block splits across pages: starts {starts}, ends {ends}"
+
+
+# -- the contents page's page numbers --------------------------------------------------------------
+
+
+def contents(docx: Path) -> list[tuple[str, str | None]]:
+    """Each contents entry's text and the page number its PAGEREF field shows (None if none)."""
+    from assembler.oxml.ns import parse_xml, qn
+    from assembler.oxml.text import style_of, text_of
+
+    with zipfile.ZipFile(docx) as package:
+        document = parse_xml(package.read("word/document.xml"))
+    entries = []
+    for p in document.iter(qn("w:p")):
+        if style_of(p) != "TOC1":
+            continue
+        instructions = "".join(t.text or "" for t in p.iter(qn("w:instrText")))
+        text = text_of(p).strip()
+        if "PAGEREF" in instructions:
+            text, _, page = text.rpartition(" ")
+            entries.append((text.strip(), page))
+        else:
+            entries.append((text, None))
+    return entries
+
+
+def heading_page(pages: list[list[str]], entry: str) -> int:
+    """The page (from 1) on which LibreOffice printed the heading a contents entry names."""
+    if entry.startswith("Schedule "):
+        wanted = re.compile(re.escape(entry.split(":")[0]) + "$")
+    else:
+        number, title = entry.split(" ", 1)
+        wanted = re.compile(rf"{re.escape(number)}\s+{re.escape(title)}$")
+    found = [i + 1 for i, page in enumerate(pages) if any(wanted.match(line) for line in page)]
+    assert len(found) == 1, (entry, found)
+    return found[0]
+
+
+@needs_soffice()
+def test_contents_page_numbers_are_the_pages_libreoffice_prints_the_headings_on(
+    tmp_path, assert_valid
+):
+    out = tmp_path / "one" / "over-65s-alliance.docx"
+    result = run("build", str(EXAMPLE), "-o", str(out))  # the CLI lays out by default
+    assert result.exit_code == 0, result.output
+    assert_valid(out)
+    entries = contents(out)
+    assert len(entries) > 30 and all(page for _, page in entries), entries
+    pages = pdf_pages(to_pdf(out), layout=True)
+    for entry, page in entries:
+        assert heading_page(pages, entry) == int(page or 0), entry
+    lock = json.loads(lock_path_for(out).read_text().split("\n", 1)[1])
+    assert lock["document"]["sha256"] == hashlib.sha256(out.read_bytes()).hexdigest()
+    # the same inputs (and LibreOffice) give the same bytes
+    again = tmp_path / "two" / "over-65s-alliance.docx"
+    assert run("build", str(EXAMPLE), "-o", str(again)).exit_code == 0
+    assert again.read_bytes() == out.read_bytes()
+
+
+def test_without_libreoffice_the_docx_is_written_and_the_pdf_is_not(
+    tmp_path, monkeypatch, assert_valid
+):
+    from assembler import export
+
+    monkeypatch.setattr(export, "soffice", lambda: None)
+    out = tmp_path / "mou.docx"
+    result = run("build", str(MOU), "-o", str(out), "--pdf")
+    assert result.exit_code == 3, result.output
+    assert "no PDF of" in result.output and "LibreOffice" in result.output
+    assert "nothing was written" not in result.output
+    assert out.is_file() and lock_path_for(out).is_file() and not out.with_suffix(".pdf").exists()
+    assert_valid(out)
+    entries = contents(out)  # a contents page without page numbers, and no prompt to update
+    assert entries and all(page is None for _, page in entries)
+    with zipfile.ZipFile(out) as package:
+        assert "updateFields" not in package.read("word/settings.xml").decode()
+    # the same for batch
+    batch = run("batch", str(MOU), "-o", str(tmp_path / "batch"), "--pdf")
+    assert batch.exit_code == 3, batch.output
+    assert (tmp_path / "batch" / "ooh-transformation-mou.docx").is_file()
+
+
+@needs_soffice()
+def test_batch_and_vary_write_pdfs(tmp_path):
+    batch = run("batch", str(MOU), "-o", str(tmp_path / "batch"), "--pdf")
+    assert batch.exit_code == 0, batch.output
+    pdf = tmp_path / "batch" / "ooh-transformation-mou.pdf"
+    assert pdf.read_bytes().startswith(b"%PDF")
+    assert all(page for _, page in contents(pdf.with_suffix(".docx")))
+    signed = tmp_path / "signed.docx"
+    assert run("build", str(EXAMPLE), "-o", str(signed), "--no-toc-pages").exit_code == 0
+    varied = tmp_path / "variation-1.docx"
+    year2 = ROOT / "examples" / "over-65s-alliance-year2.yaml"
+    result = run("vary", str(lock_path_for(signed)), str(year2), "-o", str(varied), "--pdf")
+    assert result.exit_code == 0, result.output
+    written = sorted(p.name for p in tmp_path.glob("*.pdf"))
+    assert "variation-1.pdf" in written and len(written) == 2, written

@@ -15,7 +15,42 @@ if TYPE_CHECKING:
     from .batch import Outcome
 
 EXIT_INPUT_ERROR = 1
+#: The .docx (and lock) were written, but a PDF asked for was not: LibreOffice is missing.
+EXIT_EXPORT_MISSING = 3
 WARNINGS_SHOWN = 15
+
+
+pdf_option = click.option(
+    "--pdf",
+    is_flag=True,
+    help="Also write a PDF beside each .docx (needs LibreOffice; fills the contents page's page "
+    "numbers too). Without LibreOffice the .docx is written, the PDF is not, and the exit code is 3.",
+)
+toc_pages_option = click.option(
+    "--toc-pages/--no-toc-pages",
+    default=None,
+    envvar="ASSEMBLER_TOC_PAGES",
+    help="Page numbers on the contents page, from a LibreOffice layout pass (about 2 s a "
+    "document). Default: on when LibreOffice is installed; $ASSEMBLER_TOC_PAGES=0/1 sets it.",
+)
+
+
+def _finish_documents(outputs: list[Path], pdf: bool, toc_pages: bool | None) -> int:
+    """The shared last step of every command that writes a .docx: contents page numbers and
+    PDFs (:func:`assembler.export.finish`). Returns the exit code: 3 if a PDF asked for is missing."""
+    from . import export
+
+    pages = toc_pages if toc_pages is not None else export.layout_available()
+    code = 0
+    for output in outputs:
+        done = export.finish(output, pages=pages, pdf=pdf)
+        for path in done.written:
+            _say(f"wrote {path}")
+        for reason in done.not_made:
+            _say(f"{reason}; the .docx and its lock were written. {export.INSTALL_HINT}")
+        if pdf and not done.written:
+            code = EXIT_EXPORT_MISSING
+    return code
 
 
 def _say(text: str) -> None:
@@ -75,7 +110,8 @@ def main(debug: bool) -> None:
     numbered, cross-referenced Word document a lawyer can edit and sign.
 
     Exit codes: 0 success, 1 a problem in your input (every error is listed with file:line:col and a
-    rule id), 2 a usage error.
+    rule id), 2 a usage error, 3 the documents were written but a PDF asked for was not (no
+    LibreOffice).
     """
 
 
@@ -109,7 +145,8 @@ def main(debug: bool) -> None:
     type=click.Path(file_okay=False, path_type=Path),
     help="Templates folder with outlines and house-style.docx (default: ./templates).",
 )
-@click.option("--pdf", is_flag=True, help="Also write a PDF beside the .docx (needs LibreOffice).")
+@pdf_option
+@toc_pages_option
 @click.option("-v", "--verbose", is_flag=True, help="List every warning.")
 @click.option(
     "--format",
@@ -126,6 +163,7 @@ def build(
     bank: Path | None,
     templates: Path | None,
     pdf: bool,
+    toc_pages: bool | None,
     verbose: bool,
     formats: tuple[str, ...],
 ) -> None:
@@ -145,14 +183,13 @@ def build(
         _say(
             f"... and {len(result.warnings) - len(shown)} more warning(s): use -v to list them all."
         )
-    exports = [export.to_pdf(result.output)] if pdf else []
-    exports += [export.to_text_format(result.output, fmt) for fmt in formats]
     plan = result.plan
     _say(
         f"wrote {result.output} ({len(plan.clauses)} clauses, {len(plan.schedules)} schedules"
         f"{', draft' if plan.draft else ''}); lock {result.lock}"
     )
-    for path in exports:
+    code = _finish_documents([result.output], pdf, toc_pages)
+    for path in [export.to_text_format(result.output, fmt) for fmt in formats]:
         _say(f"wrote {path}")
     if result.placeholders:
         _say(
@@ -163,6 +200,8 @@ def build(
     drafts = [f"{c.clause_id}@{c.version}" for c in plan.all_clauses() if c.status == "draft"]
     if drafts:
         _say("draft (unapproved) wording used: " + ", ".join(drafts))
+    if code:
+        sys.exit(code)
 
 
 @main.command()
@@ -225,6 +264,8 @@ def outdir_option(help_text: str) -> Any:
 @click.option("--draft", is_flag=True, help="Draft builds: missing values are marked, not errors.")
 @click.option("--bank", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--templates", type=click.Path(file_okay=False, path_type=Path))
+@pdf_option
+@toc_pages_option
 def batch(
     deals: str,
     outdir: Path,
@@ -232,6 +273,8 @@ def batch(
     draft: bool,
     bank: Path | None,
     templates: Path | None,
+    pdf: bool,
+    toc_pages: bool | None,
 ) -> None:
     """Build every deal sheet in DEALS (a folder or a glob such as 'packs/*.yaml') on a process
     pool. A bad deal sheet is reported and the others go on; exit code 1 if any failed.
@@ -269,8 +312,12 @@ def batch(
                 click.echo(f"    {error}", err=True)
     elapsed = time.perf_counter() - start
     _batch_summary(outcomes, elapsed)
+    built = sorted(o.output for o in outcomes if o.output is not None)
+    code = _finish_documents(built, pdf, toc_pages)
     if any(not o.ok for o in outcomes):
         sys.exit(EXIT_INPUT_ERROR)
+    if code:
+        sys.exit(code)
 
 
 @main.command()
@@ -556,6 +603,8 @@ def rules_command(as_json: bool) -> None:
 @click.option("--draft", is_flag=True, help="Draft builds: missing values are marked.")
 @click.option("--bank", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--templates", type=click.Path(file_okay=False, path_type=Path))
+@pdf_option
+@toc_pages_option
 def vary(
     original: Path,
     deal: Path,
@@ -563,6 +612,8 @@ def vary(
     draft: bool,
     bank: Path | None,
     templates: Path | None,
+    pdf: bool,
+    toc_pages: bool | None,
 ) -> None:
     """Write the deed of variation that turns ORIGINAL (the agreement as signed: its lock file or
     its .docx) into the agreement DEAL now describes, with a conformed copy in tracked changes.
@@ -587,6 +638,9 @@ def vary(
     _say(
         f"wrote {result.conformed} (the agreement as varied, in tracked changes); lock {result.conformed_lock}"
     )
+    code = _finish_documents([result.deed.output, result.conformed], pdf, toc_pages)
+    if code:
+        sys.exit(code)
 
 
 @main.command("new")

@@ -28,6 +28,7 @@ from .errors import AssemblerError, Diagnostic, Where
 from .housestyle import HouseStyle
 from .outline import Outline
 from .oxml import text as ox
+from .oxml import toc
 from .oxml.ns import WRAPPER_CLOSE, WRAPPER_OPEN, parse_xml, qn
 from .oxml.numbering import Numbering
 from .plan import Plan, PlannedClause
@@ -325,16 +326,19 @@ class Renderer:
         body.append(ox.page_break())
 
     def _contents(self, body: E) -> None:
+        """One entry per clause and schedule, each a link to its heading; page numbers come
+        later, from a layout pass (:func:`assembler.export.paginate`), or not at all."""
         body.append(ox.paragraph("TOCHeading", "Contents"))
         entries = [
-            [ox.run(pc.number + "."), ox.tab_run(), ox.run(pc.title)] for pc in self.plan.clauses
+            (pc, [ox.run(pc.number + "."), ox.tab_run(), ox.run(pc.title)])
+            for pc in self.plan.clauses
         ]
-        entries += [[ox.run(f"{pc.number}: {pc.title}")] for pc in self.plan.schedules]
-        for i, runs in enumerate(entries):
-            p = ox.paragraph("TOC1")
+        entries += [(pc, [ox.run(f"{pc.number}: {pc.title}")]) for pc in self.plan.schedules]
+        for i, (pc, runs) in enumerate(entries):
+            p = ox.paragraph(toc.TOC_STYLE)
             if i == 0:
                 p.extend(ox.field_runs('TOC \\o "1-1" \\h \\z \\u', "")[:3])
-            p.extend(runs)
+            p.append(toc.entry(bookmark_name(pc.clause_id or pc.slot), runs))
             if i == len(entries) - 1:
                 p.append(ox.field_runs("", "")[-1])
             body.append(p)
