@@ -40,6 +40,8 @@ class BuildResult:
     missing: list[tuple[str, str]] = field(default_factory=list)
     placeholders: int = 0
     exports: list[Path] = field(default_factory=list)
+    #: the numbered body, for the review exports (:func:`assembler.export.write_review`)
+    rendered: Rendered | None = None
 
 
 def default_dir(name: str, explicit: str | Path | None) -> Path:
@@ -121,6 +123,7 @@ def build(
         made.warnings,
         made.rendered.missing,
         made.rendered.placeholders,
+        rendered=made.rendered,
     )
 
 

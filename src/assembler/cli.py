@@ -153,7 +153,8 @@ def main(debug: bool) -> None:
     "formats",
     multiple=True,
     type=click.Choice(["md", "html"]),
-    help="Also write Markdown or HTML beside the .docx for review diffs (pandoc).",
+    help="Also write Markdown or a standalone HTML page beside the .docx for review, numbered "
+    "as the document is (repeatable).",
 )
 def build(
     deal: Path | None,
@@ -189,8 +190,9 @@ def build(
         f"{', draft' if plan.draft else ''}); lock {result.lock}"
     )
     code = _finish_documents([result.output], pdf, toc_pages)
-    for path in [export.to_text_format(result.output, fmt) for fmt in formats]:
-        _say(f"wrote {path}")
+    for fmt in formats:
+        assert result.rendered is not None
+        _say(f"wrote {export.write_review(result.rendered, plan.title, result.output, fmt)}")
     if result.placeholders:
         _say(
             f"{result.placeholders} [bracketed] placeholder(s) are highlighted for the drafter to fill."

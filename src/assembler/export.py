@@ -1,4 +1,5 @@
-"""After the .docx: the contents page's page numbers from a layout pass, a PDF, review exports.
+"""After the .docx: the contents page's page numbers from a layout pass, a PDF, review exports
+(:mod:`assembler.review`).
 
 LibreOffice is the layout engine. One mechanism serves every command that writes a .docx
 (:func:`finish`): it fills the contents page's page numbers in place (and the lock's hash of the
@@ -23,6 +24,8 @@ from .lockfile import dump, lock_path_for, read_lock
 from .oxml import toc
 from .oxml.ns import parse_xml
 from .package import Part, write_atomic, zip_parts
+from .render import Rendered
+from .review import FORMATS, export_text
 
 #: The exporter's options: named destinations for the bookmarks, so each heading's page can be read.
 PDF_FILTER = (
@@ -171,14 +174,8 @@ def _rehash_lock(docx: Path, data: bytes) -> None:
     write_atomic(lock_file, dump(lock))
 
 
-def to_text_format(docx: Path, fmt: str) -> Path:
-    """Markdown or HTML for review diffs, through pandoc (bundled by pypandoc-binary)."""
-    import pypandoc
-
-    target = docx.with_suffix(".md" if fmt == "md" else ".html")
-    pandoc_format = "gfm" if fmt == "md" else "html"
-    text = pypandoc.convert_file(
-        str(docx), pandoc_format, format="docx", extra_args=["--wrap=none"]
-    )
-    write_atomic(target, text.encode("utf-8"))
+def write_review(rendered: Rendered, title: str, docx: Path, fmt: str) -> Path:
+    """Markdown (``md``) or a standalone HTML page (``html``) beside ``docx``, numbered as it is."""
+    target = docx.with_suffix(FORMATS[fmt])
+    write_atomic(target, export_text(rendered, title, fmt).encode("utf-8"))
     return target

@@ -109,6 +109,8 @@ class Numbered:
     style: str
     number: str
     labels: tuple[str, ...]
+    #: the number as printed before the text ("1.", "1.1", "(a)"): what the review exports show
+    printed: str = ""
 
 
 class Renderer:
@@ -486,12 +488,12 @@ class Renderer:
             if style == "ScheduleHeading":
                 schedule = ox.text_of(p).strip()
             listed = self.numbering.list_of(p, style)
-            reference = ""
+            printed, reference = "", ""
             if listed:
-                _, reference = self.numbering.next_number(*listed)
+                printed, reference = self.numbering.next_number(*listed)
                 if style == LEGAL_LIST:
                     clause_ref = reference
-            self.paragraphs.append(Numbered(p, style or "", reference, tuple(labels)))
+            self.paragraphs.append(Numbered(p, style or "", reference, tuple(labels), printed))
             for name in labels:
                 if name in targets:
                     raise AssemblerError(
