@@ -33,6 +33,7 @@ CONTENT_TYPES = {
     "word/numbering.xml": f"{WML}.numbering+xml",
     "word/settings.xml": f"{WML}.settings+xml",
     "word/fontTable.xml": f"{WML}.fontTable+xml",
+    "word/header1.xml": f"{WML}.header+xml",
     "word/footer1.xml": f"{WML}.footer+xml",
     "word/comments.xml": f"{WML}.comments+xml",
     "word/theme/theme1.xml": "application/vnd.openxmlformats-officedocument.theme+xml",
@@ -48,6 +49,7 @@ DOCUMENT_RELS = {
     "rIdSettings": ("settings.xml", "settings"),
     "rIdFonts": ("fontTable.xml", "fontTable"),
     "rIdTheme": ("theme/theme1.xml", "theme"),
+    "rIdHeader": ("header1.xml", "header"),
     "rIdFooter": ("footer1.xml", "footer"),
     "rIdComments": ("comments.xml", "comments"),
     "rIdCustomXml": ("../customXml/item1.xml", "customXml"),
@@ -68,6 +70,10 @@ def docx_parts(
         section.remove(old)
     section.insert(0, ox.el("w:footerReference", type="default"))
     section[0].set(qn("r:id"), "rIdFooter")
+    if rendered.legend:  # a draft's legend heads every page
+        section.insert(0, ox.el("w:headerReference", type="default"))
+        section[0].set(qn("r:id"), "rIdHeader")
+        parts["word/header1.xml"] = _header(rendered.legend)
     document = etree.Element(qn("w:document"), nsmap={"w": NS["w"], "r": NS["r"]})
     document.append(rendered.body)
     parts["word/document.xml"] = document
@@ -133,6 +139,12 @@ def _settings(house_settings: bytes) -> E:
     for old in settings.findall(qn("w:updateFields")):
         settings.remove(old)
     return settings
+
+
+def _header(legend: str) -> E:
+    header = etree.Element(qn("w:hdr"), nsmap={"w": NS["w"], "r": NS["r"]})
+    header.append(ox.paragraph("Header", legend))
+    return header
 
 
 def _footer() -> E:

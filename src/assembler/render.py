@@ -45,6 +45,8 @@ LEGAL_LIST = "ClauseHeading"
 #: Bounds on rendering one clause: wall-clock time (loops) and size of the result.
 MAX_RENDER_SECONDS = 5
 MAX_CLAUSE_CHARS = 2_000_000
+#: The document-control box's columns (twentieths of a point): label, value.
+CONTROL_BOX_WIDTHS = [2600, 5400]
 
 
 class RenderTimeout(Exception):
@@ -101,6 +103,8 @@ class Rendered:
     #: every paragraph in reading order with its style, its number as a cross-reference would
     #: show it ("9.2(a)", "" if unnumbered) and its labels: what a deed of variation compares
     paragraphs: list[Numbered] = field(default_factory=list)
+    #: a draft's legend for the page header ("" for a final build: no header)
+    legend: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,6 +138,7 @@ class Renderer:
         self.numbering = Numbering.read(house.new_numbering(), house.styles)
         self.comments: list[tuple[int, str]] = []
         self.warnings: list[Diagnostic] = []
+        self.legend = ""
 
     # -- the checklist -------------------------------------------------------------------------
     def render(self) -> Rendered:
@@ -189,6 +194,7 @@ class Renderer:
             placeholders=placeholders,
             warnings=self.warnings,
             paragraphs=self.paragraphs,
+            legend=self.legend,
         )
 
     # -- clause bodies -------------------------------------------------------------------------
@@ -319,13 +325,36 @@ class Renderer:
         if self.outline.subtitle:
             text = self._text(self.outline.subtitle, "cover", "subtitle", "templates/outline")
             body.append(_markup_paragraph("CoverCentred", text))
+        if self.outline.control_box:
+            body.append(self._control_box())
         if self.plan.draft:
+            self.legend = self._legend()
             body.append(
                 ox.paragraph(
                     "CoverCentred", "DRAFT: NOT FOR SIGNATURE. Drafting notes appear as comments."
                 )
             )
+            body.append(ox.paragraph("CoverCentred", self.legend))
         body.append(ox.page_break())
+
+    def _legend(self) -> str:
+        """What a reader of a draft needs to place it: DRAFT, the date the deal sheet speaks at
+        (not the build's clock: the same inputs give the same bytes) and what built it."""
+        plan = self.plan
+        when = self._text("{{ deal.effective_date | longdate }}", "cover", "legend", "")
+        return (
+            f"DRAFT as at {when} \u00b7 clause bank {plan.bank_id} {plan.bank_version} "
+            f"\u00b7 assembler {plan.engine_version}"
+        )
+
+    def _control_box(self) -> E:
+        """The cover's document-control box: a row per outline line, a value the deal sheet
+        does not give printed as the outline's [blank]."""
+        rows = []
+        for label, value in self.outline.control_box:
+            text = self._text(value, "cover", f"document control: {label}", "templates/outline")
+            rows.append([ox.paragraph(None, label, bold=True), _markup_paragraph(None, text)])
+        return ox.table(rows, CONTROL_BOX_WIDTHS)
 
     def _contents(self, body: E) -> None:
         """One entry per clause and schedule, each a link to its heading; page numbers come
