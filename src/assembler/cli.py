@@ -35,15 +35,16 @@ toc_pages_option = click.option(
 )
 
 
-def _finish_documents(outputs: list[Path], pdf: bool, toc_pages: bool | None) -> int:
+def _finish_documents(
+    outputs: list[Path], pdf: bool, toc_pages: bool | None, jobs: int | None = None
+) -> int:
     """The shared last step of every command that writes a .docx: contents page numbers and
     PDFs (:func:`assembler.export.finish`). Returns the exit code: 3 if a PDF asked for is missing."""
     from . import export
 
     pages = toc_pages if toc_pages is not None else export.layout_available()
     code = 0
-    for output in outputs:
-        done = export.finish(output, pages=pages, pdf=pdf)
+    for done in export.finish_all(outputs, pages=pages, pdf=pdf, jobs=jobs):
         for path in done.written:
             _say(f"wrote {path}")
         for reason in done.not_made:
@@ -315,7 +316,7 @@ def batch(
     elapsed = time.perf_counter() - start
     _batch_summary(outcomes, elapsed)
     built = sorted(o.output for o in outcomes if o.output is not None)
-    code = _finish_documents(built, pdf, toc_pages)
+    code = _finish_documents(built, pdf, toc_pages, jobs)
     if any(not o.ok for o in outcomes):
         sys.exit(EXIT_INPUT_ERROR)
     if code:

@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import hashlib
 import io
+import os
 import re
 import shutil
 import subprocess
 import tempfile
 import zipfile
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -163,6 +165,16 @@ def finish(docx: Path, *, pages: bool, pdf: bool) -> Finished:
     if pdf:
         done.written.append(to_pdf(docx))
     return done
+
+
+def finish_all(
+    docxs: list[Path], *, pages: bool, pdf: bool, jobs: int | None = None
+) -> list[Finished]:
+    """:func:`finish` for many documents, ``jobs`` at a time (LibreOffice runs in processes of
+    its own, so threads are enough), in the documents' order."""
+    workers = max(1, min(jobs or os.cpu_count() or 1, len(docxs)))
+    with ThreadPoolExecutor(workers) as pool:
+        return list(pool.map(lambda docx: finish(docx, pages=pages, pdf=pdf), docxs))
 
 
 def _rehash_lock(docx: Path, data: bytes) -> None:
