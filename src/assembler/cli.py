@@ -35,23 +35,33 @@ toc_pages_option = click.option(
 )
 
 
+def _pages(toc_pages: bool | None) -> bool:
+    """``--toc-pages``, ``--no-toc-pages``, or by default: whether LibreOffice is installed."""
+    from .export import layout_available
+
+    return toc_pages if toc_pages is not None else layout_available()
+
+
 def _finish_documents(
     outputs: list[Path], pdf: bool, toc_pages: bool | None, jobs: int | None = None
 ) -> int:
-    """The shared last step of every command that writes a .docx: contents page numbers and
-    PDFs (:func:`assembler.export.finish`). Returns the exit code: 3 if a PDF asked for is missing."""
+    """The shared last step of vary and batch, as :func:`assembler.api.build` does it for build:
+    contents page numbers and PDFs (:func:`assembler.export.finish`)."""
     from . import export
 
-    pages = toc_pages if toc_pages is not None else export.layout_available()
-    code = 0
-    for done in export.finish_all(outputs, pages=pages, pdf=pdf, jobs=jobs):
-        for path in done.written:
-            _say(f"wrote {path}")
-        for reason in done.not_made:
-            _say(f"{reason}; the .docx and its lock were written. {export.INSTALL_HINT}")
-        if pdf and not done.written:
-            code = EXIT_EXPORT_MISSING
-    return code
+    finished = export.finish_all(outputs, pages=_pages(toc_pages), pdf=pdf, jobs=jobs)
+    return max((_report_finished(done.written, done.not_made, pdf) for done in finished), default=0)
+
+
+def _report_finished(written: list[Path], not_made: list[str], pdf: bool) -> int:
+    """Say what was written and what was not; the exit code: 3 if a PDF asked for is missing."""
+    from .export import INSTALL_HINT
+
+    for path in written:
+        _say(f"wrote {path}")
+    for reason in not_made:
+        _say(f"{reason}; the .docx and its lock were written. {INSTALL_HINT}")
+    return EXIT_EXPORT_MISSING if pdf and not written else 0
 
 
 def _say(text: str) -> None:
@@ -177,7 +187,16 @@ def build(
     """
     from . import api, export
 
-    result = api.build(deal, output, draft=draft, locked=locked, bank=bank, templates=templates)
+    result = api.build(
+        deal,
+        output,
+        draft=draft,
+        locked=locked,
+        bank=bank,
+        templates=templates,
+        toc_pages=_pages(toc_pages),
+        pdf=pdf,
+    )
     shown = result.warnings if verbose else result.warnings[:WARNINGS_SHOWN]
     if shown:
         _report(shown)
@@ -190,9 +209,9 @@ def build(
         f"wrote {result.output} ({len(plan.clauses)} clauses, {len(plan.schedules)} schedules"
         f"{', draft' if plan.draft else ''}); lock {result.lock}"
     )
-    code = _finish_documents([result.output], pdf, toc_pages)
+    code = _report_finished(result.exports, result.not_made, pdf)
     for fmt in formats:
-        assert result.rendered is not None
+        assert result.rendered is not None  # api.build always gives it
         _say(f"wrote {export.write_review(result.rendered, plan.title, result.output, fmt)}")
     if result.placeholders:
         _say(
