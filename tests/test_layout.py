@@ -41,14 +41,13 @@ def pdf_pages(pdf: Path, layout: bool = False) -> list[list[str]]:
     ]
 
 
-def with_parties(count: int) -> dict:
-    """The MoU deal sheet with ``count`` parties: the first of its own, then more NHS trusts;
+def with_parties(count: int, deal: Path = MOU) -> dict:
+    """The deal sheet with ``count`` parties: the first of its own, then more like its last;
     with fewer than its own, references to the parties left out go to those kept."""
-    data = YAML(typ="safe").load(MOU.read_text())
+    data = YAML(typ="safe").load(deal.read_text())
     own = data["parties"]
     kept = own[:count] + [
-        {**own[-1], "id": f"trust_{i}", "name": f"[Acute NHS FT {i}]"}
-        for i in range(len(own), count)
+        {**own[-1], "id": f"party_{i}", "name": f"[Party {i}]"} for i in range(len(own), count)
     ]
     ids = [p["id"] for p in kept]
     gone = [p["id"] for p in own if p["id"] not in ids]
@@ -136,6 +135,15 @@ def heading_page(pages: list[list[str]], entry: str) -> int:
     return found[0]
 
 
+def assert_contents_pages_match(docx: Path) -> None:
+    """Every contents entry has a page number, the page LibreOffice prints its heading on."""
+    entries = contents(docx)
+    assert len(entries) > 5 and all(page for _, page in entries), entries
+    pages = pdf_pages(to_pdf(docx), layout=True)
+    for entry, page in entries:
+        assert heading_page(pages, entry) == int(page or 0), entry
+
+
 @needs_soffice()
 def test_contents_page_numbers_are_the_pages_libreoffice_prints_the_headings_on(
     tmp_path, assert_valid
@@ -144,17 +152,24 @@ def test_contents_page_numbers_are_the_pages_libreoffice_prints_the_headings_on(
     result = run("build", str(EXAMPLE), "-o", str(out))  # the CLI lays out by default
     assert result.exit_code == 0, result.output
     assert_valid(out)
-    entries = contents(out)
-    assert len(entries) > 30 and all(page for _, page in entries), entries
-    pages = pdf_pages(to_pdf(out), layout=True)
-    for entry, page in entries:
-        assert heading_page(pages, entry) == int(page or 0), entry
+    assert_contents_pages_match(out)
     lock = json.loads(lock_path_for(out).read_text().split("\n", 1)[1])
     assert lock["document"]["sha256"] == hashlib.sha256(out.read_bytes()).hexdigest()
     # the same inputs (and LibreOffice) give the same bytes
     again = tmp_path / "two" / "over-65s-alliance.docx"
     assert run("build", str(EXAMPLE), "-o", str(again)).exit_code == 0
     assert again.read_bytes() == out.read_bytes()
+
+
+@needs_soffice()
+@pytest.mark.parametrize("name", ["ooh-transformation-mou", "over-65s-operations-manual"])
+def test_the_api_lays_out_on_request_and_writes_the_pdf(name, tmp_path, workspace):
+    deal = ROOT / "examples" / f"{name}.yaml"
+    plain = build(deal, tmp_path / "plain" / f"{name}.docx", workspace=workspace)
+    assert all(page is None for _, page in contents(plain.output))  # off by default
+    paged = build(deal, tmp_path / f"{name}.docx", workspace=workspace, toc_pages=True, pdf=True)
+    assert paged.exports == [paged.output.with_suffix(".pdf")] and not paged.not_made
+    assert_contents_pages_match(paged.output)
 
 
 def test_without_libreoffice_the_docx_is_written_and_the_pdf_is_not(
@@ -195,3 +210,48 @@ def test_batch_and_vary_write_pdfs(tmp_path):
     assert result.exit_code == 0, result.output
     written = sorted(p.name for p in tmp_path.glob("*.pdf"))
     assert "variation-1.pdf" in written and len(written) == 2, written
+
+
+def execution_blocks(docx: Path) -> list[tuple[str, str]]:
+    """Each execution block's first and last lines, from the document."""
+    from assembler.oxml.ns import parse_xml, qn
+    from assembler.oxml.text import style_of, text_of
+
+    with zipfile.ZipFile(docx) as package:
+        document = parse_xml(package.read("word/document.xml"))
+    blocks: list[list[str]] = []
+    for p in document.iter(qn("w:p")):
+        if style_of(p) != "ExecutionBlock":
+            continue
+        if p.find(f"{qn('w:pPr')}/{qn('w:spacing')}") is not None or not blocks:
+            blocks.append([])  # the first line of a block has space before it
+        blocks[-1].append(" ".join(text_of(p).split()))
+    return [(block[0], block[-1]) for block in blocks]
+
+
+@needs_soffice()
+def test_deed_execution_blocks_of_every_legal_form_stay_whole(tmp_path, workspace):
+    deal = tmp_path / "deed.yaml"
+    data = with_parties(14, ROOT / "examples" / "over-65s-alliance-variation-1.yaml")
+    data["original"]["deal"] = str(EXAMPLE)  # the agreement it varies, where it is
+    stream = io.StringIO()
+    YAML().dump(data, stream)
+    deal.write_text(stream.getvalue())
+    result = build(deal, tmp_path / "deed.docx", workspace=workspace, draft=True)
+    blocks = execution_blocks(result.output)
+    assert len(blocks) == 14
+    pages = [" ".join(" ".join(page).split()) for page in pdf_pages(to_pdf(result.output))]
+    text, starts = "", []
+    for page in pages:
+        starts.append(len(text))
+        text += page + " "
+
+    def page_of(position: int) -> int:
+        return max(i for i, start in enumerate(starts) if start <= position)
+
+    cursor = text.index("Execution")
+    for first, last in blocks:
+        begin = text.index(first[:40], cursor)
+        end = text.index(last[:25], begin + len(first[:40]))
+        assert page_of(begin) == page_of(end), f"the block {first[:40]!r} splits across pages"
+        cursor = end
