@@ -329,11 +329,11 @@ class Renderer:
             body.append(self._control_box())
         if self.plan.draft:
             self.legend = self._legend()
-            body.append(
-                ox.paragraph(
-                    "CoverCentred", "DRAFT: NOT FOR SIGNATURE. Drafting notes appear as comments."
-                )
+            notice = ox.paragraph(
+                "CoverCentred", "DRAFT: NOT FOR SIGNATURE. Drafting notes appear as comments."
             )
+            ox.el("w:spacing", notice.find(qn("w:pPr")), before="480")
+            body.append(notice)
             body.append(ox.paragraph("CoverCentred", self.legend))
         body.append(ox.page_break())
 
