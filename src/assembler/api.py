@@ -43,7 +43,7 @@ class BuildResult:
     #: the numbered body, for the review exports (:func:`assembler.export.write_review`)
     rendered: Rendered | None = None
     #: what was asked for and could not be made (a PDF without LibreOffice), and why
-    not_made: list[str] = field(default_factory=list)
+    not_made: list[Diagnostic] = field(default_factory=list)
 
 
 def default_dir(name: str, explicit: str | Path | None) -> Path:

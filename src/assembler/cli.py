@@ -53,14 +53,11 @@ def _finish_documents(
     return max((_report_finished(done.written, done.not_made, pdf) for done in finished), default=0)
 
 
-def _report_finished(written: list[Path], not_made: list[str], pdf: bool) -> int:
+def _report_finished(written: list[Path], not_made: list[Diagnostic], pdf: bool) -> int:
     """Say what was written and what was not; the exit code: 3 if a PDF asked for is missing."""
-    from .export import INSTALL_HINT
-
     for path in written:
         _say(f"wrote {path}")
-    for reason in not_made:
-        _say(f"{reason}; the .docx and its lock were written. {INSTALL_HINT}")
+    _report(not_made)
     return EXIT_EXPORT_MISSING if pdf and not written else 0
 
 

@@ -138,33 +138,56 @@ class Finished:
 
     written: list[Path] = field(default_factory=list)
     paginated: bool = False
-    not_made: list[str] = field(default_factory=list)
+    not_made: list[Diagnostic] = field(default_factory=list)
 
 
 def finish(docx: Path, *, pages: bool, pdf: bool) -> Finished:
     """Fill the contents page's page numbers of the written ``docx`` (``pages``) and write its PDF
-    (``pdf``; a PDF always shows page numbers, so it implies ``pages``). The lock beside the
-    document gets the new document's hash. Without LibreOffice, nothing changes and ``not_made``
-    says what is missing."""
+    (``pdf``; a PDF shows page numbers, so it fills them too when it can). The lock beside the
+    document gets the new document's hash. What cannot be made (no LibreOffice, or LibreOffice
+    failing) is said in ``not_made``, never raised: the .docx and lock are written already."""
     done = Finished()
-    if not (pages or pdf):
-        return done
-    if not layout_available():
+    try:
+        if (pages or pdf) and layout_available():
+            _paginate_file(docx)
+            done.paginated = True
+        elif pages:
+            done.not_made.append(
+                _not_made(docx, f"the contents page has no page numbers: {_no_layout()}")
+            )
+        if pdf and soffice() is None:
+            done.not_made.append(_not_made(docx, f"no PDF: {MISSING_SOFFICE}"))
+        elif pdf:
+            done.written.append(to_pdf(docx))
+    except AssemblerError as exc:
+        failed = exc.diagnostics[0]
         done.not_made.append(
-            f"no PDF of {docx}: {MISSING_SOFFICE}"
-            if pdf
-            else f"{docx}: the contents page has no page numbers: {MISSING_SOFFICE}"
+            Diagnostic("W-export-02", failed.message, str(docx), severity="warning")
         )
-        return done
+    return done
+
+
+def _not_made(docx: Path, message: str) -> Diagnostic:
+    """A layout engine is missing: what was not made, and that the document was."""
+    return Diagnostic(
+        "W-export-01",
+        message + "; the .docx and its lock were written",
+        str(docx),
+        hint=INSTALL_HINT,
+        severity="warning",
+    )
+
+
+def _paginate_file(docx: Path) -> None:
     data = docx.read_bytes()
     paged = paginate(data)
     if paged != data:
         write_atomic(docx, paged)
         _rehash_lock(docx, paged)
-    done.paginated = True
-    if pdf:
-        done.written.append(to_pdf(docx))
-    return done
+
+
+def _no_layout() -> str:
+    return MISSING_SOFFICE if soffice() is None else "poppler's `pdfinfo` is not on PATH"
 
 
 def finish_all(
