@@ -105,14 +105,15 @@ def build(
     workspace: Workspace | None = None,
     pin_versions: dict[str, str] | None = None,
     choose: dict[str, str] | None = None,
-    toc_pages: bool = False,
+    toc_pages: bool | None = None,
     pdf: bool = False,
 ) -> BuildResult:
     """Build one document from a deal sheet (or from a lock file, exactly as it was built).
 
     ``toc_pages`` fills the contents page's page numbers and ``pdf`` writes a PDF beside it,
     both through LibreOffice (:func:`assembler.export.finish`; ``not_made`` says what could not
-    be made without it). Off by default: the layout pass costs about 2 s."""
+    be made without it). ``toc_pages`` defaults to ``$ASSEMBLER_TOC_PAGES``, else off: the layout
+    pass costs about 2 s, and a program building many documents should ask for it."""
     ws = workspace or Workspace.open(bank, templates)
     output = Path(output)
     if locked:
@@ -124,7 +125,8 @@ def build(
         made = assemble(deal, ws, draft=draft, lock_dir=output.parent)
     _check_output(output, deal, ws)
     lock_out = write_document(made, output)
-    done = export.finish(output, pages=toc_pages, pdf=pdf)
+    pages = export.configured_pages() if toc_pages is None else toc_pages
+    done = export.finish(output, pages=bool(pages), pdf=pdf)
     return BuildResult(
         output,
         lock_out,

@@ -45,6 +45,16 @@ def soffice() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
 
 
+def configured_pages() -> bool | None:
+    """``$ASSEMBLER_TOC_PAGES``: 1/true/yes/on or 0/false/no/off; None when unset."""
+    value = os.environ.get("ASSEMBLER_TOC_PAGES", "").strip().lower()
+    if value in ("1", "true", "yes", "on"):
+        return True
+    if value in ("0", "false", "no", "off"):
+        return False
+    return None
+
+
 def layout_available() -> bool:
     """Whether a layout pass can run: LibreOffice to lay out, pdfinfo to read the pages."""
     return soffice() is not None and shutil.which("pdfinfo") is not None
