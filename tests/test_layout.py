@@ -163,7 +163,8 @@ def test_contents_page_numbers_are_the_pages_libreoffice_prints_the_headings_on(
 
 @needs_soffice()
 @pytest.mark.parametrize("name", ["ooh-transformation-mou", "over-65s-operations-manual"])
-def test_the_api_lays_out_on_request_and_writes_the_pdf(name, tmp_path, workspace):
+def test_the_api_lays_out_on_request_and_writes_the_pdf(name, tmp_path, workspace, monkeypatch):
+    monkeypatch.delenv("ASSEMBLER_TOC_PAGES", raising=False)
     deal = ROOT / "examples" / f"{name}.yaml"
     plain = build(deal, tmp_path / "plain" / f"{name}.docx", workspace=workspace)
     assert all(page is None for _, page in contents(plain.output))  # off by default
