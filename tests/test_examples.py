@@ -79,6 +79,7 @@ def test_libreoffice_prints_the_headings_in_order(example, built, tmp_path, work
     subprocess.run(
         [
             "soffice",
+            f"-env:UserInstallation={(tmp_path / 'lo-profile').as_uri()}",  # never a shared one
             "--headless",
             "--convert-to",
             "pdf",

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import cache, provenance
+from . import cache, export, provenance
 from .bank import ClauseBank
 from .context import ClauseEnvironment, Recorder, deal_names, make_environment
 from .coverage import Row, coverage
@@ -37,6 +37,10 @@ class BuildResult:
     missing: list[tuple[str, str]] = field(default_factory=list)
     placeholders: int = 0
     exports: list[Path] = field(default_factory=list)
+    #: the numbered body, for the review exports (:func:`assembler.export.write_review`)
+    rendered: Rendered | None = None
+    #: what was asked for and could not be made (a PDF without LibreOffice), and why
+    not_made: list[Diagnostic] = field(default_factory=list)
 
 
 def default_dir(name: str, explicit: str | Path | None) -> Path:
@@ -99,8 +103,15 @@ def build(
     workspace: Workspace | None = None,
     pin_versions: dict[str, str] | None = None,
     choose: dict[str, str] | None = None,
+    toc_pages: bool | None = None,
+    pdf: bool = False,
 ) -> BuildResult:
-    """Build one document from a deal sheet (or from a lock file, exactly as it was built)."""
+    """Build one document from a deal sheet (or from a lock file, exactly as it was built).
+
+    ``toc_pages`` fills the contents page's page numbers and ``pdf`` writes a PDF beside it,
+    both through LibreOffice (:func:`assembler.export.finish`; ``not_made`` says what could not
+    be made without it). ``toc_pages`` defaults to ``$ASSEMBLER_TOC_PAGES``, else off: the layout
+    pass costs about 2 s, and a program building many documents should ask for it."""
     ws = workspace or Workspace.open(bank, templates)
     output = Path(output)
     if locked:
@@ -112,6 +123,8 @@ def build(
         made = assemble(deal, ws, draft=draft, lock_dir=output.parent)
     _check_output(output, deal, ws)
     lock_out = write_document(made, output)
+    pages = export.configured_pages() if toc_pages is None else toc_pages
+    done = export.finish(output, pages=bool(pages), pdf=pdf)
     return BuildResult(
         output,
         lock_out,
@@ -119,6 +132,9 @@ def build(
         made.warnings,
         made.rendered.missing,
         made.rendered.placeholders,
+        done.written,
+        made.rendered,
+        done.not_made,
     )
 
 

@@ -17,7 +17,50 @@ if TYPE_CHECKING:
     from .batch import Outcome
 
 EXIT_INPUT_ERROR = 1
+#: The .docx (and lock) were written, but a PDF asked for was not: LibreOffice is missing.
+EXIT_EXPORT_MISSING = 3
 WARNINGS_SHOWN = 15
+
+
+pdf_option = click.option(
+    "--pdf",
+    is_flag=True,
+    help="Also write a PDF beside each .docx (needs LibreOffice; fills the contents page's page "
+    "numbers too). Without LibreOffice the .docx is written, the PDF is not, and the exit code is 3.",
+)
+toc_pages_option = click.option(
+    "--toc-pages/--no-toc-pages",
+    default=None,
+    envvar="ASSEMBLER_TOC_PAGES",
+    help="Page numbers on the contents page, from a LibreOffice layout pass (about 2 s a "
+    "document). Default: on when LibreOffice is installed; $ASSEMBLER_TOC_PAGES=0/1 sets it.",
+)
+
+
+def _pages(toc_pages: bool | None) -> bool:
+    """``--toc-pages``, ``--no-toc-pages``, or by default: whether LibreOffice is installed."""
+    from .export import layout_available
+
+    return toc_pages if toc_pages is not None else layout_available()
+
+
+def _finish_documents(
+    outputs: list[Path], pdf: bool, toc_pages: bool | None, jobs: int | None = None
+) -> int:
+    """The shared last step of vary and batch, as :func:`assembler.api.build` does it for build:
+    contents page numbers and PDFs (:func:`assembler.export.finish`)."""
+    from . import export
+
+    finished = export.finish_all(outputs, pages=_pages(toc_pages), pdf=pdf, jobs=jobs)
+    return max((_report_finished(done.written, done.not_made, pdf) for done in finished), default=0)
+
+
+def _report_finished(written: list[Path], not_made: list[Diagnostic], pdf: bool) -> int:
+    """Say what was written and what was not; the exit code: 3 if a PDF asked for is missing."""
+    for path in written:
+        _say(f"wrote {path}")
+    _report(not_made)
+    return EXIT_EXPORT_MISSING if pdf and not written else 0
 
 
 def _say(text: str) -> None:
@@ -84,7 +127,8 @@ def main(debug: bool) -> None:
     numbered, cross-referenced Word document a lawyer can edit and sign.
 
     Exit codes: 0 success, 1 a problem in your input (every error is listed with file:line:col and a
-    rule id), 2 a usage error.
+    rule id), 2 a usage error, 3 the documents were written but a PDF asked for was not (no
+    LibreOffice).
     """
 
 
@@ -118,14 +162,16 @@ def main(debug: bool) -> None:
     type=click.Path(file_okay=False, path_type=Path),
     help="Templates folder with outlines and house-style.docx (default: ./templates).",
 )
-@click.option("--pdf", is_flag=True, help="Also write a PDF beside the .docx (needs LibreOffice).")
+@pdf_option
+@toc_pages_option
 @click.option("-v", "--verbose", is_flag=True, help="List every warning.")
 @click.option(
     "--format",
     "formats",
     multiple=True,
     type=click.Choice(["md", "html"]),
-    help="Also write Markdown or HTML beside the .docx for review diffs (pandoc).",
+    help="Also write Markdown or a standalone HTML page beside the .docx for review, numbered "
+    "as the document is (repeatable).",
 )
 def build(
     deal: Path | None,
@@ -135,6 +181,7 @@ def build(
     bank: Path | None,
     templates: Path | None,
     pdf: bool,
+    toc_pages: bool | None,
     verbose: bool,
     formats: tuple[str, ...],
 ) -> None:
@@ -148,14 +195,18 @@ def build(
 
     if deal is None and locked is None:
         raise click.UsageError("give a deal sheet, or --locked LOCK")
-    if formats:  # before anything is written: say now what to install
-        from .extras import pypandoc
-
-        pypandoc(f"--format {formats[0]}")
     workspace = api.Workspace.open(bank, templates)
     if verbose:
         _say(f"bank: {workspace.bank.root} ({workspace.found_by})")
-    result = api.build(deal, output, draft=draft, locked=locked, workspace=workspace)
+    result = api.build(
+        deal,
+        output,
+        draft=draft,
+        locked=locked,
+        workspace=workspace,
+        toc_pages=_pages(toc_pages),
+        pdf=pdf,
+    )
     shown = result.warnings if verbose else result.warnings[:WARNINGS_SHOWN]
     if shown:
         _report(shown)
@@ -163,15 +214,15 @@ def build(
         _say(
             f"... and {len(result.warnings) - len(shown)} more warning(s): use -v to list them all."
         )
-    exports = [export.to_pdf(result.output)] if pdf else []
-    exports += [export.to_text_format(result.output, fmt) for fmt in formats]
     plan = result.plan
     _say(
         f"wrote {result.output} ({len(plan.clauses)} clauses, {len(plan.schedules)} schedules"
         f"{', draft' if plan.draft else ''}); lock {result.lock}"
     )
-    for path in exports:
-        _say(f"wrote {path}")
+    code = _report_finished(result.exports, result.not_made, pdf)
+    for fmt in formats:
+        assert result.rendered is not None  # api.build always gives it
+        _say(f"wrote {export.write_review(result.rendered, plan.title, result.output, fmt)}")
     if result.placeholders:
         _say(
             f"{result.placeholders} [bracketed] placeholder(s) are highlighted for the drafter to fill."
@@ -183,6 +234,8 @@ def build(
     drafts = [f"{c.clause_id}@{c.version}" for c in plan.all_clauses() if c.status == "draft"]
     if drafts:
         _say("draft (unapproved) wording used: " + ", ".join(drafts))
+    if code:
+        sys.exit(code)
 
 
 def _missing_by_key(missing: list[tuple[str, str]]) -> dict[str, list[str]]:
@@ -255,6 +308,8 @@ def outdir_option(help_text: str) -> Any:
 @click.option("--draft", is_flag=True, help="Draft builds: missing values are marked, not errors.")
 @click.option("--bank", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--templates", type=click.Path(file_okay=False, path_type=Path))
+@pdf_option
+@toc_pages_option
 def batch(
     deals: str,
     outdir: Path,
@@ -262,6 +317,8 @@ def batch(
     draft: bool,
     bank: Path | None,
     templates: Path | None,
+    pdf: bool,
+    toc_pages: bool | None,
 ) -> None:
     """Build every deal sheet in DEALS (a folder or a glob such as 'packs/*.yaml') on a process
     pool. A bad deal sheet is reported and the others go on; exit code 1 if any failed.
@@ -299,8 +356,12 @@ def batch(
                 click.echo(f"    {error}", err=True)
     elapsed = time.perf_counter() - start
     _batch_summary(outcomes, elapsed)
+    built = sorted(o.output for o in outcomes if o.output is not None)
+    code = _finish_documents(built, pdf, toc_pages, jobs)
     if any(not o.ok for o in outcomes):
         sys.exit(EXIT_INPUT_ERROR)
+    if code:
+        sys.exit(code)
 
 
 @main.command()
@@ -590,6 +651,8 @@ def rules_command(as_json: bool) -> None:
 @click.option("--draft", is_flag=True, help="Draft builds: missing values are marked.")
 @click.option("--bank", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--templates", type=click.Path(file_okay=False, path_type=Path))
+@pdf_option
+@toc_pages_option
 def vary(
     original: Path,
     deal: Path,
@@ -597,6 +660,8 @@ def vary(
     draft: bool,
     bank: Path | None,
     templates: Path | None,
+    pdf: bool,
+    toc_pages: bool | None,
 ) -> None:
     """Write the deed of variation that turns ORIGINAL (the agreement as signed: its lock file or
     its .docx) into the agreement DEAL now describes, with a conformed copy in tracked changes.
@@ -621,6 +686,9 @@ def vary(
     _say(
         f"wrote {result.conformed} (the agreement as varied, in tracked changes); lock {result.conformed_lock}"
     )
+    code = _finish_documents([result.deed.output, result.conformed], pdf, toc_pages)
+    if code:
+        sys.exit(code)
 
 
 @main.command("new")

@@ -29,6 +29,10 @@ OUTLINE = Map(
         "schedules": F(ListOf(SLOT)),
         # the criteria a document of this type must satisfy when its deal names none
         "criteria": F(ListOf(Str())),
+        # a document-control box on the cover: one row per line, Jinja values
+        "control_box": F(
+            ListOf(Map({"label": F(Str(), required=True), "value": F(Str(), required=True)}))
+        ),
     }
 )
 
@@ -62,6 +66,9 @@ class Outline:
     closing: str | None = None
     #: the default required criteria
     criteria: tuple[str, ...] = ()
+    #: the cover's document-control box: (label, Jinja value) per row (a manual's version,
+    #: owner, approval and next review)
+    control_box: tuple[tuple[str, str], ...] = ()
 
     @property
     def is_deed(self) -> bool:
@@ -111,4 +118,5 @@ def load_outline(templates: Path, document_type: str) -> Outline:
         checked.get("subtitle"),
         checked.get("closing", default_closing),
         tuple(checked.get("criteria") or ()),
+        tuple((row["label"], row["value"]) for row in checked.get("control_box") or ()),
     )

@@ -33,6 +33,7 @@ CONTENT_TYPES = {
     "word/numbering.xml": f"{WML}.numbering+xml",
     "word/settings.xml": f"{WML}.settings+xml",
     "word/fontTable.xml": f"{WML}.fontTable+xml",
+    "word/header1.xml": f"{WML}.header+xml",
     "word/footer1.xml": f"{WML}.footer+xml",
     "word/comments.xml": f"{WML}.comments+xml",
     "word/theme/theme1.xml": "application/vnd.openxmlformats-officedocument.theme+xml",
@@ -48,18 +49,11 @@ DOCUMENT_RELS = {
     "rIdSettings": ("settings.xml", "settings"),
     "rIdFonts": ("fontTable.xml", "fontTable"),
     "rIdTheme": ("theme/theme1.xml", "theme"),
+    "rIdHeader": ("header1.xml", "header"),
     "rIdFooter": ("footer1.xml", "footer"),
     "rIdComments": ("comments.xml", "comments"),
     "rIdCustomXml": ("../customXml/item1.xml", "customXml"),
 }
-#: Settings children that must come after w:updateFields (ECMA-376 CT_Settings order).
-AFTER_UPDATE_FIELDS = (
-    "hdrShapeDefaults", "footnotePr", "endnotePr", "compat", "docVars", "rsids", "mathPr",
-    "attachedSchema", "themeFontLang", "clrSchemeMapping", "doNotIncludeSubdocsInStats",
-    "doNotAutoCompressPictures", "forceUpgrade", "captions", "readModeInkLockDown", "smartTagType",
-    "schemaLibrary", "shapeDefaults", "doNotEmbedSmartTags", "decimalSymbol", "listSeparator",
-)  # fmt: skip
-
 
 #: A part: its bytes, or an XML tree that :func:`zip_parts` serialises straight into the package.
 Part: TypeAlias = bytes | E
@@ -76,6 +70,10 @@ def docx_parts(
         section.remove(old)
     section.insert(0, ox.el("w:footerReference", type="default"))
     section[0].set(qn("r:id"), "rIdFooter")
+    if rendered.legend:  # a draft's legend heads every page
+        section.insert(0, ox.el("w:headerReference", type="default"))
+        section[0].set(qn("r:id"), "rIdHeader")
+        parts["word/header1.xml"] = _header(rendered.legend)
     document = etree.Element(qn("w:document"), nsmap={"w": NS["w"], "r": NS["r"]})
     document.append(rendered.body)
     parts["word/document.xml"] = document
@@ -135,17 +133,18 @@ def write_atomic(path: Path, data: bytes) -> None:
 
 
 def _settings(house_settings: bytes) -> E:
+    """The house settings without ``w:updateFields``: every field's cached result is already right,
+    and the flag made Word ask every recipient on every open to update fields from "other files"."""
     settings = parse_xml(house_settings)
     for old in settings.findall(qn("w:updateFields")):
         settings.remove(old)
-    update = ox.el("w:updateFields", val="true")
-    for child in settings:
-        if etree.QName(child).localname in AFTER_UPDATE_FIELDS:
-            child.addprevious(update)
-            break
-    else:
-        settings.append(update)
     return settings
+
+
+def _header(legend: str) -> E:
+    header = etree.Element(qn("w:hdr"), nsmap={"w": NS["w"], "r": NS["r"]})
+    header.append(ox.paragraph("Header", legend))
+    return header
 
 
 def _footer() -> E:

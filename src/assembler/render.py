@@ -28,6 +28,7 @@ from .errors import AssemblerError, Diagnostic, Where
 from .housestyle import HouseStyle
 from .outline import Outline
 from .oxml import text as ox
+from .oxml import toc
 from .oxml.ns import WRAPPER_CLOSE, WRAPPER_OPEN, parse_xml, qn
 from .oxml.numbering import Numbering
 from .plan import Plan, PlannedClause
@@ -44,6 +45,8 @@ LEGAL_LIST = "ClauseHeading"
 #: Bounds on rendering one clause: wall-clock time (loops) and size of the result.
 MAX_RENDER_SECONDS = 5
 MAX_CLAUSE_CHARS = 2_000_000
+#: The document-control box's columns (twentieths of a point): label, value.
+CONTROL_BOX_WIDTHS = [2600, 5400]
 
 
 class RenderTimeout(Exception):
@@ -100,6 +103,8 @@ class Rendered:
     #: every paragraph in reading order with its style, its number as a cross-reference would
     #: show it ("9.2(a)", "" if unnumbered) and its labels: what a deed of variation compares
     paragraphs: list[Numbered] = field(default_factory=list)
+    #: a draft's legend for the page header ("" for a final build: no header)
+    legend: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,6 +113,8 @@ class Numbered:
     style: str
     number: str
     labels: tuple[str, ...]
+    #: the number as printed before the text ("1.", "1.1", "(a)"): what the review exports show
+    printed: str = ""
 
 
 class Renderer:
@@ -131,6 +138,7 @@ class Renderer:
         self.numbering = Numbering.read(house.new_numbering(), house.styles)
         self.comments: list[tuple[int, str]] = []
         self.warnings: list[Diagnostic] = []
+        self.legend = ""
 
     # -- the checklist -------------------------------------------------------------------------
     def render(self) -> Rendered:
@@ -186,6 +194,7 @@ class Renderer:
             placeholders=placeholders,
             warnings=self.warnings,
             paragraphs=self.paragraphs,
+            legend=self.legend,
         )
 
     # -- clause bodies -------------------------------------------------------------------------
@@ -316,25 +325,51 @@ class Renderer:
         if self.outline.subtitle:
             text = self._text(self.outline.subtitle, "cover", "subtitle", "templates/outline")
             body.append(_markup_paragraph("CoverCentred", text))
+        if self.outline.control_box:
+            body.append(self._control_box())
         if self.plan.draft:
-            body.append(
-                ox.paragraph(
-                    "CoverCentred", "DRAFT: NOT FOR SIGNATURE. Drafting notes appear as comments."
-                )
+            self.legend = self._legend()
+            notice = ox.paragraph(
+                "CoverCentred", "DRAFT: NOT FOR SIGNATURE. Drafting notes appear as comments."
             )
+            ox.el("w:spacing", notice.find(qn("w:pPr")), before="480")
+            body.append(notice)
+            body.append(ox.paragraph("CoverCentred", self.legend))
         body.append(ox.page_break())
 
+    def _legend(self) -> str:
+        """What a reader of a draft needs to place it: DRAFT, the date the deal sheet speaks at
+        (not the build's clock: the same inputs give the same bytes) and what built it."""
+        plan = self.plan
+        when = self._text("{{ deal.effective_date | longdate }}", "cover", "legend", "")
+        return (
+            f"DRAFT as at {when} \u00b7 clause bank {plan.bank_id} {plan.bank_version} "
+            f"\u00b7 assembler {plan.engine_version}"
+        )
+
+    def _control_box(self) -> E:
+        """The cover's document-control box: a row per outline line, a value the deal sheet
+        does not give printed as the outline's [blank]."""
+        rows = []
+        for label, value in self.outline.control_box:
+            text = self._text(value, "cover", f"document control: {label}", "templates/outline")
+            rows.append([ox.paragraph(None, label, bold=True), _markup_paragraph(None, text)])
+        return ox.table(rows, CONTROL_BOX_WIDTHS)
+
     def _contents(self, body: E) -> None:
+        """One entry per clause and schedule, each a link to its heading; page numbers come
+        later, from a layout pass (:func:`assembler.export.paginate`), or not at all."""
         body.append(ox.paragraph("TOCHeading", "Contents"))
         entries = [
-            [ox.run(pc.number + "."), ox.tab_run(), ox.run(pc.title)] for pc in self.plan.clauses
+            (pc, [ox.run(pc.number + "."), ox.tab_run(), ox.run(pc.title)])
+            for pc in self.plan.clauses
         ]
-        entries += [[ox.run(f"{pc.number}: {pc.title}")] for pc in self.plan.schedules]
-        for i, runs in enumerate(entries):
-            p = ox.paragraph("TOC1")
+        entries += [(pc, [ox.run(f"{pc.number}: {pc.title}")]) for pc in self.plan.schedules]
+        for i, (pc, runs) in enumerate(entries):
+            p = ox.paragraph(toc.TOC_STYLE)
             if i == 0:
                 p.extend(ox.field_runs('TOC \\o "1-1" \\h \\z \\u', "")[:3])
-            p.extend(runs)
+            p.append(toc.entry(bookmark_name(pc.clause_id or pc.slot), runs))
             if i == len(entries) - 1:
                 p.append(ox.field_runs("", "")[-1])
             body.append(p)
@@ -439,27 +474,35 @@ class Renderer:
 
     # -- execution -----------------------------------------------------------------------------
     def _execution(self, body: E) -> None:
+        """The execution blocks: the heading (and closing words) keep with the first block, each
+        line of a block with the next, and no block with the one after it, so with any number of
+        parties a page breaks only between blocks."""
         mode = self.outline.execution
         if mode == "none":
             return
         heading = ox.paragraph("ScheduleHeading", "Execution")
         body.append(heading)
         if self.outline.closing:
-            body.append(ox.paragraph(None, self.outline.closing))
+            closing = ox.paragraph(None, self.outline.closing)
+            ox.keep_with_next(closing, True)
+            body.append(closing)
         for party in self.names["parties"]:
-            lines = self.forms[party["kind"]][mode]
-            for i, line in enumerate(lines):
-                text = self._text(
-                    line,
-                    "execution",
-                    f"execution block for {party['id']}",
-                    "templates/legal-forms.yaml",
-                    p=party,
-                )
-                p = _markup_paragraph("ExecutionBlock", text)
-                if i == 0:
-                    ox.el("w:spacing", p.find(qn("w:pPr")), before="480")
-                body.append(p)
+            block = [
+                _markup_paragraph("ExecutionBlock", self._execution_line(line, party))
+                for line in self.forms[party["kind"]][mode]
+            ]
+            ox.el("w:spacing", block[0].find(qn("w:pPr")), before="480")
+            ox.keep_with_next(block[-1], False)
+            body.extend(block)
+
+    def _execution_line(self, line: str, party: Any) -> Markup:
+        return self._text(
+            line,
+            "execution",
+            f"execution block for {party['id']}",
+            "templates/legal-forms.yaml",
+            p=party,
+        )
 
     # -- numbers, bookmarks and fields ---------------------------------------------------------
     def _number(self, body: E) -> dict[str, Target]:
@@ -474,12 +517,12 @@ class Renderer:
             if style == "ScheduleHeading":
                 schedule = ox.text_of(p).strip()
             listed = self.numbering.list_of(p, style)
-            reference = ""
+            printed, reference = "", ""
             if listed:
-                _, reference = self.numbering.next_number(*listed)
+                printed, reference = self.numbering.next_number(*listed)
                 if style == LEGAL_LIST:
                     clause_ref = reference
-            self.paragraphs.append(Numbered(p, style or "", reference, tuple(labels)))
+            self.paragraphs.append(Numbered(p, style or "", reference, tuple(labels), printed))
             for name in labels:
                 if name in targets:
                     raise AssemblerError(

@@ -57,6 +57,46 @@ def page_break() -> E:
     return p
 
 
+def table(rows: list[list[E]], widths: list[int]) -> E:
+    """A bordered table, centred, of fixed column ``widths`` (twentieths of a point); each cell
+    holds one paragraph."""
+    tbl = el("w:tbl")
+    props = el("w:tblPr", tbl)
+    el("w:tblW", props, w=str(sum(widths)), type="dxa")
+    el("w:jc", props, val="center")
+    borders = el("w:tblBorders", props)
+    for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        el(f"w:{side}", borders, val="single", sz="4", space="0", color="auto")
+    el("w:tblLayout", props, type="fixed")
+    grid = el("w:tblGrid", tbl)
+    for width in widths:
+        el("w:gridCol", grid, w=str(width))
+    for cells in rows:
+        tr = el("w:tr", tbl)
+        for cell, width in zip(cells, widths, strict=True):
+            tc = el("w:tc", tr)
+            el("w:tcW", el("w:tcPr", tc), w=str(width), type="dxa")
+            tc.append(cell)
+    return tbl
+
+
+def keep_with_next(p: E, keep: bool) -> None:
+    """Set ``w:keepNext`` directly on ``p`` (after its style, as the schema orders), overriding
+    the style's: a block keeps together, and ``keep=False`` ends the block."""
+    ppr = ppr_of(p)
+    if ppr is None:
+        ppr = el("w:pPr")
+        p.insert(0, ppr)
+    for old in ppr.findall(qn("w:keepNext")):
+        ppr.remove(old)
+    keep_next = el("w:keepNext", val="1" if keep else "0")
+    style = ppr.find(qn("w:pStyle"))
+    if style is None:
+        ppr.insert(0, keep_next)
+    else:
+        style.addnext(keep_next)
+
+
 def set_numbering(p: E, num_id: int, ilvl: int) -> None:
     """Give ``p`` a direct list reference (used where numbering must restart)."""
     ppr = p.find(qn("w:pPr"))
