@@ -19,9 +19,9 @@ from assembler.cli import main
 from assembler.export import to_pdf
 from assembler.lockfile import lock_path_for
 
-from conftest import EXAMPLE, ROOT, needs_soffice
+from conftest import BANK, EXAMPLE, needs_soffice
 
-MOU = ROOT / "examples" / "ooh-transformation-mou.yaml"
+MOU = BANK / "examples" / "ooh-transformation-mou.yaml"
 
 
 def run(*args: str):
@@ -165,7 +165,7 @@ def test_contents_page_numbers_are_the_pages_libreoffice_prints_the_headings_on(
 @pytest.mark.parametrize("name", ["ooh-transformation-mou", "over-65s-operations-manual"])
 def test_the_api_lays_out_on_request_and_writes_the_pdf(name, tmp_path, workspace, monkeypatch):
     monkeypatch.delenv("ASSEMBLER_TOC_PAGES", raising=False)
-    deal = ROOT / "examples" / f"{name}.yaml"
+    deal = BANK / "examples" / f"{name}.yaml"
     plain = build(deal, tmp_path / "plain" / f"{name}.docx", workspace=workspace)
     assert all(page is None for _, page in contents(plain.output))  # off by default
     paged = build(deal, tmp_path / f"{name}.docx", workspace=workspace, toc_pages=True, pdf=True)
@@ -206,7 +206,7 @@ def test_batch_and_vary_write_pdfs(tmp_path):
     signed = tmp_path / "signed.docx"
     assert run("build", str(EXAMPLE), "-o", str(signed), "--no-toc-pages").exit_code == 0
     varied = tmp_path / "variation-1.docx"
-    year2 = ROOT / "examples" / "over-65s-alliance-year2.yaml"
+    year2 = BANK / "examples" / "over-65s-alliance-year2.yaml"
     result = run("vary", str(lock_path_for(signed)), str(year2), "-o", str(varied), "--pdf")
     assert result.exit_code == 0, result.output
     written = sorted(p.name for p in tmp_path.glob("*.pdf"))
@@ -233,7 +233,7 @@ def execution_blocks(docx: Path) -> list[tuple[str, str]]:
 @needs_soffice()
 def test_deed_execution_blocks_of_every_legal_form_stay_whole(tmp_path, workspace):
     deal = tmp_path / "deed.yaml"
-    data = with_parties(14, ROOT / "examples" / "over-65s-alliance-variation-1.yaml")
+    data = with_parties(14, BANK / "examples" / "over-65s-alliance-variation-1.yaml")
     data["original"]["deal"] = str(EXAMPLE)  # the agreement it varies, where it is
     stream = io.StringIO()
     YAML().dump(data, stream)

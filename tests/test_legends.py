@@ -15,9 +15,9 @@ from assembler.export import to_pdf
 from assembler.oxml.ns import parse_xml, qn
 from assembler.oxml.text import style_of, text_of
 
-from conftest import EXAMPLE, ROOT, needs_soffice
+from conftest import BANK, EXAMPLE, needs_soffice
 
-MANUAL = ROOT / "examples" / "over-65s-operations-manual.yaml"
+MANUAL = BANK / "examples" / "over-65s-operations-manual.yaml"
 
 
 def part(docx, name: str) -> str:

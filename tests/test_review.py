@@ -15,11 +15,11 @@ from assembler.api import build
 from assembler.cli import main
 from assembler.review import export_text
 
-from conftest import EXAMPLE, ROOT
+from conftest import BANK, EXAMPLE
 
 BUILDABLE = [
     e
-    for e in sorted((ROOT / "examples").glob("*.yaml"))
+    for e in sorted((BANK / "examples").glob("*.yaml"))
     if e.name != "over-65s-alliance-year2.yaml"
 ]
 
