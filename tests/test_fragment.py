@@ -114,8 +114,8 @@ def test_external_entities_are_refused(tmp_path):
     assert caught.value.diagnostics[0].rule == "E-frag-05"
 
 
-def test_tables_are_refused_with_a_reason(tmp_path):
-    path = write_docx(tmp_path / "t.docx", "<w:tbl/>")
+def test_blocks_other_than_paragraphs_and_tables_are_refused_with_a_reason(tmp_path):
+    path = write_docx(tmp_path / "t.docx", '<w:customXml w:element="x"><w:p/></w:customXml>')
     with pytest.raises(AssemblerError) as caught:
         import_fragment(path)
     assert caught.value.diagnostics[0].rule == "E-frag-07"

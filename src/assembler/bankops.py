@@ -13,7 +13,7 @@ import io
 import re
 import shutil
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, TypeAlias
 
@@ -22,7 +22,6 @@ from ruamel.yaml import YAML
 
 from .bank import Clause, ClauseBank, ClauseVersion
 from .errors import AssemblerError, Diagnostic
-from .fragment import import_fragment
 from .oxml.ns import WRAPPER_CLOSE, WRAPPER_OPEN, parse_xml
 from .oxml.text import style_of, text_of
 
@@ -136,8 +135,8 @@ def _version_entry(data: Any, version: str) -> Any:
     raise AssemblerError(Diagnostic("E-bank-05", f"no version {version} in clause.yaml"))
 
 
-def content_hash(version: ClauseVersion) -> str:
-    return hashlib.sha256(import_fragment(version.path).source.encode("utf-8")).hexdigest()
+def content_hash(bank: ClauseBank, version: ClauseVersion) -> str:
+    return hashlib.sha256(bank.imported(version.path).source.encode("utf-8")).hexdigest()
 
 
 def bump(bank: ClauseBank, clause_id: str, part: str) -> str:
@@ -170,7 +169,8 @@ def approve(
                 "E-bank-10", f"{clause.id}@{version.version} is {version.status}, not a draft"
             )
         )
-    digest = content_hash(version)
+    fragment = bank.imported(version.path)
+    digest = hashlib.sha256(fragment.source.encode("utf-8")).hexdigest()
 
     def mark(data: Any) -> None:
         entry = _version_entry(data, version.version)
@@ -181,9 +181,12 @@ def approve(
             effective_from=(effective_from or on).isoformat(),
             sha256=digest,
         )
+        entry.pop("imported", None)
+        if fragment.notes:  # once, here: builds of an approved version do not repeat them
+            entry["imported"] = list(fragment.notes)
 
     _edit_metadata(bank, clause.id, mark)
-    return version
+    return replace(version, imported=tuple(fragment.notes))
 
 
 def retire(bank: ClauseBank, ref: str, on: dt.date) -> ClauseVersion:
@@ -204,7 +207,7 @@ def record_hashes(bank: ClauseBank) -> int:
         missing = [v for v in clause.versions if v.status != "draft" and not v.sha256]
         if not missing:
             continue
-        digests = {v.version: content_hash(v) for v in missing}
+        digests = {v.version: content_hash(bank, v) for v in missing}
 
         def mark(data: Any, digests: dict[str, str] = digests) -> None:
             for entry in data["versions"]:
@@ -253,7 +256,7 @@ def new_clause(
                 outputfile=str(target),
                 extra_args=[f"--reference-doc={house_style}"],
             )
-        import_fragment(target)  # refuse now, with a reason, anything the engine could not use
+        bank.imported(target)  # refuse now, with a reason, anything the engine could not use
     except BaseException:  # leave no half-made clause behind
         shutil.rmtree(folder)
         raise
@@ -308,7 +311,7 @@ def check_bank(
     for clause, version in versions:
         where = str(version.path)
         try:
-            digest = content_hash(version)
+            digest = content_hash(bank, version)
         except AssemblerError as exc:
             result.findings.extend(exc.diagnostics)
             continue

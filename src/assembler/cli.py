@@ -799,7 +799,7 @@ def bank_approve(
     from .bankops import approve
 
     day = on.date() if on else dt.date.today()
-    approve(
+    approved = approve(
         _open_bank(bank_dir),
         clause,
         approver,
@@ -807,6 +807,8 @@ def bank_approve(
         effective_from.date() if effective_from else None,
     )
     click.echo(f"approved {clause}")
+    for note in approved.imported:
+        click.echo(f"  import {note} (recorded in clause.yaml)")
 
 
 @bank.command("retire")

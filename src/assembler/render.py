@@ -30,6 +30,7 @@ from .outline import Outline
 from .oxml import text as ox
 from .oxml.ns import WRAPPER_CLOSE, WRAPPER_OPEN, parse_xml, qn
 from .oxml.numbering import Numbering
+from .oxml.tables import complete_tables, paragraphs_in
 from .plan import Plan, PlannedClause
 from .terms import DefinedTerm, TermReport, find_terms
 
@@ -193,7 +194,8 @@ class Renderer:
         clause = self.bank.clause(pc.clause_id)
         version = next(v for v in clause.versions if v.version == pc.version)
         fragment, _ = self.bank.fragment(version)
-        for note in fragment.notes:
+        # An approved version's import notes were shown once and recorded at approval.
+        for note in fragment.notes if version.status == "draft" else ():
             self.warnings.append(
                 Diagnostic(
                     "W-frag-01",
@@ -206,13 +208,15 @@ class Renderer:
         template = self._compile(fragment.source, where, str(version.path), fragment.paragraphs)
         xml = self._run(template, clause.id, where, str(version.path))
         try:
-            return list(parse_xml(WRAPPER_OPEN + xml + WRAPPER_CLOSE))
+            blocks = list(parse_xml(WRAPPER_OPEN + xml + WRAPPER_CLOSE))
         except etree.XMLSyntaxError as exc:
             raise AssemblerError(
                 Diagnostic(
                     "E-tmpl-05", f"{where} renders to broken XML: {exc.msg}", str(version.path)
                 )
             ) from None
+        complete_tables(blocks)
+        return blocks
 
     def _compile(
         self, source: str, where: str, path: str, paragraphs: list[int] | None = None
@@ -426,16 +430,16 @@ class Renderer:
             body.append(self._heading("ScheduleHeading", pc.number, pc))
             body.append(ox.paragraph("ScheduleTitle", pc.title))
             restart = self.numbering.add_restart(legal_num)
-            paragraphs = bodies.get(pc.slot, [])
+            blocks = bodies.get(pc.slot, [])
             # A schedule without paragraph headings numbers its sub-clauses 1, 2, 3 rather than
             # 1.1, 1.2: a "1.1" under no "1" is shown as "6.1" by LibreOffice, which continues
             # the shared list, and as "1.1" by Word.
-            headed = any(ox.style_of(p) == "ScheduleClause1" for p in paragraphs)
-            for p in paragraphs:
+            headed = any(ox.style_of(p) == "ScheduleClause1" for p in paragraphs_in(blocks))
+            for p in paragraphs_in(blocks):
                 level = LIST_LEVELS.get(ox.style_of(p) or "")
                 if level is not None:
                     ox.set_numbering(p, restart, level if headed or level != 1 else 0)
-                body.append(p)
+            body.extend(blocks)
 
     # -- execution -----------------------------------------------------------------------------
     def _execution(self, body: E) -> None:

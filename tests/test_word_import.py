@@ -1,0 +1,282 @@
+"""Clauses as today's Word and LibreOffice save them: Word 2010+ markup, tables with row loops,
+styles the house lacks, and the edit round trip through LibreOffice."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import shutil
+import subprocess
+import zipfile
+from pathlib import Path
+
+import docx
+import pytest
+from jinja2.sandbox import SandboxedEnvironment
+from ruamel.yaml import YAML
+
+from assembler.api import Workspace, build
+from assembler.bank import ClauseBank
+from assembler.bankops import approve, bump
+from assembler.errors import AssemblerError
+from assembler.export import to_pdf
+from assembler.fragment import import_fragment
+from assembler.oxml.checks import check_package
+
+from conftest import EXAMPLE, ROOT, needs_soffice
+from wordlike import FIXTURES, W, docx_bytes, with_document, write_docx
+
+MANUAL = ROOT / "examples" / "over-65s-operations-manual.yaml"
+KPIS = "som-schedule-kpis"
+#: Short, distinct indicators, so each table row is one line of the PDF text.
+INDICATORS = [("Falls admissions", "monthly"), ("Delayed discharges", "quarterly"),
+              ("Care home placements", "annually")]  # fmt: skip
+
+
+def word365_fragment(tmp_path: Path) -> Path:
+    """The KPI schedule as Word 365 saves it (tests/fixtures/word365-kpi-table.xml), in the
+    package of the bank's own fragment."""
+    bank_fragment = ROOT / "clausebank" / "clauses" / KPIS / "1.0.0.docx"
+    xml = (FIXTURES / "word365-kpi-table.xml").read_bytes()
+    return with_document(bank_fragment, xml, tmp_path / "word365.docx")
+
+
+def render(source: str, **names) -> str:
+    return SandboxedEnvironment(autoescape=True).from_string(source).render(**names)
+
+
+def test_word365_markup_is_dropped_once_and_recorded(tmp_path):
+    fragment = import_fragment(word365_fragment(tmp_path))
+    for mark in ("w14", "paraId", "mc:", "rsid", "proofErr", "_GoBack", "lang", "xmlns"):
+        assert mark not in fragment.source, mark
+    assert "{{ body('alb').name }} at the intervals shown." in fragment.source  # the fallback
+    assert "{{ k.name }}" in fragment.source  # joined across runs and a grammar mark
+    assert "dropped markup a clause cannot carry" in " ".join(fragment.notes)
+    assert "resolved Word 2010+ alternate content to its fallback" in fragment.notes
+
+
+def test_alternate_content_without_a_fallback_is_refused(tmp_path):
+    mc = "http://schemas.openxmlformats.org/markup-compatibility/2006"
+    body = (
+        f'<w:p><mc:AlternateContent xmlns:mc="{mc}"><mc:Choice Requires="wps">'
+        "<w:r><w:t>shape</w:t></w:r></mc:Choice></mc:AlternateContent></w:p>"
+    )
+    with pytest.raises(AssemblerError) as caught:
+        import_fragment(write_docx(tmp_path / "f.docx", body))
+    assert caught.value.diagnostics[0].rule == "E-frag-11"
+    assert "no fallback" in caught.value.diagnostics[0].message
+
+
+def row(*cells: str, header: bool = False) -> str:
+    props = "<w:trPr><w:tblHeader/></w:trPr>" if header else ""
+    return (
+        f"<w:tr>{props}"
+        + "".join(f"<w:tc><w:p><w:r><w:t>{c}</w:t></w:r></w:p></w:tc>" for c in cells)
+        + "</w:tr>"
+    )
+
+
+def table(*rows: str) -> str:
+    return (
+        '<w:tbl><w:tblGrid><w:gridCol w:w="3000"/><w:gridCol w:w="3000"/></w:tblGrid>'
+        + "".join(rows)
+        + "</w:tbl>"
+    )
+
+
+def test_a_row_loop_repeats_the_rows_between_its_tags(tmp_path):
+    body = table(
+        row("Partner", "Year 1", header=True),
+        row("{%tr for p in partners %}", ""),
+        row("{{ p.name }}", "{{ p.amount }}"),
+        row("{%tr endfor %}", ""),
+        row("{%tr if total %}", ""),
+        row("Total", "{{ total }}"),
+        row("{%tr endif %}", ""),
+    )
+    fragment = import_fragment(write_docx(tmp_path / "t.docx", body))
+    out = render(
+        fragment.source,
+        partners=[{"name": "A", "amount": 1}, {"name": "B", "amount": 2}],
+        total=None,
+    )
+    assert out.count("<w:tr>") == 3  # the header and one row per partner; the total dropped
+    assert "tblHeader" in out and "HouseTable" in out and "{%" not in out
+    assert re.search(r"A</w:t>.*1</w:t>.*B</w:t>.*2</w:t>", out)
+
+
+def test_docxtpl_paragraph_tags_are_read_as_ours(tmp_path):
+    body = "<w:p><w:r><w:t>{%p if x %}</w:t></w:r></w:p><w:p><w:r><w:t>shown</w:t></w:r></w:p><w:p><w:r><w:t>{%p endif %}</w:t></w:r></w:p>"
+    fragment = import_fragment(write_docx(tmp_path / "f.docx", body))
+    assert "shown" in render(fragment.source, x=True) and "shown" not in render(
+        fragment.source, x=False
+    )
+
+
+STYLES = (
+    f'<w:styles xmlns:w="{W}"><w:style w:type="character" w:styleId="InternetLink">'
+    '<w:name w:val="Internet Link"/></w:style><w:style w:type="paragraph" w:styleId="Titre1">'
+    '<w:name w:val="heading 1"/></w:style></w:styles>'
+)
+LINKED = '<w:p><w:r><w:rPr><w:rStyle w:val="InternetLink"/><w:b/></w:rPr><w:t>see the link</w:t></w:r></w:p>'
+
+
+def test_a_style_the_house_lacks_is_refused_by_name_or_mapped_by_the_bank(tmp_path):
+    path = tmp_path / "f.docx"
+    path.write_bytes(docx_bytes(LINKED, extra={"word/styles.xml": STYLES.encode()}))
+    with pytest.raises(AssemblerError) as caught:
+        import_fragment(path)
+    assert caught.value.diagnostics[0].rule == "E-frag-10"
+    assert "'Internet Link'" in caught.value.diagnostics[0].message
+    fragment = import_fragment(path, {"Internet Link": None})
+    assert "rStyle" not in fragment.source and "<w:b/>" in fragment.source
+    heading = '<w:p><w:pPr><w:pStyle w:val="Titre1"/></w:pPr><w:r><w:t>Titre</w:t></w:r></w:p>'
+    path.write_bytes(docx_bytes(heading, extra={"word/styles.xml": STYLES.encode()}))
+    with pytest.raises(AssemblerError) as caught:
+        import_fragment(path)
+    assert "'heading 1'" in caught.value.diagnostics[0].message
+    assert 'w:val="BodyText2"' in import_fragment(path, {"heading 1": "BodyText2"}).source
+
+
+def test_footnotes_and_images_are_refused_with_a_reason(tmp_path):
+    body = '<w:p><w:r><w:t>text</w:t></w:r><w:r><w:footnoteReference w:id="1"/></w:r></w:p>'
+    with pytest.raises(AssemblerError) as caught:
+        import_fragment(write_docx(tmp_path / "f.docx", body))
+    assert caught.value.diagnostics[0].rule == "E-frag-09"
+    assert "a footnote" in caught.value.diagnostics[0].message
+
+
+def test_the_package_check_finds_undefined_styles_lists_and_relationships(tmp_path, example):
+    _, data = example
+    source = tmp_path / "good.docx"
+    source.write_bytes(data)
+    with zipfile.ZipFile(source) as package:
+        document = package.read("word/document.xml").decode()
+        broken = document.replace('w:val="Clause2"', 'w:val="NoSuchStyle"', 1)
+        broken = broken.replace(
+            "<w:body>",
+            f'<w:body><w:p><w:pPr><w:numPr><w:ilvl w:val="0"/><w:numId w:val="999"/></w:numPr></w:pPr><w:hyperlink xmlns:r="{ROOT_R}" r:id="rId99"/></w:p>',
+            1,
+        )
+        bad = with_document(source, broken.encode(), tmp_path / "bad.docx")
+    problems = " ".join(check_package(bad))
+    assert "'NoSuchStyle'" in problems and "'999'" in problems and "'rId99'" in problems
+    assert check_package(source) == []
+
+
+ROOT_R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+
+
+def bank_with_version(tmp_path: Path, fragment: Path, clause: str = KPIS) -> Path:
+    """A copy of the house bank whose ``clause`` has a new approved version made of ``fragment``."""
+    bank = tmp_path / "clausebank"
+    shutil.copytree(ROOT / "clausebank", bank)
+    version = bump(ClauseBank.load(bank), clause, "minor")
+    shutil.copyfile(fragment, bank / "clauses" / clause / f"{version}.docx")
+    approve(
+        ClauseBank.load(bank),
+        f"{clause}@{version}",
+        "Head of Legal",
+        dt.date(2026, 1, 1),
+        dt.date(2015, 1, 1),
+    )
+    return bank
+
+
+def deal_with_indicators(tmp_path: Path) -> Path:
+    yaml = YAML()
+    deal = yaml.load(MANUAL.read_text(encoding="utf-8"))
+    template = deal["performance"]["kpis"][0]
+    kpis = []
+    for name, frequency in INDICATORS:
+        kpi = dict(template)
+        kpi.update(name=name, frequency=frequency)
+        kpis.append(kpi)
+    deal["performance"]["kpis"] = kpis
+    target = tmp_path / "manual.yaml"
+    with target.open("w", encoding="utf-8") as stream:
+        yaml.dump(deal, stream)
+    return target
+
+
+def test_a_word365_table_schedule_builds_valid_with_one_row_per_kpi(tmp_path, assert_valid):
+    bank = bank_with_version(tmp_path, word365_fragment(tmp_path))
+    entry = (bank / "clauses" / KPIS / "clause.yaml").read_text(encoding="utf-8")
+    assert "imported:" in entry and "alternate content" in entry  # recorded once, at approval
+    result = build(
+        deal_with_indicators(tmp_path),
+        tmp_path / "manual.docx",
+        workspace=Workspace.open(bank, ROOT / "templates"),
+    )
+    assert not [w for w in result.warnings if w.rule == "W-frag-01"]
+    assert_valid(result.output)
+    tables = docx.Document(str(result.output)).tables
+    rows = [[c.text for c in r.cells] for r in tables[-1].rows]
+    assert rows[2:] == [[name, freq, "no"] for name, freq in INDICATORS]
+    assert rows[0][0] == "Indicator" and rows[0][1] == rows[0][2] == "Reporting"  # merged
+
+
+@needs_soffice()
+def test_libreoffice_prints_one_table_row_per_kpi(tmp_path):
+    bank = bank_with_version(tmp_path, word365_fragment(tmp_path))
+    result = build(
+        deal_with_indicators(tmp_path),
+        tmp_path / "manual.docx",
+        workspace=Workspace.open(bank, ROOT / "templates"),
+    )
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(to_pdf(result.output)), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    for name, frequency in INDICATORS:
+        rows = [line for line in text.splitlines() if name in line]
+        assert len(rows) == 1 and re.search(rf"{name}\s+{frequency}\s+no", rows[0]), rows
+
+
+def libreoffice(source: Path, target_format: str, tmp_path: Path) -> Path:
+    """Convert ``source`` with LibreOffice headless, as a user's save would."""
+    out = tmp_path / f"lo-{target_format.split(':')[0]}"
+    subprocess.run(
+        ["soffice", f"-env:UserInstallation={(tmp_path / 'lo-profile').as_uri()}", "--headless",
+         "--convert-to", target_format, "--outdir", str(out), str(source)],
+        capture_output=True, timeout=180, check=False,
+    )  # fmt: skip
+    result = out / f"{source.stem}.{target_format.split(':')[0]}"
+    assert result.is_file(), f"LibreOffice did not convert {source.name}"
+    return result
+
+
+LIBREOFFICE_HTML = """<html><body>
+<p>The {{ party(<b>'la'</b>).name }} must <i>act</i> in good faith. See <a href="https://www.legislation.gov.uk/">the legislation</a>.</p>
+<table border="1">
+<tr><th rowspan="2">Partner</th><th colspan="2">Contribution</th></tr>
+<tr><th>Year 1</th><th>Year 2</th></tr>
+<tr><td colspan="3">{%tr for p in parties %}</td></tr>
+<tr><td>{{ p.name }}</td><td>{{ placeholder('amount') }}</td><td>{{ placeholder('amount') }}</td></tr>
+<tr><td colspan="3">{%tr endfor %}</td></tr>
+</table>
+</body></html>"""
+
+
+@needs_soffice()
+def test_a_libreoffice_fragment_with_a_table_link_and_merged_cells_builds_valid(
+    tmp_path, assert_valid
+):
+    html = tmp_path / "relationship.html"
+    html.write_text(LIBREOFFICE_HTML, encoding="utf-8")
+    fragment = libreoffice(html, "docx:MS Word 2007 XML", tmp_path)
+    bank = bank_with_version(tmp_path, fragment, "relationship")
+    result = build(
+        EXAMPLE,
+        tmp_path / "a.docx",
+        workspace=Workspace.open(bank, ROOT / "templates"),
+    )
+    assert not [w for w in result.warnings if w.rule == "W-frag-01"]
+    assert_valid(result.output)
+    document = docx.Document(str(result.output))
+    texts = [p.text for p in document.paragraphs]
+    assert any(t.endswith("must act in good faith. See the legislation.") for t in texts)
+    parties = YAML().load(EXAMPLE.read_text(encoding="utf-8"))["parties"]
+    assert [r.cells[0].text for r in document.tables[-1].rows][2:] == [p["name"] for p in parties]
