@@ -17,7 +17,7 @@ from ruamel.yaml import YAML
 
 from assembler.api import Workspace, build
 from assembler.bank import ClauseBank
-from assembler.bankops import approve, bump
+from assembler.bankops import approve, bump, plain_text
 from assembler.errors import AssemblerError
 from assembler.export import to_pdf
 from assembler.fragment import import_fragment
@@ -203,6 +203,10 @@ def test_a_word365_table_schedule_builds_valid_with_one_row_per_kpi(tmp_path, as
     bank = bank_with_version(tmp_path, word365_fragment(tmp_path))
     entry = (bank / "clauses" / KPIS / "clause.yaml").read_text(encoding="utf-8")
     assert "imported:" in entry and "alternate content" in entry  # recorded once, at approval
+    clause_bank = ClauseBank.load(bank)
+    shown = plain_text(clause_bank, clause_bank.clause(KPIS).versions[-1])  # bank show and diff
+    assert "{% for k in deal.performance.kpis %}" in shown and "{% endfor %}" in shown
+    assert "| {{ k.name }} | {{ k.frequency }} | {% if k.payment == 'paid' %}yes" in " ".join(shown)
     result = build(
         deal_with_indicators(tmp_path),
         tmp_path / "manual.docx",
@@ -280,3 +284,63 @@ def test_a_libreoffice_fragment_with_a_table_link_and_merged_cells_builds_valid(
     assert any(t.endswith("must act in good faith. See the legislation.") for t in texts)
     parties = YAML().load(EXAMPLE.read_text(encoding="utf-8"))["parties"]
     assert [r.cells[0].text for r in document.tables[-1].rows][2:] == [p["name"] for p in parties]
+
+
+def edit_in_libreoffice(fragment: Path, old: bytes, new: bytes, tmp_path: Path) -> None:
+    """Open ``fragment`` in LibreOffice, replace ``old`` with ``new`` in its text, and save it back
+    as .docx: a LibreOffice save, with the .odt edited in between as a user's typing would be."""
+    odt = libreoffice(fragment, "odt", tmp_path)
+    edited = tmp_path / "edited" / f"{fragment.stem}.odt"
+    edited.parent.mkdir()
+    with zipfile.ZipFile(odt) as source, zipfile.ZipFile(edited, "w") as out:
+        for item in source.infolist():
+            data = source.read(item)
+            if item.filename == "content.xml":
+                assert old in data
+                data = data.replace(old, new)
+            out.writestr(item, data, compress_type=zipfile.ZIP_DEFLATED)
+    shutil.copyfile(libreoffice(edited, "docx:MS Word 2007 XML", tmp_path), fragment)
+
+
+@needs_soffice()
+def test_the_libreoffice_edit_round_trip_shows_only_the_edit(tmp_path, assert_valid):
+    from click.testing import CliRunner
+
+    from assembler.cli import main
+
+    def cli(*args: str) -> str:
+        result = CliRunner().invoke(main, list(args), catch_exceptions=False)
+        assert result.exit_code == 0, result.output
+        return result.output
+
+    bank = tmp_path / "clausebank"
+    shutil.copytree(ROOT / "clausebank", bank)
+    cli("bank", "bump", "--bank", str(bank), "relationship")
+    fragment = bank / "clauses" / "relationship" / "1.1.0.docx"
+    edit_in_libreoffice(fragment, b"its own employees", b"its own staff", tmp_path)
+    diff = cli("bank", "diff", "--bank", str(bank), "relationship@1.0.0", "relationship@1.1.0")
+    changed = [line for line in diff.splitlines() if "[-" in line or "{+" in line]
+    assert len(changed) == 1 and "[-employees,-]{+staff,+}" in changed[0], diff
+    approved = cli(
+        "bank", "approve", "--bank", str(bank), "relationship@1.1.0", "--by", "Head of Legal",
+        "--on", "2026-01-01", "--effective-from", "2015-01-01",
+    )  # fmt: skip
+    assert "approved relationship@1.1.0" in approved
+    result = build(EXAMPLE, tmp_path / "a.docx", workspace=Workspace.open(bank, ROOT / "templates"))
+    assert [c.version for c in result.plan.clauses if c.clause_id == "relationship"] == ["1.1.0"]
+    assert not [w for w in result.warnings if w.rule == "W-frag-01"]
+    assert_valid(result.output)
+    texts = [p.text for p in docx.Document(str(result.output)).paragraphs]
+    assert any("responsible for its own staff, contractors" in t for t in texts)
+
+
+def test_content_controls_around_rows_and_cells_give_way_to_their_content(tmp_path):
+    body = table(
+        row("Partner", "Amount", header=True),
+        "<w:sdt><w:sdtPr><w:alias w:val='repeating'/></w:sdtPr><w:sdtContent>"
+        + row("{{ name }}", "1")
+        + "</w:sdtContent></w:sdt>",
+    )
+    fragment = import_fragment(write_docx(tmp_path / "t.docx", body))
+    assert "sdt" not in fragment.source and render(fragment.source, name="A").count("<w:tr>") == 2
+    assert "removed content controls, keeping their text" in fragment.notes

@@ -22,7 +22,7 @@ from ruamel.yaml import YAML
 
 from .bank import Clause, ClauseBank, ClauseVersion
 from .errors import AssemblerError, Diagnostic
-from .oxml.ns import WRAPPER_CLOSE, WRAPPER_OPEN, parse_xml
+from .oxml.ns import WRAPPER_CLOSE, WRAPPER_OPEN, parse_xml, qn
 from .oxml.text import style_of, text_of
 
 LEVEL_MARKS = {"Clause2": "1.1", "Clause3": "(a)", "Clause4": "(i)", "ScheduleClause1": "#",
@@ -58,9 +58,34 @@ def plain_text(bank: ClauseBank, version: ClauseVersion) -> list[str]:
         if not piece.startswith("<"):
             lines.append(piece)
             continue
-        p = parse_xml(WRAPPER_OPEN + JINJA_TAG.sub(_escaped, piece) + WRAPPER_CLOSE)[0]
-        mark = LEVEL_MARKS.get(style_of(p) or "", "")
-        lines.append(f"{mark} {text_of(p)}".strip())
+        block = parse_xml(WRAPPER_OPEN + JINJA_TAG.sub(_escaped, piece) + WRAPPER_CLOSE)[0]
+        if block.tag == qn("w:tbl"):
+            lines.extend(_table_lines(block))
+            continue
+        mark = LEVEL_MARKS.get(style_of(block) or "", "")
+        lines.append(f"{mark} {text_of(block)}".strip())
+    return lines
+
+
+def _cell_text(cell: Any) -> str:
+    """A cell's paragraphs and the tags between them, `` / `` between each."""
+    parts = []
+    for child in cell:
+        if child.tag == qn("w:p"):
+            parts.append(text_of(child))
+        parts.append((child.tail or "").strip())
+    return " / ".join(part for part in parts if part)
+
+
+def _table_lines(tbl: Any) -> list[str]:
+    """A table as one line per row, ``| cell | cell |``, with its row tags where they stand."""
+    lines = [tbl.text.strip()] if tbl.text and tbl.text.strip() else []
+    for child in tbl:
+        if child.tag == qn("w:tr"):
+            cells = (_cell_text(c) for c in child.iterchildren(qn("w:tc")))
+            lines.append("| " + " | ".join(cells) + " |")
+        if child.tail and child.tail.strip():
+            lines.append(child.tail.strip())
     return lines
 
 

@@ -208,17 +208,24 @@ def _style_names(styles: E) -> dict[str, str]:
 
 
 def _blocks(body: E, job: _Import) -> list[E]:
-    """The body's paragraphs and tables, content controls around them unwrapped (Word puts
-    cover pages and building blocks in them); the section properties and loose bookmarks left."""
-    blocks = []
-    for block in body:
-        if block.tag == qn("w:sdt"):
-            content = block.find(qn("w:sdtContent"))
-            blocks.extend(_blocks(content, job) if content is not None else [])
-            job.notes.append("removed content controls, keeping their text")
-        elif block.tag not in (qn("w:sectPr"), qn("w:bookmarkStart"), qn("w:bookmarkEnd")):
-            blocks.append(block)
-    return blocks
+    """The body's paragraphs and tables, the section properties and loose bookmarks left."""
+    _unwrap_content_controls(body, job)
+    skipped = (qn("w:sectPr"), qn("w:bookmarkStart"), qn("w:bookmarkEnd"))
+    return [block for block in body if block.tag not in skipped]
+
+
+def _unwrap_content_controls(container: E, job: _Import) -> None:
+    """Content controls around paragraphs, rows or cells (Word's cover pages, building blocks,
+    repeating sections) give way to their content."""
+    for sdt in list(container.iterchildren(qn("w:sdt"))):
+        content = sdt.find(qn("w:sdtContent"))
+        if content is None:
+            container.remove(sdt)
+        else:
+            _replace_with_children(sdt, content)
+        job.notes.append("removed content controls, keeping their text")
+    if container.find(qn("w:sdt")) is not None:  # a control inside a control
+        _unwrap_content_controls(container, job)
 
 
 def _resolve_alternate_content(body: E, job: _Import) -> None:
@@ -233,12 +240,7 @@ def _resolve_alternate_content(body: E, job: _Import) -> None:
                 "(a shape, text box or equation)",
                 hint="keep clause text only; delete the object in Word",
             )
-        parent = alternate.getparent()
-        position = parent.index(alternate)
-        for child in list(fallback):
-            parent.insert(position, child)
-            position += 1
-        parent.remove(alternate)
+        _replace_with_children(alternate, fallback)
         job.notes.append("resolved Word 2010+ alternate content to its fallback")
 
 
@@ -492,8 +494,10 @@ def _normalise_table(tbl: E, job: _Import, index: int) -> None:
     width.set(qn("w:type"), "pct")
     etree.SubElement(props, qn("w:tblLook")).set(qn("w:val"), "0420")  # header row, no banding
     tbl.insert(0, props)
+    _unwrap_content_controls(tbl, job)
     rows = list(tbl.iterchildren(qn("w:tr")))
     for row in rows:
+        _unwrap_content_controls(row, job)
         _keep_only(row, "w:trPr", ("w:cantSplit", "w:tblHeader"))
         for child in row:
             if child.tag == qn("w:tblPrEx"):
@@ -510,6 +514,7 @@ def _normalise_table(tbl: E, job: _Import, index: int) -> None:
 
 
 def _normalise_cell(cell: E, job: _Import, index: int) -> None:
+    _unwrap_content_controls(cell, job)
     for block in list(cell):
         if block.tag == qn("w:p"):
             text = _normalise_paragraph(block, job, index, in_table=True)
@@ -519,7 +524,12 @@ def _normalise_cell(cell: E, job: _Import, index: int) -> None:
         elif block.tag == qn("w:tbl"):
             _normalise_table(block, job, index)
         elif block.tag != qn("w:tcPr"):
-            cell.remove(block)
+            local = etree.QName(block).localname
+            raise job.fail(
+                "E-frag-07",
+                f"a table cell in block {index} holds a <w:{local}>; cells hold paragraphs "
+                "and tables only",
+            )
 
 
 def _keep_only(parent: E, props_tag: str, kept: tuple[str, ...]) -> None:
@@ -533,6 +543,16 @@ def _keep_only(parent: E, props_tag: str, kept: tuple[str, ...]) -> None:
             props.remove(child)
     if len(props) == 0:
         parent.remove(props)
+
+
+def _replace_with_children(element: E, source: E) -> None:
+    """Put the children of ``source`` where ``element`` was."""
+    parent = element.getparent()
+    position = parent.index(element)
+    for child in list(source):
+        parent.insert(position, child)
+        position += 1
+    parent.remove(element)
 
 
 def _replace_with_text(element: E, text: str) -> None:
