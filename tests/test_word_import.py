@@ -215,7 +215,8 @@ def test_a_word365_table_schedule_builds_valid_with_one_row_per_kpi(tmp_path, as
     assert not [w for w in result.warnings if w.rule == "W-frag-01"]
     assert_valid(result.output)
     tables = docx.Document(str(result.output)).tables
-    rows = [[c.text for c in r.cells] for r in tables[-1].rows]
+    kpi_table = next(t for t in tables if t.rows[0].cells[0].text == "Indicator")
+    rows = [[c.text for c in r.cells] for r in kpi_table.rows]
     assert rows[2:] == [[name, freq, "no"] for name, freq in INDICATORS]
     assert rows[0][0] == "Indicator" and rows[0][1] == rows[0][2] == "Reporting"  # merged
 
@@ -344,3 +345,42 @@ def test_content_controls_around_rows_and_cells_give_way_to_their_content(tmp_pa
     fragment = import_fragment(write_docx(tmp_path / "t.docx", body))
     assert "sdt" not in fragment.source and render(fragment.source, name="A").count("<w:tr>") == 2
     assert "removed content controls, keeping their text" in fragment.notes
+
+
+def test_the_house_manual_tables_have_one_row_per_kpi_and_report(tmp_path, workspace, assert_valid):
+    result = build(MANUAL, tmp_path / "manual.docx", workspace=workspace)
+    assert not result.warnings
+    assert_valid(result.output)
+    deal = YAML().load(MANUAL.read_text(encoding="utf-8"))
+    tables = {t.rows[0].cells[0].text: t for t in docx.Document(str(result.output)).tables}
+    kpis = [r.cells[0].text.split("\n")[0] for r in tables["Indicator"].rows[1:]]
+    assert kpis == [k["name"] for k in deal["performance"]["kpis"]]
+    reports = [r.cells[0].text for r in tables["Report"].rows[1:]]
+    assert sorted(reports) == sorted(
+        r["report"][:1].upper() + r["report"][1:] for r in deal["reporting_calendar"]
+    )
+    assert reports[0].startswith("A reconciliation")  # quarterly first; intervals not agreed last
+
+
+NUMBERED_CELLS = (
+    '<w:p><w:pPr><w:pStyle w:val="Clause2"/></w:pPr><w:r><w:t>The Parties share the table below.</w:t></w:r></w:p>'
+    + table(
+        row("Item", "Rule", header=True),
+        row("First", "{{ label('cell') }}A numbered rule in a cell."),
+    ).replace(
+        "<w:p><w:r><w:t>{{ label('cell') }}",
+        "<w:p><w:pPr><w:pStyle w:val=\"Clause2\"/></w:pPr><w:r><w:t>{{ label('cell') }}",
+    )
+    + "<w:p><w:pPr><w:pStyle w:val=\"Clause2\"/></w:pPr><w:r><w:t>See {{ ref('relationship.cell') }}.</w:t></w:r></w:p>"
+)
+
+
+def test_numbering_and_cross_references_reach_into_table_cells(tmp_path, assert_valid):
+    bank = bank_with_version(
+        tmp_path, write_docx(tmp_path / "cells.docx", NUMBERED_CELLS), "relationship"
+    )
+    result = build(EXAMPLE, tmp_path / "a.docx", workspace=Workspace.open(bank, ROOT / "templates"))
+    assert_valid(result.output)
+    number = next(c.number for c in result.plan.clauses if c.clause_id == "relationship")
+    texts = [p.text for p in docx.Document(str(result.output)).paragraphs]
+    assert f"See clause {number}.2." in texts  # .1 before the table, .2 the rule in the cell
