@@ -384,3 +384,53 @@ def test_numbering_and_cross_references_reach_into_table_cells(tmp_path, assert_
     number = next(c.number for c in result.plan.clauses if c.clause_id == "relationship")
     texts = [p.text for p in docx.Document(str(result.output)).paragraphs]
     assert f"See clause {number}.2." in texts  # .1 before the table, .2 the rule in the cell
+
+
+def test_rows_in_a_loop_are_not_header_rows_and_nested_tables_loop_too(tmp_path):
+    inner = table(row("{%tr for x in xs %}", ""), row("{{ x }}", ""), row("{%tr endfor %}", ""))
+    body = table(
+        row("{%tr for p in people %}", ""),
+        row("{{ p }}", "x").replace("<w:p><w:r><w:t>x</w:t></w:r></w:p>", inner + "<w:p/>"),
+        row("{%tr endfor %}", ""),
+    )
+    source = import_fragment(write_docx(tmp_path / "t.docx", body)).source
+    out = render(source, people=["a", "b"], xs=[1, 2, 3])
+    assert "tblHeader" not in out  # the only rows repeat: none can be the header
+    assert out.count("<w:tr>") == 2 + 2 * 3 and "{%" not in out
+
+
+def test_a_text_draft_of_a_fragment_with_a_table_is_refused(tmp_path):
+    from assembler.authoring import draft_from_fragment
+
+    with pytest.raises(AssemblerError) as caught:
+        draft_from_fragment((ROOT / "clausebank/clauses/som-schedule-kpis/1.1.0.docx").read_bytes())
+    assert caught.value.diagnostics[0].rule == "E-frag-12"
+
+
+ODT_CONTENT = """<?xml version="1.0" encoding="UTF-8"?>
+<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"
+ xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2"><office:body><office:text>
+<text:p>The Parties meet quarterly.<text:note text:id="ftn1" text:note-class="footnote"><text:note-citation>1</text:note-citation>
+<text:note-body><text:p>As guidance G14 suggests.</text:p></text:note-body></text:note></text:p>
+</office:text></office:body></office:document-content>"""
+ODT_MANIFEST = """<?xml version="1.0" encoding="UTF-8"?>
+<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">
+<manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.text"/>
+<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>"""
+
+
+@needs_soffice()
+def test_a_libreoffice_footnote_is_refused_with_the_reason(tmp_path):
+    odt = tmp_path / "noted.odt"
+    with zipfile.ZipFile(odt, "w") as package:
+        package.writestr("mimetype", "application/vnd.oasis.opendocument.text")
+        package.writestr("META-INF/manifest.xml", ODT_MANIFEST)
+        package.writestr("content.xml", ODT_CONTENT, compress_type=zipfile.ZIP_DEFLATED)
+    fragment = libreoffice(odt, "docx:MS Word 2007 XML", tmp_path)
+    with zipfile.ZipFile(fragment) as package:
+        assert "word/footnotes.xml" in package.namelist()  # LibreOffice wrote a real footnote
+    with pytest.raises(AssemblerError) as caught:
+        ClauseBank.load(ROOT / "clausebank").imported(fragment)
+    assert caught.value.diagnostics[0].rule == "E-frag-09"
+    assert "a footnote" in caught.value.diagnostics[0].message
+    assert "write a footnote's text into the clause" in caught.value.diagnostics[0].hint

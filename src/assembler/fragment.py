@@ -41,6 +41,8 @@ PARAGRAPH_STYLES = frozenset({
 TABLE_STYLES = frozenset({"TableText", "TableHeading"})
 CHARACTER_STYLES = frozenset({"DefinedTerm", "Placeholder"})
 HOUSE_TABLE = "HouseTable"
+#: The values that switch a WordprocessingML toggle off.
+OFF = ("false", "0", "off")
 #: House styles that carry their own list numbering.
 LISTED_STYLES = {"Clause2", "Clause3", "Clause4", "ListBullet", "ScheduleClause1"}
 #: Direct list formatting (Word's list buttons) mapped onto house styles by number format.
@@ -466,21 +468,25 @@ def _clean_run_props(r: E, job: _Import, index: int) -> None:
 
 
 def _table_source(tbl: E, job: _Import, index: int) -> str:
-    """The table as template source, in the house table style, rows marked ``{%tr ... %}``
-    replaced by their tags so a loop or condition repeats or drops the rows between them."""
+    """The table as template source (empty if its rows were all tags and no tag was left)."""
     _normalise_table(tbl, job, index)
-    for row in list(tbl.iterchildren(qn("w:tr"))):
-        tags = ROW_TAG.findall(text_of(row))
-        if tags:
-            _replace_with_text(row, "".join(DOCXTPL_TAG.sub("{%", t) for t in tags))
     if tbl.find(qn("w:tr")) is None and not (tbl.text or "").strip():
         return ""
     return _jinja_safe(etree.tostring(tbl, encoding="unicode")).replace("\n", " ")
 
 
+def _row_tags(tbl: E) -> None:
+    """Rows marked ``{%tr ... %}`` give way to their tags, so a loop or condition repeats or
+    drops the rows between them."""
+    for row in list(tbl.iterchildren(qn("w:tr"))):
+        tags = ROW_TAG.findall(text_of(row))
+        if tags:
+            _replace_with_text(row, "".join(DOCXTPL_TAG.sub("{%", t) for t in tags))
+
+
 def _normalise_table(tbl: E, job: _Import, index: int) -> None:
     """House table style, full width; the first row repeats as a header unless the author
-    marked header rows; merged cells (gridSpan, vMerge) and column widths kept."""
+    marked header rows (or it is inside a row loop); merged cells and column widths kept."""
     old = tbl.find(qn("w:tblPr"))
     style = old.find(qn("w:tblStyle")) if old is not None else None
     if style is None or style.get(qn("w:val")) != HOUSE_TABLE:
@@ -499,13 +505,17 @@ def _normalise_table(tbl: E, job: _Import, index: int) -> None:
     for row in rows:
         _unwrap_content_controls(row, job)
         _keep_only(row, "w:trPr", ("w:cantSplit", "w:tblHeader"))
-        for child in row:
-            if child.tag == qn("w:tblPrEx"):
-                row.remove(child)
+        for child in row.findall(qn("w:tblPrEx")):
+            row.remove(child)
         for cell in row.iterchildren(qn("w:tc")):
             _keep_only(cell, "w:tcPr", ("w:tcW", "w:gridSpan", "w:hMerge", "w:vMerge", "w:vAlign"))
             _normalise_cell(cell, job, index)
+    _row_tags(tbl)
+    rows = list(tbl.iterchildren(qn("w:tr")))
     if rows and not any(r.find(f"{qn('w:trPr')}/{qn('w:tblHeader')}") is not None for r in rows):
+        before = rows[0].getprevious()
+        if before is not None and (before.tail or "").strip():
+            return  # the first row is inside a loop or condition: not a header
         props = rows[0].find(qn("w:trPr"))
         if props is None:
             props = etree.Element(qn("w:trPr"))
@@ -533,13 +543,14 @@ def _normalise_cell(cell: E, job: _Import, index: int) -> None:
 
 
 def _keep_only(parent: E, props_tag: str, kept: tuple[str, ...]) -> None:
-    """Of ``parent``'s property element, keep the children named in ``kept``; drop it if empty."""
+    """Of ``parent``'s property element, keep the children named in ``kept`` (a toggle switched
+    off, as LibreOffice writes ``<w:tblHeader w:val="false"/>``, is dropped); drop it if empty."""
     props = parent.find(qn(props_tag))
     if props is None:
         return
     names = {qn(k) for k in kept}
     for child in list(props):
-        if child.tag not in names:
+        if child.tag not in names or child.get(qn("w:val")) in OFF:
             props.remove(child)
     if len(props) == 0:
         parent.remove(props)
