@@ -17,13 +17,14 @@ from ruamel.yaml import YAML
 
 from assembler.api import Workspace, build
 from assembler.bank import ClauseBank
-from assembler.bankops import approve, bump, plain_text
+from assembler.bankops import approve, bump, new_clause, plain_text
 from assembler.errors import AssemblerError
 from assembler.export import to_pdf
 from assembler.fragment import import_fragment
 from assembler.oxml.checks import check_package
 
 from conftest import EXAMPLE, ROOT, needs_soffice
+from reading import table_rows
 from wordlike import FIXTURES, W, docx_bytes, with_document, write_docx
 
 MANUAL = ROOT / "examples" / "over-65s-operations-manual.yaml"
@@ -273,6 +274,16 @@ def test_a_libreoffice_fragment_with_a_table_link_and_merged_cells_builds_valid(
     html.write_text(LIBREOFFICE_HTML, encoding="utf-8")
     fragment = libreoffice(html, "docx:MS Word 2007 XML", tmp_path)
     bank = bank_with_version(tmp_path, fragment, "relationship")
+    folder = new_clause(
+        ClauseBank.load(bank),
+        "lo-clause",
+        "From LibreOffice",
+        fragment,
+        "alliance_agreement",
+        ROOT / "templates" / "house-style.docx",
+    )
+    recorded = YAML().load((folder / "clause.yaml").read_text(encoding="utf-8"))["versions"][0]
+    assert "mapped style 'Table Contents' to TableText (bank.yaml)" in recorded["imported"]
     result = build(
         EXAMPLE,
         tmp_path / "a.docx",
@@ -434,3 +445,46 @@ def test_a_libreoffice_footnote_is_refused_with_the_reason(tmp_path):
     assert caught.value.diagnostics[0].rule == "E-frag-09"
     assert "a footnote" in caught.value.diagnostics[0].message
     assert "write a footnote's text into the clause" in caught.value.diagnostics[0].hint
+
+
+def test_a_draft_says_what_import_changed_until_approval_records_it(tmp_path):
+    bank = tmp_path / "clausebank"
+    shutil.copytree(ROOT / "clausebank", bank)
+    version = bump(ClauseBank.load(bank), "relationship", "minor")
+    fonts = '<w:p><w:r><w:rPr><w:rFonts w:ascii="Arial"/></w:rPr><w:t>The Parties are independent.</w:t></w:r></w:p>'
+    write_docx(bank / "clauses" / "relationship" / f"{version}.docx", fonts)
+
+    def frag_warnings(draft: bool) -> list[str]:
+        workspace = Workspace.open(bank, ROOT / "templates")
+        result = build(EXAMPLE, tmp_path / "a.docx", draft=draft, workspace=workspace)
+        return [w.message for w in result.warnings if w.rule == "W-frag-01"]
+
+    assert frag_warnings(draft=True) == [
+        f"clause relationship@{version}: removed direct character formatting (fonts, sizes, colours)"
+    ]
+    approve(
+        ClauseBank.load(bank),
+        f"relationship@{version}",
+        "Head of Legal",
+        dt.date(2026, 1, 1),
+        dt.date(2015, 1, 1),
+    )
+    assert frag_warnings(draft=False) == []
+
+
+def test_a_bare_table_without_grid_or_properties_builds_valid(tmp_path, assert_valid):
+    bare = (
+        "<w:p><w:r><w:t>The Parties agree the contacts below.</w:t></w:r></w:p>"
+        "<w:tbl><w:tr><w:tc><w:p><w:r><w:t>Party</w:t></w:r></w:p></w:tc>"
+        "<w:tc><w:p><w:r><w:t>Contact</w:t></w:r></w:p></w:tc></w:tr>"
+        "<w:tr><w:tc><w:p><w:r><w:t>{%tr for p in parties %}</w:t></w:r></w:p></w:tc></w:tr>"
+        "<w:tr><w:tc><w:p><w:r><w:t>{{ p.name }}</w:t></w:r></w:p></w:tc><w:tc><w:p/></w:tc></w:tr>"
+        "<w:tr><w:tc><w:p><w:r><w:t>{%tr endfor %}</w:t></w:r></w:p></w:tc></w:tr></w:tbl>"
+    )
+    bank = bank_with_version(tmp_path, write_docx(tmp_path / "bare.docx", bare), "relationship")
+    result = build(EXAMPLE, tmp_path / "a.docx", workspace=Workspace.open(bank, ROOT / "templates"))
+    assert_valid(result.output)
+    rows = table_rows(result.output.read_bytes())
+    assert rows[0] == ["Party", "Contact"] and len(rows) == 1 + len(
+        YAML().load(EXAMPLE.read_text())["parties"]
+    )

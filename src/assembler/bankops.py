@@ -281,10 +281,13 @@ def new_clause(
                 outputfile=str(target),
                 extra_args=[f"--reference-doc={house_style}"],
             )
-        bank.imported(target)  # refuse now, with a reason, anything the engine could not use
+        fragment = bank.imported(target)  # refuse now, with a reason, what the engine cannot use
     except BaseException:  # leave no half-made clause behind
         shutil.rmtree(folder)
         raise
+    first: dict[str, Any] = {"version": "0.1.0", "status": "draft", "change": "First draft."}
+    if fragment.notes:  # what the import changed, recorded once: builds do not repeat it
+        first["imported"] = list(fragment.notes)
     metadata = {
         "id": clause_id,
         "title": title,
@@ -292,7 +295,7 @@ def new_clause(
         "criteria": [],
         "note": "[drafting note: what the lawyer must check, and the sources]",
         "sources": [],
-        "versions": [{"version": "0.1.0", "status": "draft", "change": "First draft."}],
+        "versions": [first],
     }
     stream = io.StringIO()
     _yaml().dump(metadata, stream)

@@ -41,6 +41,9 @@ PARAGRAPH_STYLES = frozenset({
 TABLE_STYLES = frozenset({"TableText", "TableHeading"})
 CHARACTER_STYLES = frozenset({"DefinedTerm", "Placeholder"})
 HOUSE_TABLE = "HouseTable"
+#: The width shared out between the columns of a table written without a grid, in twips (A4 with
+#: one-inch margins); the table itself is laid out at the full text width.
+GRID_WIDTH = 9026
 #: The values that switch a WordprocessingML toggle off.
 OFF = ("false", "0", "off")
 #: House styles that carry their own list numbering.
@@ -501,6 +504,8 @@ def _normalise_table(tbl: E, job: _Import, index: int) -> None:
     etree.SubElement(props, qn("w:tblLook")).set(qn("w:val"), "0420")  # header row, no banding
     tbl.insert(0, props)
     _unwrap_content_controls(tbl, job)
+    if tbl.find(qn("w:tblGrid")) is None:
+        props.addnext(_grid(tbl))
     rows = list(tbl.iterchildren(qn("w:tr")))
     for row in rows:
         _unwrap_content_controls(row, job)
@@ -521,6 +526,24 @@ def _normalise_table(tbl: E, job: _Import, index: int) -> None:
             props = etree.Element(qn("w:trPr"))
             rows[0].insert(0, props)
         etree.SubElement(props, qn("w:tblHeader"))
+
+
+def _grid(tbl: E) -> E:
+    """Equal columns for a table written without a grid (the schema requires one)."""
+    columns = max((_columns(row) for row in tbl.iterchildren(qn("w:tr"))), default=1)
+    grid = etree.Element(qn("w:tblGrid"))
+    for _ in range(columns):
+        etree.SubElement(grid, qn("w:gridCol")).set(qn("w:w"), str(GRID_WIDTH // columns))
+    return grid
+
+
+def _columns(row: E) -> int:
+    """How many grid columns ``row`` spans (a merged cell counts its ``w:gridSpan``)."""
+    total = 0
+    for cell in row.iterchildren(qn("w:tc")):
+        span = cell.find(f"{qn('w:tcPr')}/{qn('w:gridSpan')}")
+        total += int(span.get(qn("w:val")) or 1) if span is not None else 1
+    return total
 
 
 def _normalise_cell(cell: E, job: _Import, index: int) -> None:

@@ -194,8 +194,10 @@ class Renderer:
         clause = self.bank.clause(pc.clause_id)
         version = next(v for v in clause.versions if v.version == pc.version)
         fragment, _ = self.bank.fragment(version)
-        # An approved version's import notes were shown once and recorded at approval.
-        for note in fragment.notes if version.status == "draft" else ():
+        # What import changed is recorded in clause.yaml by `bank new` and `bank approve`; a draft
+        # edited since (or an entry written by hand) says it here until it is recorded.
+        unrecorded = version.status == "draft" and set(fragment.notes) - set(version.imported)
+        for note in sorted(unrecorded or ()):
             self.warnings.append(
                 Diagnostic(
                     "W-frag-01",
