@@ -59,6 +59,13 @@ LIST_FORMATS = {
 KEPT_RUN_PROPS = ("w:rStyle", "w:b", "w:i", "w:u", "w:caps", "w:smallCaps", "w:vertAlign")
 #: Elements Word writes that carry no content: spelling marks, revision-save ids and so on.
 NOISE = ("w:proofErr", "w:lastRenderedPageBreak", "w:softHyphen", "w:permStart", "w:permEnd")
+#: The bounds of a tracked move, which go with the move itself.
+MOVE_RANGES = (
+    "w:moveFromRangeStart",
+    "w:moveFromRangeEnd",
+    "w:moveToRangeStart",
+    "w:moveToRangeEnd",
+)
 #: Namespaces a normalised fragment keeps. Word 2010+ markup (w14:paraId on every paragraph,
 #: w15/w16 extensions) is dropped: it is declared on the fragment's root, which is not copied.
 KEPT_NAMESPACES = {NS["w"], NS["xml"]}
@@ -348,27 +355,51 @@ def _normalise_paragraph(p: E, job: _Import, index: int, in_table: bool) -> str:
 
 
 def _unwrap_tracked_and_hyperlinks(p: E, notes: list[str]) -> None:
-    """Accept tracked insertions, drop tracked deletions, keep the text of smart tags and links."""
-    for deleted in list(p.iter(qn("w:del"))):
+    """Accept tracked insertions and moves, drop tracked deletions, keep the text of smart tags,
+    custom XML and links, and the shown text of fields (cross-references are the engine's)."""
+    for deleted in list(p.iter(qn("w:del"), qn("w:moveFrom"))):
         deleted.getparent().remove(deleted)
         notes.append("accepted tracked changes")
-    for wrapper in list(
-        p.iter(qn("w:ins"), qn("w:smartTag"), qn("w:hyperlink"), qn("w:sdtContent"))
-    ):
+    wrappers = ("w:ins", "w:moveTo", "w:smartTag", "w:customXml", "w:hyperlink", "w:sdtContent")
+    for wrapper in list(p.iter(*(qn(w) for w in wrappers), qn("w:fldSimple"))):
+        if wrapper.tag == qn("w:fldSimple"):
+            notes.append(
+                "replaced Word fields with the text they showed (use ref() for references)"
+            )
         parent = wrapper.getparent()
         position = parent.index(wrapper)
         for child in list(wrapper):
-            if child.tag in (qn("w:smartTagPr"), qn("w:sdtPr")):
+            if child.tag in (qn("w:smartTagPr"), qn("w:sdtPr"), qn("w:customXmlPr")):
                 continue
             parent.insert(position, child)
             position += 1
         parent.remove(wrapper)
-    for sdt in list(p.iter(qn("w:sdt"), qn("w:commentRangeStart"), qn("w:commentRangeEnd"))):
+    removed = ("w:sdt", "w:commentRangeStart", "w:commentRangeEnd") + MOVE_RANGES
+    for sdt in list(p.iter(*(qn(r) for r in removed))):
         sdt.getparent().remove(sdt)
     for r in list(p.iter(qn("w:r"))):
         if r.find(qn("w:commentReference")) is not None:
             r.getparent().remove(r)
             notes.append("removed comments (drafting notes belong in clause.yaml)")
+    _flatten_fields(p, notes)
+
+
+def _flatten_fields(p: E, notes: list[str]) -> None:
+    """A complex field keeps only its result runs: the instruction (a REF to a bookmark the
+    fragment does not carry, a PAGE) would not work in the assembled document."""
+    in_instruction = False
+    for r in list(p.iter(qn("w:r"))):
+        mark = r.find(qn("w:fldChar"))
+        kind = mark.get(qn("w:fldCharType")) if mark is not None else None
+        if kind == "begin":
+            in_instruction = True
+            notes.append(
+                "replaced Word fields with the text they showed (use ref() for references)"
+            )
+        elif kind == "separate":
+            in_instruction = False
+        if kind is not None or in_instruction or r.find(qn("w:instrText")) is not None:
+            r.getparent().remove(r)
 
 
 def _normalise_style(p: E, job: _Import, index: int, in_table: bool) -> None:
