@@ -129,7 +129,7 @@ def test_a_paragraph_with_text_between_tags_keeps_its_text(tmp_path):
 
 def test_fields_keep_their_text_and_moves_are_accepted(tmp_path):
     body = (
-        "<w:p><w:r><w:t xml:space=\"preserve\">See clause </w:t></w:r>"
+        '<w:p><w:r><w:t xml:space="preserve">See clause </w:t></w:r>'
         '<w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText> REF _Ref1 \\r </w:instrText></w:r>'
         '<w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>4.2</w:t></w:r>'
         '<w:r><w:fldChar w:fldCharType="end"/></w:r>'
@@ -141,4 +141,7 @@ def test_fields_keep_their_text_and_moves_are_accepted(tmp_path):
     assert "See clause 4.2 on page 3." in fragment.source
     assert "fldChar" not in fragment.source and "instr" not in fragment.source
     assert "old place" not in fragment.source
-    assert "replaced Word fields with the text they showed (use ref() for references)" in fragment.notes
+    assert (
+        "replaced Word fields with the text they showed (use ref() for references)"
+        in fragment.notes
+    )

@@ -431,7 +431,7 @@ ODT_MANIFEST = """<?xml version="1.0" encoding="UTF-8"?>
 
 
 @needs_soffice()
-def test_a_libreoffice_footnote_is_refused_with_the_reason(tmp_path):
+def test_a_libreoffice_footnote_becomes_a_footnote_of_the_document(tmp_path, assert_valid):
     odt = tmp_path / "noted.odt"
     with zipfile.ZipFile(odt, "w") as package:
         package.writestr("mimetype", "application/vnd.oasis.opendocument.text")
@@ -440,11 +440,40 @@ def test_a_libreoffice_footnote_is_refused_with_the_reason(tmp_path):
     fragment = libreoffice(odt, "docx:MS Word 2007 XML", tmp_path)
     with zipfile.ZipFile(fragment) as package:
         assert "word/footnotes.xml" in package.namelist()  # LibreOffice wrote a real footnote
+    bank = bank_with_version(tmp_path, fragment, "relationship")
+    clause_bank = ClauseBank.load(bank)
+    shown = plain_text(clause_bank, clause_bank.clause("relationship").versions[-1])
+    assert shown == ["The Parties meet quarterly.[footnote: As guidance G14 suggests.]"]
+    result = build(EXAMPLE, tmp_path / "a.docx", workspace=Workspace.open(bank, ROOT / "templates"))
+    assert_valid(result.output)
+    with zipfile.ZipFile(result.output) as package:
+        notes = package.read("word/footnotes.xml").decode()
+        document = package.read("word/document.xml").decode()
+    assert "As guidance G14 suggests." in notes and document.count("w:footnoteReference") == 1
+    texts = [p.text for p in docx.Document(str(result.output)).paragraphs]
+    assert "The Parties meet quarterly." in texts
+
+
+def test_footnotes_are_numbered_in_reading_order_and_a_missing_one_is_refused(tmp_path):
+    notes = (
+        f'<w:footnotes xmlns:w="{W}"><w:footnote w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r></w:p></w:footnote>'
+        "<w:footnote w:id=\"7\"><w:p><w:r><w:t>Second: {{ party('la').name }}.</w:t></w:r></w:p></w:footnote>"
+        '<w:footnote w:id="3"><w:p><w:r><w:t>First.</w:t></w:r></w:p></w:footnote></w:footnotes>'
+    )
+    body = (
+        '<w:p><w:r><w:t>One</w:t></w:r><w:r><w:footnoteReference w:id="3"/></w:r>'
+        '<w:r><w:t xml:space="preserve"> two</w:t></w:r><w:r><w:footnoteReference w:id="7"/></w:r></w:p>'
+    )
+    path = tmp_path / "f.docx"
+    path.write_bytes(docx_bytes(body, extra={"word/footnotes.xml": notes.encode()}))
+    source = import_fragment(path).source
+    assert source.index("First.") < source.index("Second: {{ party('la').name }}.")
+    missing = body.replace('w:id="7"', 'w:id="8"')
+    path.write_bytes(docx_bytes(missing, extra={"word/footnotes.xml": notes.encode()}))
     with pytest.raises(AssemblerError) as caught:
-        ClauseBank.load(ROOT / "clausebank").imported(fragment)
+        import_fragment(path)
     assert caught.value.diagnostics[0].rule == "E-frag-09"
-    assert "a footnote" in caught.value.diagnostics[0].message
-    assert "write a footnote's text into the clause" in caught.value.diagnostics[0].hint
+    assert "its text is missing" in caught.value.diagnostics[0].message
 
 
 def test_a_draft_says_what_import_changed_until_approval_records_it(tmp_path):

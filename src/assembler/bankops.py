@@ -21,6 +21,7 @@ from jinja2 import nodes
 from ruamel.yaml import YAML
 
 from .bank import Clause, ClauseBank, ClauseVersion
+from .context import END, MARK, SEP
 from .errors import AssemblerError, Diagnostic
 from .oxml.ns import WRAPPER_CLOSE, WRAPPER_OPEN, parse_xml, qn
 from .oxml.text import style_of, text_of
@@ -63,8 +64,17 @@ def plain_text(bank: ClauseBank, version: ClauseVersion) -> list[str]:
             lines.extend(_table_lines(block))
             continue
         mark = LEVEL_MARKS.get(style_of(block) or "", "")
-        lines.append(f"{mark} {text_of(block)}".strip())
+        lines.append(f"{mark} {_readable(text_of(block))}".strip())
     return lines
+
+
+#: A footnote as the importer keeps it in a fragment's text (see fragment._inline_footnotes).
+FOOTNOTE = re.compile(f"{MARK}F{SEP}([^{END}]*){END}")
+
+
+def _readable(text: str) -> str:
+    """Fragment text as a reader sees it: a footnote as ``[footnote: its text]``."""
+    return FOOTNOTE.sub(r"[footnote: \1]", text)
 
 
 def _cell_text(cell: Any) -> str:
@@ -82,7 +92,7 @@ def _table_lines(tbl: Any) -> list[str]:
     lines = [tbl.text.strip()] if tbl.text and tbl.text.strip() else []
     for child in tbl:
         if child.tag == qn("w:tr"):
-            cells = (_cell_text(c) for c in child.iterchildren(qn("w:tc")))
+            cells = (_readable(_cell_text(c)) for c in child.iterchildren(qn("w:tc")))
             lines.append("| " + " | ".join(cells) + " |")
         if child.tail and child.tail.strip():
             lines.append(child.tail.strip())

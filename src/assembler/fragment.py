@@ -20,6 +20,7 @@ from typing import TypeAlias
 
 from lxml import etree
 
+from .context import END, MARK, SEP
 from .errors import AssemblerError, Diagnostic
 from .files import read_bounded
 from .oxml.ns import NS, UnsafeXML, parse_xml, qn
@@ -104,6 +105,8 @@ class _Import:
     list_formats: dict[tuple[str, str], str]
     style_names: dict[str, str]
     styles: StyleMap
+    #: footnote id -> its text, from word/footnotes.xml
+    footnotes: dict[str, str] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
 
     def fail(self, rule: str, message: str, hint: str | None = None) -> AssemblerError:
@@ -177,11 +180,13 @@ def import_fragment(path: Path, styles: StyleMap | None = None) -> Fragment:
     document = _parse(read_part(path, "word/document.xml") or b"", path, "word/document.xml")
     numbering_data = read_part(path, "word/numbering.xml", required=False)
     styles_data = read_part(path, "word/styles.xml", required=False)
+    footnotes_data = read_part(path, "word/footnotes.xml", required=False)
     job = _Import(
         path,
         _list_formats(_parse(numbering_data, path, "word/numbering.xml")) if numbering_data else {},
         _style_names(_parse(styles_data, path, "word/styles.xml")) if styles_data else {},
         styles or {},
+        _footnotes(_parse(footnotes_data, path, "word/footnotes.xml")) if footnotes_data else {},
     )
     body = document.find(qn("w:body"))
     if body is None:
@@ -191,6 +196,7 @@ def import_fragment(path: Path, styles: StyleMap | None = None) -> Fragment:
     numbers: list[int] = []
     for index, block in enumerate(_blocks(body, job), start=1):
         _refuse_foreign_content(block, job, index)
+        _inline_footnotes(block, job, index)
         _clean(block, job)
         if block.tag == qn("w:tbl"):
             piece = _table_source(block, job, index)
@@ -280,10 +286,40 @@ REFUSED = {
     "w:drawing": "an image",
     "w:pict": "an image",
     "w:object": "an embedded object",
-    "w:footnoteReference": "a footnote",
     "w:endnoteReference": "an endnote",
     "w:altChunk": "an embedded document",
 }
+
+
+def _footnotes(footnotes: E) -> dict[str, str]:
+    """Footnote id -> its text (paragraphs joined by a space), separators left out."""
+    return {
+        note.get(qn("w:id")): " ".join(
+            " ".join(text_of(p).split()) for p in note.iter(qn("w:p")) if text_of(p).strip()
+        )
+        for note in footnotes.iter(qn("w:footnote"))
+        if note.get(qn("w:type")) in (None, "normal")
+    }
+
+
+def _inline_footnotes(block: E, job: _Import, index: int) -> None:
+    """A footnote reference becomes a footnote marker holding the note's text (plain text and
+    placeholders); the engine writes the footnote, numbered, into the document's own notes."""
+    for reference in list(block.iter(qn("w:footnoteReference"))):
+        text = job.footnotes.get(reference.get(qn("w:id")) or "")
+        if not text or any(c in text for c in (MARK, SEP, END)) or "ref(" in text:
+            raise job.fail(
+                "E-frag-09",
+                f"block {index} holds a footnote the engine cannot carry "
+                + ("(a cross-reference in it)" if text else "(its text is missing)"),
+                hint="a footnote holds plain text and placeholders; put references in the clause",
+            )
+        run = reference.getparent()
+        marker = etree.Element(qn("w:r"))
+        etree.SubElement(marker, qn("w:t")).text = f"{MARK}F{SEP}{text}{END}"
+        run.addnext(marker)
+        run.getparent().remove(run)
+        job.notes.append("kept footnotes as plain text (formatting inside a footnote dropped)")
 
 
 def _refuse_foreign_content(block: E, job: _Import, index: int) -> None:
@@ -293,7 +329,7 @@ def _refuse_foreign_content(block: E, job: _Import, index: int) -> None:
                 "E-frag-09",
                 f"block {index} holds {what}, which a clause fragment cannot carry "
                 "(it lives in another part of the Word file)",
-                hint="write a footnote's text into the clause; put images in the house style",
+                hint="keep clause text only; put images in the house style",
             )
 
 

@@ -35,6 +35,7 @@ CONTENT_TYPES = {
     "word/fontTable.xml": f"{WML}.fontTable+xml",
     "word/footer1.xml": f"{WML}.footer+xml",
     "word/comments.xml": f"{WML}.comments+xml",
+    "word/footnotes.xml": f"{WML}.footnotes+xml",
     "word/theme/theme1.xml": "application/vnd.openxmlformats-officedocument.theme+xml",
     "docProps/core.xml": "application/vnd.openxmlformats-package.core-properties+xml",
     "docProps/app.xml": "application/vnd.openxmlformats-officedocument.extended-properties+xml",
@@ -50,6 +51,7 @@ DOCUMENT_RELS = {
     "rIdTheme": ("theme/theme1.xml", "theme"),
     "rIdFooter": ("footer1.xml", "footer"),
     "rIdComments": ("comments.xml", "comments"),
+    "rIdFootnotes": ("footnotes.xml", "footnotes"),
     "rIdCustomXml": ("../customXml/item1.xml", "customXml"),
 }
 #: Settings children that must come after w:updateFields (ECMA-376 CT_Settings order).
@@ -84,6 +86,8 @@ def docx_parts(
     parts["word/footer1.xml"] = _footer()
     if rendered.comments:
         parts["word/comments.xml"] = _comments(rendered.comments)
+    if rendered.footnotes:
+        parts["word/footnotes.xml"] = ox.footnotes_part(rendered.footnotes)
     parts["docProps/core.xml"] = _core(title)
     parts["docProps/app.xml"] = _app()
     parts["word/_rels/document.xml.rels"] = _document_rels(parts)

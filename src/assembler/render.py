@@ -101,6 +101,8 @@ class Rendered:
     #: every paragraph in reading order with its style, its number as a cross-reference would
     #: show it ("9.2(a)", "" if unnumbered) and its labels: what a deed of variation compares
     paragraphs: list[Numbered] = field(default_factory=list)
+    #: footnote texts from fragments, numbered from 1 in reading order
+    footnotes: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,6 +133,8 @@ class Renderer:
         self.locate = locate
         self.numbering = Numbering.read(house.new_numbering(), house.styles)
         self.comments: list[tuple[int, str]] = []
+        #: the text of each footnote, numbered from 1 in reading order
+        self.footnotes: list[str] = []
         self.warnings: list[Diagnostic] = []
 
     # -- the checklist -------------------------------------------------------------------------
@@ -187,6 +191,7 @@ class Renderer:
             placeholders=placeholders,
             warnings=self.warnings,
             paragraphs=self.paragraphs,
+            footnotes=self.footnotes,
         )
 
     # -- clause bodies -------------------------------------------------------------------------
@@ -523,6 +528,8 @@ class Renderer:
                     new_runs.append(ox.run(segment, rpr=_styled(rpr, "Placeholder")))
                 elif match is None:
                     new_runs.append(ox.run(segment, rpr=rpr))
+                elif match.group(1) == "F":
+                    new_runs.append(self._footnote(match.group(2)))
                 elif match.group(1) == "M":
                     new_runs.append(
                         ox.run(f"[MISSING: {match.group(2)}]", rpr=_styled(rpr, "MissingValue"))
@@ -546,6 +553,11 @@ class Renderer:
         if errors:
             raise AssemblerError(errors)
         return placeholders
+
+    def _footnote(self, text: str) -> E:
+        """The reference mark of a footnote from a fragment; its text goes to the notes part."""
+        self.footnotes.append(text)
+        return ox.footnote_reference(len(self.footnotes))
 
     def _reference(
         self,
