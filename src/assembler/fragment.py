@@ -104,7 +104,7 @@ class _Import:
     path: Path
     list_formats: dict[tuple[str, str], str]
     style_names: dict[str, str]
-    styles: StyleMap
+    styles: StyleMap  # keyed by _style_key
     #: footnote id -> its text, from word/footnotes.xml
     footnotes: dict[str, str] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
@@ -185,7 +185,7 @@ def import_fragment(path: Path, styles: StyleMap | None = None) -> Fragment:
         path,
         _list_formats(_parse(numbering_data, path, "word/numbering.xml")) if numbering_data else {},
         _style_names(_parse(styles_data, path, "word/styles.xml")) if styles_data else {},
-        styles or {},
+        {_style_key(k): v for k, v in (styles or {}).items()},
         _footnotes(_parse(footnotes_data, path, "word/footnotes.xml")) if footnotes_data else {},
     )
     body = document.find(qn("w:body"))
@@ -491,10 +491,9 @@ def _house_style(style: str | None, house: frozenset[str], job: _Import, where: 
     if style is None or style in house:
         return style
     name = job.style_names.get(style, style)
-    mapping = {_style_key(k): v for k, v in job.styles.items()}
     for key in (_style_key(style), _style_key(name)):
-        if key in mapping:
-            mapped = mapping[key]
+        if key in job.styles:
+            mapped = job.styles[key]
             if mapped is not None and mapped not in house:
                 raise job.fail(
                     "E-frag-10",
