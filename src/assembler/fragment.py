@@ -456,6 +456,7 @@ def _normalise_style(p: E, job: _Import, index: int, in_table: bool) -> None:
     house = _house_style(style, PARAGRAPH_STYLES, job, f"paragraph {index}")
     house = house or ("TableText" if in_table else "BodyText")
     if house in TABLE_STYLES and not in_table:
+        job.notes.append(f"replaced {house} outside a table with Body Text")
         house = "BodyText"
     if any(child.tag not in (qn("w:pStyle"), qn("w:rPr")) for child in ppr):
         job.notes.append("removed direct paragraph formatting")
