@@ -517,3 +517,20 @@ def test_a_bare_table_without_grid_or_properties_builds_valid(tmp_path, assert_v
     assert rows[0] == ["Party", "Contact"] and len(rows) == 1 + len(
         YAML().load(EXAMPLE.read_text())["parties"]
     )
+
+
+@needs_soffice()
+def test_libreoffice_numbers_a_paragraph_in_a_cell_as_the_engine_does(tmp_path):
+    bank = bank_with_version(
+        tmp_path, write_docx(tmp_path / "cells.docx", NUMBERED_CELLS), "relationship"
+    )
+    result = build(EXAMPLE, tmp_path / "a.docx", workspace=Workspace.open(bank, ROOT / "templates"))
+    number = next(c.number for c in result.plan.clauses if c.clause_id == "relationship")
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(to_pdf(result.output)), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert re.search(rf"First\s+{number}\.2\s+A numbered rule in a cell\.", text)
+    assert re.search(rf"{number}\.3\s+See clause {number}\.2\.", text)
