@@ -13,6 +13,12 @@ def paragraphs(data: bytes) -> list[tuple[str, str]]:
     return [(p.style.style_id, p.text) for p in document.paragraphs]
 
 
+def table_rows(data: bytes) -> list[list[str]]:
+    """The text of each cell, row by row, of every table in the document."""
+    document = docx.Document(io.BytesIO(data))
+    return [[c.text for c in row.cells] for table in document.tables for row in table.rows]
+
+
 def clause_texts(data: bytes) -> dict[str, str]:
     """Clause heading -> the text under it (the operative part only, up to the schedules)."""
     out: dict[str, str] = {}

@@ -114,8 +114,8 @@ def test_external_entities_are_refused(tmp_path):
     assert caught.value.diagnostics[0].rule == "E-frag-05"
 
 
-def test_tables_are_refused_with_a_reason(tmp_path):
-    path = write_docx(tmp_path / "t.docx", "<w:tbl/>")
+def test_blocks_other_than_paragraphs_and_tables_are_refused_with_a_reason(tmp_path):
+    path = write_docx(tmp_path / "t.docx", '<w:customXml w:element="x"><w:p/></w:customXml>')
     with pytest.raises(AssemblerError) as caught:
         import_fragment(path)
     assert caught.value.diagnostics[0].rule == "E-frag-07"
@@ -125,3 +125,23 @@ def test_a_paragraph_with_text_between_tags_keeps_its_text(tmp_path):
     body = "<w:p><w:r><w:t>{% if x %}kept text{% endif %}</w:t></w:r></w:p>"
     fragment = import_fragment(write_docx(tmp_path / "f.docx", body))
     assert "<w:p>" in fragment.source and "kept text" in render(fragment.source, x=True)
+
+
+def test_fields_keep_their_text_and_moves_are_accepted(tmp_path):
+    body = (
+        '<w:p><w:r><w:t xml:space="preserve">See clause </w:t></w:r>'
+        '<w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText> REF _Ref1 \\r </w:instrText></w:r>'
+        '<w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>4.2</w:t></w:r>'
+        '<w:r><w:fldChar w:fldCharType="end"/></w:r>'
+        '<w:fldSimple w:instr=" PAGE "><w:r><w:t xml:space="preserve"> on page 3</w:t></w:r></w:fldSimple>'
+        '<w:moveFrom w:id="5" w:author="A"><w:r><w:t>old place</w:t></w:r></w:moveFrom>'
+        '<w:moveTo w:id="6" w:author="A"><w:r><w:t>.</w:t></w:r></w:moveTo></w:p>'
+    )
+    fragment = import_fragment(write_docx(tmp_path / "f.docx", body))
+    assert "See clause 4.2 on page 3." in fragment.source
+    assert "fldChar" not in fragment.source and "instr" not in fragment.source
+    assert "old place" not in fragment.source
+    assert (
+        "replaced Word fields with the text they showed (use ref() for references)"
+        in fragment.notes
+    )

@@ -265,7 +265,7 @@ def body(xml: str) -> bytes:
         ),
         (body("<w:p><w:r><w:drawing/></w:r></w:p>"), "E-frag-09"),
         (body('<w:p><w:r><w:footnoteReference w:id="1"/></w:r></w:p>'), "E-frag-09"),
-        (body("<w:tbl/>"), "E-frag-07"),
+        (body('<w:customXml w:element="x"><w:p/></w:customXml>'), "E-frag-07"),
     ],
     ids=[
         "not-zip",
@@ -276,7 +276,7 @@ def body(xml: str) -> bytes:
         "entity-expansion",
         "image",
         "footnote",
-        "table",
+        "custom-xml",
     ],
 )
 def test_broken_and_hostile_fragments(tmp_path, fragment, rule):

@@ -40,3 +40,16 @@ def docx_bytes(
 def write_docx(path: Path, body_xml: str, **kwargs) -> Path:
     path.write_bytes(docx_bytes(body_xml, **kwargs))
     return path
+
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def with_document(package: Path, document_xml: bytes, target: Path) -> Path:
+    """``package`` (a fragment .docx) with its word/document.xml replaced: a clause as another
+    program saved it, in the bank's own package."""
+    with zipfile.ZipFile(package) as source, zipfile.ZipFile(target, "w") as out:
+        for item in source.infolist():
+            data = document_xml if item.filename == "word/document.xml" else source.read(item)
+            out.writestr(item, data)
+    return target

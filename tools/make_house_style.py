@@ -328,6 +328,9 @@ def styles_part() -> etree._Element:
         ("Header", "header", ppr(tabs=[("center", TEXT_WIDTH // 2, None), ("right", TEXT_WIDTH, None)]), None, {"priority": 99, "quick": False}),
         ("Footer", "footer", ppr(jc="center"), None, {"priority": 99, "quick": False}),
         ("CommentText", "annotation text", None, rpr(half_points=20), {"priority": 99, "quick": False}),
+        # Text in the cells of a house table: no indent, a little air above and below.
+        ("TableText", "Table Text", ppr(space={"before": 40, "after": 40}, indent=(0, None)), None, {}),
+        ("TableHeading", "Table Heading", ppr(keep_next=True, space={"before": 40, "after": 40}, indent=(0, None)), rpr(bold=True), {}),
     ]  # fmt: skip
     for style_id, name, p, r, extra in paragraph_styles:
         styles.append(paragraph_style(style_id, name, p, r, **extra))
@@ -343,7 +346,36 @@ def styles_part() -> etree._Element:
     ]
     for style_id, name, r, priority in character_styles:
         styles.append(character_style(style_id, name, r, priority=priority))
+    styles.append(house_table_style())
     return styles
+
+
+def house_table_style() -> etree._Element:
+    """``HouseTable``: the style every fragment table is given. Single borders on every cell;
+    the header row (``w:tblHeader``, repeated on each page) bold on grey."""
+    line = {"val": "single", "sz": 4, "space": 0, "color": "auto"}
+    borders = w(
+        "tblBorders",
+        *(w(side, **line) for side in ("top", "left", "bottom", "right", "insideH", "insideV")),
+    )
+    margins = w("tblCellMar", w("left", w=108, type="dxa"), w("right", w=108, type="dxa"))
+    header = w(
+        "tblStylePr",
+        w("rPr", w("b"), w("bCs")),
+        w("tcPr", w("shd", val="clear", color="auto", fill="E7E6E6")),
+        type="firstRow",
+    )
+    # CT_Style order: name, basedOn, uiPriority, qFormat, pPr, rPr, tblPr, trPr, tcPr, tblStylePr
+    return w(
+        "style",
+        val("name", "House Table"),
+        val("basedOn", "TableNormal"),
+        val("uiPriority", 59),
+        w("tblPr", borders, margins),
+        header,
+        type="table",
+        styleId="HouseTable",
+    )
 
 
 # --- numbering.xml ----------------------------------------------------------------------------

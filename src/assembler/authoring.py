@@ -11,6 +11,8 @@ import io
 import re
 from pathlib import Path
 
+from .errors import AssemblerError, Diagnostic
+
 MARKERS = (
     (re.compile(r"^1\.1\s+"), "Clause 2"),
     (re.compile(r"^\(a\)\s+"), "Clause 3"),
@@ -75,6 +77,14 @@ def draft_from_fragment(data: bytes) -> str:
     import docx
 
     document = docx.Document(io.BytesIO(data))
+    if document.tables:  # a text draft has no tables: refuse rather than drop them
+        raise AssemblerError(
+            Diagnostic(
+                "E-frag-12",
+                "the fragment holds a table, which a text draft cannot carry",
+                hint="edit this clause in Word or LibreOffice (docs/authoring.md, Tables)",
+            )
+        )
     lines = []
     for paragraph in document.paragraphs:
         style = paragraph.style.style_id if paragraph.style is not None else ""

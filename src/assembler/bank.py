@@ -49,6 +49,7 @@ VERSION = Map(
         "record_sha256": F(Str(r"[0-9a-f]{64}", "the SHA-256 of the approval record")),
         "change": F(Str()),
         "sha256": F(Str(r"[0-9a-f]{64}", "the SHA-256 of the normalised fragment")),
+        "imported": F(ListOf(Str())),
     }
 )
 
@@ -106,6 +107,8 @@ class ClauseVersion:
     def record_digest(self) -> str:
         text = "\n".join(f"{k}={v or ''}" for k, v in self.record.items())
         return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    #: what importing the Word file changed (fonts dropped, styles mapped), recorded at approval
+    imported: tuple[str, ...] = ()
 
     @property
     def key(self) -> tuple[int, ...]:
@@ -195,6 +198,9 @@ class ClauseBank:
     criterion_names: dict[str, str] = field(default_factory=dict)
     #: plain-language thresholds (``lint:`` in bank.yaml), over the house defaults in lint.py
     lint: dict[str, float] = field(default_factory=dict)
+    #: styles a fragment may use that the house lacks (``styles:`` in bank.yaml), mapped onto
+    #: house styles or dropped (None); see docs/authoring.md
+    styles: dict[str, str | None] = field(default_factory=dict)
     _fragments: dict[Path, tuple[Fragment, str]] = field(default_factory=dict, repr=False)
 
     @classmethod
@@ -226,17 +232,26 @@ class ClauseBank:
             {str(k): str(v) for k, v in (vocabulary or {}).items()},
             *_taxonomy(root / "criteria.yaml"),
             {str(k): float(v) for k, v in (meta.get("lint") or {}).items()},
+            _style_map(meta.get("styles"), root / "bank.yaml"),
         )
 
     @cached_property
     def codes(self) -> frozenset[str]:
         return frozenset(self.vocabulary)
 
+    def imported(self, path: Path) -> Fragment:
+        """The fragment at ``path`` imported with this bank's style mapping."""
+        return import_fragment(path, self.styles)
+
     def fragment(self, version: ClauseVersion) -> tuple[Fragment, str]:
         """The imported fragment and its content hash (of the normalised template source)."""
         if version.path not in self._fragments:
             path = version.path
-            fragment = cache.cached("fragment", [cache.stamp(path)], lambda: import_fragment(path))
+            fragment = cache.cached(
+                "fragment",
+                [cache.stamp(path), sorted(self.styles.items(), key=str)],
+                lambda: self.imported(path),
+            )
             digest = hashlib.sha256(fragment.source.encode("utf-8")).hexdigest()
             if version.sha256 and version.status != "draft" and digest != version.sha256:
                 raise AssemblerError(
@@ -271,6 +286,24 @@ class ClauseBank:
                     "E-bank-03", f"the bank has no clause {clause_id!r}", str(self.root / "clauses")
                 )
             ) from None
+
+
+def _style_map(value: Any, where: Path) -> dict[str, str | None]:
+    """``styles:`` of bank.yaml: style id or name -> house style id, or null to drop the style."""
+    if value is None:
+        return {}
+    if not isinstance(value, dict) or not all(
+        isinstance(k, str) and (v is None or isinstance(v, str)) for k, v in value.items()
+    ):
+        raise AssemblerError(
+            Diagnostic(
+                "E-bank-13",
+                "styles: must map a style id or name to a house style id, or to null",
+                str(where),
+                hint="for example  styles: {Internet Link: null, Table Contents: TableText}",
+            )
+        )
+    return {str(k): None if v is None else str(v) for k, v in value.items()}
 
 
 def _taxonomy(path: Path) -> tuple[dict[str, list[str]], dict[str, str]]:
@@ -329,6 +362,7 @@ def _load_clause(meta_path: Path, errors: list[Diagnostic]) -> Clause | None:
                 v.get("approved_role"),
                 v.get("approved_on"),
                 v.get("record_sha256"),
+                tuple(v.get("imported") or ()),
             )
         )
     return Clause(

@@ -21,10 +21,10 @@ from jinja2 import TemplateSyntaxError, nodes
 from ruamel.yaml import YAML
 
 from .bank import Clause, ClauseBank, ClauseVersion
+from .context import END, MARK, SEP
 from .errors import AssemblerError, Diagnostic
 from .extras import pypandoc
-from .fragment import import_fragment
-from .oxml.ns import WRAPPER_CLOSE, WRAPPER_OPEN, parse_xml
+from .oxml.ns import WRAPPER_CLOSE, WRAPPER_OPEN, parse_xml, qn
 from .oxml.text import style_of, text_of
 
 LEVEL_MARKS = {"Clause2": "1.1", "Clause3": "(a)", "Clause4": "(i)", "ScheduleClause1": "#",
@@ -60,9 +60,43 @@ def plain_text(bank: ClauseBank, version: ClauseVersion) -> list[str]:
         if not piece.startswith("<"):
             lines.append(piece)
             continue
-        p = parse_xml(WRAPPER_OPEN + JINJA_TAG.sub(_escaped, piece) + WRAPPER_CLOSE)[0]
-        mark = LEVEL_MARKS.get(style_of(p) or "", "")
-        lines.append(f"{mark} {text_of(p)}".strip())
+        block = parse_xml(WRAPPER_OPEN + JINJA_TAG.sub(_escaped, piece) + WRAPPER_CLOSE)[0]
+        if block.tag == qn("w:tbl"):
+            lines.extend(_table_lines(block))
+            continue
+        mark = LEVEL_MARKS.get(style_of(block) or "", "")
+        lines.append(f"{mark} {_readable(text_of(block))}".strip())
+    return lines
+
+
+#: A footnote as the importer keeps it in a fragment's text (see fragment._inline_footnotes).
+FOOTNOTE = re.compile(f"{MARK}F{SEP}([^{END}]*){END}")
+
+
+def _readable(text: str) -> str:
+    """Fragment text as a reader sees it: a footnote as ``[footnote: its text]``."""
+    return FOOTNOTE.sub(r"[footnote: \1]", text)
+
+
+def _cell_text(cell: Any) -> str:
+    """A cell's paragraphs and the tags between them, `` / `` between each."""
+    parts = []
+    for child in cell:
+        if child.tag == qn("w:p"):
+            parts.append(text_of(child))
+        parts.append((child.tail or "").strip())
+    return " / ".join(part for part in parts if part)
+
+
+def _table_lines(tbl: Any) -> list[str]:
+    """A table as one line per row, ``| cell | cell |``, with its row tags where they stand."""
+    lines = [tbl.text.strip()] if tbl.text and tbl.text.strip() else []
+    for child in tbl:
+        if child.tag == qn("w:tr"):
+            cells = (_readable(_cell_text(c)) for c in child.iterchildren(qn("w:tc")))
+            lines.append("| " + " | ".join(cells) + " |")
+        if child.tail and child.tail.strip():
+            lines.append(child.tail.strip())
     return lines
 
 
@@ -137,8 +171,8 @@ def _version_entry(data: Any, version: str) -> Any:
     raise AssemblerError(Diagnostic("E-bank-05", f"no version {version} in clause.yaml"))
 
 
-def content_hash(version: ClauseVersion) -> str:
-    return hashlib.sha256(import_fragment(version.path).source.encode("utf-8")).hexdigest()
+def content_hash(bank: ClauseBank, version: ClauseVersion) -> str:
+    return hashlib.sha256(bank.imported(version.path).source.encode("utf-8")).hexdigest()
 
 
 #: The change note a bump writes: approving is refused until a lawyer replaces it.
@@ -194,6 +228,7 @@ def approve(
                 hint='say what changed and why: --change "..." or edit its change: in clause.yaml',
             )
         )
+    fragment = bank.imported(version.path)
     approved = replace(
         version,
         status="approved",
@@ -202,13 +237,17 @@ def approve(
         approved_on=on,
         effective_from=effective_from or version.effective_from or on,
         change=change,
-        sha256=content_hash(version),
+        sha256=hashlib.sha256(fragment.source.encode("utf-8")).hexdigest(),
+        imported=tuple(fragment.notes),
     )
 
     def mark(data: Any) -> None:
         entry = _version_entry(data, version.version)
         record = {k: v for k, v in approved.record.items() if v is not None and k != "version"}
         entry.update(status="approved", **record, record_sha256=approved.record_digest())
+        entry.pop("imported", None)
+        if fragment.notes:  # once, here: builds of an approved version do not repeat them
+            entry["imported"] = list(fragment.notes)
 
     _edit_metadata(bank, clause.id, mark)
     return approved
@@ -247,7 +286,7 @@ def record_hashes(bank: ClauseBank) -> int:
         missing = [v for v in clause.versions if v.status != "draft" and not v.sha256]
         if not missing:
             continue
-        digests = {v.version: content_hash(v) for v in missing}
+        digests = {v.version: content_hash(bank, v) for v in missing}
 
         def mark(data: Any, digests: dict[str, str] = digests) -> None:
             for entry in data["versions"]:
@@ -294,10 +333,13 @@ def new_clause(
                 outputfile=str(target),
                 extra_args=[f"--reference-doc={house_style}"],
             )
-        import_fragment(target)  # refuse now, with a reason, anything the engine could not use
+        fragment = bank.imported(target)  # refuse now, with a reason, what the engine cannot use
     except BaseException:  # leave no half-made clause behind
         shutil.rmtree(folder)
         raise
+    first: dict[str, Any] = {"version": "0.1.0", "status": "draft", "change": "First draft."}
+    if fragment.notes:  # what the import changed, recorded once: builds do not repeat it
+        first["imported"] = list(fragment.notes)
     metadata = {
         "id": clause_id,
         "title": title,
@@ -305,7 +347,7 @@ def new_clause(
         "criteria": [],
         "note": "[drafting note: what the lawyer must check, and the sources]",
         "sources": [],
-        "versions": [{"version": "0.1.0", "status": "draft", "change": "First draft."}],
+        "versions": [first],
     }
     stream = io.StringIO()
     _yaml().dump(metadata, stream)
@@ -350,7 +392,7 @@ def check_bank(
     for clause, version in versions:
         where = str(version.path)
         try:
-            digest = content_hash(version)
+            digest = content_hash(bank, version)
         except AssemblerError as exc:
             result.findings.extend(exc.diagnostics)
             continue
@@ -571,7 +613,7 @@ def _check_fragments(bank: ClauseBank, add: Any) -> None:
     for clause in bank.clauses.values():
         for version in clause.versions:
             try:
-                fragment = import_fragment(version.path)  # as it is now, edited or not
+                fragment = bank.imported(version.path)  # as it is now, edited or not
             except AssemblerError:  # reported by the hash check
                 continue
             name, where = f"{clause.id}@{version.version}", str(version.path)

@@ -1009,6 +1009,8 @@ def bank_approve(
         change=change,
     )
     click.echo(f"approved {clause} by {who}, in force from {done.effective_from}")
+    for note in done.imported:
+        click.echo(f"  import {note} (recorded in clause.yaml)")
 
 
 @bank.command("retire")

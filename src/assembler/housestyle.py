@@ -21,6 +21,7 @@ REQUIRED_STYLES = (
     "Clause3", "Clause4", "BodyText", "BodyText2", "Definition", "ListBullet", "ScheduleHeading",
     "ScheduleTitle", "SchedulePart", "ScheduleClause1", "ExecutionBlock", "TOCHeading", "TOC1",
     "Footer", "CommentText", "Placeholder", "MissingValue", "DefinedTerm", "CommentReference",
+    "TableText", "TableHeading", "HouseTable",
 )  # fmt: skip
 #: Parts copied unchanged from the house style into every document.
 COPIED_PARTS = ("word/styles.xml", "word/fontTable.xml", "word/theme/theme1.xml")

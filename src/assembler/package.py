@@ -36,6 +36,7 @@ CONTENT_TYPES = {
     "word/header1.xml": f"{WML}.header+xml",
     "word/footer1.xml": f"{WML}.footer+xml",
     "word/comments.xml": f"{WML}.comments+xml",
+    "word/footnotes.xml": f"{WML}.footnotes+xml",
     "word/theme/theme1.xml": "application/vnd.openxmlformats-officedocument.theme+xml",
     "docProps/core.xml": "application/vnd.openxmlformats-package.core-properties+xml",
     "docProps/app.xml": "application/vnd.openxmlformats-officedocument.extended-properties+xml",
@@ -52,6 +53,7 @@ DOCUMENT_RELS = {
     "rIdHeader": ("header1.xml", "header"),
     "rIdFooter": ("footer1.xml", "footer"),
     "rIdComments": ("comments.xml", "comments"),
+    "rIdFootnotes": ("footnotes.xml", "footnotes"),
     "rIdCustomXml": ("../customXml/item1.xml", "customXml"),
 }
 
@@ -82,6 +84,8 @@ def docx_parts(
     parts["word/footer1.xml"] = _footer()
     if rendered.comments:
         parts["word/comments.xml"] = _comments(rendered.comments)
+    if rendered.footnotes:
+        parts["word/footnotes.xml"] = ox.footnotes_part(rendered.footnotes)
     parts["docProps/core.xml"] = _core(title)
     parts["docProps/app.xml"] = _app()
     parts["word/_rels/document.xml.rels"] = _document_rels(parts)

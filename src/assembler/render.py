@@ -31,6 +31,7 @@ from .oxml import text as ox
 from .oxml import toc
 from .oxml.ns import WRAPPER_CLOSE, WRAPPER_OPEN, parse_xml, qn
 from .oxml.numbering import Numbering
+from .oxml.tables import complete_tables, paragraphs_in
 from .plan import Plan, PlannedClause
 from .terms import DefinedTerm, TermReport, find_terms
 
@@ -105,6 +106,8 @@ class Rendered:
     paragraphs: list[Numbered] = field(default_factory=list)
     #: a draft's legend for the page header ("" for a final build: no header)
     legend: str = ""
+    #: footnote texts from fragments, numbered from 1 in reading order
+    footnotes: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,6 +140,8 @@ class Renderer:
         self.locate = locate
         self.numbering = Numbering.read(house.new_numbering(), house.styles)
         self.comments: list[tuple[int, str]] = []
+        #: the text of each footnote, numbered from 1 in reading order
+        self.footnotes: list[str] = []
         self.warnings: list[Diagnostic] = []
         self.legend = ""
 
@@ -195,6 +200,7 @@ class Renderer:
             warnings=self.warnings,
             paragraphs=self.paragraphs,
             legend=self.legend,
+            footnotes=self.footnotes,
         )
 
     # -- clause bodies -------------------------------------------------------------------------
@@ -202,7 +208,10 @@ class Renderer:
         clause = self.bank.clause(pc.clause_id)
         version = next(v for v in clause.versions if v.version == pc.version)
         fragment, _ = self.bank.fragment(version)
-        for note in fragment.notes:
+        # What import changed is recorded in clause.yaml by `bank new` and `bank approve`; a draft
+        # edited since (or an entry written by hand) says it here until it is recorded.
+        unrecorded = version.status == "draft" and set(fragment.notes) - set(version.imported)
+        for note in sorted(unrecorded or ()):
             self.warnings.append(
                 Diagnostic(
                     "W-frag-01",
@@ -215,13 +224,15 @@ class Renderer:
         template = self._compile(fragment.source, where, str(version.path), fragment.paragraphs)
         xml = self._run(template, clause.id, where, str(version.path))
         try:
-            return list(parse_xml(WRAPPER_OPEN + xml + WRAPPER_CLOSE))
+            blocks = list(parse_xml(WRAPPER_OPEN + xml + WRAPPER_CLOSE))
         except etree.XMLSyntaxError as exc:
             raise AssemblerError(
                 Diagnostic(
                     "E-tmpl-05", f"{where} renders to broken XML: {exc.msg}", str(version.path)
                 )
             ) from None
+        complete_tables(blocks)
+        return blocks
 
     def _compile(
         self, source: str, where: str, path: str, paragraphs: list[int] | None = None
@@ -461,16 +472,16 @@ class Renderer:
             body.append(self._heading("ScheduleHeading", pc.number, pc))
             body.append(ox.paragraph("ScheduleTitle", pc.title))
             restart = self.numbering.add_restart(legal_num)
-            paragraphs = bodies.get(pc.slot, [])
+            blocks = bodies.get(pc.slot, [])
             # A schedule without paragraph headings numbers its sub-clauses 1, 2, 3 rather than
             # 1.1, 1.2: a "1.1" under no "1" is shown as "6.1" by LibreOffice, which continues
             # the shared list, and as "1.1" by Word.
-            headed = any(ox.style_of(p) == "ScheduleClause1" for p in paragraphs)
-            for p in paragraphs:
+            headed = any(ox.style_of(p) == "ScheduleClause1" for p in paragraphs_in(blocks))
+            for p in paragraphs_in(blocks):
                 level = LIST_LEVELS.get(ox.style_of(p) or "")
                 if level is not None:
                     ox.set_numbering(p, restart, level if headed or level != 1 else 0)
-                body.append(p)
+            body.extend(blocks)
 
     # -- execution -----------------------------------------------------------------------------
     def _execution(self, body: E) -> None:
@@ -560,6 +571,8 @@ class Renderer:
                     new_runs.append(ox.run(segment, rpr=_styled(rpr, "Placeholder")))
                 elif match is None:
                     new_runs.append(ox.run(segment, rpr=rpr))
+                elif match.group(1) == "F":
+                    new_runs.append(self._footnote(match.group(2)))
                 elif match.group(1) == "M":
                     new_runs.append(
                         ox.run(f"[MISSING: {match.group(2)}]", rpr=_styled(rpr, "MissingValue"))
@@ -583,6 +596,11 @@ class Renderer:
         if errors:
             raise AssemblerError(errors)
         return placeholders
+
+    def _footnote(self, text: str) -> E:
+        """The reference mark of a footnote from a fragment; its text goes to the notes part."""
+        self.footnotes.append(text)
+        return ox.footnote_reference(len(self.footnotes))
 
     def _reference(
         self,

@@ -1,5 +1,6 @@
-"""Package checks the schema validators do not make: bookmark pairing and field targets, and an
-explicit content type for every Word part (see shared engineering/ooxml-validation.md)."""
+"""Package checks the schema validators do not make: bookmark pairing and field targets, an
+explicit content type for every Word part, and every style, list and relationship a story names
+defined (see shared engineering/ooxml-validation.md)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import re
 import zipfile
 from pathlib import Path
 
-from .ns import parse_xml, qn
+from .ns import NS, parse_xml, qn
 
 FIELD_TARGET = re.compile(r"\b(?:REF|PAGEREF|NOTEREF)\s+([^\s\\]+)")
 STORY = re.compile(r"word/(document|header\d*|footer\d*|footnotes|endnotes|comments)\.xml")
@@ -27,9 +28,53 @@ def check_package(path: str | Path) -> list[str]:
                     problems.append(f"{name}: no content-type Override")
             elif name.rsplit(".", 1)[-1].lower() not in defaults:
                 problems.append(f"{name}: no content-type Default for its extension")
+        defined = _definitions(package, names)
         for name in names:
             if STORY.fullmatch(name):
-                problems.extend(f"{name}: {p}" for p in _story_problems(package.read(name)))
+                data = package.read(name)
+                problems.extend(f"{name}: {p}" for p in _story_problems(data))
+                rels = _relationship_ids(package, name)
+                problems.extend(f"{name}: {p}" for p in _undefined(data, defined, rels))
+    return problems
+
+
+#: Attributes that name a definition in another part: (element, kind of definition).
+NAMED = {"w:pStyle": "style", "w:rStyle": "style", "w:tblStyle": "style", "w:numId": "list"}
+
+
+def _definitions(package: zipfile.ZipFile, names: list[str]) -> dict[str, set[str]]:
+    """Style ids from styles.xml and list ids (numId) from numbering.xml."""
+    defined: dict[str, set[str]] = {"style": set(), "list": {"0"}}  # numId 0: no list
+    if "word/styles.xml" in names:
+        styles = parse_xml(package.read("word/styles.xml"))
+        defined["style"] = {s.get(qn("w:styleId")) for s in styles.iter(qn("w:style"))}
+    if "word/numbering.xml" in names:
+        numbering = parse_xml(package.read("word/numbering.xml"))
+        defined["list"] |= {n.get(qn("w:numId")) for n in numbering.iter(qn("w:num"))}
+    return defined
+
+
+def _relationship_ids(package: zipfile.ZipFile, part: str) -> set[str]:
+    folder, _, name = part.rpartition("/")
+    rels = f"{folder}/_rels/{name}.rels"
+    if rels not in package.namelist():
+        return set()
+    return {r.get("Id") for r in parse_xml(package.read(rels))}
+
+
+def _undefined(data: bytes, defined: dict[str, set[str]], rels: set[str]) -> list[str]:
+    root = parse_xml(data)
+    problems = []
+    for tag, kind in NAMED.items():
+        for node in root.iter(qn(tag)):
+            value = node.get(qn("w:val"))
+            if value not in defined[kind]:
+                problems.append(f"<{tag}> names {kind} {value!r}, which is not defined")
+    relationship = f"{{{NS['r']}}}"
+    for node in root.iter():
+        for attr, value in node.attrib.items():
+            if attr.startswith(relationship) and value not in rels:
+                problems.append(f"{attr.replace(relationship, 'r:')}={value!r} has no relationship")
     return problems
 
 

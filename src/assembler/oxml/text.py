@@ -6,7 +6,7 @@ from typing import TypeAlias
 
 from lxml import etree
 
-from .ns import qn
+from .ns import W, qn
 
 E: TypeAlias = etree._Element
 
@@ -181,3 +181,30 @@ def field_runs(instruction: str, cached: str, rpr: E | None = None) -> list[E]:
 
 def _copy(element: E) -> E:
     return etree.fromstring(etree.tostring(element))
+
+
+def footnote_reference(note_id: int) -> E:
+    """A footnote's mark in the text: superscript by direct formatting, so a house style needs no
+    footnote styles."""
+    r = el("w:r")
+    el("w:vertAlign", el("w:rPr", r), val="superscript")
+    el("w:footnoteReference", r, id=str(note_id))
+    return r
+
+
+def footnotes_part(texts: list[str]) -> E:
+    """``word/footnotes.xml``: the separator notes Word expects (ids -1 and 0), then one note per
+    text, numbered from 1, each starting with its own mark."""
+    root = etree.Element(qn("w:footnotes"), nsmap={"w": W})
+    for note_id, kind in ((-1, "separator"), (0, "continuationSeparator")):
+        note = el("w:footnote", root, type=kind, id=str(note_id))
+        el(f"w:{kind}", el("w:r", el("w:p", note)))
+    for note_id, text in enumerate(texts, start=1):
+        p = el("w:p", el("w:footnote", root, id=str(note_id)))
+        mark = el("w:r", p)
+        el("w:vertAlign", el("w:rPr", mark), val="superscript")
+        el("w:footnoteRef", mark)
+        small = el("w:rPr")
+        el("w:sz", small, val="18")
+        p.append(run(" " + text, rpr=small))
+    return root
