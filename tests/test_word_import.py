@@ -23,7 +23,7 @@ from assembler.export import to_pdf
 from assembler.fragment import import_fragment
 from assembler.oxml.checks import check_package
 
-from conftest import BANK, EXAMPLE, ROOT, needs_soffice
+from conftest import BANK, EXAMPLE, needs_soffice
 from reading import table_rows
 from wordlike import FIXTURES, W, docx_bytes, with_document, write_docx
 
@@ -180,6 +180,7 @@ def bank_with_version(tmp_path: Path, fragment: Path, clause: str = KPIS) -> Pat
         "Head of Legal",
         dt.date(2026, 1, 1),
         dt.date(2015, 1, 1),
+        change="Imported from Word.",
     )
     return bank
 
@@ -335,7 +336,7 @@ def test_the_libreoffice_edit_round_trip_shows_only_the_edit(tmp_path, assert_va
     assert len(changed) == 1 and "[-employees,-]{+staff,+}" in changed[0], diff
     approved = cli(
         "bank", "approve", "--bank", str(bank), "relationship@1.1.0", "--by", "Head of Legal",
-        "--on", "2026-01-01", "--effective-from", "2015-01-01",
+        "--on", "2026-01-01", "--effective-from", "2015-01-01", "--change", "Staff, not employees.",
     )  # fmt: skip
     assert "approved relationship@1.1.0" in approved
     result = build(EXAMPLE, tmp_path / "a.docx", workspace=Workspace.open(bank, BANK / "templates"))
@@ -414,7 +415,7 @@ def test_a_text_draft_of_a_fragment_with_a_table_is_refused(tmp_path):
     from assembler.authoring import draft_from_fragment
 
     with pytest.raises(AssemblerError) as caught:
-        draft_from_fragment((ROOT / "clausebank/clauses/som-schedule-kpis/1.1.0.docx").read_bytes())
+        draft_from_fragment((BANK / "clauses/som-schedule-kpis/1.1.0.docx").read_bytes())
     assert caught.value.diagnostics[0].rule == "E-frag-12"
 
 
@@ -497,6 +498,7 @@ def test_a_draft_says_what_import_changed_until_approval_records_it(tmp_path):
         "Head of Legal",
         dt.date(2026, 1, 1),
         dt.date(2015, 1, 1),
+        change="Imported from Word.",
     )
     assert frag_warnings(draft=False) == []
 
