@@ -13,7 +13,7 @@ from typing import Any
 from markupsafe import Markup
 
 from .bank import Clause, ClauseBank
-from .context import ClauseEnvironment
+from .context import ClauseEnvironment, budget
 from .dealsheet import Deal
 from .errors import AssemblerError, Diagnostic
 from .outline import Outline, Slot
@@ -280,8 +280,11 @@ class Planner:
 
     def _holds(self, clause: Clause) -> bool:
         try:
-            expression = self.env.compile_expression(str(clause.condition), undefined_to_none=False)
-            return bool(expression(**self.names))
+            with budget():
+                expression = self.env.compile_expression(
+                    str(clause.condition), undefined_to_none=False
+                )
+                return bool(expression(**self.names))
         except Exception as exc:  # a bad condition is the bank's error: say which clause
             self.errors.append(
                 Diagnostic(
