@@ -100,8 +100,11 @@ def test_a_clause_cannot_make_markup(tmp_path, draft):
         "1.1 {{ deal.parties.append(1) }}",
         "1.1 {{ deal.update({'title': 'Other'}) }}",
         "1.1 {{ party('la').pop('name') }}",
+        "1.1 {{ commissioners.clear() }}",
+        "1.1 {{ deal.parties[0].clear() }}",
+        "1.1 {% for p in parties %}{{ p.roles.append('provider') }}{% endfor %}",
     ],
-    ids=["clear", "reverse", "append", "update", "pop"],
+    ids=["clear", "reverse", "append", "update", "pop", "commissioners", "party", "roles"],
 )
 def test_a_clause_cannot_change_the_deal(tmp_path, draft):
     # a list method is refused by the sandbox; a mapping's methods are not even reachable
@@ -164,3 +167,15 @@ def test_a_condition_runs_under_the_same_bounds(tmp_path):
         build(EXAMPLE, tmp_path / "x.docx", workspace=Workspace.open(root, ROOT / "templates"))
     found = caught.value.diagnostics[0]
     assert found.rule == "E-bank-07" and "relationship" in found.message
+
+
+def test_a_clause_may_fill_a_list_it_made_itself(tmp_path):
+    ws = bank_with_relationship_clause(
+        tmp_path,
+        "1.1 {% set seen = [] %}{% for p in parties %}{% if seen.append(p.id) %}{% endif %}"
+        "{% endfor %}Counted {{ seen|length }} of {{ parties|length }} parties.",
+    )
+    out = tmp_path / "x.docx"
+    build(EXAMPLE, out, workspace=ws)
+    text = "\n".join(clause_texts(out.read_bytes()).values())
+    assert "Counted 6 of 6 parties." in text  # the example's six parties

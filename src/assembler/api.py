@@ -10,10 +10,11 @@ from typing import TYPE_CHECKING, Any
 
 from . import cache, provenance
 from .bank import ClauseBank
-from .context import ClauseEnvironment, Recorder, deal_names, make_environment
+from .context import ClauseEnvironment, Recorder, deal_names, make_environment, wrap
 from .coverage import Row, coverage
-from .dealsheet import Deal, load_deal, read_yaml, unused_values
+from .dealsheet import MAX_DEAL_BYTES, Deal, load_deal, read_yaml, unused_values
 from .errors import AssemblerError, Diagnostic
+from .files import read_bounded
 from .housestyle import HouseStyle
 from .lockfile import dump, layout_of, lock_data, lock_path_for, pins_of, read_lock
 from .outline import Outline, load_outline
@@ -191,17 +192,20 @@ def _locked(
         pins = pins_of(lock)
     else:
         lock, pins = read_lock(lock_file)
-    deal = load_deal(deal_path or _locked_deal_path(lock, lock_file), ws.bank.codes)
-    if deal.sha256 != lock["deal"]["sha256"]:
+    path = Path(deal_path) if deal_path else _locked_deal_path(lock, lock_file, ws)
+    # compared before parsing: only the very deal sheet the lock was made from is read as YAML,
+    # so a lock naming some other file cannot have its contents echoed in an error
+    raw = read_bounded(path, MAX_DEAL_BYTES, "deal sheet")
+    if hashlib.sha256(raw).hexdigest() != lock["deal"]["sha256"]:
         raise AssemblerError(
             Diagnostic(
                 "E-lock-01",
                 "the deal sheet has changed since the lock file was written",
-                str(deal.path),
+                str(path),
                 hint="build without --locked to make a new lock",
             )
         )
-    return lock, pins, deal
+    return lock, pins, load_deal(path, ws.bank.codes)
 
 
 @dataclass
@@ -229,7 +233,8 @@ def plan_document(
             deal.data, party_records(deal, ws.env, ws.forms), document_info(deal, outline)
         )
         if "original" in deal.data:  # a deed of variation refers to the agreement it varies
-            names["original"] = original_agreement(deal, lambda path: plan_of(path, ws), ws.bank)
+            original = original_agreement(deal, lambda path: plan_of(path, ws), ws.bank)
+            names["original"] = wrap(original, "original")  # read-only to clauses
         planner = Planner(
             deal, ws.bank, outline, ws.env, names, draft=draft, pins=pins, layout=layout
         )
@@ -364,11 +369,24 @@ def plan_deal(deal_path: str | Path, ws: Workspace, *, draft: bool = False) -> P
     return plan_document(load_deal(deal_path, ws.bank.codes), ws, draft=draft).plan
 
 
-def _locked_deal_path(lock: dict[str, Any], lock_file: Path) -> Path:
-    """The deal sheet a lock names: relative to the lock, else as written, else beside it."""
+def _locked_deal_path(lock: dict[str, Any], lock_file: Path, ws: Workspace) -> Path:
+    """The deal sheet a lock names: relative to the lock, else as written, else beside it; only
+    inside the lock's folder, the bank or the current folder (E-lock-05), since a lock may come
+    from someone else."""
     recorded = Path(lock["deal"]["path"])
     candidates = [lock_file.parent / recorded, recorded, lock_file.parent / recorded.name]
-    return next((c for c in candidates if c.is_file()), recorded)
+    found = next((c for c in candidates if c.is_file()), recorded)
+    allowed = [lock_file.parent, ws.bank.root, Path.cwd()]
+    if not any(found.resolve().is_relative_to(root.resolve()) for root in allowed):
+        raise AssemblerError(
+            Diagnostic(
+                "E-lock-05",
+                f"deal.path: {recorded} is outside the lock's folder, the bank and the current folder",
+                str(lock_file),
+                hint="pass the deal sheet explicitly, or keep it beside the lock",
+            )
+        )
+    return found
 
 
 def _check_output(output: Path, deal: Deal, ws: Workspace) -> None:

@@ -15,6 +15,10 @@ if TYPE_CHECKING:
     from .batch import Outcome
 
 EXIT_INPUT_ERROR = 1
+#: A fault in the engine itself (EX_SOFTWARE), and Ctrl-C (128 + SIGINT), as shells expect.
+EXIT_INTERNAL_ERROR = 70
+EXIT_INTERRUPTED = 130
+BUG_HINT = "this is a fault in the engine, not in your input: run with --debug and report it"
 WARNINGS_SHOWN = 15
 
 
@@ -63,6 +67,16 @@ class _Group(click.Group):
             count = sum(1 for d in exc.diagnostics if d.severity == "error")
             _console().print(f"[red]{count} error(s); nothing was written.[/red]", markup=True)
             sys.exit(EXIT_INPUT_ERROR)
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise  # usage errors, --help and --version: click reports them itself
+        except KeyboardInterrupt:
+            _say("interrupted; nothing was written.")
+            sys.exit(EXIT_INTERRUPTED)
+        except Exception as exc:  # a bug, not bad input: say so, without a traceback
+            if ctx.params.get("debug"):
+                raise
+            _report([Diagnostic("E-internal-01", f"{type(exc).__name__}: {exc}", hint=BUG_HINT)])
+            sys.exit(EXIT_INTERNAL_ERROR)
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -75,7 +89,7 @@ def main(debug: bool) -> None:
     numbered, cross-referenced Word document a lawyer can edit and sign.
 
     Exit codes: 0 success, 1 a problem in your input (every error is listed with file:line:col and a
-    rule id), 2 a usage error.
+    rule id), 2 a usage error, 70 a fault in the engine, 130 interrupted.
     """
 
 
@@ -447,16 +461,18 @@ def lint_command(
     import tempfile
 
     from . import api
+    from .files import read_bounded
     from .lint import lint
+    from .oxml.reader import MAX_PACKAGE_BYTES
 
     workspace = api.Workspace.open(bank_dir, templates)
     if source.suffix.lower() == ".docx":
-        data = source.read_bytes()
+        data = read_bounded(source, MAX_PACKAGE_BYTES, "Word file")
     else:
         with tempfile.TemporaryDirectory() as folder:
             built = api.build(source, Path(folder) / "lint.docx", draft=True, workspace=workspace)
             data = built.output.read_bytes()
-    report = lint(data, workspace.bank.lint)
+    report = lint(data, workspace.bank.lint, str(source))
     report.findings = [f for f in report.findings if f.rule not in ignore]
     report.gate = [f for f in report.gate if f.rule not in ignore]
     diagnostics = [

@@ -3,7 +3,9 @@
 Policy, in one place:
 
 - :class:`ClauseEnvironment` is an ``ImmutableSandboxedEnvironment``: no private attributes, no
-  unsafe calls, no mutation of the deal (``parties.clear()``), ranges bounded.
+  unsafe calls, ranges bounded, and nothing the engine hands a clause can be changed
+  (``parties.clear()``, ``reverse()``): every such value is a :class:`MapNode` or :class:`SeqNode`.
+  Only a list or mapping the template itself made (``{% set seen = [] %}``) is scratch it may fill.
 - A template produces text only. Autoescape is on and cannot be turned off: ``|safe``, the
   ``autoescape`` tag and the filters that make markup are refused when the template is compiled
   (E-tmpl-08), so a value can never become WordprocessingML. Structure (fields, bookmarks, blanks)
@@ -36,7 +38,7 @@ import jinja2
 from jinja2 import ChainableUndefined, Template, nodes, pass_context
 from jinja2.exceptions import SecurityError, TemplateSyntaxError
 from jinja2.runtime import Context
-from jinja2.sandbox import ImmutableSandboxedEnvironment
+from jinja2.sandbox import ImmutableSandboxedEnvironment, SandboxedEnvironment
 from markupsafe import Markup, escape
 
 from . import cache
@@ -285,6 +287,12 @@ class ClauseEnvironment(ImmutableSandboxedEnvironment):
 
     intercepted_binops = frozenset({"*", "**", "%"})
 
+    def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
+        """Immutable for the engine's values; a template's own ``[]`` or ``{}`` is its scratch."""
+        if type(obj) in (list, dict, set):
+            return SandboxedEnvironment.is_safe_attribute(self, obj, attr, value)
+        return super().is_safe_attribute(obj, attr, value)
+
     def call_binop(self, context: Context, operator: str, left: Any, right: Any) -> Any:
         if operator == "**" and isinstance(right, int | float) and abs(right) > MAX_EXPONENT:
             raise SecurityError(f"exponent {right} is larger than {MAX_EXPONENT}")
@@ -524,8 +532,8 @@ def deal_names(
         "parties": party_nodes,
         "party": party,
         "body": body,
-        "commissioners": [p for p in party_nodes if p["is_commissioner"]],
-        "providers": [p for p in party_nodes if p["is_provider"]],
+        "commissioners": SeqNode([p for p in party_nodes if p["is_commissioner"]], "commissioners"),
+        "providers": SeqNode([p for p in party_nodes if p["is_provider"]], "providers"),
         "document": MapNode(document, "document"),
     }
 
