@@ -14,11 +14,11 @@ from .context import ClauseEnvironment, Recorder, deal_names, make_environment, 
 from .coverage import Row, coverage
 from .dealsheet import MAX_DEAL_BYTES, Deal, load_deal, read_yaml, unused_values
 from .errors import AssemblerError, Diagnostic
-from .files import read_bounded
+from .files import check_outputs, read_bounded
 from .housestyle import HouseStyle
 from .lockfile import dump, layout_of, lock_data, lock_path_for, pins_of, read_lock
 from .outline import Outline, load_outline
-from .package import docx_parts, write_atomic, zip_parts
+from .package import docx_parts, write_all, zip_parts
 from .plan import Pins, Place, Plan, Planner, document_info, party_records
 from .provenance import clause_fingerprints
 from .render import E, Rendered, Renderer, bookmark_name
@@ -106,14 +106,16 @@ def build(
     """Build one document from a deal sheet (or from a lock file, exactly as it was built)."""
     ws = workspace or Workspace.open(bank, templates)
     output = Path(output)
+    inputs = [Path(p) for p in (deal_path, locked) if p is not None]
+    _check_output(output, inputs, ws)
     if locked:
         deal, made = rebuild(Path(locked), ws, deal_path, lock_dir=output.parent)
+        _check_output(output, [*inputs, deal.path], ws)  # the deal sheet the lock named
     else:
         if deal_path is None:
             raise AssemblerError(Diagnostic("E-cli-01", "give a deal sheet, or --locked LOCK"))
         deal = _overridden(load_deal(deal_path, ws.bank.codes), pin_versions, choose)
         made = assemble(deal, ws, draft=draft, lock_dir=output.parent)
-    _check_output(output, deal, ws)
     lock_out = write_document(made, output)
     return BuildResult(
         output,
@@ -326,8 +328,7 @@ def write_document(made: Assembled, output: Path) -> Path:
     """Write the document and its lock beside it, each atomically; return the lock's path."""
     lock_out = lock_path_for(output)
     try:
-        write_atomic(output, made.data)
-        write_atomic(lock_out, dump(made.lock))
+        write_all({output: made.data, lock_out: dump(made.lock)})
     except OSError as exc:
         raise AssemblerError(
             Diagnostic("E-out-04", f"cannot write the output: {exc.strerror}", str(output))
@@ -389,30 +390,17 @@ def _locked_deal_path(lock: dict[str, Any], lock_file: Path, ws: Workspace) -> P
     return found
 
 
-def _check_output(output: Path, deal: Deal, ws: Workspace) -> None:
-    """Refuse an output path that is a folder, is not .docx, or would overwrite an input."""
-    where = str(output)
-    if output.is_dir():
-        raise AssemblerError(
-            Diagnostic(
-                "E-out-01",
-                "the output path is a folder",
-                where,
-                hint="give a file name such as out/agreement.docx",
-            )
-        )
+def _check_output(output: Path, inputs: list[Path], ws: Workspace) -> None:
+    """Refuse, before any work, a .docx output (or the lock beside it) that is not .docx, is a
+    folder, has a file on its path, or would overwrite an input: the deal sheet, a lock, the
+    bank or the templates."""
+    check_outputs(
+        [output, lock_path_for(output)], [*inputs, ws.house.path, ws.templates, ws.bank.root]
+    )
     if output.suffix.lower() != ".docx":
         raise AssemblerError(
-            Diagnostic("E-out-03", "the output file name must end in .docx", where)
+            Diagnostic("E-out-03", "the output file name must end in .docx", str(output))
         )
-    inputs = [deal.path, ws.house.path, ws.templates, ws.bank.root]
-    resolved = output.resolve()
-    for source in inputs:
-        source = source.resolve()
-        if resolved == source or source in resolved.parents:
-            raise AssemblerError(
-                Diagnostic("E-out-02", f"the output would overwrite an input ({source})", where)
-            )
 
 
 def _criteria_findings(

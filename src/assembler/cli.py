@@ -201,17 +201,24 @@ def fragment(draft: Path, output: Path | None, templates: Path | None) -> None:
     """
     from .api import default_dir
     from .authoring import draft_from_fragment, fragment_from_draft
+    from .files import check_outputs, read_bounded, read_text
+    from .fragment import MAX_FRAGMENT_BYTES
+    from .oxml.reader import WordPackage
     from .package import write_atomic
 
-    if draft.suffix.lower() == ".docx":
-        target = output or draft.with_suffix(".txt")
-        text = draft_from_fragment(draft.read_bytes())
-        write_atomic(target, text.encode("utf-8"))
-        _console().print(f"wrote {target}")
-        return
+    to_text = draft.suffix.lower() == ".docx"
+    target = output or draft.with_suffix(".txt" if to_text else ".docx")
     house = default_dir("templates", templates) / "house-style.docx"
-    target = output or draft.with_suffix(".docx")
-    write_atomic(target, fragment_from_draft(draft.read_text(encoding="utf-8"), house))
+    check_outputs([target], [draft, house])
+    if to_text:
+        package = WordPackage.open(draft, "frag", MAX_FRAGMENT_BYTES)
+        for part in ("[Content_Types].xml", "_rels/.rels", "word/document.xml"):
+            package.xml(part)  # checked before python-docx reads them
+        text = draft_from_fragment(read_bounded(draft, MAX_FRAGMENT_BYTES, "Word file"))
+        write_atomic(target, text.encode("utf-8"))
+    else:
+        source = read_text(draft, MAX_FRAGMENT_BYTES, "draft")
+        write_atomic(target, fragment_from_draft(source, house))
     _console().print(f"wrote {target}")
 
 
@@ -308,9 +315,13 @@ def pack(base: Path, rows: Path, outdir: Path, name_column: str | None, bank: Pa
       assemble pack examples/ooh-transformation-mou.yaml practices.csv -o packs/mous
       assemble batch packs/mous -o out/mous
     """
+    from .api import Workspace
     from .pack import make_pack
 
-    made = make_pack(base, rows, outdir, name_column=name_column, vocabulary=_open_bank(bank).codes)
+    ws = Workspace.open(bank)
+    made = make_pack(
+        base, rows, outdir, name_column=name_column, vocabulary=ws.bank.codes, forms=ws.forms
+    )
     click.echo(f"wrote {len(made.written)} deal sheet(s) in {outdir}", err=True)
     others = sorted(set(outdir.glob("*.yaml")) - set(made.written))
     if others:  # `assemble batch DIR` would build these too
@@ -318,29 +329,35 @@ def pack(base: Path, rows: Path, outdir: Path, name_column: str | None, bank: Pa
         click.echo(
             f"note: {outdir} also holds {len(others)} other deal sheet(s): {names}", err=True
         )
-    if made.problems:
-        _report(made.problems)
-        bad = len({d.file for d in made.problems})
+    _report(made.problems)  # warnings at their CSV line too
+    errors = [d for d in made.problems if d.severity == "error"]
+    if errors:
+        bad = len({d.file for d in errors})
         click.echo(f"{bad} deal sheet(s) do not validate: fix the rows (or the files)", err=True)
         sys.exit(EXIT_INPUT_ERROR)
 
 
 def _batch_summary(outcomes: list[Outcome], elapsed: float) -> None:
+    """Failures first, then documents with warnings, each line located; the clean ones only
+    counted, so two hundred documents do not scroll the problems away."""
     from rich.table import Table
 
     failed = [o for o in outcomes if not o.ok]
-    table = Table(title="Batch build", show_lines=bool(failed))
-    for column in ("deal sheet", "result", "seconds", "warnings / errors"):
-        table.add_column(column)
-    for o in sorted(outcomes, key=lambda o: (o.ok, str(o.deal))):
-        detail = "\n".join(o.errors) if o.errors else str(o.warnings)
-        table.add_row(str(o.deal), "ok" if o.ok else "FAILED", f"{o.seconds:.2f}", detail)
+    warned = [o for o in outcomes if o.ok and o.warnings]
     console = _console()
-    console.print(table)
+    if failed or warned:
+        table = Table(title="Batch build: what needs attention", show_lines=True)
+        for column in ("deal sheet", "result", "errors / warnings"):
+            table.add_column(column)
+        for o in sorted(failed, key=lambda o: str(o.deal)) + sorted(warned, key=lambda o: str(o.deal)):
+            state = "FAILED" if o.errors else f"{len(o.warnings)} warning(s)"
+            table.add_row(str(o.deal), state, "\n".join(o.errors or o.warnings))
+        console.print(table)
     rate = len(outcomes) / elapsed if elapsed else 0.0
+    clean = len(outcomes) - len(failed) - len(warned)
     console.print(
         f"{len(outcomes) - len(failed)} built, {len(failed)} failed in {elapsed:.1f} s "
-        f"({rate:.1f} documents a second)",
+        f"({rate:.1f} documents a second); {clean} without warnings, {len(warned)} with",
         markup=False,
     )
 
@@ -623,6 +640,7 @@ def new(
     from .api import default_dir
     from .doctypes import SCHEMAS
     from .errors import AssemblerError, Diagnostic
+    from .files import check_outputs
     from .outline import load_outline
     from .package import write_atomic
     from .schema import suggest
@@ -634,6 +652,7 @@ def new(
             Diagnostic("E-doc-01", f"unknown document type {document_type!r}", hint=hint)
         )
     target = output or Path(f"{document_type}.yaml")
+    check_outputs([target], [])
     if target.exists():
         raise AssemblerError(
             Diagnostic("E-out-05", "the file exists; choose another name", str(target))

@@ -190,7 +190,10 @@ def budget(seconds: float = MAX_SECONDS, memory: int = MAX_MEMORY) -> Iterator[N
     """Interrupt the block after ``seconds`` and fail its allocations beyond ``memory`` more bytes
     of address space (MemoryError). Unix main thread only; elsewhere it is not bounded. Jinja's
     sandbox bounds ``range()`` but not nested loops, and folds constants while compiling."""
-    if not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread():
+    if (
+        not hasattr(signal, "setitimer")
+        or threading.current_thread() is not threading.main_thread()
+    ):
         yield
         return
 
@@ -301,8 +304,13 @@ class ClauseEnvironment(ImmutableSandboxedEnvironment):
         if operator == "*":
             sized = [v for v in (left, right) if isinstance(v, str | list | tuple)]
             counts = [v for v in (left, right) if isinstance(v, int) and not isinstance(v, bool)]
-            if sized and counts and (
-                len(sized[0]) * counts[0] > MAX_REPEAT or _weight(sized[0]) * counts[0] > MAX_TEXT
+            if (
+                sized
+                and counts
+                and (
+                    len(sized[0]) * counts[0] > MAX_REPEAT
+                    or _weight(sized[0]) * counts[0] > MAX_TEXT
+                )
             ):
                 raise SecurityError(f"repeating a value would make more than {MAX_REPEAT:,} items")
         return super().call_binop(context, operator, left, right)
@@ -322,7 +330,9 @@ class ClauseEnvironment(ImmutableSandboxedEnvironment):
         wrapped = super().wrap_str_format(value)
         if wrapped is not None:
             for _, _, spec, _ in string.Formatter().parse(value.__self__):
-                if spec and ("{" in spec or any(int(n) > MAX_SIZE for n in re.findall(r"\d+", spec))):
+                if spec and (
+                    "{" in spec or any(int(n) > MAX_SIZE for n in re.findall(r"\d+", spec))
+                ):
                     raise SecurityError(f"the format specification {spec!r} is not allowed")
         return wrapped
 

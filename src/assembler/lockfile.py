@@ -14,6 +14,9 @@ from .plan import Pins, Place, Plan
 from .render import Rendered
 
 LOCK_VERSION = 1
+LOCK_HEADER = (
+    b"# Written by `assemble build`. Rebuild exactly with `assemble build --locked THIS_FILE`.\n"
+)
 
 
 def lock_path_for(output: Path) -> Path:
@@ -59,9 +62,7 @@ def lock_data(plan: Plan, rendered: Rendered, fingerprints: dict[str, str]) -> d
 def dump(data: dict[str, Any]) -> bytes:
     """The lock as indented JSON, which is also YAML: ruamel's representer took a fifth of a
     1000-clause build (benchmarks/), the json module a hundredth of that."""
-    header = (
-        "# Written by `assemble build`. Rebuild exactly with `assemble build --locked THIS_FILE`.\n"
-    )
+    header = LOCK_HEADER.decode("utf-8")
     body = json.dumps(data, indent=1, ensure_ascii=False, default=str)
     return (header + body + "\n").encode("utf-8")
 

@@ -20,6 +20,7 @@ from typing import TypeAlias
 
 from lxml import etree
 
+from .errors import AssemblerError, Diagnostic
 from .housestyle import HouseStyle
 from .oxml import text as ox
 from .oxml.ns import NS, parse_xml, qn, write_xml
@@ -133,6 +134,16 @@ def write_all(files: dict[Path, bytes]) -> None:
     contents back and new ones are removed. The folders are locked (``flock``) meanwhile, so two
     commands writing the same outputs never leave a mix of the two. Files get the mode the umask
     gives, as any other program's would."""
+    try:
+        _write_all(files)
+    except OSError as exc:
+        where = exc.filename or next(iter(files), "")
+        raise AssemblerError(
+            Diagnostic("E-out-04", f"cannot write the output: {exc.strerror or exc}", str(where))
+        ) from None
+
+
+def _write_all(files: dict[Path, bytes]) -> None:
     folders = sorted({path.parent for path in files})
     for folder in folders:
         folder.mkdir(parents=True, exist_ok=True)
@@ -149,6 +160,25 @@ def write_all(files: dict[Path, bytes]) -> None:
                 temp.unlink(missing_ok=True)
         for folder in folders:
             _fsync_folder(folder)
+
+
+@contextlib.contextmanager
+def all_or_nothing(paths: list[Path]) -> Iterator[None]:
+    """For a command that writes its outputs in several steps (``vary``): if the block fails,
+    each of ``paths`` gets back the file it had before, or is removed if it had none."""
+    backups = {path: _backup(path) for path in paths}
+    try:
+        yield
+    except BaseException:
+        for path, backup in backups.items():
+            if backup is not None:
+                os.replace(backup, path)
+            else:
+                path.unlink(missing_ok=True)
+        raise
+    for backup in backups.values():
+        if backup is not None:
+            backup.unlink(missing_ok=True)
 
 
 def _stage(path: Path, data: bytes) -> Path:
@@ -194,7 +224,7 @@ def _backup(path: Path) -> Path | None:
     """A second name for the file now at ``path`` (None if there is none), to roll back to."""
     if not path.exists():
         return None
-    backup = path.with_name(f".{path.name}.{os.getpid()}.old")
+    backup = path.with_name(f".{path.name}.{os.getpid()}.{id(path)}.old")
     backup.unlink(missing_ok=True)
     try:
         os.link(path, backup)

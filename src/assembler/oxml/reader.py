@@ -40,9 +40,7 @@ class WordPackage:
     archive: zipfile.ZipFile
 
     @classmethod
-    def open(
-        cls, path: Path, family: str = "docx", limit: int = MAX_PACKAGE_BYTES
-    ) -> WordPackage:
+    def open(cls, path: Path, family: str = "docx", limit: int = MAX_PACKAGE_BYTES) -> WordPackage:
         """Read ``path`` (bounded, regular files only) and check it as a package."""
         return cls.from_bytes(read_bounded(path, limit, "Word file"), str(path), family)
 
@@ -143,7 +141,5 @@ def parse_part(data: bytes, where: str, part: str, family: str = "docx") -> E:
 
 def _error(family: str, number: str, message: str, where: str) -> AssemblerError:
     return AssemblerError(
-        Diagnostic(
-            f"E-{family}-{number}", message, where, hint="save it again from Word as .docx"
-        )
+        Diagnostic(f"E-{family}-{number}", message, where, hint="save it again from Word as .docx")
     )
