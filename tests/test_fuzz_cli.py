@@ -76,14 +76,15 @@ edits = st.tuples(
 
 @FUZZ
 @given(edit=edits)
-def test_any_edit_of_a_deal_sheet_for_check_and_build(tmp_path, edit):
+def test_any_edit_of_a_deal_sheet_for_check_and_build(tmp_path, edit, assert_valid):
     at, cut, insert = edit
     folder = fresh(tmp_path, "deal")
     deal = folder / "deal.yaml"
     deal.write_text(GOOD[:at] + insert + GOOD[at + cut :])
     out = folder / "out"
     holds(["check", str(deal)], [deal], out)
-    holds(["build", "--draft", str(deal), "-o", str(out / "a.docx")], [deal], out)
+    if holds(["build", "--draft", str(deal), "-o", str(out / "a.docx")], [deal], out) == 0:
+        assert_valid(out / "a.docx")  # whatever builds is a valid package
 
 
 json_values = st.recursive(
@@ -187,3 +188,55 @@ def test_any_csv_for_pack(tmp_path, rows, header):
     out = folder / "out"
     if holds(["pack", str(base), str(table), "-o", str(out)], [base, table], out) == 0:
         assert sorted(p.suffix for p in out.iterdir()) == [".yaml"] * len(list(out.iterdir()))
+
+
+@pytest.fixture(scope="module")
+def bank_copy(tmp_path_factory) -> Path:
+    from conftest import ROOT
+    from test_hostile import unrecord_hash
+
+    bank = tmp_path_factory.mktemp("bank") / "clausebank"
+    shutil.copytree(ROOT / "clausebank", bank)
+    unrecord_hash(bank, "relationship")
+    return bank
+
+
+paragraph_text = st.text(
+    alphabet=st.characters(codec="utf-8", exclude_categories=["Cs", "Cc", "Co"]), max_size=40
+)
+
+
+@settings(
+    max_examples=8,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(
+    lines=st.lists(
+        st.tuples(st.sampled_from(["1.1 ", "(a) ", "", "> "]), paragraph_text),
+        min_size=1,
+        max_size=4,
+    )
+)
+def test_a_fragment_the_importer_accepts_renders_to_a_valid_package(
+    tmp_path, bank_copy, lines, assert_valid
+):
+    """Property: any clause text the importer accepts builds into a package that passes the
+    validators (or is refused with a located error: a blank the text leaves, say)."""
+    from assembler.api import Workspace, build
+    from assembler.authoring import fragment_from_draft
+    from assembler.errors import AssemblerError
+
+    from conftest import ROOT
+
+    draft = "\n".join(mark + text.replace("\n", " ") for mark, text in lines)
+    fragment = bank_copy / "clauses" / "relationship" / "1.0.0.docx"
+    fragment.write_bytes(fragment_from_draft(draft, ROOT / "templates" / "house-style.docx"))
+    out = fresh(tmp_path, "frag") / "a.docx"
+    try:
+        build(EXAMPLE, out, draft=True, workspace=Workspace.open(bank_copy, ROOT / "templates"))
+    except AssemblerError as exc:
+        assert all(d.rule and d.file for d in exc.diagnostics), exc
+        assert not out.exists()
+        return
+    assert_valid(out)

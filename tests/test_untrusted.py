@@ -176,6 +176,15 @@ def built(tmp_path: Path) -> Path:
     return out
 
 
+@pytest.fixture(autouse=True)
+def _valid_outputs(tmp_path, assert_valid):
+    """Every .docx a test here leaves behind is a valid package."""
+    yield
+    for docx in tmp_path.rglob("*.docx"):
+        if docx.with_name(docx.stem + ".lock.yaml").exists():  # written by the engine
+            assert_valid(docx)
+
+
 def test_a_rebuild_onto_its_own_signed_copy_is_refused(tmp_path):
     signed = built(tmp_path)
     before = signed.read_bytes()

@@ -138,7 +138,7 @@ def embedded_lock(package: WordPackage) -> dict[str, Any]:
             if lock is not None and lock.text and lock.text.strip():
                 try:
                     data = json.loads(lock.text)
-                except ValueError as exc:
+                except (ValueError, RecursionError) as exc:
                     raise AssemblerError(
                         Diagnostic(
                             "E-verify-01", f"the embedded lock is damaged: {exc}", package.where
