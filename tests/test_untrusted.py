@@ -302,3 +302,102 @@ def test_lint_of_a_document_the_engine_did_not_build_measures_nothing_it_cannot(
     result = CliRunner().invoke(main, ["lint", str(path)])
     assert result.exit_code == 0, result.output
     assert "reading ease 0.0" not in result.output and "L-doc-03" not in result.output
+
+
+# -- every command on every malformed deal sheet ----------------------------------------------------
+
+GOOD_TEXT = EXAMPLE.read_text()
+DEAL_KINDS: dict[str, bytes] = {
+    "empty": b"",
+    "not-utf8": b"deal_id: \xff\xfe\n",
+    "a-list": b"- a\n- b\n",
+    "syntax": b"deal_id: [1,\n",
+    "too-big": b"# " + b"x" * 1_100_000 + b"\n",
+    "too-deep": b"a: " + b"[" * 50 + b"]" * 50 + b"\n",
+    "marker-in-name": GOOD_TEXT.replace(
+        'name: "[Council]"', 'name: "\\ue000R\\ue001x\\ue002"', 1
+    ).encode(),
+    "bidi-in-id": GOOD_TEXT.replace("{id: la,", '{id: "l\\u202ea",', 1).encode(),
+    "unknown-type": GOOD_TEXT.replace(
+        "document_type: alliance_agreement", "document_type: x"
+    ).encode(),
+}
+DEAL_COMMANDS = {
+    "check": lambda deal, out: ["check", str(deal)],
+    "build": lambda deal, out: ["build", str(deal), "-o", str(out / "a.docx")],
+    "lint": lambda deal, out: ["lint", str(deal)],
+    "batch": lambda deal, out: ["batch", str(deal), "-o", str(out), "-j", "1"],
+    "pack": lambda deal, out: ["pack", str(deal), str(deal.with_name("rows.csv")), "-o", str(out)],
+}
+
+
+@pytest.mark.parametrize("kind", sorted(DEAL_KINDS))
+@pytest.mark.parametrize("command", sorted(DEAL_COMMANDS))
+def test_every_command_refuses_every_malformed_deal_sheet(tmp_path, command, kind):
+    assert "document_type: alliance_agreement" in GOOD_TEXT
+    folder = tmp_path / "in"
+    folder.mkdir()
+    deal = folder / "deal.yaml"
+    deal.write_bytes(DEAL_KINDS[kind])
+    (folder / "rows.csv").write_text("code,title\np1,A title\n")
+    out = tmp_path / "out"
+    assert_refused(DEAL_COMMANDS[command](deal, out), [deal, folder / "rows.csv"], out)
+
+
+def test_a_fault_in_the_engine_is_reported_without_a_traceback(monkeypatch):
+    from assembler import api
+
+    def broken(*args, **kwargs):
+        raise ZeroDivisionError("a bug")
+
+    monkeypatch.setattr(api, "load_deal", broken)
+    result = CliRunner().invoke(main, ["check", str(EXAMPLE)])
+    assert result.exit_code == 70 and "E-internal-01" in result.output
+    assert "ZeroDivisionError: a bug" in result.output and "Traceback" not in result.output
+
+
+def test_concurrent_builds_of_one_output_never_mix_two_deals(tmp_path):
+    """The .docx and its lock are written under one folder lock: whichever build finishes last,
+    the pair on disk is from the same deal."""
+    import hashlib
+    import subprocess
+    import sys
+
+    from assembler.provenance import read_lock
+
+    other = EXAMPLE.with_name("over-65s-alliance-year2.yaml")
+    out = tmp_path / "a.docx"
+    runs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "assembler", "build", str(deal), "-o", str(out)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+        for deal in (EXAMPLE, other)
+    ]
+    for run in runs:
+        _, err = run.communicate(timeout=300)
+        assert run.returncode == 0, err
+    lock = json.loads(out.with_name("a.lock.yaml").read_text().split("\n", 1)[1])
+    assert lock["deal"]["sha256"] == read_lock(out)["deal"]["sha256"]
+    assert lock["document"]["sha256"] == hashlib.sha256(out.read_bytes()).hexdigest()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.docx", "a.lock.yaml"]
+
+
+def test_a_failed_export_takes_the_build_back(tmp_path, monkeypatch):
+    """The .docx, its lock and its exports are one transaction: an export that fails leaves the
+    folder as it was, an earlier build's files included."""
+    from assembler import export
+    from assembler.errors import AssemblerError, Diagnostic
+
+    out = built(tmp_path)
+    before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
+
+    def failing(docx, fmt):
+        raise AssemblerError(Diagnostic("E-export-02", "pandoc failed", str(docx)))
+
+    monkeypatch.setattr(export, "to_text_format", failing)
+    other = EXAMPLE.with_name("over-65s-alliance-year2.yaml")
+    result = CliRunner().invoke(main, ["build", str(other), "-o", str(out), "--format", "md"])
+    assert result.exit_code == 1 and "E-export-02" in result.output
+    assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before

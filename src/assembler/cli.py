@@ -150,8 +150,19 @@ def build(
       assemble build examples/over-65s-alliance.yaml -o out/over-65s-alliance.docx
     """
     from . import api, export
+    from .files import check_outputs
+    from .lockfile import lock_path_for
+    from .package import all_or_nothing
 
-    result = api.build(deal, output, draft=draft, locked=locked, bank=bank, templates=templates)
+    # every output, exports included, checked before work and kept or rolled back together
+    extras = [output.with_suffix(".pdf")] if pdf else []
+    extras += [output.with_suffix(".md" if fmt == "md" else ".html") for fmt in formats]
+    outputs = [output, lock_path_for(output), *extras]
+    check_outputs(outputs, [p for p in (deal, locked) if p is not None])
+    with all_or_nothing(outputs):
+        result = api.build(deal, output, draft=draft, locked=locked, bank=bank, templates=templates)
+        exports = [export.to_pdf(result.output)] if pdf else []
+        exports += [export.to_text_format(result.output, fmt) for fmt in formats]
     shown = result.warnings if verbose else result.warnings[:WARNINGS_SHOWN]
     if shown:
         _report(shown)
@@ -159,8 +170,6 @@ def build(
         _say(
             f"... and {len(result.warnings) - len(shown)} more warning(s): use -v to list them all."
         )
-    exports = [export.to_pdf(result.output)] if pdf else []
-    exports += [export.to_text_format(result.output, fmt) for fmt in formats]
     plan = result.plan
     _say(
         f"wrote {result.output} ({len(plan.clauses)} clauses, {len(plan.schedules)} schedules"
@@ -214,7 +223,17 @@ def fragment(draft: Path, output: Path | None, templates: Path | None) -> None:
         package = WordPackage.open(draft, "frag", MAX_FRAGMENT_BYTES)
         for part in ("[Content_Types].xml", "_rels/.rels", "word/document.xml"):
             package.xml(part)  # checked before python-docx reads them
-        text = draft_from_fragment(read_bounded(draft, MAX_FRAGMENT_BYTES, "Word file"))
+        for part in package.names:
+            if part.endswith((".xml", ".rels")):
+                package.xml(part)
+        try:
+            text = draft_from_fragment(read_bounded(draft, MAX_FRAGMENT_BYTES, "Word file"))
+        except AssemblerError:
+            raise
+        except Exception as exc:  # python-docx's own view of a package our reader accepted
+            raise AssemblerError(
+                Diagnostic("E-frag-04", f"not a readable .docx: {exc}", str(draft))
+            ) from None
         write_atomic(target, text.encode("utf-8"))
     else:
         source = read_text(draft, MAX_FRAGMENT_BYTES, "draft")

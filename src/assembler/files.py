@@ -15,9 +15,10 @@ def read_bounded(path: Path, limit: int, what: str) -> bytes:
     a FIFO never hangs the command and ``/dev/zero`` is never read into memory."""
     try:
         descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-    except OSError as exc:
+    except (OSError, ValueError) as exc:  # ValueError: a NUL in the name
+        reason = exc.strerror if isinstance(exc, OSError) else str(exc)
         raise AssemblerError(
-            Diagnostic("E-file-01", f"cannot read the {what}: {exc.strerror}", str(path))
+            Diagnostic("E-file-01", f"cannot read the {what}: {reason}", repr(str(path))[1:-1])
         ) from None
     with os.fdopen(descriptor, "rb") as stream:
         if not stat.S_ISREG(os.fstat(descriptor).st_mode):

@@ -126,7 +126,9 @@ def _check_shape(
                 continue
             child = value[key]
             expected = dict if isinstance(inner, dict) else list if isinstance(inner, list) else inner
-            if not isinstance(child, expected) or (expected is int and isinstance(child, bool)):
+            if isinstance(child, str) and "\0" in child:
+                found.append(_located(value, key, f"{dotted}: holds a NUL character", where))
+            elif not isinstance(child, expected) or (expected is int and isinstance(child, bool)):
                 found.append(
                     _located(value, key, f"{dotted}: expected {_NAMES[expected]}", where)
                 )
