@@ -3,6 +3,7 @@ seen at once, and a damaged cache is rebuilt."""
 
 from __future__ import annotations
 
+import marshal
 import os
 
 from assembler.api import Workspace, build
@@ -13,7 +14,7 @@ from conftest import BANK, EXAMPLE
 def test_a_cached_build_gives_the_same_bytes_and_a_damaged_cache_is_rebuilt(tmp_path, monkeypatch):
     monkeypatch.setenv("ASSEMBLER_CACHE", str(tmp_path / "cache"))
     first = build(EXAMPLE, tmp_path / "a.docx").output.read_bytes()
-    kinds = sorted(p.name for p in (tmp_path / "cache").iterdir())
+    kinds = sorted(p.name for p in (tmp_path / "cache").iterdir() if p.is_dir())
     assert kinds == ["bank", "code", "forms", "fragment", "outline", "syllables"]
     assert build(EXAMPLE, tmp_path / "b.docx").output.read_bytes() == first
     for entry in (tmp_path / "cache").rglob("*"):
@@ -43,3 +44,31 @@ def test_an_edited_fragment_is_seen_at_once(tmp_path, monkeypatch):
         assert "relationship" in str(exc) or "1.0.0.docx" in str(exc)
     else:
         raise AssertionError("the edited fragment was served from the cache")
+
+
+def test_a_tampered_entry_is_never_loaded(tmp_path, monkeypatch):
+    """Entries unmarshal into code: one written or swapped by anyone else is rebuilt, not run."""
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("ASSEMBLER_CACHE", str(cache))
+    first = build(EXAMPLE, tmp_path / "a.docx").output.read_bytes()
+    sentinel = tmp_path / "ran"
+    payload = marshal.dumps(compile(f"open({str(sentinel)!r}, 'w')", "evil", "exec"))
+    entries = sorted((cache / "code").iterdir())
+    swapped = entries[1].read_bytes()
+    entries[0].write_bytes(swapped)  # a genuine entry under another key
+    for entry in entries[1:]:
+        entry.write_bytes(entry.read_bytes()[:32] + payload)  # its MAC, another body
+    assert build(EXAMPLE, tmp_path / "b.docx").output.read_bytes() == first
+    assert not sentinel.exists()
+
+
+def test_a_cache_others_can_write_is_not_used(tmp_path, monkeypatch):
+    cache = tmp_path / "shared"
+    cache.mkdir()
+    cache.chmod(0o777)
+    monkeypatch.setenv("ASSEMBLER_CACHE", str(cache))
+    build(EXAMPLE, tmp_path / "a.docx")
+    assert list(cache.iterdir()) == []
+    cache.chmod(0o700)
+    build(EXAMPLE, tmp_path / "b.docx")
+    assert (cache / "key").stat().st_mode & 0o777 == 0o600

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import errno
 import io
+import os
 import re
 import shutil
 import zipfile
@@ -386,3 +387,55 @@ def test_debug_shows_the_traceback(tmp_path):
         main, ["--debug", "build", str(deal), "-o", str(tmp_path / "a.docx")]
     )
     assert result.exit_code != 0 and result.exception is not None
+
+
+# -- characters in deal values ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("needle", "replacement", "rule"),
+    [
+        ('name: "[Council]"', 'name: ^"[Coun\\ue000M\\ue001x\\ue002cil]"', "E-char-01"),
+        ('name: "[Council]"', 'name: ^"[Coun\\u202elic]"', "E-char-02"),
+        ('name: "[Council]"', 'name: ^"[Coun\\u200bcil]"', "E-char-02"),
+        ("{id: la,", "{id: ^\"l\\u200da\",", "E-char-02"),
+        ('address: "[address]",\n', 'address: ^"[addr\\ue002ess]",\n', "E-char-01"),
+    ],
+    ids=["marker-in-name", "bidi-in-name", "zero-width-in-name", "zero-width-in-id", "marker"],
+)
+def test_reserved_and_invisible_characters_are_refused(tmp_path, needle, replacement, rule):
+    assert needle in GOOD
+    changed = GOOD.replace(needle, replacement.replace("^", ""), 1)
+    where = f"deal.yaml:{position_of(changed, replacement)}"
+    refuse(tmp_path, rule, where, deal=deal_file(tmp_path, changed))
+
+
+def test_an_invisible_character_in_other_text_is_a_located_warning(tmp_path):
+    needle = 'title: "Over-65s'
+    changed = GOOD.replace(needle, 'title: "Over\\u202e-65s', 1)
+    deal = deal_file(tmp_path, changed)
+    out = tmp_path / "x.docx"
+    result = CliRunner().invoke(main, ["build", str(deal), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "W-char-01" in result.output and "U+202E" in result.output
+    assert f"deal.yaml:{position_of(changed, 'title: ^' + chr(34) + 'Over')}" in result.output
+
+
+@pytest.mark.parametrize("kind", ["fifo", "folder", "device"])
+def test_a_deal_sheet_that_is_not_a_file_is_refused_without_blocking(tmp_path, kind):
+    path = tmp_path / "deal.yaml"
+    if kind == "fifo":
+        os.mkfifo(path)
+    elif kind == "folder":
+        path.mkdir()
+    else:
+        path = Path("/dev/zero")
+    out = tmp_path / "out" / "agreement.docx"
+    for argv in (["check", str(path)], ["build", str(path), "-o", str(out)]):
+        result = CliRunner().invoke(main, argv)
+        assert "Traceback" not in result.output and result.exception is None or isinstance(
+            result.exception, SystemExit
+        )
+        # click itself refuses a folder as a usage error (exit 2) before the engine sees it
+        assert result.exit_code == 2 if kind == "folder" else "E-file-03" in result.output
+        assert result.exit_code != 0 and not out.exists(), result.output

@@ -27,7 +27,7 @@ def csv_file(tmp_path, text: str | bytes):
 def test_a_row_replaces_its_values_and_keeps_every_comment(tmp_path, workspace):
     rows = csv_file(
         tmp_path,
-        "code,parties.gp_fed.name,parties.gp_fed.address\n"
+        "code,parties.gp_fed.name,parties.gp_fed.address?\n"  # ?: a blank keeps the base's
         'p001,"Smith & Jones ""Riverside"" Surgery","1 High Street, Northtown"\n'
         "p002,Öakfield Médical Practice,\n",
     )
@@ -67,11 +67,14 @@ def test_a_value_that_does_not_validate_names_the_sheet_and_exits_1(tmp_path):
     assert result.exit_code == 1
     assert "bad.yaml:" in result.output and "E-type-01" in result.output
     assert "good.yaml" not in result.output.replace("wrote", "")
-    assert sorted(p.name for p in (tmp_path / "p").iterdir()) == ["bad.yaml", "good.yaml"]
+    # nothing is written when any row fails: a pack is all or nothing
+    assert not (tmp_path / "p").exists() or not list((tmp_path / "p").iterdir())
+    (tmp_path / "p").mkdir(exist_ok=True)
+    (tmp_path / "p" / "other.yaml").write_text("deal_id: other\n")
     again = csv_file(tmp_path, "code,effective_date\ngood,2017-01-01\n")
     result = CliRunner().invoke(main, ["pack", str(BASE), str(again), "-o", str(tmp_path / "p")])
     assert result.exit_code == 0
-    assert "also holds 1 other deal sheet(s): bad.yaml" in result.output  # batch would build it
+    assert "also holds 1 other deal sheet(s): other.yaml" in result.output  # batch would build it
 
 
 @pytest.mark.parametrize(
@@ -122,3 +125,59 @@ def test_a_value_given_through_a_yaml_alias_is_refused(tmp_path, workspace):
         make_pack(base, rows, tmp_path / "pack", vocabulary=workspace.bank.codes)
     d = caught.value.diagnostics[0]
     assert (d.rule, d.line, d.col) == ("E-pack-05", 1, 3)
+
+
+def test_an_empty_cell_is_an_error_unless_the_column_allows_it(tmp_path, workspace):
+    rows = csv_file(
+        tmp_path, "code,parties.gp_fed.name,parties.gp_fed.address\np1,A Practice,\np2,,here\n"
+    )
+    with pytest.raises(AssemblerError) as caught:
+        make_pack(BASE, rows, tmp_path / "pack", vocabulary=workspace.bank.codes)
+    found = [(d.rule, d.line, d.col) for d in caught.value.diagnostics]
+    assert found == [("E-pack-06", 2, 3), ("E-pack-06", 3, 2)]
+    assert not (tmp_path / "pack").exists() or not any((tmp_path / "pack").iterdir())
+
+
+def test_leading_zeros_stay_text_and_form_feeds_do_not_shift_lines(tmp_path, workspace):
+    rows = csv_file(
+        tmp_path,
+        "code,parties.gp_fed.name,deal_id\n"
+        'p1,"Form\ffeed",00123\n'
+        "p2,B,\n",
+    )
+    with pytest.raises(AssemblerError) as caught:
+        make_pack(BASE, rows, tmp_path / "pack", vocabulary=workspace.bank.codes)
+    assert [(d.rule, d.line) for d in caught.value.diagnostics] == [("E-pack-06", 3)]
+    rows.write_text(rows.read_text().replace("p2,B,", "p2,B,x0").replace("\f", " "))
+    made = make_pack(BASE, rows, tmp_path / "pack", vocabulary=workspace.bank.codes)
+    first = load_deal(made.written[0], workspace.bank.codes).data
+    assert first["deal_id"] == "00123"
+
+
+def test_a_list_column_sets_a_list(tmp_path, workspace):
+    text = BASE.read_text()
+    assert "roles: [provider]" in text
+    rows = csv_file(tmp_path, "code,parties.gp_fed.roles[]\np1,provider; commissioner\n")
+    made = make_pack(BASE, rows, tmp_path / "pack", vocabulary=workspace.bank.codes)
+    data = load_deal(made.written[0], workspace.bank.codes).data
+    gp = next(p for p in data["parties"] if p["id"] == "gp_fed")
+    assert gp["roles"] == ["provider", "commissioner"]
+
+
+def test_a_value_the_party_form_ignores_is_a_warning_at_its_line(tmp_path, workspace):
+    kinds = {p["id"]: p["kind"] for p in load_deal(BASE, workspace.bank.codes).data["parties"]}
+    ignoring = [
+        i for i, k in kinds.items() if "p.registration" not in workspace.forms[k]["description"]
+    ]
+    assert ignoring, "the base needs a party whose form prints no registration number"
+    party = ignoring[0]
+    base = tmp_path / "base.yaml"
+    text = BASE.read_text()
+    assert f"{{id: {party}," in text
+    base.write_text(text.replace(f"{{id: {party},", f'{{id: {party}, registration: "[no]",', 1))
+    rows = csv_file(tmp_path, f"code,parties.{party}.registration\np1,01234567\n")
+    made = make_pack(
+        base, rows, tmp_path / "pack", vocabulary=workspace.bank.codes, forms=workspace.forms
+    )
+    warned = [(d.rule, d.line, d.col, d.severity) for d in made.problems]
+    assert ("W-pack-01", 2, 2, "warning") in warned

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import time
 
 import pytest
 
@@ -11,6 +12,7 @@ from assembler.authoring import fragment_from_draft
 from assembler.errors import AssemblerError
 
 from conftest import BANK, EXAMPLE
+from reading import clause_texts
 from test_hostile import unrecord_hash
 
 
@@ -56,3 +58,124 @@ def test_an_unbalanced_if_names_the_clause_and_paragraph(tmp_path):
         and "'if'" in found.message
     )
     assert found.file.endswith("relationship/1.0.0.docx")
+
+
+def refused(tmp_path, draft: str) -> tuple[str, str]:
+    """Build with the relationship clause set to ``draft``: (rule, message) of the refusal."""
+    ws = bank_with_relationship_clause(tmp_path, draft)
+    started = time.monotonic()
+    with pytest.raises(AssemblerError) as caught:
+        build(EXAMPLE, tmp_path / "x.docx", workspace=ws)
+    assert time.monotonic() - started < 5, "a bound must refuse before the time budget runs out"
+    found = caught.value.diagnostics[0]
+    assert found.file.endswith("relationship/1.0.0.docx")
+    assert "relationship" in found.message
+    assert not (tmp_path / "x.docx").exists()
+    return found.rule, found.message
+
+
+@pytest.mark.parametrize(
+    "draft",
+    [
+        "1.1 {{ '<w:fldSimple w:instr=\"INCLUDETEXT http://evil\"/>'|safe }}",
+        "1.1 {% autoescape false %}{{ '<w:br/>' }}{% endautoescape %}",
+        "1.1 {% filter safe %}x{% endfilter %}",
+        "1.1 {{ deal.title|urlize }}",
+        "1.1 {{ {'a': 1}|xmlattr }}",
+        "1.1 {% include 'other' %}",
+        "1.1 {{ '\\ue000M\\ue001deal.fake\\ue002' }}",
+    ],
+    ids=["safe", "autoescape", "filter-block", "urlize", "xmlattr", "include", "forged-marker"],
+)
+def test_a_clause_cannot_make_markup(tmp_path, draft):
+    rule, message = refused(tmp_path, draft)
+    assert rule == "E-tmpl-08" and "paragraph 1" in message and "not allowed" in message
+
+
+@pytest.mark.parametrize(
+    "draft",
+    [
+        "1.1 {{ parties.clear() }}",
+        "1.1 {% set x = parties.reverse() %}",
+        "1.1 {{ deal.parties.append(1) }}",
+        "1.1 {{ deal.update({'title': 'Other'}) }}",
+        "1.1 {{ party('la').pop('name') }}",
+        "1.1 {{ commissioners.clear() }}",
+        "1.1 {{ deal.parties[0].clear() }}",
+        "1.1 {% for p in parties %}{{ p.roles.append('provider') }}{% endfor %}",
+    ],
+    ids=["clear", "reverse", "append", "update", "pop", "commissioners", "party", "roles"],
+)
+def test_a_clause_cannot_change_the_deal(tmp_path, draft):
+    # a list method is refused by the sandbox; a mapping's methods are not even reachable
+    assert refused(tmp_path, draft)[0] in ("E-tmpl-03", "E-tmpl-04")
+
+
+@pytest.mark.parametrize(
+    "draft",
+    [
+        "1.1 {{ '%0999999999d' % 1 }}",
+        "1.1 {{ '%.999999999f' % 1.5 }}",
+        "1.1 {{ '%*d' % (999999999, 1) }}",
+        "1.1 {{ '%0999999999d'|format(1) }}",
+        "1.1 {{ 'x'|center(999999999) }}",
+        "1.1 {{ 'x'.ljust(999999999) }}",
+        "1.1 {{ '{:>999999999}'.format(1) }}",
+        "1.1 {{ '{:{}}'.format(1, 999999999) }}",
+        "1.1 {{ [1]|batch(100000000, 0)|list }}",
+        "1.1 {{ [1]|slice(100000000)|list }}",
+        "1.1 {{ 'a\nb'|indent(999999999) }}",
+        "1.1 {{ ('x' * 100000)|replace('x', 'y' * 1000) }}",
+        "1.1 {{ ('x' * 100000).replace('', 'y' * 1000) }}",
+        "1.1 {{ (['x' * 100000] * 100000)|join }}",
+        "1.1 {{ [1, 2]|map('center', 999999999)|list }}",
+    ],
+)
+def test_sizes_are_bounded_before_memory_is_taken(tmp_path, draft):
+    rule, message = refused(tmp_path, draft)
+    assert rule == "E-tmpl-03" and "blocked by the sandbox" in message
+
+
+def test_macro_recursion_is_a_located_error(tmp_path):
+    draft = "1.1 {% macro m(n) %}{{ m(n + 1) }}{% endmacro %}{{ m(0) }}"
+    rule, message = refused(tmp_path, draft)
+    assert rule == "E-tmpl-04" and "recurses too deeply" in message
+
+
+def test_a_marker_built_while_rendering_is_refused(tmp_path):
+    draft = "1.1 {{ '%c'|format(57344) }}M{{ '%c'|format(57345) }}deal.x{{ '%c'|format(57346) }}"
+    rule, message = refused(tmp_path, draft)
+    assert rule == "E-tmpl-03" and "marker" in message
+
+
+def test_markup_in_text_prints_as_text(tmp_path):
+    ws = bank_with_relationship_clause(
+        tmp_path, "1.1 Tags {{ '<w:br/>' }} and {{ '&amp;'|e }} print as typed {{ ref('scope') }}."
+    )
+    out = tmp_path / "x.docx"
+    build(EXAMPLE, out, workspace=ws)
+    text = "\n".join(clause_texts(out.read_bytes()).values())
+    assert "Tags <w:br/> and &amp; print as typed clause " in text
+
+
+def test_a_condition_runs_under_the_same_bounds(tmp_path):
+    bank_with_relationship_clause(tmp_path, "1.1 Plain.")
+    root = tmp_path / "clausebank"
+    meta = root / "clauses" / "relationship" / "clause.yaml"
+    meta.write_text(meta.read_text() + "condition: \"('%0999999999d' % 1) != ''\"\n")
+    with pytest.raises(AssemblerError) as caught:
+        build(EXAMPLE, tmp_path / "x.docx", workspace=Workspace.open(root, BANK / "templates"))
+    found = caught.value.diagnostics[0]
+    assert found.rule == "E-bank-07" and "relationship" in found.message
+
+
+def test_a_clause_may_fill_a_list_it_made_itself(tmp_path):
+    ws = bank_with_relationship_clause(
+        tmp_path,
+        "1.1 {% set seen = [] %}{% for p in parties %}{% if seen.append(p.id) %}{% endif %}"
+        "{% endfor %}Counted {{ seen|length }} of {{ parties|length }} parties.",
+    )
+    out = tmp_path / "x.docx"
+    build(EXAMPLE, out, workspace=ws)
+    text = "\n".join(clause_texts(out.read_bytes()).values())
+    assert "Counted 6 of 6 parties." in text  # the example's six parties

@@ -1,5 +1,16 @@
-"""``python -m assembler`` runs the command line."""
+"""``python -m assembler`` and the ``assemble`` script: the command line, with Ctrl-C during
+start-up (while modules import) ending quietly rather than in a traceback."""
 
-from .cli import main
+import sys
 
-main()
+
+def run() -> None:
+    try:
+        from .cli import main
+    except KeyboardInterrupt:
+        sys.exit(130)
+    main()
+
+
+if __name__ == "__main__":
+    run()

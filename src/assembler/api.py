@@ -10,14 +10,15 @@ from typing import TYPE_CHECKING, Any
 
 from . import cache, export, provenance
 from .bank import ClauseBank
-from .context import ClauseEnvironment, Recorder, deal_names, make_environment
+from .context import ClauseEnvironment, Recorder, deal_names, make_environment, wrap
 from .coverage import Row, coverage
-from .dealsheet import Deal, execution_blanks, load_deal, read_yaml, unused_values
+from .dealsheet import MAX_DEAL_BYTES, Deal, execution_blanks, load_deal, read_yaml, unused_values
 from .errors import AssemblerError, Diagnostic
+from .files import check_outputs, read_bounded
 from .housestyle import HouseStyle
 from .lockfile import dump, layout_of, lock_data, lock_path_for, pins_of, read_lock
 from .outline import Outline, load_outline
-from .package import docx_parts, write_atomic, zip_parts
+from .package import docx_parts, write_all, zip_parts
 from .plan import Pins, Place, Plan, Planner, document_info, party_records
 from .project import HOUSE_BANK, MANIFEST, bank_path, find_bank
 from .provenance import clause_fingerprints
@@ -114,14 +115,16 @@ def build(
     pass costs about 2 s, and a program building many documents should ask for it."""
     ws = workspace or Workspace.open(bank, templates)
     output = Path(output)
+    inputs = [Path(p) for p in (deal_path, locked) if p is not None]
+    _check_output(output, inputs, ws)
     if locked:
         deal, made = rebuild(Path(locked), ws, deal_path, lock_dir=output.parent)
+        _check_output(output, [*inputs, deal.path], ws)  # the deal sheet the lock named
     else:
         if deal_path is None:
             raise AssemblerError(Diagnostic("E-cli-01", "give a deal sheet, or --locked LOCK"))
         deal = _overridden(load_deal(deal_path, ws.bank.codes), pin_versions, choose)
         made = assemble(deal, ws, draft=draft, lock_dir=output.parent)
-    _check_output(output, deal, ws)
     lock_out = write_document(made, output)
     pages = export.configured_pages() if toc_pages is None else toc_pages
     done = export.finish(output, pages=bool(pages), pdf=pdf)
@@ -207,17 +210,20 @@ def _locked(
         pins = pins_of(lock)
     else:
         lock, pins = read_lock(lock_file)
-    deal = load_deal(deal_path or _locked_deal_path(lock, lock_file), ws.bank.codes)
-    if deal.sha256 != lock["deal"]["sha256"]:
+    path = Path(deal_path) if deal_path else _locked_deal_path(lock, lock_file, ws)
+    # compared before parsing: only the very deal sheet the lock was made from is read as YAML,
+    # so a lock naming some other file cannot have its contents echoed in an error
+    raw = read_bounded(path, MAX_DEAL_BYTES, "deal sheet")
+    if hashlib.sha256(raw).hexdigest() != lock["deal"]["sha256"]:
         raise AssemblerError(
             Diagnostic(
                 "E-lock-01",
                 "the deal sheet has changed since the lock file was written",
-                str(deal.path),
+                str(path),
                 hint="build without --locked to make a new lock",
             )
         )
-    return lock, pins, deal
+    return lock, pins, load_deal(path, ws.bank.codes)
 
 
 @dataclass
@@ -245,7 +251,8 @@ def plan_document(
             deal.data, party_records(deal, ws.env, ws.forms), document_info(deal, outline)
         )
         if "original" in deal.data:  # a deed of variation refers to the agreement it varies
-            names["original"] = original_agreement(deal, lambda path: plan_of(path, ws), ws.bank)
+            original = original_agreement(deal, lambda path: plan_of(path, ws), ws.bank)
+            names["original"] = wrap(original, "original")  # read-only to clauses
         planner = Planner(
             deal, ws.bank, outline, ws.env, names, draft=draft, pins=pins, layout=layout
         )
@@ -340,8 +347,7 @@ def write_document(made: Assembled, output: Path) -> Path:
     """Write the document and its lock beside it, each atomically; return the lock's path."""
     lock_out = lock_path_for(output)
     try:
-        write_atomic(output, made.data)
-        write_atomic(lock_out, dump(made.lock))
+        write_all({output: made.data, lock_out: dump(made.lock)})
     except OSError as exc:
         raise AssemblerError(
             Diagnostic("E-out-04", f"cannot write the output: {exc.strerror}", str(output))
@@ -391,40 +397,39 @@ def plan_deal(deal_path: str | Path, ws: Workspace, *, draft: bool = False) -> P
     return plan_document(load_deal(deal_path, ws.bank.codes), ws, draft=draft).plan
 
 
-def _locked_deal_path(lock: dict[str, Any], lock_file: Path) -> Path:
-    """The deal sheet a lock names: relative to the lock, else as written, else beside it."""
+def _locked_deal_path(lock: dict[str, Any], lock_file: Path, ws: Workspace) -> Path:
+    """The deal sheet a lock names: relative to the lock, else as written, else beside it; only
+    inside the lock's folder, the bank or the current folder (E-lock-05), since a lock may come
+    from someone else."""
     recorded = Path(lock["deal"]["path"])
     candidates = [lock_file.parent / recorded, recorded, lock_file.parent / recorded.name]
-    return next((c for c in candidates if c.is_file()), recorded)
-
-
-def _check_output(output: Path, deal: Deal, ws: Workspace) -> None:
-    """Refuse an output path that is a folder, is not .docx, or would overwrite an input."""
-    where = str(output)
-    if output.is_dir():
+    found = next((c for c in candidates if c.is_file()), recorded)
+    allowed = [lock_file.parent, ws.bank.root, Path.cwd()]
+    if not any(found.resolve().is_relative_to(root.resolve()) for root in allowed):
         raise AssemblerError(
             Diagnostic(
-                "E-out-01",
-                "the output path is a folder",
-                where,
-                hint="give a file name such as out/agreement.docx",
+                "E-lock-05",
+                f"deal.path: {recorded} is outside the lock's folder, the bank and the current folder",
+                str(lock_file),
+                hint="pass the deal sheet explicitly, or keep it beside the lock",
             )
         )
+    return found
+
+
+def _check_output(output: Path, inputs: list[Path], ws: Workspace) -> None:
+    """Refuse, before any work, a .docx output (or the lock beside it) that is not .docx, is a
+    folder, has a file on its path, or would overwrite an input: the deal sheet, a lock, the
+    bank's content or the installed package's house bank. A bank project may hold its outputs
+    (out/), so only its inputs are protected, not the whole folder."""
+    root = ws.bank.root
+    protected = [ws.house.path, ws.templates, HOUSE_BANK]
+    protected += [root / name for name in (MANIFEST, "clauses", "criteria.yaml", "vocabulary.yaml")]
+    check_outputs([output, lock_path_for(output)], [*inputs, *protected])
     if output.suffix.lower() != ".docx":
         raise AssemblerError(
-            Diagnostic("E-out-03", "the output file name must end in .docx", where)
+            Diagnostic("E-out-03", "the output file name must end in .docx", str(output))
         )
-    # a bank project may hold its outputs (out/), but not among its inputs, nor in the package
-    root = ws.bank.root
-    inputs = [deal.path, ws.house.path, ws.templates, HOUSE_BANK]
-    inputs += [root / name for name in (MANIFEST, "clauses", "criteria.yaml", "vocabulary.yaml")]
-    resolved = output.resolve()
-    for source in inputs:
-        source = source.resolve()
-        if resolved == source or source in resolved.parents:
-            raise AssemblerError(
-                Diagnostic("E-out-02", f"the output would overwrite an input ({source})", where)
-            )
 
 
 def _criteria_findings(

@@ -21,6 +21,8 @@ from typing import TypeVar
 
 from .api import Workspace, build
 from .errors import AssemblerError, Diagnostic
+from .files import check_outputs
+from .lockfile import LOCK_HEADER, lock_path_for
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -34,7 +36,8 @@ class Outcome:
     output: Path | None
     seconds: float
     errors: list[str] = field(default_factory=list)
-    warnings: int = 0
+    #: Each warning whole and located (file:line:col, rule), so the summary can show it.
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -42,12 +45,14 @@ class Outcome:
 
 
 def find_deals(pattern: str) -> list[Path]:
-    """A folder (its *.yaml files) or a glob, sorted so that runs are repeatable."""
+    """A folder (its *.yaml files) or a glob, sorted so that runs are repeatable. Lock files a
+    build wrote are not deal sheets, so a batch can build into its own input folder again."""
     path = Path(pattern)
     if path.is_dir():
         found = sorted(path.glob("*.yaml")) + sorted(path.glob("*.yml"))
     else:
         found = sorted(Path(p) for p in glob.glob(pattern, recursive=True))
+    found = [p for p in found if not _written_lock(p)]
     if not found:
         raise AssemblerError(
             Diagnostic(
@@ -68,6 +73,24 @@ def find_deals(pattern: str) -> list[Path]:
     return found
 
 
+def _written_lock(path: Path) -> bool:
+    try:
+        with path.open("rb") as stream:
+            return stream.read(len(LOCK_HEADER)) == LOCK_HEADER
+    except OSError:
+        return False
+
+
+def check_batch_outputs(deals: list[Path], outdir: Path, ws: Workspace) -> None:
+    """Before any build: no document or lock of the batch may overwrite any of its deal sheets
+    (a deal sheet named ``x.lock.yaml`` beside ``x.yaml``, say), the bank or the templates."""
+    outputs = [outdir / f"{deal.stem}.docx" for deal in deals]
+    check_outputs(
+        [p for out in outputs for p in (out, lock_path_for(out))],
+        [*deals, ws.bank.root, ws.templates],
+    )
+
+
 #: The parent's workspace, inherited by forked workers (set just before the pool starts).
 _WORKSPACE: Workspace | None = None
 
@@ -83,7 +106,8 @@ def build_one(ws: Workspace, job: tuple[Path, Path, bool]) -> Outcome:
         return Outcome(deal, None, time.perf_counter() - start, [str(d) for d in exc.diagnostics])
     except Exception as exc:  # a bug must not take the other builds down: report it as theirs
         return Outcome(deal, None, time.perf_counter() - start, [f"internal error: {exc!r}"])
-    return Outcome(deal, result.output, time.perf_counter() - start, [], len(result.warnings))
+    warnings = [str(d) for d in result.warnings]
+    return Outcome(deal, result.output, time.perf_counter() - start, [], warnings)
 
 
 def build_many(
@@ -96,8 +120,9 @@ def build_many(
     on_start: Callable[[int], None] | None = None,
 ) -> Iterator[Outcome]:
     """Yield an :class:`Outcome` per deal sheet as each finishes (in completion order)."""
-    outdir.mkdir(parents=True, exist_ok=True)
     ws = workspace or Workspace.open()
+    check_batch_outputs(deals, outdir, ws)
+    outdir.mkdir(parents=True, exist_ok=True)
     if on_start:
         on_start(len(deals))
     # The first build runs here: it warms the compiled-template cache the workers inherit.

@@ -7,11 +7,16 @@ stamp (name, size, times) of every file under it; a fragment by its file's; a co
 the hash of its source and the Jinja version. A stale or unreadable entry
 is simply rebuilt, so the cache can never change a result, only its speed. ``ASSEMBLER_CACHE``
 names the folder; ``ASSEMBLER_CACHE=off`` turns the cache off.
+
+Entries are unpickled or unmarshalled into code, so each carries an HMAC under a random key kept
+in the folder, readable by its owner only: an entry someone else wrote or changed is rebuilt,
+never loaded. A folder (or key) that others could write is not used at all.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import marshal
 import os
 import pickle
@@ -73,25 +78,61 @@ def tree_stamp(root: Path) -> list[tuple[str, int, int, int, int]]:
     return sorted(stamps)
 
 
+def _private(path: Path) -> bool:
+    """Owned by this user and writable by no one else."""
+    info = path.stat()
+    return info.st_uid == os.getuid() and not info.st_mode & 0o022
+
+
+def _secret(folder: Path) -> bytes | None:
+    """The cache's HMAC key, made on first use; None if the folder or key is not ours alone."""
+    path = folder / "key"
+    try:
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        if not _private(folder):
+            return None
+        try:
+            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            pass
+        else:
+            with os.fdopen(descriptor, "wb") as stream:
+                stream.write(os.urandom(32))
+        if not _private(path) or path.stat().st_mode & 0o044:
+            return None
+        key = path.read_bytes()
+    except (OSError, AttributeError):  # AttributeError: os.getuid on Windows
+        return None
+    return key if len(key) == 32 else None
+
+
+def _mac(secret: bytes, kind: str, key: str, data: bytes) -> bytes:
+    return hmac.new(secret, f"{kind}/{key}\0".encode() + data, hashlib.sha256).digest()
+
+
 def _read(kind: str, key: str) -> bytes | None:
     folder = cache_dir()
-    if folder is None:
+    secret = _secret(folder) if folder is not None else None
+    if folder is None or secret is None:
         return None
     try:
-        return (folder / kind / key).read_bytes()
+        stored = (folder / kind / key).read_bytes()
     except OSError:
         return None
+    mac, data = stored[:32], stored[32:]
+    return data if hmac.compare_digest(mac, _mac(secret, kind, key, data)) else None
 
 
 def _write(kind: str, key: str, data: bytes) -> None:
     folder = cache_dir()
-    if folder is None:
+    secret = _secret(folder) if folder is not None else None
+    if folder is None or secret is None:
         return
     target = folder / kind / key
     try:
         target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         temporary = target.with_name(f".{key}.{os.getpid()}")
-        temporary.write_bytes(data)
+        temporary.write_bytes(_mac(secret, kind, key, data) + data)
         os.replace(temporary, target)
     except OSError:
         pass  # a read-only home or a full disk only makes the next build slower

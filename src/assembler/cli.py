@@ -19,6 +19,10 @@ if TYPE_CHECKING:
 EXIT_INPUT_ERROR = 1
 #: The .docx (and lock) were written, but a PDF asked for was not: LibreOffice is missing.
 EXIT_EXPORT_MISSING = 3
+#: A fault in the engine itself (EX_SOFTWARE), and Ctrl-C (128 + SIGINT), as shells expect.
+EXIT_INTERNAL_ERROR = 70
+EXIT_INTERRUPTED = 130
+BUG_HINT = "this is a fault in the engine, not in your input: run with --debug and report it"
 WARNINGS_SHOWN = 15
 
 
@@ -115,6 +119,16 @@ class _Group(click.Group):
             count = sum(1 for d in exc.diagnostics if d.severity == "error")
             _console().print(f"[red]{count} error(s); nothing was written.[/red]", markup=True)
             sys.exit(EXIT_INPUT_ERROR)
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise  # usage errors, --help and --version: click reports them itself
+        except KeyboardInterrupt:
+            _say("interrupted; nothing was written.")
+            sys.exit(EXIT_INTERRUPTED)
+        except Exception as exc:  # a bug, not bad input: say so, without a traceback
+            if ctx.params.get("debug"):
+                raise
+            _report([Diagnostic("E-internal-01", f"{type(exc).__name__}: {exc}", hint=BUG_HINT)])
+            sys.exit(EXIT_INTERNAL_ERROR)
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -128,7 +142,7 @@ def main(debug: bool) -> None:
 
     Exit codes: 0 success, 1 a problem in your input (every error is listed with file:line:col and a
     rule id), 2 a usage error, 3 the documents were written but a PDF asked for was not (no
-    LibreOffice).
+    LibreOffice), 70 a fault in the engine, 130 interrupted.
     """
 
 
@@ -192,21 +206,35 @@ def build(
       assemble build examples/over-65s-alliance.yaml -o out/over-65s-alliance.docx
     """
     from . import api, export
+    from .files import check_outputs
+    from .lockfile import lock_path_for
+    from .package import all_or_nothing
 
     if deal is None and locked is None:
         raise click.UsageError("give a deal sheet, or --locked LOCK")
+    # every output, exports included, checked before work and kept or rolled back together
+    extras = [output.with_suffix(".pdf")] if pdf else []
+    extras += [output.with_suffix(export.FORMATS[fmt]) for fmt in formats]
+    outputs = [output, lock_path_for(output), *extras]
+    check_outputs(outputs, [p for p in (deal, locked) if p is not None])
     workspace = api.Workspace.open(bank, templates)
     if verbose:
         _say(f"bank: {workspace.bank.root} ({workspace.found_by})")
-    result = api.build(
-        deal,
-        output,
-        draft=draft,
-        locked=locked,
-        workspace=workspace,
-        toc_pages=_pages(toc_pages),
-        pdf=pdf,
-    )
+    with all_or_nothing(outputs):
+        result = api.build(
+            deal,
+            output,
+            draft=draft,
+            locked=locked,
+            workspace=workspace,
+            toc_pages=_pages(toc_pages),
+            pdf=pdf,
+        )
+        assert result.rendered is not None  # api.build always gives it
+        reviews = [
+            export.write_review(result.rendered, result.plan.title, result.output, fmt)
+            for fmt in formats
+        ]
     shown = result.warnings if verbose else result.warnings[:WARNINGS_SHOWN]
     if shown:
         _report(shown)
@@ -220,9 +248,8 @@ def build(
         f"{', draft' if plan.draft else ''}); lock {result.lock}"
     )
     code = _report_finished(result.exports, result.not_made, pdf)
-    for fmt in formats:
-        assert result.rendered is not None  # api.build always gives it
-        _say(f"wrote {export.write_review(result.rendered, plan.title, result.output, fmt)}")
+    for path in reviews:
+        _say(f"wrote {path}")
     if result.placeholders:
         _say(
             f"{result.placeholders} [bracketed] placeholder(s) are highlighted for the drafter to fill."
@@ -270,17 +297,34 @@ def fragment(draft: Path, output: Path | None, templates: Path | None) -> None:
     """
     from .api import default_dir
     from .authoring import draft_from_fragment, fragment_from_draft
+    from .files import check_outputs, read_bounded, read_text
+    from .fragment import MAX_FRAGMENT_BYTES
+    from .oxml.reader import WordPackage
     from .package import write_atomic
 
-    if draft.suffix.lower() == ".docx":
-        target = output or draft.with_suffix(".txt")
-        text = draft_from_fragment(draft.read_bytes())
-        write_atomic(target, text.encode("utf-8"))
-        _console().print(f"wrote {target}")
-        return
+    to_text = draft.suffix.lower() == ".docx"
+    target = output or draft.with_suffix(".txt" if to_text else ".docx")
     house = default_dir("templates", templates) / "house-style.docx"
-    target = output or draft.with_suffix(".docx")
-    write_atomic(target, fragment_from_draft(draft.read_text(encoding="utf-8"), house))
+    check_outputs([target], [draft, house])
+    if to_text:
+        package = WordPackage.open(draft, "frag", MAX_FRAGMENT_BYTES)
+        for part in ("[Content_Types].xml", "_rels/.rels", "word/document.xml"):
+            package.xml(part)  # checked before python-docx reads them
+        for part in package.names:
+            if part.endswith((".xml", ".rels")):
+                package.xml(part)
+        try:
+            text = draft_from_fragment(read_bounded(draft, MAX_FRAGMENT_BYTES, "Word file"))
+        except AssemblerError:
+            raise
+        except Exception as exc:  # python-docx's own view of a package our reader accepted
+            raise AssemblerError(
+                Diagnostic("E-frag-04", f"not a readable .docx: {exc}", str(draft))
+            ) from None
+        write_atomic(target, text.encode("utf-8"))
+    else:
+        source = read_text(draft, MAX_FRAGMENT_BYTES, "draft")
+        write_atomic(target, fragment_from_draft(source, house))
     _console().print(f"wrote {target}")
 
 
@@ -385,9 +429,13 @@ def pack(base: Path, rows: Path, outdir: Path, name_column: str | None, bank: Pa
       assemble pack examples/ooh-transformation-mou.yaml practices.csv -o packs/mous
       assemble batch packs/mous -o out/mous
     """
+    from .api import Workspace
     from .pack import make_pack
 
-    made = make_pack(base, rows, outdir, name_column=name_column, vocabulary=_open_bank(bank).codes)
+    ws = Workspace.open(bank)
+    made = make_pack(
+        base, rows, outdir, name_column=name_column, vocabulary=ws.bank.codes, forms=ws.forms
+    )
     click.echo(f"wrote {len(made.written)} deal sheet(s) in {outdir}", err=True)
     others = sorted(set(outdir.glob("*.yaml")) - set(made.written))
     if others:  # `assemble batch DIR` would build these too
@@ -395,29 +443,35 @@ def pack(base: Path, rows: Path, outdir: Path, name_column: str | None, bank: Pa
         click.echo(
             f"note: {outdir} also holds {len(others)} other deal sheet(s): {names}", err=True
         )
-    if made.problems:
-        _report(made.problems)
-        bad = len({d.file for d in made.problems})
+    _report(made.problems)  # warnings at their CSV line too
+    errors = [d for d in made.problems if d.severity == "error"]
+    if errors:
+        bad = len({d.file for d in errors})
         click.echo(f"{bad} deal sheet(s) do not validate: fix the rows (or the files)", err=True)
         sys.exit(EXIT_INPUT_ERROR)
 
 
 def _batch_summary(outcomes: list[Outcome], elapsed: float) -> None:
+    """Failures first, then documents with warnings, each line located; the clean ones only
+    counted, so two hundred documents do not scroll the problems away."""
     from rich.table import Table
 
     failed = [o for o in outcomes if not o.ok]
-    table = Table(title="Batch build", show_lines=bool(failed))
-    for column in ("deal sheet", "result", "seconds", "warnings / errors"):
-        table.add_column(column)
-    for o in sorted(outcomes, key=lambda o: (o.ok, str(o.deal))):
-        detail = "\n".join(o.errors) if o.errors else str(o.warnings)
-        table.add_row(str(o.deal), "ok" if o.ok else "FAILED", f"{o.seconds:.2f}", detail)
+    warned = [o for o in outcomes if o.ok and o.warnings]
     console = _console()
-    console.print(table)
+    if failed or warned:
+        table = Table(title="Batch build: what needs attention", show_lines=True)
+        for column in ("deal sheet", "result", "errors / warnings"):
+            table.add_column(column)
+        for o in sorted(failed, key=lambda o: str(o.deal)) + sorted(warned, key=lambda o: str(o.deal)):
+            state = "FAILED" if o.errors else f"{len(o.warnings)} warning(s)"
+            table.add_row(str(o.deal), state, "\n".join(o.errors or o.warnings))
+        console.print(table)
     rate = len(outcomes) / elapsed if elapsed else 0.0
+    clean = len(outcomes) - len(failed) - len(warned)
     console.print(
         f"{len(outcomes) - len(failed)} built, {len(failed)} failed in {elapsed:.1f} s "
-        f"({rate:.1f} documents a second)",
+        f"({rate:.1f} documents a second); {clean} without warnings, {len(warned)} with",
         markup=False,
     )
 
@@ -544,17 +598,19 @@ def lint_command(
     import tempfile
 
     from . import api
+    from .files import read_bounded
     from .lint import lint
+    from .oxml.reader import MAX_PACKAGE_BYTES
 
     _known_rules(ignore)
     workspace = api.Workspace.open(bank_dir, templates)
     if source.suffix.lower() == ".docx":
-        data = source.read_bytes()
+        data = read_bounded(source, MAX_PACKAGE_BYTES, "Word file")
     else:
         with tempfile.TemporaryDirectory() as folder:
             built = api.build(source, Path(folder) / "lint.docx", draft=True, workspace=workspace)
             data = built.output.read_bytes()
-    report = lint(data, workspace.bank.lint)
+    report = lint(data, workspace.bank.lint, str(source))
     report.findings = [f for f in report.findings if f.rule not in ignore]
     report.gate = [f for f in report.gate if f.rule not in ignore]
     diagnostics = [
@@ -709,6 +765,7 @@ def new(
     from .api import default_dir
     from .doctypes import SCHEMAS
     from .errors import AssemblerError, Diagnostic
+    from .files import check_outputs
     from .outline import load_outline
     from .package import write_atomic
     from .schema import suggest
@@ -720,6 +777,7 @@ def new(
             Diagnostic("E-doc-01", f"unknown document type {document_type!r}", hint=hint)
         )
     target = output or Path(f"{document_type}.yaml")
+    check_outputs([target], [])
     if target.exists():
         raise AssemblerError(
             Diagnostic("E-out-05", "the file exists; choose another name", str(target))

@@ -2,8 +2,17 @@
 
 Policy, in one place:
 
-- :class:`ClauseEnvironment` is a ``SandboxedEnvironment``: no private attributes, no unsafe calls,
-  ranges bounded. Autoescape is on, so ``&`` and ``"`` in a party's name come out as valid XML.
+- :class:`ClauseEnvironment` is an ``ImmutableSandboxedEnvironment``: no private attributes, no
+  unsafe calls, ranges bounded, and nothing the engine hands a clause can be changed
+  (``parties.clear()``, ``reverse()``): every such value is a :class:`MapNode` or :class:`SeqNode`.
+  Only a list or mapping the template itself made (``{% set seen = [] %}``) is scratch it may fill.
+- A template produces text only. Autoescape is on and cannot be turned off: ``|safe``, the
+  ``autoescape`` tag and the filters that make markup are refused when the template is compiled
+  (E-tmpl-08), so a value can never become WordprocessingML. Structure (fields, bookmarks, blanks)
+  comes only from the engine's helpers, as markers the render checks it issued itself.
+- Sizes are bounded before they are allocated (counts and widths of filters and string methods,
+  ``*``, ``%`` and ``format`` specs) and all of compiling, rendering and conditions run under
+  :func:`budget` (time and address space), because Jinja folds constants while compiling.
 - A missing value never renders silently. :class:`Missing` records the full deal path
   (``deal.term.review_points``); a draft build prints a highlighted marker, a final build refuses.
 - Cross-references, labels and missing values render as private-use marker characters that the
@@ -15,16 +24,21 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import datetime as dt
+import functools
+import os
 import re
-from collections.abc import Iterable
+import signal
+import string
+import threading
+from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache
 from typing import Any
 
 import jinja2
-from jinja2 import ChainableUndefined, Template, pass_context
-from jinja2.exceptions import SecurityError
+from jinja2 import ChainableUndefined, Template, nodes, pass_context
+from jinja2.exceptions import SecurityError, TemplateSyntaxError
 from jinja2.runtime import Context
-from jinja2.sandbox import SandboxedEnvironment
+from jinja2.sandbox import ImmutableSandboxedEnvironment, SandboxedEnvironment
 from markupsafe import Markup, escape
 
 from . import cache
@@ -36,6 +50,9 @@ RECENT_TEMPLATES = 128
 
 MARK, SEP, END = "\ue000", "\ue001", "\ue002"
 MARKERS_ANY = re.compile(f"{MARK}[^{END}]*{END}")
+#: Any of the engine's marker characters: in a deal value or a template's own text they would
+#: forge a field or a "[MISSING]" blank.
+MARKER_CHARS = re.compile(f"[{MARK}{SEP}{END}]")
 
 #: Missing paths recorded during the current render: (clause id, dotted path).
 _missing: contextvars.ContextVar[list[tuple[str, str]]] = contextvars.ContextVar("missing")
@@ -44,10 +61,28 @@ _blanks: contextvars.ContextVar[list[tuple[str, str]]] = contextvars.ContextVar(
 #: Deal-sheet paths a clause read during the current render (to warn about values nothing used).
 _accessed: contextvars.ContextVar[set[str]] = contextvars.ContextVar("accessed")
 _clause: contextvars.ContextVar[str] = contextvars.ContextVar("clause", default="?")
+#: Markers the engine's helpers made during the current render: only these may reach the output.
+_issued: contextvars.ContextVar[set[str]] = contextvars.ContextVar("issued")
 
 
 def marker(kind: str, *fields: str) -> Markup:
-    return Markup(MARK + kind + SEP + SEP.join(fields) + END)
+    """A marker the renderer turns into structure; refused if a field could forge another."""
+    if any(MARKER_CHARS.search(f) for f in fields):
+        raise SecurityError("a value holds the engine's private marker characters")
+    made = MARK + kind + SEP + SEP.join(fields) + END
+    with contextlib.suppress(LookupError):
+        _issued.get().add(made)
+    return Markup(made)
+
+
+def check_markers(text: str) -> None:
+    """Refuse output holding a marker no helper issued (one a template built from characters)."""
+    issued = _issued.get(None)
+    if issued is None or MARK not in text and not MARKER_CHARS.search(text):
+        return
+    rest = MARKERS_ANY.sub(lambda m: "" if m.group(0) in issued else SEP, text)
+    if MARKER_CHARS.search(rest):
+        raise SecurityError("the text holds the engine's private marker characters")
 
 
 class MapNode(dict):
@@ -111,35 +146,225 @@ class Missing(ChainableUndefined):
 #: these, ``{{ 'x' * 10**10 }}`` exhausts memory in one step that no timer can interrupt.
 MAX_REPEAT = 100_000
 MAX_EXPONENT = 100
+#: The largest count or width a filter or string method may take (``center``, ``indent``,
+#: ``batch``, ``slice``, ``ljust``...), and the largest text one step may build.
+MAX_SIZE = 100_000
+MAX_TEXT = 2_000_000
+#: The budget for compiling, rendering or evaluating one clause or condition.
+MAX_SECONDS = 5
+MAX_MEMORY = 1 << 30
+
+#: Filters that make markup from text, refused when a template is compiled; ``format`` is
+#: bounded by its specifications instead of its arguments.
+MARKUP_FILTERS = frozenset({"safe", "urlize", "xmlattr", "tojson"})
+#: Tags that would reach other templates or turn escaping off.
+FORBIDDEN_NODES: dict[type[nodes.Node], str] = {
+    nodes.EvalContextModifier: "the autoescape tag",
+    nodes.Extends: "extends",
+    nodes.Include: "include",
+    nodes.Import: "import",
+    nodes.FromImport: "import",
+}
+_WIDTH = re.compile(r"%[#0 +\-]*(\*|\d+)?(?:\.(\*|\d*))?")
 
 
-class ClauseEnvironment(SandboxedEnvironment):
-    """Sandboxed, autoescaping, and strict about deal-sheet paths."""
+def _forbidden(node: nodes.Node) -> str | None:
+    """What a clause may not use in this template node, if anything."""
+    if isinstance(node, nodes.Filter):
+        return f"the |{node.name} filter" if node.name in MARKUP_FILTERS else None
+    if isinstance(node, nodes.Const):
+        marked = isinstance(node.value, str) and MARKER_CHARS.search(node.value)
+        return "the engine's private marker characters" if marked else None
+    return next(v for k, v in FORBIDDEN_NODES.items() if isinstance(node, k))
 
-    intercepted_binops = frozenset({"*", "**"})
+
+class Forbidden(TemplateSyntaxError):
+    """A template uses something a clause may not (``|safe``, ``{% autoescape %}``...)."""
+
+
+class BudgetExceeded(Exception):
+    """Compiling, rendering or evaluating took longer than its time budget."""
+
+
+@contextlib.contextmanager
+def budget(seconds: float = MAX_SECONDS, memory: int = MAX_MEMORY) -> Iterator[None]:
+    """Interrupt the block after ``seconds`` and fail its allocations beyond ``memory`` more bytes
+    of address space (MemoryError). Unix main thread only; elsewhere it is not bounded. Jinja's
+    sandbox bounds ``range()`` but not nested loops, and folds constants while compiling."""
+    if (
+        not hasattr(signal, "setitimer")
+        or threading.current_thread() is not threading.main_thread()
+    ):
+        yield
+        return
+
+    def on_alarm(signum: int, frame: object) -> None:
+        raise BudgetExceeded(f"took longer than {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, on_alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        with _address_space(memory):
+            yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+@contextlib.contextmanager
+def _address_space(extra: int) -> Iterator[None]:
+    """Lower the soft address-space limit to what the process uses now plus ``extra``."""
+    try:
+        import resource
+
+        with open("/proc/self/statm", encoding="ascii") as statm:
+            used = int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+        soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    except (ImportError, OSError, ValueError):
+        yield
+        return
+    limit = used + extra
+    if hard != resource.RLIM_INFINITY:
+        limit = min(limit, hard)
+    if soft != resource.RLIM_INFINITY:
+        limit = min(limit, soft)
+    resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+    try:
+        yield
+    finally:
+        resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
+
+
+def _too_big(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_SIZE
+
+
+def _check_sizes(what: str, values: Iterable[Any]) -> None:
+    for value in values:
+        if _too_big(value):
+            raise SecurityError(f"{what}: {value:,} is larger than {MAX_SIZE:,}")
+
+
+def _check_percent(spec: str) -> None:
+    """Refuse ``'%0999999999d'``-style widths and ``*`` widths in a %-format."""
+    for match in _WIDTH.finditer(spec):
+        for width in match.groups():
+            if width == "*" or (width and int(width) > MAX_SIZE):
+                raise SecurityError(f"a format width of {width} is not allowed")
+
+
+def _check_replace(text: Any, old: Any, new: Any) -> None:
+    if isinstance(text, str) and isinstance(old, str) and isinstance(new, str):
+        count = text.count(old) if old else len(text) + 1
+        if count * len(new) > MAX_TEXT:
+            raise SecurityError(f"replacing would make more than {MAX_TEXT:,} characters")
+
+
+def _weight(value: Any) -> int:
+    """How many characters (or items) a value stands for, one level deep."""
+    if isinstance(value, str):
+        return len(value)
+    if isinstance(value, list | tuple):
+        return sum(len(v) if isinstance(v, str) else 1 for v in value)
+    return 1
+
+
+def bounded(name: str, func: Callable[..., Any]) -> Callable[..., Any]:
+    """A built-in filter whose count and width arguments are bounded (not the value it filters)."""
+    skip = 2 if getattr(func, "jinja_pass_arg", None) is not None else 1
+
+    @functools.wraps(func)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        if name == "format":
+            _check_percent(str(args[skip - 1]))
+        else:
+            _check_sizes(f"|{name}", (*args[skip:], *kwargs.values()))
+        if name == "replace":
+            _check_replace(*args[skip - 1 : skip + 2])
+        return func(*args, **kwargs)
+
+    return run
+
+
+class ClauseEnvironment(ImmutableSandboxedEnvironment):
+    """Immutable sandbox, always autoescaping, bounded, and strict about deal-sheet paths."""
+
+    intercepted_binops = frozenset({"*", "**", "%"})
+
+    def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
+        """Immutable for the engine's values; a template's own ``[]`` or ``{}`` is its scratch."""
+        if type(obj) in (list, dict, set):
+            return SandboxedEnvironment.is_safe_attribute(self, obj, attr, value)
+        return super().is_safe_attribute(obj, attr, value)
 
     def call_binop(self, context: Context, operator: str, left: Any, right: Any) -> Any:
         if operator == "**" and isinstance(right, int | float) and abs(right) > MAX_EXPONENT:
             raise SecurityError(f"exponent {right} is larger than {MAX_EXPONENT}")
+        if operator == "%" and isinstance(left, str):
+            _check_percent(left)
         if operator == "*":
             sized = [v for v in (left, right) if isinstance(v, str | list | tuple)]
             counts = [v for v in (left, right) if isinstance(v, int) and not isinstance(v, bool)]
-            if sized and counts and len(sized[0]) * counts[0] > MAX_REPEAT:
+            if (
+                sized
+                and counts
+                and (
+                    len(sized[0]) * counts[0] > MAX_REPEAT
+                    or _weight(sized[0]) * counts[0] > MAX_TEXT
+                )
+            ):
                 raise SecurityError(f"repeating a value would make more than {MAX_REPEAT:,} items")
         return super().call_binop(context, operator, left, right)
+
+    def call(__self, __context: Context, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N805
+        """Methods of strings and lists, with the same bounds as the filters."""
+        owner = getattr(__obj, "__self__", None)
+        if isinstance(owner, str | list | tuple):
+            name = getattr(__obj, "__name__", "method")
+            _check_sizes(f".{name}()", (*args, *kwargs.values()))
+            if name == "replace":
+                _check_replace(owner, *args[:2])
+        return super().call(__context, __obj, *args, **kwargs)
+
+    def wrap_str_format(self, value: Any) -> Callable[..., str] | None:
+        """``str.format`` with bounded widths and no nested fields in a specification."""
+        wrapped = super().wrap_str_format(value)
+        if wrapped is not None:
+            for _, _, spec, _ in string.Formatter().parse(value.__self__):
+                if spec and (
+                    "{" in spec or any(int(n) > MAX_SIZE for n in re.findall(r"\d+", spec))
+                ):
+                    raise SecurityError(f"the format specification {spec!r} is not allowed")
+        return wrapped
 
     def __init__(self) -> None:
         super().__init__(
             autoescape=True, undefined=Missing, finalize=_finalize, keep_trailing_newline=False
         )
+        for name in MARKUP_FILTERS:
+            del self.filters[name]
+        self.filters.update({name: bounded(name, f) for name, f in self.filters.items()})
         #: The most recent templates, by source, for batch builds that render the same clauses
         #: again. Bounded: a 1000-clause document kept 8 MB of templates it would never reuse,
         #: and the user cache below makes a template that fell out cheap to make again.
         self.template = lru_cache(maxsize=RECENT_TEMPLATES)(self._template)
 
+    def _parse(self, source: str, name: str | None, filename: str | None) -> nodes.Template:
+        """Parse, refusing what a clause may not use before any code is generated."""
+        tree = super()._parse(source, name, filename)
+        searched: tuple[type[nodes.Node], ...] = (nodes.Filter, nodes.Const, *FORBIDDEN_NODES)
+        for node in tree.find_all(searched):
+            what = _forbidden(node)
+            if what is None:
+                continue
+            raise Forbidden(
+                f"{what} is not allowed: a clause produces text only", node.lineno, name, filename
+            )
+        return tree
+
     def _template(self, source: str) -> Template:
         """``from_string``, with the compiled code kept in the user's cache between runs."""
-        flavour = f"{type(self).__name__} jinja {jinja2.__version__} autoescape"
+        flavour = f"{type(self).__name__} jinja {jinja2.__version__} text-only 1"
         code = cache.compiled_code(source, flavour, self.compile)
         return self.template_class.from_code(self, code, self.make_globals(None))
 
@@ -318,8 +543,8 @@ def deal_names(
         "parties": party_nodes,
         "party": party,
         "body": body,
-        "commissioners": [p for p in party_nodes if p["is_commissioner"]],
-        "providers": [p for p in party_nodes if p["is_provider"]],
+        "commissioners": SeqNode([p for p in party_nodes if p["is_commissioner"]], "commissioners"),
+        "providers": SeqNode([p for p in party_nodes if p["is_provider"]], "providers"),
         "document": MapNode(document, "document"),
     }
 
@@ -341,6 +566,7 @@ class Recorder:
             _missing.set(self.missing),
             _accessed.set(self.accessed),
             _blanks.set(self.blanks),
+            _issued.set(set()),
         )
         return self
 
@@ -348,6 +574,7 @@ class Recorder:
         _missing.reset(self.tokens[0])
         _accessed.reset(self.tokens[1])
         _blanks.reset(self.tokens[2])
+        _issued.reset(self.tokens[3])
 
 
 def in_clause(clause_id: str) -> contextvars.Token[str]:

@@ -220,6 +220,7 @@ def load_deal(
     ck = Checker(str(path), vocabulary)
     checked = schema.check(data, ck, "", (1, 1))
     resolve_refs(ck)
+    ck.diagnostics += character_diagnostics(data, str(path))
     ck.diagnostics = [d for d in ck.diagnostics if d.rule not in ignore]
     errors = [d for d in ck.diagnostics if d.severity == "error"]
     if errors:
@@ -230,6 +231,71 @@ def load_deal(
         d for d in ck.diagnostics if d.severity == "warning" and d.rule not in acknowledged
     )
     return Deal(path, checked, hashlib.sha256(raw).hexdigest(), dict(ck.positions), warnings)
+
+
+#: The engine's own marker characters (see context.py): in a value they would forge a field, a
+#: cross-reference or a "[MISSING]" blank.
+MARKER_CHARS = re.compile("[\ue000-\ue002]")
+#: Characters that change how text reads without showing: bidirectional controls (a name that
+#: displays reversed) and zero-width characters (two names that look the same and differ).
+INVISIBLE_CHARS = re.compile("[\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+
+
+def _is_name(key: str) -> bool:
+    return key == "id" or key.endswith(("name", "_id"))
+
+
+def character_diagnostics(data: Any, file: str) -> list[Diagnostic]:
+    """Marker characters anywhere (E-char-01); invisible characters in a key, name or id
+    (E-char-02), or a warning in any other value (W-char-01). Each at its line and column."""
+    found: list[Diagnostic] = []
+
+    def check(text: str, dotted: str, at: tuple[int, int] | None, name: bool) -> None:
+        where: Where = {"file": file}
+        if at is not None:
+            where = {"file": file, "line": at[0] + 1, "col": at[1] + 1}
+        if MARKER_CHARS.search(text):
+            found.append(
+                Diagnostic(
+                    "E-char-01",
+                    f"{dotted}: holds a character the engine reserves (U+E000-U+E002)",
+                    hint="delete the character; it is not part of any text",
+                    **where,
+                )
+            )
+        invisible = INVISIBLE_CHARS.search(text)
+        if invisible:
+            code = f"U+{ord(invisible.group()):04X}"
+            found.append(
+                Diagnostic(
+                    "E-char-02" if name else "W-char-01",
+                    f"{dotted}: holds an invisible or direction-changing character ({code})",
+                    hint="retype the value; such characters make text read other than it shows",
+                    severity="error" if name else "warning",
+                    **where,
+                )
+            )
+
+    def walk(node: Any, dotted: str, key: str) -> None:
+        lc = getattr(node, "lc", None)
+        if isinstance(node, dict):
+            for k, child in node.items():
+                inner = f"{dotted}.{k}".lstrip(".")
+                position = lc.value(k) if lc is not None else None
+                if isinstance(k, str):
+                    check(k, inner, lc.key(k) if lc is not None else None, True)
+                if isinstance(child, str):
+                    check(child, inner, position, _is_name(str(k)))
+                walk(child, inner, str(k))
+        elif isinstance(node, list):
+            for i, child in enumerate(node):
+                inner = f"{dotted}[{i}]"
+                if isinstance(child, str):
+                    check(child, inner, lc.item(i) if lc is not None else None, _is_name(key))
+                walk(child, inner, key)
+
+    walk(data, "", "")
+    return found
 
 
 #: Values the engine itself reads (identity, dates, choices); clauses read the rest.

@@ -11,10 +11,8 @@ from __future__ import annotations
 
 import html
 import re
-import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from io import BytesIO
 from pathlib import Path
 from typing import TypeAlias
 
@@ -22,16 +20,14 @@ from lxml import etree
 
 from .context import END, MARK, SEP
 from .errors import AssemblerError, Diagnostic
-from .files import read_bounded
-from .oxml.ns import NS, UnsafeXML, parse_xml, qn
+from .oxml.ns import NS, qn
+from .oxml.reader import WordPackage, parse_part
 from .oxml.text import text_of
 
 E: TypeAlias = etree._Element
 
 #: Bounds on a fragment package: a clause is a few kilobytes of XML.
 MAX_FRAGMENT_BYTES = 5_000_000
-MAX_PART_BYTES = 20_000_000
-MAX_COMPRESSION_RATIO = 200
 
 #: House styles a fragment may use: paragraph styles (the table ones only in table cells),
 #: character styles, and the table style every table is given.
@@ -114,61 +110,12 @@ class _Import:
 
 
 def read_part(path: Path, part: str, *, required: bool = True) -> bytes | None:
-    """One part of a .docx package, with bounds on size and compression ratio (zip bombs)."""
-    where = str(path)
-    raw = read_bounded(path, MAX_FRAGMENT_BYTES, "Word file")
-    try:
-        with zipfile.ZipFile(BytesIO(raw)) as package:
-            try:
-                info = package.getinfo(part)
-            except KeyError:
-                if not required:
-                    return None
-                raise AssemblerError(
-                    Diagnostic(
-                        "E-frag-03",
-                        f"the package has no {part}",
-                        where,
-                        hint="is this a Word document?",
-                    )
-                ) from None
-            if info.file_size > MAX_PART_BYTES or (
-                info.compress_size and info.file_size / info.compress_size > MAX_COMPRESSION_RATIO
-            ):
-                raise AssemblerError(
-                    Diagnostic("E-frag-02", f"{part} expands too far (zip bomb?)", where)
-                )
-            with package.open(info) as stream:
-                data = stream.read(MAX_PART_BYTES + 1)
-    except (zipfile.BadZipFile, EOFError, zipfile.LargeZipFile, NotImplementedError) as exc:
-        raise AssemblerError(
-            Diagnostic(
-                "E-frag-04",
-                f"not a readable .docx (zip) file: {exc}",
-                where,
-                hint="save it again from Word as .docx",
-            )
-        ) from None
-    if len(data) > MAX_PART_BYTES:
-        raise AssemblerError(Diagnostic("E-frag-02", f"{part} is too large", where))
-    return data
+    """One part of a .docx package, through the engine's one hardened reader."""
+    return WordPackage.open(path, "frag", MAX_FRAGMENT_BYTES).read(part, required=required)
 
 
 def _parse(data: bytes, path: Path, part: str) -> E:
-    try:
-        return parse_xml(data)
-    except UnsafeXML as exc:
-        raise AssemblerError(Diagnostic("E-frag-05", f"{part}: {exc}", str(path))) from None
-    except etree.XMLSyntaxError as exc:
-        raise AssemblerError(
-            Diagnostic(
-                "E-frag-06",
-                f"{part} is not well-formed XML: {exc.msg}",
-                str(path),
-                exc.lineno,
-                exc.offset,
-            )
-        ) from None
+    return parse_part(data, str(path), part, "frag")
 
 
 def import_fragment(path: Path, styles: StyleMap | None = None) -> Fragment:

@@ -3,8 +3,10 @@ per provider. ``assemble pack BASE.yaml ROWS.csv -o DIR`` writes one deal sheet 
 ``assemble batch DIR -o OUT`` then builds.
 
 Each column of the CSV names a value of the base deal sheet by its dotted path, a list item by its
-``id`` (``parties.gp_fed.name``), and each cell replaces that value for its row; an empty cell
-keeps the base's value. The value is replaced in the base's text, where the YAML parser says it
+``id`` (``parties.gp_fed.name``), and each cell replaces that value for its row. An empty cell is
+an error (a forgotten value would otherwise build from the base's placeholder), unless the column
+name ends in ``?``: then an empty cell keeps the base's value. A column ending in ``[]`` holds a
+list, its items separated by ``;``. Numbers with a leading zero (company numbers) stay text. The value is replaced in the base's text, where the YAML parser says it
 stands, so every comment (the ``# src:`` and ``# placeholder`` notes) and the layout survive: a
 YAML writer would re-flow the flow mappings and move the comments. Every deal sheet written is a
 real file the lock of its document can point at, and is validated as soon as it is written.
@@ -13,9 +15,11 @@ real file the lock of its document can point at, and is validated as soon as it 
 from __future__ import annotations
 
 import csv
+import io
 import json
 import re
-from dataclasses import dataclass, field
+import tempfile
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -23,11 +27,15 @@ from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from .dealsheet import MAX_DEAL_BYTES, load_deal, yaml_nodes
 from .errors import AssemblerError, Diagnostic
-from .files import read_bounded
-from .package import write_atomic
+from .files import check_outputs, read_bounded
+from .package import write_all
 
-#: A cell written as a YAML number or boolean; anything else is written as a quoted string.
-PLAIN = re.compile(r"-?\d+(\.\d+)?|true|false")
+#: A cell written as a YAML number or boolean; anything else (``01234567``) as a quoted string.
+PLAIN = re.compile(r"-?(0|[1-9]\d*)(\.\d+)?|true|false")
+#: Column-name endings: blanks keep the base's value; the cell is a ``;``-separated list.
+BLANK_KEEPS, LIST = "?", "[]"
+#: Longest file name a row may give (file systems allow 255 bytes; leave room for .lock.yaml).
+MAX_NAME = 100
 #: Rows a pack may have: a CSU's practices or providers, not a data dump.
 MAX_ROWS = 10_000
 
@@ -47,6 +55,7 @@ def make_pack(
     *,
     name_column: str | None = None,
     vocabulary: frozenset[str] = frozenset(),
+    forms: dict[str, Any] | None = None,
 ) -> Pack:
     """Write ``outdir/<name>.yaml`` for every row of ``rows`` over ``base``, then validate each."""
     load_deal(base, vocabulary)  # a base that does not validate is reported at its own lines
@@ -61,32 +70,114 @@ def make_pack(
     shared = _shared(root)
     starts = [0] + [m.end() for m in re.finditer("\n", text)]
     spans = {
-        c: _span(root, c, starts, rows, i + 1, shared)
+        c: _span(root, _path(c), starts, rows, i + 1, shared, c.endswith(LIST))
         for i, c in enumerate(header)
         if c != name_column
     }
     if "deal_id" not in spans:  # every document of the pack gets its own deal id
-        spans["deal_id"] = _span(root, "deal_id", starts, base, 1, shared)
+        spans["deal_id"] = _span(root, "deal_id", starts, base, 1, shared, False)
     base_id = _node(root, "deal_id")
     names: dict[str, int] = {}  # every name is checked before anything is written
     named = [(_file_name(r[name_column], rows, line, names), line, r) for line, r in records]
     outdir.mkdir(parents=True, exist_ok=True)
+    _refuse_blanks(header, records, rows, name_column)
+    targets = [outdir / f"{name}.yaml" for name, _, _ in named]
+    check_outputs(targets, [base, rows])
     pack = Pack()
-    for name, line, record in named:
+    files = {}
+    for target, (name, line, record) in zip(targets, named, strict=True):
         values = {c: v for c, v in record.items() if c in spans and v != ""}
         values.setdefault("deal_id", f"{base_id.value if base_id else 'deal'}-{name}")
-        target = outdir / f"{name}.yaml"
         header_note = (
             f"# Made by `assemble pack` from {rows.name} (line {line}) over {base.name}.\n"
             "# Edit the row and make the pack again, or edit this file: not both.\n"
         )
-        write_atomic(target, (header_note + _replaced(text, spans, values)).encode("utf-8"))
-        pack.written.append(target)
-        try:
-            load_deal(target, vocabulary)
-        except AssemblerError as exc:
-            pack.problems.extend(exc.diagnostics)
+        files[target] = (header_note + _replaced(text, spans, values)).encode("utf-8")
+        pack.problems.extend(_ignored(root, header, record, forms or {}, rows, line))
+    pack.problems.extend(_validated(files, vocabulary))
+    if any(d.severity == "error" for d in pack.problems):
+        raise AssemblerError(pack.problems)
+    write_all(files)
+    pack.written.extend(targets)
     return pack
+
+
+def _validated(files: dict[Path, bytes], vocabulary: frozenset[str]) -> list[Diagnostic]:
+    """Every deal sheet of the pack checked before any is written: each is validated from a
+    private folder, and its diagnostics name the file it will be."""
+    found: list[Diagnostic] = []
+    with tempfile.TemporaryDirectory() as folder:
+        for target, data in files.items():
+            trial = Path(folder) / target.name
+            trial.write_bytes(data)
+            try:
+                deal = load_deal(trial, vocabulary)
+            except AssemblerError as exc:
+                diagnostics = exc.diagnostics
+            else:
+                diagnostics = [d for d in deal.warnings if d.rule.startswith("W-char")]
+            found.extend(replace(d, file=str(target)) for d in diagnostics)
+    return found
+
+
+def _refuse_blanks(
+    header: list[str], records: list[tuple[int, dict[str, str]]], rows: Path, name_column: str
+) -> None:
+    """E-pack-06 for every empty cell of a column that does not end in ``?``."""
+    found = [
+        Diagnostic(
+            "E-pack-06",
+            f"column {column!r} is empty on this row",
+            str(rows),
+            line,
+            header.index(column) + 1,
+            hint=f"give a value, or name the column {column}{BLANK_KEEPS} to keep the base's",
+        )
+        for line, record in records
+        for column in header
+        if record[column] == "" and not column.endswith(BLANK_KEEPS) and column != name_column
+    ]
+    if found:
+        raise AssemblerError(found)
+
+
+def _ignored(
+    root: Node,
+    header: list[str],
+    record: dict[str, str],
+    forms: dict[str, Any],
+    rows: Path,
+    line: int,
+) -> list[Diagnostic]:
+    """W-pack-01 for a party value the party's legal form never prints (a registration number
+    for a GP partnership): the form's description in legal-forms.yaml says what it uses."""
+    used_by = {k: set(re.findall(r"p\.(\w+)", str(f.get("description", "")))) for k, f in forms.items()}
+    form_fields = set().union(*used_by.values()) if used_by else set()
+    found = []
+    for column in header:
+        path = _path(column).split(".")
+        if len(path) != 3 or path[0] != "parties" or not record.get(column):
+            continue
+        kind = _node(root, f"parties.{path[1]}.kind")
+        kind_name = kind.value if isinstance(kind, ScalarNode) else None
+        if path[2] in form_fields and kind_name in used_by and path[2] not in used_by[kind_name]:
+            found.append(
+                Diagnostic(
+                    "W-pack-01",
+                    f"column {column!r}: a {kind_name} party's description does not use "
+                    f"{path[2]}; the value is ignored",
+                    str(rows),
+                    line,
+                    header.index(column) + 1,
+                    severity="warning",
+                )
+            )
+    return found
+
+
+def _path(column: str) -> str:
+    """The dotted path a column names, without its ``?`` or ``[]`` ending."""
+    return column.removesuffix(BLANK_KEEPS).removesuffix(LIST)
 
 
 def _read_rows(rows: Path) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
@@ -99,7 +190,9 @@ def _read_rows(rows: Path) -> tuple[list[str], list[tuple[int, dict[str, str]]]]
         raise AssemblerError(
             Diagnostic("E-pack-03", "the CSV file is not UTF-8 text", str(rows), line)
         ) from None
-    reader = csv.reader(text.splitlines(keepends=True))
+    # newline="": only a real line break ends a line, so a form feed in a quoted cell does not
+    # shift the line numbers reported
+    reader = csv.reader(io.StringIO(text, newline=""))
     try:
         return _records(reader, rows)
     except csv.Error as exc:  # a cell over the csv module's size limit, a stray quote
@@ -195,7 +288,13 @@ def _id_of(item: Node) -> str | None:
 
 
 def _span(
-    root: Node, path: str, starts: list[int], where: Path, column: int, shared: set[int]
+    root: Node,
+    path: str,
+    starts: list[int],
+    where: Path,
+    column: int,
+    shared: set[int],
+    is_list: bool,
 ) -> tuple[int, int]:
     """Where the scalar value at ``path`` stands in the base's text: (start, end) offsets, from
     ``starts``, the offset at which each line of the text begins."""
@@ -213,7 +312,7 @@ def _span(
             )
         )
     node = _end(trail, path)
-    if not isinstance(node, ScalarNode):
+    if not isinstance(node, ScalarNode) and not (is_list and isinstance(node, SequenceNode)):
         what = "a list or a mapping, not one value" if node is not None else "no such value"
         raise AssemblerError(
             Diagnostic(
@@ -237,7 +336,8 @@ def _replaced(text: str, spans: dict[str, tuple[int, int]], values: dict[str, st
         if column in values:
             # a block scalar (| or >) ends at the start of the next line: keep its line break
             old = text[start:end]
-            text = text[:start] + _scalar(values[column]) + old[len(old.rstrip()) :] + text[end:]
+            new = _list(values[column]) if column.endswith(LIST) else _scalar(values[column])
+            text = text[:start] + new + old[len(old.rstrip()) :] + text[end:]
     return text
 
 
@@ -247,10 +347,21 @@ def _scalar(value: str) -> str:
     return value if PLAIN.fullmatch(value) else json.dumps(value, ensure_ascii=False)
 
 
+def _list(cell: str) -> str:
+    """A ``;``-separated cell as a YAML flow list of its items."""
+    return "[" + ", ".join(_scalar(item.strip()) for item in cell.split(";") if item.strip()) + "]"
+
+
 def _file_name(value: str, rows: Path, line: int, seen: dict[str, int]) -> str:
     name = re.sub(r"[^A-Za-z0-9_-]+", "-", value).strip("-").lower()
-    if not name or name in seen:
-        why = "is empty" if not name else f"is also the name on line {seen.get(name)}"
+    if not name or name in seen or len(name) > MAX_NAME:
+        why = (
+            "is empty"
+            if not name
+            else f"is longer than {MAX_NAME} characters"
+            if len(name) > MAX_NAME
+            else f"is also the name on line {seen.get(name)}"
+        )
         raise AssemblerError(
             Diagnostic(
                 "E-pack-04",

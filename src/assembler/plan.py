@@ -13,7 +13,7 @@ from typing import Any
 from markupsafe import Markup
 
 from .bank import Clause, ClauseBank
-from .context import ClauseEnvironment
+from .context import ClauseEnvironment, MapNode, budget
 from .dealsheet import Deal
 from .errors import AssemblerError, Diagnostic
 from .outline import Outline, Slot
@@ -94,8 +94,9 @@ def party_records(
         roles = party.get("roles", [])
         record["is_commissioner"] = "commissioner" in roles
         record["is_provider"] = "provider" in roles
-        template = env.from_string(forms[party["kind"]]["description"])
-        record["legal_description"] = Markup(template.render(p=party))
+        with budget():  # the form's wording is a template too: same sandbox, same limits
+            template = env.from_string(forms[party["kind"]]["description"])
+            record["legal_description"] = Markup(template.render(p=MapNode(party, "party")))
         records.append(record)
     return records
 
@@ -280,8 +281,11 @@ class Planner:
 
     def _holds(self, clause: Clause) -> bool:
         try:
-            expression = self.env.compile_expression(str(clause.condition), undefined_to_none=False)
-            return bool(expression(**self.names))
+            with budget():
+                expression = self.env.compile_expression(
+                    str(clause.condition), undefined_to_none=False
+                )
+                return bool(expression(**self.names))
         except Exception as exc:  # a bad condition is the bank's error: say which clause
             self.errors.append(
                 Diagnostic(

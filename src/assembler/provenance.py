@@ -12,7 +12,6 @@ import hashlib
 import json
 import re
 import uuid
-import zipfile
 from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path
@@ -22,7 +21,9 @@ from lxml import etree
 
 from .bank import ClauseBank
 from .errors import AssemblerError, Diagnostic
-from .oxml.ns import parse_xml, qn
+from .lockfile import check_lock
+from .oxml.ns import qn
+from .oxml.reader import WordPackage
 from .oxml.text import style_of, text_of
 
 NAMESPACE = "urn:assembler:provenance:1"
@@ -125,23 +126,30 @@ class VerifyReport:
 
 def read_lock(docx: Path) -> dict[str, Any]:
     """The lock stored in the document, wherever the saving program put the custom XML part."""
-    try:
-        with zipfile.ZipFile(docx) as package:
-            for name in package.namelist():
-                if re.fullmatch(r"customXml/item\d+\.xml", name):
-                    root = parse_xml(package.read(name))
-                    lock = root.find(f"{{{NAMESPACE}}}lock")
-                    if lock is not None and lock.text:
-                        return json.loads(lock.text)
-    except (zipfile.BadZipFile, OSError, etree.XMLSyntaxError, ValueError) as exc:
-        raise AssemblerError(
-            Diagnostic("E-verify-01", f"cannot read the document: {exc}", str(docx))
-        ) from None
+    return embedded_lock(WordPackage.open(docx))
+
+
+def embedded_lock(package: WordPackage) -> dict[str, Any]:
+    """The lock a checked package carries; E-verify-02 if none, E-verify-01 if it is damaged."""
+    for name in package.names:
+        if re.fullmatch(r"customXml/item\d+\.xml", name):
+            root = package.xml(name)
+            lock = root.find(f"{{{NAMESPACE}}}lock") if root is not None else None
+            if lock is not None and lock.text and lock.text.strip():
+                try:
+                    data = json.loads(lock.text)
+                except (ValueError, RecursionError) as exc:
+                    raise AssemblerError(
+                        Diagnostic(
+                            "E-verify-01", f"the embedded lock is damaged: {exc}", package.where
+                        )
+                    ) from None
+                return check_lock(data, f"{package.where} ({name})")
     raise AssemblerError(
         Diagnostic(
             "E-verify-02",
             "the document carries no assembler provenance",
-            str(docx),
+            package.where,
             hint="only documents built by `assemble build` can be verified",
         )
     )
@@ -152,9 +160,14 @@ def verify(docx: Path, bank: ClauseBank, today: dt.date | None = None) -> Verify
     clauses' text was edited after generation (by clause number)."""
     from .render import bookmark_name
 
-    lock = read_lock(docx)
-    with zipfile.ZipFile(docx) as package:
-        body = parse_xml(package.read("word/document.xml")).find(qn("w:body"))
+    package = WordPackage.open(docx)
+    lock = embedded_lock(package)
+    document = package.xml("word/document.xml")
+    body = document.find(qn("w:body")) if document is not None else None
+    if body is None:
+        raise AssemblerError(
+            Diagnostic("E-docx-03", "word/document.xml has no body", str(docx))
+        )
     slots = [s for s in lock["slots"] if s.get("text_sha256")]
     bookmarks = {bookmark_name(s["clause"]): s["slot"] for s in slots}
     found = clause_fingerprints(body, bookmarks)

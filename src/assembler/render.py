@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-import signal
-import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -22,7 +20,21 @@ from lxml import etree
 from markupsafe import Markup, escape
 
 from .bank import ClauseBank
-from .context import END, MARK, SEP, ClauseEnvironment, Recorder, in_clause, mark_used
+from .context import (
+    END,
+    MARK,
+    MAX_SECONDS,
+    MAX_TEXT,
+    SEP,
+    BudgetExceeded,
+    ClauseEnvironment,
+    Forbidden,
+    Recorder,
+    budget,
+    check_markers,
+    in_clause,
+    mark_used,
+)
 from .dealsheet import text_values
 from .errors import AssemblerError, Diagnostic, Where
 from .housestyle import HouseStyle
@@ -43,40 +55,24 @@ SEGMENT = re.compile(f"{MARK}.{SEP}[^{END}]*{END}|\\[[^\\[\\]\\n]{{1,300}}\\]")
 #: Body styles and the level of the house list they sit at, for restarting schedule numbering.
 LIST_LEVELS = {"ScheduleClause1": 0, "Clause2": 1, "Clause3": 2, "Clause4": 3}
 LEGAL_LIST = "ClauseHeading"
-#: Bounds on rendering one clause: wall-clock time (loops) and size of the result.
-MAX_RENDER_SECONDS = 5
-MAX_CLAUSE_CHARS = 2_000_000
+#: Bounds on compiling and rendering one clause: wall-clock time (loops) and size of the result.
+MAX_RENDER_SECONDS = MAX_SECONDS
+MAX_CLAUSE_CHARS = MAX_TEXT
 #: The document-control box's columns (twentieths of a point): label, value.
 CONTROL_BOX_WIDTHS = [2600, 5400]
 
 
-class RenderTimeout(Exception):
-    """A clause took longer than MAX_RENDER_SECONDS to render."""
-
-
-@contextmanager
-def time_limit(seconds: float) -> Iterator[None]:
-    """Interrupt the block after ``seconds`` (Unix main thread only; elsewhere it is not bounded).
-
-    Jinja's sandbox bounds ``range()`` but not nested loops, so the bound has to be on time.
-    """
-    if (
-        not hasattr(signal, "setitimer")
-        or threading.current_thread() is not threading.main_thread()
-    ):
-        yield
-        return
-
-    def on_alarm(signum: int, frame: object) -> None:
-        raise RenderTimeout
-
-    previous = signal.signal(signal.SIGALRM, on_alarm)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
+def _bounded_render(template: Template, names: dict[str, Any]) -> str | None:
+    """The template's text, or None once it passes MAX_CLAUSE_CHARS: counted as it is produced,
+    so a runaway clause stops before it has built its whole output."""
+    pieces = []
+    size = 0
+    for piece in template.generate(**names):
+        size += len(piece)
+        if size > MAX_CLAUSE_CHARS:
+            return None
+        pieces.append(piece)
+    return "".join(pieces)
 
 
 @dataclass(frozen=True, slots=True)
@@ -238,7 +234,8 @@ class Renderer:
         self, source: str, where: str, path: str, paragraphs: list[int] | None = None
     ) -> Template:
         try:
-            return self.env.template(source)
+            with self._limits(where, path, "compiling"):
+                return self.env.template(source)
         except TemplateSyntaxError as exc:
             line = exc.lineno or 1
             at = (
@@ -246,33 +243,53 @@ class Renderer:
                 if paragraphs
                 else f"line {line}"
             )
+            forbidden = isinstance(exc, Forbidden)
             raise AssemblerError(
                 Diagnostic(
-                    "E-tmpl-02",
+                    "E-tmpl-08" if forbidden else "E-tmpl-02",
                     f"{where}, {at}: {exc.message}",
                     path,
-                    hint="check the {% %} tags",
+                    hint="a clause prints values and calls the engine's helpers; see the README's "
+                    "sandbox section"
+                    if forbidden
+                    else "check the {% %} tags",
                 )
             ) from None
 
-    def _run(self, template: Template, clause_id: str, where: str, path: str, **extra: Any) -> str:
-        token = in_clause(clause_id)
+    @contextmanager
+    def _limits(self, where: str, path: str, doing: str) -> Iterator[None]:
+        """Run a compile or render under the budget, its failures as located errors."""
         try:
-            with time_limit(MAX_RENDER_SECONDS):
-                xml = template.render(**self.names, clause_id=clause_id, **extra)
-        except RenderTimeout:
+            with budget(MAX_RENDER_SECONDS):
+                yield
+        except BudgetExceeded:
             raise AssemblerError(
                 Diagnostic(
                     "E-tmpl-06",
-                    f"{where}: rendering took longer than {MAX_RENDER_SECONDS} s "
+                    f"{where}: {doing} took longer than {MAX_RENDER_SECONDS} s "
                     "(a loop that never ends?)",
                     path,
                 )
+            ) from None
+        except MemoryError:
+            raise AssemblerError(
+                Diagnostic("E-tmpl-07", f"{where}: {doing} needs too much memory", path)
+            ) from None
+        except RecursionError:
+            raise AssemblerError(
+                Diagnostic("E-tmpl-04", f"{where}: {doing} recurses too deeply", path)
             ) from None
         except SecurityError as exc:
             raise AssemblerError(
                 Diagnostic("E-tmpl-03", f"{where}: blocked by the sandbox: {exc}", path)
             ) from None
+
+    def _run(self, template: Template, clause_id: str, where: str, path: str, **extra: Any) -> str:
+        token = in_clause(clause_id)
+        try:
+            with self._limits(where, path, "rendering"):
+                xml = _bounded_render(template, self.names | {"clause_id": clause_id} | extra)
+                check_markers(xml or "")
         except (
             TemplateError,
             TypeError,
@@ -286,7 +303,7 @@ class Renderer:
             ) from None
         finally:
             token.var.reset(token)
-        if len(xml) > MAX_CLAUSE_CHARS:
+        if xml is None:
             raise AssemblerError(
                 Diagnostic(
                     "E-tmpl-07",

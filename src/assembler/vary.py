@@ -37,8 +37,10 @@ from .api import (
 from .dealsheet import Deal, load_deal
 from .doctypes.variation import DEED_PARTY
 from .errors import AssemblerError, Diagnostic
+from .files import check_outputs
+from .lockfile import lock_path_for
 from .oxml.tracked import Revisions, conform
-from .package import docx_parts, write_atomic, zip_parts
+from .package import all_or_nothing, docx_parts, write_atomic, zip_parts
 
 
 @dataclass
@@ -61,7 +63,24 @@ def vary(
     """Write OUTPUT (the deed), OUTPUT.deal.yaml (its deal sheet) and OUTPUT-conformed.docx."""
     ws = workspace or Workspace.open()
     output = Path(output)
-    old_deal, old = rebuild(Path(original), ws)
+    deed_sheet = output.with_name(output.stem + ".deal.yaml")
+    conformed = output.with_name(output.stem + "-conformed.docx")
+    outputs = [output, lock_path_for(output), deed_sheet, conformed, lock_path_for(conformed)]
+    check_outputs(outputs, [Path(original), Path(new_deal), ws.bank.root, ws.templates])
+    with all_or_nothing(outputs):
+        return _vary(Path(original), new_deal, output, deed_sheet, conformed, ws, draft)
+
+
+def _vary(
+    original: Path,
+    new_deal: str | Path,
+    output: Path,
+    deed_sheet: Path,
+    conformed: Path,
+    ws: Workspace,
+    draft: bool,
+) -> VaryResult:
+    old_deal, old = rebuild(original, ws)
     deal = load_deal(new_deal, ws.bank.codes)
     terms = _variation_terms(deal)
     history = list(old.lock.get("variations", []))
@@ -76,7 +95,6 @@ def vary(
                 str(deal.path),
             )
         )
-    deed_sheet = output.with_name(output.stem + ".deal.yaml")
     data = _deed_deal(old_deal, old, deal, terms, history, changes, deed_sheet, ws.forms, original)
     write_atomic(deed_sheet, _yaml(data))
     deed = build(deed_sheet, output, workspace=ws, draft=draft)
@@ -87,7 +105,6 @@ def vary(
         "deed_sha256": deed.plan.deal_sha256,
         "original_date": terms["original_date"].isoformat(),
     }
-    conformed = output.with_name(output.stem + "-conformed.docx")
     conformed_doc = assemble(
         deal, ws, draft=draft, layout=layout, history=[*history, record], lock_dir=conformed.parent
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import codecs
+import re
 from functools import cache
 from typing import IO
 
@@ -35,12 +37,47 @@ _PARSER = etree.XMLParser(
 )
 
 
+#: A DTD or an entity declaration, wherever it is (after a long comment, say).
+_DECLARATION = re.compile(r"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
+#: Byte-order marks and the bare ``<?`` of a UTF-16 or UTF-32 document without one.
+_ENCODINGS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+    (b"<\0\0\0", "utf-32-le"),
+    (b"\0\0\0<", "utf-32-be"),
+    (b"<\0?\0", "utf-16-le"),
+    (b"\0<\0?", "utf-16-be"),
+)
+_DECLARED = re.compile(rb"""^<\?xml[^>]*encoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
+
+
+def _as_text(raw: bytes) -> str:
+    """The XML as text, in the encoding its bytes or its declaration give (UTF-8 otherwise)."""
+    encoding = next((name for mark, name in _ENCODINGS if raw.startswith(mark)), None)
+    if encoding is None:
+        declared = _DECLARED.match(raw)
+        encoding = declared.group(1).decode("ascii") if declared else "utf-8"
+    try:
+        return raw.decode(encoding, errors="replace")
+    except LookupError:
+        raise UnsafeXML(f"the XML declares an unknown encoding {encoding!r}") from None
+
+
 def parse_xml(data: bytes | str) -> etree._Element:
-    """Parse a part. Refuses DTDs outright, so XXE and entity-expansion bombs cannot run."""
+    """Parse a part. Refuses DTDs and entity declarations anywhere in the text, in whatever
+    encoding it is written, and checks again after parsing, so XXE and entity-expansion bombs
+    cannot run and no entity silently drops text."""
     raw = data.encode("utf-8") if isinstance(data, str) else data
-    if b"<!DOCTYPE" in raw[:4096].upper() or b"<!ENTITY" in raw.upper():
+    text = data if isinstance(data, str) else _as_text(raw)
+    if _DECLARATION.search(text):
         raise UnsafeXML("the XML declares a DTD or entities")
-    return etree.fromstring(raw, _PARSER)
+    root = etree.fromstring(raw, _PARSER)
+    if root.getroottree().docinfo.doctype:
+        raise UnsafeXML("the XML declares a DTD or entities")
+    return root
 
 
 def serialize(element: etree._Element) -> bytes:
