@@ -173,10 +173,7 @@ def all_or_nothing(paths: list[Path]) -> Iterator[None]:
         yield
     except BaseException:
         for path, backup in backups.items():
-            if backup is not None:
-                os.replace(backup, path)
-            else:
-                path.unlink(missing_ok=True)
+            _restore(path, backup)
         raise
     for backup in backups.values():
         if backup is not None:
@@ -212,14 +209,23 @@ def _swap(staged: list[tuple[Path, Path]]) -> None:
             done.append((path, backup))
     except BaseException:
         for path, backup in reversed(done):
-            if backup is not None:
-                os.replace(backup, path)
-            else:
-                path.unlink(missing_ok=True)
+            _restore(path, backup)
         raise
     for _, backup in done:
         if backup is not None:
             backup.unlink(missing_ok=True)
+
+
+def _restore(path: Path, backup: Path | None) -> None:
+    """Put back what ``path`` held before (nothing: remove it). A backup is a hard link, and
+    rename(2) between two links of one file does nothing, leaving the backup's name behind: so
+    when the file was never replaced, the backup's name is simply removed."""
+    if backup is None:
+        path.unlink(missing_ok=True)
+    elif path.exists() and os.path.samefile(path, backup):
+        backup.unlink()
+    else:
+        os.replace(backup, path)
 
 
 def _backup(path: Path) -> Path | None:
