@@ -351,7 +351,7 @@ def test_joining_and_leaving_parties_are_admitted_and_released(tmp_path, workspa
     parties += (
         '  - {id: fed, name: "[GP Federation]", kind: gp_federation, roles: [provider],\n'
         '     change: joining, legal_form: "[legal form]", registration: "[number]",\n'
-        '     address: "[address]", witness: "[witness]"}\n'
+        '     address: "[address]", signatory: "[director]", witness: "[witness]"}\n'
     )
     paras = build_small(
         tmp_path,

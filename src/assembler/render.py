@@ -447,16 +447,20 @@ class Renderer:
         if self.outline.closing:
             body.append(ox.paragraph(None, self.outline.closing))
         for party in self.names["parties"]:
-            lines = self.forms[party["kind"]][mode]
-            for i, line in enumerate(lines):
-                text = self._text(
-                    line,
+            lines = [
+                line
+                for source in self.forms[party["kind"]][mode]
+                for line in self._text(
+                    source,
                     "execution",
                     f"execution block for {party['id']}",
                     "templates/legal-forms.yaml",
                     p=party,
-                )
-                p = _markup_paragraph("ExecutionBlock", text)
+                ).split("\n")  # an entry may print a line per partner
+                if line.strip()
+            ]
+            for i, text in enumerate(lines):
+                p = _markup_paragraph("ExecutionBlock", Markup(text))
                 if i == 0:
                     ox.el("w:spacing", p.find(qn("w:pPr")), before="480")
                 body.append(p)

@@ -162,8 +162,10 @@ def _deed_party(party: dict[str, Any], change: str, forms: dict[str, Any]) -> di
     wording = str(form["description"]) + " ".join(map(str, form["deed"]))
     used = {"id", "name", "kind", "roles", "address"} | set(re.findall(r"\bp\.(\w+)", wording))
     kept = {k: v for k, v in party.items() if k in used and k in DEED_PARTY.fields}
-    if "witness" in used:  # a deed signed by a director needs a witness; an agreement does not
-        kept.setdefault("witness", "[witness name and address]")
+    # a deed needs printed names and witnesses an agreement may not have had: blanks to fill
+    for key, blank in (("witness", "[witness name and address]"), ("signatory", "[name]")):
+        if key in used:
+            kept.setdefault(key, blank)
     return {**kept, "change": change}
 
 

@@ -284,6 +284,10 @@ PARTY = Map(
         "position": F(Str(), hint="the signatory's position"),
         "legal_form": F(Str(), hint="for example a company limited by guarantee"),
         "witness": F(Str(), hint="the witness's name and address, for a deed signed by a director"),
+        "partners": F(
+            ListOf(Str(), min_items=1),
+            hint="a GP partnership: the name of every partner (each executes a deed)",
+        ),
         # in a deed of variation: whether the party stays, joins or leaves the varied agreement
         "change": F(Enum("continuing", "joining", "leaving")),
         "dual_role_conflict": F(Bool()),
