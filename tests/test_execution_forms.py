@@ -12,7 +12,9 @@ from conftest import EXAMPLE, ROOT
 from reading import paragraphs
 
 ORIGINAL = ROOT / "examples" / "over-65s-alliance.yaml"
-SIGNER = 'address: "[address]", signatory: "[signatory]", position: "[position]", change: continuing'
+SIGNER = (
+    'address: "[address]", signatory: "[signatory]", position: "[position]", change: continuing'
+)
 PARTIES = {
     "ccg": "kind: ccg, roles: [commissioner]",
     "icb": "kind: icb, roles: [commissioner]",
@@ -48,7 +50,9 @@ def blocks(tmp_path_factory, workspace) -> dict[str, list[str]]:
         + "amendments:\n  - {op: delete_clause_not_used, at: objectives}\n"
     )
     build(deal, deal.with_suffix(".docx"), workspace=workspace, draft=True)
-    lines = [t for s, t in paragraphs(deal.with_suffix(".docx").read_bytes()) if s == "ExecutionBlock"]
+    lines = [
+        t for s, t in paragraphs(deal.with_suffix(".docx").read_bytes()) if s == "ExecutionBlock"
+    ]
     found: dict[str, list[str]] = {}
     current = ""
     for line in lines:
@@ -89,7 +93,9 @@ def test_a_charity_executes_by_its_legal_form(blocks):
     assert sum(line.startswith("Witness signature") for line in blocks["unc"]) == 2
     assert "Companies Act 2006, section 44" in blocks["chco"][0]
     # an unknown form is a blank for the drafter, not a guess
-    assert blocks["vcs"][0].startswith("Executed as a deed by [VCS], [legal form], in the way its legal form requires")
+    assert blocks["vcs"][0].startswith(
+        "Executed as a deed by [VCS], [legal form], in the way its legal form requires"
+    )
 
 
 def test_a_gp_partnership_executes_by_each_partner_named_in_the_deal(blocks):
