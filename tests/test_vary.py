@@ -197,6 +197,17 @@ def conformed_texts(docx: Path, accept: bool) -> list[str]:
     return [t for t in texts if t.strip()]
 
 
+def part_texts(made) -> tuple[list[str], ...]:
+    """The non-empty paragraph texts of the front matter, operative part and execution blocks."""
+    from assembler.oxml.text import text_of
+    from assembler.vary import _parts
+
+    return tuple(
+        [t for t in (text_of(p) for e in part for p in e.iter(qn("w:p"))) if t.strip()]
+        for part in _parts(made.rendered)
+    )
+
+
 def body_texts(made) -> list[str]:
     from assembler.oxml.text import text_of
 
@@ -215,13 +226,27 @@ def test_the_conformed_copy_accepts_to_the_new_text_and_rejects_to_the_old(tmp_p
     result = vary(lock, new, tmp_path / "v.docx", workspace=ws)
     _, old = rebuild(lock, ws)
     _, varied = rebuild(result.conformed_lock, ws)
-    assert conformed_texts(result.conformed, accept=True) == body_texts(varied)
-    assert conformed_texts(result.conformed, accept=False) == body_texts(old)
+    front, operative, execution = part_texts(old)
+    executed = [t for t in execution if "....." not in t]
+    preface = [
+        "Conformed copy incorporating the amendments made by Deed of Variation No. 1 dated [ ]. "
+        "For reference only: the executed documents prevail.",
+        "Changes made by Deed of Variation No. 1 dated [ ]",
+    ]
+    accepted = conformed_texts(result.conformed, accept=True)
+    rejected = conformed_texts(result.conformed, accept=False)
+    summary = accepted[len(preface) : len(preface) + len(result.amendments)]
+    assert accepted[: len(preface)] == preface and rejected[: len(preface)] == preface
+    numbers = {pc.slot: pc.number for pc in old.plan.clauses + old.plan.schedules}
+    where = [f"Clause {numbers[a['at']]}" for a in result.amendments]
+    assert [line.split(": ", 1)[0] for line in summary] == where
+    # the signed cover, parties and recitals as they were; the blocks as executed, no blanks
+    rest = len(preface) + len(result.amendments)
+    assert accepted[rest:] == front + part_texts(varied)[1] + executed
+    assert rejected[rest:] == front + operative + executed
     with zipfile.ZipFile(result.conformed) as package:
         xml = package.read("word/document.xml").decode()
-    assert (
-        'w:author="assembler (deed of variation)"' in xml and 'w:date="2018-04-01T00:00:00Z"' in xml
-    )
+    assert 'w:author="Deed of Variation No. 1"' in xml and 'w:date="2018-04-01T00:00:00Z"' in xml
 
 
 @needs_soffice()

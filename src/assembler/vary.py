@@ -12,14 +12,17 @@ varied and cites both instruments.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import io
 import os
 import re
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from lxml import etree
 from ruamel.yaml import YAML
 
 from . import provenance
@@ -34,11 +37,17 @@ from .api import (
     rebuild,
     write_document,
 )
+from .context import longdate
 from .dealsheet import Deal, load_deal
 from .doctypes.variation import DEED_PARTY
 from .errors import AssemblerError, Diagnostic
+from .oxml import text as ox
+from .oxml.ns import qn
+from .oxml.text import E
 from .oxml.tracked import Revisions, conform
 from .package import docx_parts, write_atomic, zip_parts
+from .plan import Plan
+from .render import Rendered
 
 
 @dataclass
@@ -80,9 +89,11 @@ def vary(
     data = _deed_deal(old_deal, old, deal, terms, history, changes, deed_sheet, ws.forms, original)
     write_atomic(deed_sheet, _yaml(data))
     deed = build(deed_sheet, output, workspace=ws, draft=draft)
+    made = terms.get("made")
     record = {
         "number": len(history) + 1,
         "date": terms["date"].isoformat(),
+        "made": made.isoformat() if made else "",
         "deed": output.name,
         "deed_sha256": deed.plan.deal_sha256,
         "original_date": terms["original_date"].isoformat(),
@@ -91,7 +102,8 @@ def vary(
     conformed_doc = assemble(
         deal, ws, draft=draft, layout=layout, history=[*history, record], lock_dir=conformed.parent
     )
-    conformed_lock = _write_conformed(old, conformed_doc, conformed, ws, terms["date"])
+    preface = _preface([*history, record], _instructions(deed), changes, old.plan)
+    conformed_lock = _write_conformed(old, conformed_doc, conformed, ws, record, preface)
     return VaryResult(deed, deed_sheet, conformed, conformed_lock, changes)
 
 
@@ -184,15 +196,106 @@ def _yaml(data: dict[str, Any]) -> bytes:
     return stream.getvalue().encode("utf-8")
 
 
+#: The legend at the head of a conformed copy (document-structures.md 5.7): it is not an
+#: execution version, and says which deeds it incorporates.
+LEGEND = (
+    "Conformed copy incorporating the amendments made by {deed}. "
+    "For reference only: the executed documents prevail."
+)
+#: A signing line of an execution block: the conformed copy shows the blocks as executed.
+SIGNING_LINE = "....."
+
+
+def _deed_name(record: dict[str, Any]) -> str:
+    made = record.get("made")
+    when = longdate(dt.date.fromisoformat(made)) if made else "[ ]"
+    return f"Deed of Variation No. {record['number']} dated {when}"
+
+
+def _instructions(deed: BuildResult) -> list[str]:
+    """The deed's amendment instructions as printed, one per amendment, in order."""
+    title = next(pc.title for pc in deed.plan.clauses if pc.clause_id == "dov-amendments")
+    found: list[str] = []
+    inside = False
+    with zipfile.ZipFile(deed.output) as package:  # our own output, just written
+        root = etree.fromstring(package.read("word/document.xml"))
+    for p in root.iter(qn("w:p")):
+        style, text = ox.style_of(p), ox.text_of(p)
+        if style == "ClauseHeading":
+            inside = text == title
+        elif inside and style == "Clause2":
+            found.append(text)
+    return found
+
+
+def _preface(
+    records: list[dict[str, Any]], printed: list[str], changes: list[dict[str, Any]], plan: Plan
+) -> list[E]:
+    """The legend and the list of changes (provision, instruction) that head a conformed copy."""
+    *earlier, latest = records
+    legend = LEGEND.format(deed=_deed_name(latest))
+    if earlier:
+        legend += " It also incorporates, without marking them, the amendments made by " + (
+            ", ".join(_deed_name(r) for r in earlier) + "."
+        )
+    numbers = {pc.slot: pc.number for pc in plan.clauses + plan.schedules}
+    paragraphs = [
+        ox.paragraph(None, legend, bold=True),
+        ox.paragraph(None, f"Changes made by {_deed_name(latest)}", bold=True),
+    ]
+    for change, instruction in zip(changes, printed, strict=False):
+        number = numbers.get(change["at"], "")
+        where = number if number.startswith("Schedule") else f"Clause {number}"
+        paragraphs.append(ox.paragraph(None, f"{where}: {instruction}"))
+    return paragraphs
+
+
 def _write_conformed(
-    old: Assembled, varied: Assembled, output: Path, ws: Workspace, when: dt.date
+    old: Assembled,
+    varied: Assembled,
+    output: Path,
+    ws: Workspace,
+    record: dict[str, Any],
+    preface: list[E],
 ) -> Path:
-    """The agreement as varied, with every change from the signed text as a tracked change."""
-    revisions = Revisions("assembler (deed of variation)", f"{when.isoformat()}T00:00:00Z")
-    body = conform(old.rendered.body, varied.rendered.body, revisions)
+    """The agreement as varied: the signed cover, parties and recitals as they were, the
+    operative provisions with every change the deed makes as a tracked change attributed to the
+    deed, and the execution blocks as executed (no signing lines), under a legend."""
+    revisions = Revisions(
+        f"Deed of Variation No. {record['number']}", f"{record['date']}T00:00:00Z"
+    )
+    front, operative, execution = _parts(old.rendered)
+    _, new_operative, _ = _parts(varied.rendered)
+    body = ox.el("w:body")
+    body.extend([*preface, *front])
+    body.extend(conform(_body_of(operative), _body_of(new_operative), revisions))
+    body.extend(p for p in execution if SIGNING_LINE not in ox.text_of(p))
+    ending = varied.rendered.body.find(qn("w:sectPr"))
+    if ending is not None:
+        body.append(copy.deepcopy(ending))
     rendered = type(varied.rendered)(**{**varied.rendered.__dict__, "body": body})
     embedded = provenance.package_parts(varied.lock)
     data = zip_parts(docx_parts(rendered, ws.house, varied.plan.title, embedded))
     return write_document(
         Assembled(varied.deal, varied.plan, rendered, data, varied.lock, []), output
     )
+
+
+def _parts(rendered: Rendered) -> tuple[list[E], list[E], list[E]]:
+    """A rendered body cut into its front matter (cover, contents, parties, recitals), its
+    operative provisions (clauses and schedules) and its execution blocks."""
+    children = [c for c in rendered.body if c.tag != qn("w:sectPr")]
+    styles = [ox.style_of(c) if c.tag == qn("w:p") else None for c in children]
+    start = styles.index("ClauseHeading") if "ClauseHeading" in styles else 0
+    end = len(children)
+    if "ExecutionBlock" in styles:  # the heading above the first block starts the execution
+        end = styles.index("ExecutionBlock")
+        while end > start and styles[end] != "ScheduleHeading":
+            end -= 1
+    return children[:start], children[start:end], children[end:]
+
+
+def _body_of(elements: list[E]) -> E:
+    body = ox.el("w:body")
+    body.extend(copy.deepcopy(e) for e in elements)
+    return body

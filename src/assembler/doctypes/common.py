@@ -395,6 +395,7 @@ PROCUREMENT = Map(
 VARIATION = Map(
     {
         "date": F(Date(), required=True, hint="the Variation Date: when the changes take effect"),
+        "made": F(Date(), hint="the date the deed is made (signed and delivered), if known"),
         "original_date": F(Date(), required=True, hint="the date written on the agreement"),
         "reasons": F(
             ListOf(Str(), min_items=1),
