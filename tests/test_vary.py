@@ -238,7 +238,10 @@ def test_the_conformed_copy_accepts_to_the_new_text_and_rejects_to_the_old(tmp_p
     summary = accepted[len(preface) : len(preface) + len(result.amendments)]
     assert accepted[: len(preface)] == preface and rejected[: len(preface)] == preface
     numbers = {pc.slot: pc.number for pc in old.plan.clauses + old.plan.schedules}
-    where = [f"Clause {numbers[a['at']]}" for a in result.amendments]
+    where = [
+        n if n.startswith("Schedule") else f"Clause {n}"
+        for n in (numbers[a["at"]] for a in result.amendments)
+    ]
     assert [line.split(": ", 1)[0] for line in summary] == where
     # the signed cover, parties and recitals as they were; the blocks as executed, no blanks
     rest = len(preface) + len(result.amendments)
