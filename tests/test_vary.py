@@ -70,10 +70,23 @@ def apply(old: dict, amendments: list[dict]) -> dict[str, list[str]]:
     texts = {slot: list(section.texts) for slot, section in old.items()}
     for a in amendments:
         at = a["at"]
+        where = range(len(texts[at]))
+        if "provision" in a:  # the provision named: clause 5 + "1(a)" is 5.1(a)
+            numbers = [number for number, _, _ in old[at].paragraphs]
+            own = old[at].number
+            full = (
+                a["provision"]
+                if own.startswith("Schedule")
+                else own + ("" if a["provision"].startswith("(") else ".") + a["provision"]
+            )
+            assert numbers.count(full) == 1, a
+            where = [numbers.index(full)]
         if a["op"] == "substitute_words":
-            hits = [i for i, t in enumerate(texts[at]) if a["words_from"] in t]
-            assert len(hits) == 1, a  # the words identify one place
+            hits = [i for i in where if a["words_from"] in texts[at][i]]
+            assert len(hits) == 1 and texts[at][hits[0]].count(a["words_from"]) == 1, a
             texts[at][hits[0]] = texts[at][hits[0]].replace(a["words_from"], a["words_to"])
+        elif a["op"] == "replace_provision":
+            texts[at][where[0]] = a["text"]
         elif a["op"] in ("replace_clause", "replace_schedule"):
             texts[at] = [strip_label(t) for t in a["text"]]
         elif a["op"] == "delete_clause_not_used":
@@ -122,9 +135,12 @@ def test_a_changed_value_is_a_word_substitution_in_the_signed_numbering(
     before, _ = assert_instructions_give_the_new_text(result, ws, lock)
     scope = before["scope"].number
     text = deed_text(result.deed.output)
+    # the provision the words are in, by its signed number
+    provision = next(n for n, _, t in before["scope"].paragraphs if "people aged 65" in t)
+    assert provision.startswith(f"{scope}.")
     assert (
-        f"In clause {scope} (Scope of the Alliance), the words \u201cpeople aged 65 and over\u201d "
-        "are replaced with \u201cthe whole population\u201d." in text
+        f"In clause {provision}, for \u201cpeople aged 65 and over\u201d "
+        "substitute \u201cthe whole population\u201d." in text
     )
     assert any(t.startswith("THIS DEED OF VARIATION") for t in text)
     assert_valid(result.deed.output)
@@ -157,18 +173,16 @@ def test_a_removed_clause_is_not_used_and_an_added_one_follows_the_last(tmp_path
     removed = [a for a in result.amendments if a["op"] == "delete_clause_not_used"]
     assert [a["at"] for a in removed] == ["wilful-default"]
     assert (
-        f"Clause {numbers['wilful-default']} (Wilful default and exclusion) is deleted and marked \u201cNot used\u201d."
-        in text
+        f"Omit clause {numbers['wilful-default']} (Wilful default and exclusion), leaving its "
+        "number in place marked \u201cNot used\u201d." in text
     )
     added = [a for a in result.amendments if a["op"] == "insert_clause"]
     last = old.plan.schedules[-1].number.split()[-1]
     assert [(a["at"], a["number"]) for a in added] == [
         (old.plan.schedules[-1].slot, str(int(last) + 1))
     ]
-    assert (
-        f"A new Schedule {int(last) + 1} (Plain-English summary) is inserted after Schedule {last}"
-        in text
-    )
+    assert f"After Schedule {last} insert:" in text
+    assert f"\u201cSchedule {int(last) + 1}\nPlain-English summary" in text
     _, varied = rebuild(result.conformed_lock, ws)
     kept = {pc.slot: pc.number for pc in varied.plan.clauses + varied.plan.schedules}
     assert {slot: kept[slot] for slot in numbers} == numbers  # no signed number moved
