@@ -79,7 +79,7 @@ def test_a_draft_build_carries_the_drafting_notes(tmp_path, workspace):
     assert [str(w) for w in result.warnings] == []
     with zipfile.ZipFile(result.output) as package:
         comments = package.read("word/comments.xml").decode()
-    assert "dov-amendments@1.1.0" in comments and "dov-procurement@1.0.0" in comments
+    assert "dov-amendments@1.1.0" in comments and "dov-procurement@1.1.0" in comments
 
 
 def test_the_title_names_the_original_agreement_and_its_date(deed, original):
@@ -481,3 +481,79 @@ def test_an_earlier_variation_is_recited_and_the_agreement_defined_as_varied(tmp
         for s, t in paras
         if s == "Definition"
     )
+
+
+PROCUREMENT = (
+    "procurement:\n"
+    "  regimes: [public_contracts_regulations_2015]\n"
+    "  basis: {basis}\n"
+    "  notice: not_required\n"
+    "  responsible: [ccg]\n"
+)
+
+
+def procurement_deal(basis: str) -> str:
+    return small_deal(
+        "  - {op: delete_clause_not_used, at: accountability}\n",
+        extra=PROCUREMENT.format(basis=basis),
+    ).replace("services_change: false", "services_change: true")
+
+
+def test_a_procurement_record_states_no_conclusion_from_a_blank_basis(tmp_path, workspace):
+    text = procurement_deal('"[the ground for the change]"')
+    deal = tmp_path / "deal.yaml"
+    deal.write_text(text)
+    result = build(deal, tmp_path / "deed.docx", workspace=workspace)
+    assert [(w.rule, w.line) for w in result.warnings] == [
+        ("W-var-01", int(position_of(text, 'basis: ^"[the').split(":")[0]))
+    ]
+    assert "notice: not_required is not printed" in result.warnings[0].message
+    lines = "\n".join(clause2(paragraphs(tmp_path / "deed.docx")))
+    assert "do not require a notice" not in lines and "permit the changes on" not in lines
+    assert (
+        "Before this Deed is executed, [CCG] must confirm the ground on which the Procurement "
+        "Rules permit the changes without a new procurement ([the ground for the change])" in lines
+    )
+
+
+def test_a_procurement_record_with_a_basis_states_its_conclusion(tmp_path, workspace):
+    basis = "regulation 72(1)(b) of the Public Contracts Regulations 2015"
+    paras = build_small(tmp_path, workspace, procurement_deal(f'"{basis}"'))
+    lines = clause2(paras)
+    assert any(f"permit the changes on the following basis: {basis}." in t for t in lines)
+    assert "The Procurement Rules do not require a notice of the changes to be published." in lines
+
+
+def test_an_amendment_names_the_provision_it_changes(tmp_path, workspace, original):
+    scope = number(original, "scope")
+    paras = build_small(
+        tmp_path,
+        workspace,
+        small_deal(
+            "  - op: substitute_words\n"
+            "    at: scope\n"
+            "    provision: '1'\n"
+            '    words_from: "older people\'s mental health services"\n'
+            '    words_to: "mental health services"\n'
+            "  - op: replace_provision\n"
+            "    at: objectives\n"
+            "    provision: 1(a)\n"
+            '    text: "create a model of care for the whole population;"\n'
+            "  - op: substitute_words\n"
+            "    at: transition\n"
+            "    provision: '1.1'\n"
+            '    words_from: "Transition"\n'
+            '    words_to: "First-year"\n'
+        ),
+    )
+    objectives = number(original, "objectives")
+    transition = number(original, "transition")
+    lines = clause2(paras)
+    assert (
+        f"In {scope}.1, for “older people's mental health services” substitute “mental health "
+        "services”." in lines
+    )
+    assert f"For {objectives}.1(a) substitute:" in lines
+    texts = [t for _, t in paras]
+    assert "“create a model of care for the whole population;”" in texts
+    assert f"In paragraph 1.1 of {transition}, for “Transition” substitute “First-year”." in lines

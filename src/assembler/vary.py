@@ -164,6 +164,9 @@ def _deed_deal(
     for key in ("procurement", "conformed_copy"):
         if key in terms:
             data[key] = terms[key]
+    considered = {k: v for k, v in (deal.data.get("acknowledge") or {}).items() if "-var-" in k}
+    if considered:  # the drafters' view of the deed's own warnings
+        data["acknowledge"] = considered
     return data
 
 

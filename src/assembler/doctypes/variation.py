@@ -26,7 +26,7 @@ import datetime as dt
 import re
 from typing import Any
 
-from ..schema import Bool, Checker, Date, Enum, F, ListOf, Map, OneOf, Ref, Str
+from ..schema import Bool, Checker, Date, Enum, F, ListOf, Map, OneOf, Ref, Str, is_placeholder
 from .common import COMMON, PARTY, PROCUREMENT
 
 LOCATOR = Str(
@@ -227,6 +227,30 @@ def procurement_when_services_change(values: dict[str, Any], ck: Checker, path: 
         )
 
 
+def procurement_from_a_basis(values: dict[str, Any], ck: Checker, path: str) -> None:
+    """W-var-01: the procurement record states a conclusion only from a basis that is given. A
+    blank basis leaves the question to the drafter (the deed says who must confirm it), and a
+    notice conclusion given with it is not printed: it would rest on the blank."""
+    record = values.get("procurement")
+    if not isinstance(record, dict) or not is_placeholder(record.get("basis")):
+        return
+    unused = (
+        ""
+        if is_placeholder(record.get("notice"))
+        else (
+            f"; notice: {record.get('notice')} is not printed, because it would rest on that blank"
+        )
+    )
+    ck.warn(
+        "W-var-01",
+        "procurement.basis",
+        ck.at("procurement.basis"),
+        f"the procurement basis is a blank, so the deed records no procurement conclusion{unused}",
+        "ask the procurement adviser for the ground on which the changes are permitted, and "
+        "give it as procurement.basis before the deed is executed",
+    )
+
+
 DEED_OF_VARIATION = Map(
     {
         **COMMON,
@@ -272,5 +296,6 @@ DEED_OF_VARIATION = Map(
         dates_in_order,
         variations_in_sequence,
         procurement_when_services_change,
+        procurement_from_a_basis,
     ],
 )
