@@ -299,6 +299,9 @@ def test_two_variations_in_a_row_cite_the_first_and_keep_its_numbering(tmp_path,
     year2 = changed(
         tmp_path, "year2.yaml", deal, ("sanction: exclusion", 'sanction: "[to be agreed]"')
     )
+    year2.write_text(
+        year2.read_text().replace("  date: 2018-04-01", "  date: 2018-04-01\n  made: 2018-03-12")
+    )
     first = vary(lock, year2, tmp_path / "variation-1.docx", workspace=ws)
     later = VARIATION.replace("2018-04-01", "2019-04-01")
     year3 = changed(
@@ -311,12 +314,19 @@ def test_two_variations_in_a_row_cite_the_first_and_keep_its_numbering(tmp_path,
     second = vary(first.conformed_lock, year3, tmp_path / "variation-2.docx", workspace=ws)
     sheet = load_deal(second.deed_deal, ws.bank.codes)
     assert sheet.data["title"] == "Deed of Variation No. 2"
-    assert [v["date"].isoformat() for v in sheet.data["previous_variations"]] == ["2018-04-01"]
+    # the first deed is recited by the date it was made, not the date it took effect
+    assert [v["date"].isoformat() for v in sheet.data["previous_variations"]] == ["2018-03-12"]
     assert {a["op"] for a in second.amendments} >= {"substitute_words"}
     # the first deed's "Not used" place stays as it is: the second deed does not touch it
     assert not any(a["op"] == "delete_clause_not_used" for a in second.amendments)
     deed = "\n".join(deed_text(second.deed.output))
-    assert "as varied by" in deed and "1 April 2018" in deed
+    assert "have varied it by a deed of variation dated 12 March 2018" in deed
+    conformed = conformed_texts(second.conformed, accept=True)
+    assert conformed[0].startswith(
+        "Conformed copy incorporating the amendments made by Deed of Variation No. 2 dated [ ]. "
+        "For reference only: the executed documents prevail. It also incorporates"
+    )
+    assert "Deed of Variation No. 1 dated 12 March 2018" in conformed[0]
     _, varied_once = rebuild(first.conformed_lock, ws)
     _, varied_twice = rebuild(second.conformed_lock, ws)
     assert [pc.number for pc in varied_twice.plan.clauses] == [

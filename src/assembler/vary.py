@@ -150,8 +150,14 @@ def _deed_deal(
             "date": terms["original_date"],
             "lock": os.path.relpath(Path(signed).resolve(), deed_sheet.resolve().parent),
         },
+        # each earlier deed by the date it was made, not the date its variations took effect
         "previous_variations": [
-            {"date": dt.date.fromisoformat(v["date"]), "description": "a deed of variation"}
+            {
+                "date": dt.date.fromisoformat(v["made"])
+                if v.get("made")
+                else f"[date of Deed of Variation No. {v['number']}]",
+                "description": "a deed of variation",
+            }
             for v in history
         ],
         "variation_power": terms.get("power", "variation"),
