@@ -427,3 +427,38 @@ def test_a_changed_paragraph_keeps_its_cross_references_and_highlighted_blanks(
 
 def _inside(node, tag: str) -> bool:
     return any(a.tag == qn(tag) for a in node.iterancestors())
+
+
+def test_a_party_marked_leaving_is_released_and_the_agreement_varied_without_it(
+    tmp_path, ws, signed, assert_valid
+):
+    deal, lock = signed
+    new = changed(
+        tmp_path,
+        "year2.yaml",
+        deal,
+        (
+            "kind: third_sector, roles: [provider],",
+            "kind: third_sector, roles: [provider], change: leaving,",
+        ),
+    )
+    result = vary(lock, new, tmp_path / "v.docx", workspace=ws)
+    sheet = load_deal(result.deed_deal, ws.bank.codes)
+    assert {p["id"]: p["change"] for p in sheet.data["parties"]}["vcs"] == "leaving"
+    text = deed_text(result.deed.output)
+    assert (
+        "With effect from the Variation Date, [Third-sector organisation] ceases to be a party to the Agreement."
+        in text
+    )
+    assert "any right or liability that arose before the Variation Date;" in text
+    # the agreement as varied: its own deal sheet, without the party or its service contract
+    remaining = load_deal(tmp_path / "v-conformed.deal.yaml", ws.bank.codes)
+    assert "vcs" not in {p["id"] for p in remaining.data["parties"]}
+    assert all("vcs" not in c.values() for c in remaining.data["service_contracts"])
+    # a substitution never splits a party's name
+    for a in result.amendments:
+        for key in ("words_from", "words_to"):
+            words = a.get(key, "")
+            assert words.count("[") == words.count("]"), a
+    assert_instructions_give_the_new_text(result, ws, lock)
+    assert_valid(result.conformed)

@@ -214,5 +214,6 @@ def _substitution(scope: str, old: str, new: str) -> dict[str, str] | None:
 
 
 def _tokens(text: str) -> list[str]:
-    """Words and the spaces between them, so that joining tokens gives the text back exactly."""
-    return re.findall(r"\s+|[^\s]+", text)
+    """Words and the spaces between them, so that joining tokens gives the text back exactly. A
+    bracketed name ("[Mental Health NHS FT]") is one word: a substitution never splits it."""
+    return re.findall(r"\s+|\S*\[[^\[\]]*\]\S*|\S+", text)

@@ -73,6 +73,13 @@ def vary(
     old_deal, old = rebuild(Path(original), ws)
     deal = load_deal(new_deal, ws.bank.codes)
     terms = _variation_terms(deal)
+    remaining = output.with_name(output.stem + "-conformed.deal.yaml")
+    if _write_without_leaving(deal, remaining):
+        try:
+            deal = load_deal(remaining, ws.bank.codes)
+        except AssemblerError:
+            remaining.unlink()
+            raise
     history = list(old.lock.get("variations", []))
     layout = varied_layout(old.plan, plan_document(deal, ws, draft=True).plan)
     varied = assemble(deal, ws, draft=draft, layout=layout)
@@ -105,6 +112,45 @@ def vary(
     preface = _preface([*history, record], _instructions(deed), changes, old.plan)
     conformed_lock = _write_conformed(old, conformed_doc, conformed, ws, record, preface)
     return VaryResult(deed, deed_sheet, conformed, conformed_lock, changes)
+
+
+def _write_without_leaving(deal: Deal, path: Path) -> bool:
+    """A deal sheet whose parties say ``change: leaving`` describes the agreement those parties
+    leave: write the deal as it will stand without them (their entries, and every entry and id
+    that names them, removed) to PATH, the deal sheet of the agreement as varied. False when no
+    party leaves."""
+    leaving = {p["id"] for p in deal.data["parties"] if p.get("change") == "leaving"}
+    if not leaving:
+        return False
+    yaml = YAML()  # round trip: the drafter's comments and layout stay
+    yaml.width = 100
+    data = yaml.load(deal.path.read_text(encoding="utf-8"))
+    data["parties"] = [p for p in data["parties"] if p.get("id") not in leaving]
+    _drop_references(data, leaving)
+    stream = io.StringIO()
+    stream.write(
+        f"# Written by `assemble vary` from {deal.path.name}: the deal as it stands once "
+        f"{', '.join(sorted(leaving))} leave(s).\n"
+    )
+    yaml.dump(data, stream)
+    write_atomic(path, stream.getvalue().encode("utf-8"))
+    return True
+
+
+def _drop_references(node: Any, ids: set[str]) -> None:
+    """Remove from every list the ids, and the entries that refer to them (a service contract
+    whose provider leaves), below NODE."""
+    children = node.values() if isinstance(node, dict) else node if isinstance(node, list) else []
+    for child in list(children):
+        if isinstance(child, list):
+            child[:] = [item for item in child if not _names(item, ids)]
+        _drop_references(child, ids)
+
+
+def _names(item: Any, ids: set[str]) -> bool:
+    if isinstance(item, dict):
+        return bool(ids & {v for k, v in item.items() if k != "id" and isinstance(v, str)})
+    return isinstance(item, str) and item in ids
 
 
 def _variation_terms(deal: Deal) -> dict[str, Any]:
