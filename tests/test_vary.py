@@ -462,3 +462,59 @@ def test_a_party_marked_leaving_is_released_and_the_agreement_varied_without_it(
             assert words.count("[") == words.count("]"), a
     assert_instructions_give_the_new_text(result, ws, lock)
     assert_valid(result.conformed)
+
+
+SUCCESSION = """
+variation:
+  date: 2022-07-01
+  original_date: 2017-04-01
+  reasons: ["The Parties wish to record the change of commissioner."]
+  services_change: false
+  successions:
+    - {party: icb, predecessor: ccg, instrument: "the Health and Care Act 2022", date: 2022-07-01}
+"""
+
+
+def test_a_statutory_successor_is_recited_and_read_in_not_swapped_word_by_word(
+    tmp_path, ws, signed, assert_valid
+):
+    deal, lock = signed
+    text = re.sub(r"\bccg\b", "icb", deal.read_text()).replace("[CCG]", "[ICB]")
+    successor = tmp_path / "successor.yaml"
+    successor.write_text(text)
+    result = vary(
+        lock,
+        changed(tmp_path, "year6.yaml", successor, extra=SUCCESSION),
+        tmp_path / "v.docx",
+        workspace=ws,
+    )
+    sheet = load_deal(result.deed_deal, ws.bank.codes)
+    changes = {p["id"]: p["change"] for p in sheet.data["parties"]}
+    assert changes["icb"] == "continuing" and "ccg" not in changes  # neither joins nor leaves
+    # no instruction swaps the name: the law did that, and the deed recites it
+    assert not [a for a in result.amendments if "[CCG]" in str(a)]
+    recitals = deed_text(result.deed.output)
+    assert (
+        "On 1 July 2022, [ICB] took the place of [CCG] as a party to the Agreement under the "
+        "Health and Care Act 2022. That change was made by law, not by this Deed, and [ICB] is a "
+        "party to this Deed in its own right." in recitals
+    )
+    # the conformed copy does not mark the name as the deed's change
+    with zipfile.ZipFile(result.conformed) as package:
+        xml = package.read("word/document.xml").decode()
+    deleted = "".join(re.findall(r"<w:delText[^>]*>([^<]*)<", xml))
+    assert "[CCG]" not in deleted
+    assert_valid(result.conformed)
+
+
+def test_a_successor_of_a_body_that_was_not_a_party_is_e_var_08(tmp_path, ws, signed):
+    deal, lock = signed
+    successor = tmp_path / "successor.yaml"
+    successor.write_text(re.sub(r"\bccg\b", "icb", deal.read_text()))
+    extra = SUCCESSION.replace("predecessor: ccg", "predecessor: pct")
+    new = changed(tmp_path, "y.yaml", successor, extra=extra)
+    with pytest.raises(AssemblerError) as caught:
+        vary(lock, new, tmp_path / "v.docx", workspace=ws)
+    found = caught.value.diagnostics[0]
+    assert found.rule == "E-var-08" and found.line is not None and "'pct'" in found.message
+    assert not (tmp_path / "v.docx").exists()

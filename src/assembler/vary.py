@@ -18,7 +18,7 @@ import io
 import os
 import re
 import zipfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -44,7 +44,7 @@ from .errors import AssemblerError, Diagnostic
 from .oxml import text as ox
 from .oxml.ns import qn
 from .oxml.text import E
-from .oxml.tracked import Revisions, conform
+from .oxml.tracked import Revisions, conform, renamed
 from .package import docx_parts, write_atomic, zip_parts
 from .plan import Plan
 from .render import Rendered
@@ -73,17 +73,38 @@ def vary(
     old_deal, old = rebuild(Path(original), ws)
     deal = load_deal(new_deal, ws.bank.codes)
     terms = _variation_terms(deal)
+    by_law = _successions(old_deal, deal, terms)
     remaining = output.with_name(output.stem + "-conformed.deal.yaml")
-    if _write_without_leaving(deal, remaining):
-        try:
+    leaves = _write_without_leaving(deal, remaining)
+    try:
+        if leaves:
             deal = load_deal(remaining, ws.bank.codes)
-        except AssemblerError:
-            remaining.unlink()
-            raise
+        return _vary(old_deal, old, deal, terms, by_law, original, output, ws, draft)
+    except AssemblerError:
+        if leaves:  # nothing is left behind by a vary that fails
+            remaining.unlink(missing_ok=True)
+        raise
+
+
+def _vary(
+    old_deal: Deal,
+    old: Assembled,
+    deal: Deal,
+    terms: dict[str, Any],
+    by_law: dict[str, str],
+    original: str | Path,
+    output: Path,
+    ws: Workspace,
+    draft: bool,
+) -> VaryResult:
     history = list(old.lock.get("variations", []))
     layout = varied_layout(old.plan, plan_document(deal, ws, draft=True).plan)
     varied = assemble(deal, ws, draft=draft, layout=layout)
-    changes = amendments(sections(old.plan, old.rendered), sections(varied.plan, varied.rendered))
+    signed = {
+        slot: replace(s, paragraphs=[(n, st, _rename(t, by_law)) for n, st, t in s.paragraphs])
+        for slot, s in sections(old.plan, old.rendered).items()
+    }
+    changes = amendments(signed, sections(varied.plan, varied.rendered))
     if not changes:
         raise AssemblerError(
             Diagnostic(
@@ -93,7 +114,7 @@ def vary(
             )
         )
     deed_sheet = output.with_name(output.stem + ".deal.yaml")
-    data = _deed_deal(old_deal, old, deal, terms, history, changes, deed_sheet, ws.forms, original)
+    data = _deed_deal(old_deal, deal, terms, history, changes, deed_sheet, ws.forms, original)
     write_atomic(deed_sheet, _yaml(data))
     deed = build(deed_sheet, output, workspace=ws, draft=draft)
     made = terms.get("made")
@@ -110,7 +131,7 @@ def vary(
         deal, ws, draft=draft, layout=layout, history=[*history, record], lock_dir=conformed.parent
     )
     preface = _preface([*history, record], _instructions(deed), changes, old.plan)
-    conformed_lock = _write_conformed(old, conformed_doc, conformed, ws, record, preface)
+    conformed_lock = _write_conformed(old, conformed_doc, conformed, ws, record, preface, by_law)
     return VaryResult(deed, deed_sheet, conformed, conformed_lock, changes)
 
 
@@ -153,6 +174,33 @@ def _names(item: Any, ids: set[str]) -> bool:
     return isinstance(item, str) and item in ids
 
 
+def _successions(old_deal: Deal, deal: Deal, terms: dict[str, Any]) -> dict[str, str]:
+    """Old name -> new name of each party whose place a successor took by law (E-var-08 when the
+    predecessor is not a party to the agreement as signed)."""
+    before = {p["id"]: p for p in old_deal.data["parties"]}
+    after = {p["id"]: p for p in deal.data["parties"]}
+    names = {}
+    for i, s in enumerate(terms.get("successions") or []):
+        if s["predecessor"] not in before:
+            raise AssemblerError(
+                Diagnostic(
+                    "E-var-08",
+                    f"variation.successions[{i}].predecessor: {s['predecessor']!r} is not a party "
+                    "to the agreement as signed",
+                    hint=f"one of: {', '.join(before)}",
+                    **deal.where(f"variation.successions[{i}].predecessor"),
+                )
+            )
+        names[str(before[s["predecessor"]]["name"])] = str(after[s["party"]]["name"])
+    return names
+
+
+def _rename(text: str, names: dict[str, str]) -> str:
+    for old, new in names.items():
+        text = text.replace(old, new)
+    return text
+
+
 def _variation_terms(deal: Deal) -> dict[str, Any]:
     terms = deal.data.get("variation")
     if not isinstance(terms, dict):
@@ -169,7 +217,6 @@ def _variation_terms(deal: Deal) -> dict[str, Any]:
 
 def _deed_deal(
     old_deal: Deal,
-    old: Assembled,
     deal: Deal,
     terms: dict[str, Any],
     history: list[dict[str, Any]],
@@ -180,12 +227,20 @@ def _deed_deal(
 ) -> dict[str, Any]:
     """The deed of variation's deal sheet, in the form a lawyer could also write by hand."""
     number = len(history) + 1
+    successions = terms.get("successions") or []
     before = {p["id"]: p for p in old_deal.data["parties"]}
     after = {p["id"]: p for p in deal.data["parties"]}
+    # a successor by law continues in its predecessor's place: neither joins nor leaves
+    before |= {s["party"]: after[s["party"]] for s in successions}
+    gone = {s["predecessor"] for s in successions}
     parties = [
         _deed_party(p, "continuing" if i in before else "joining", forms) for i, p in after.items()
     ]
-    parties += [_deed_party(p, "leaving", forms) for i, p in before.items() if i not in after]
+    parties += [
+        _deed_party(p, "leaving", forms)
+        for i, p in before.items()
+        if i not in after and i not in gone
+    ]
     data: dict[str, Any] = {
         "deal_id": f"{deal.data['deal_id']}-variation-{number}",
         "document_type": "deed_of_variation",
@@ -213,6 +268,17 @@ def _deed_deal(
         "amendments": changes,
         "services_change": bool(terms["services_change"]),
     }
+    if successions:
+        names = {p["id"]: p["name"] for p in old_deal.data["parties"]}
+        data["statutory_transfers"] = [
+            {
+                "party": s["party"],
+                "predecessor": names[s["predecessor"]],
+                "instrument": s["instrument"],
+                "date": s["date"],
+            }
+            for s in successions
+        ]
     for key in ("procurement", "conformed_copy"):
         if key in terms:
             data[key] = terms[key]
@@ -312,6 +378,7 @@ def _write_conformed(
     ws: Workspace,
     record: dict[str, Any],
     preface: list[E],
+    by_law: dict[str, str],
 ) -> Path:
     """The agreement as varied: the signed cover, parties and recitals as they were, the
     operative provisions with every change the deed makes as a tracked change attributed to the
@@ -323,7 +390,8 @@ def _write_conformed(
     _, new_operative, _ = _parts(varied.rendered)
     body = ox.el("w:body")
     body.extend([*preface, *front])
-    body.extend(conform(_body_of(operative), _body_of(new_operative), revisions))
+    signed = renamed(_body_of(operative), by_law)  # a successor by law is not the deed's change
+    body.extend(conform(signed, _body_of(new_operative), revisions))
     body.extend(p for p in execution if SIGNING_LINE not in ox.text_of(p))
     ending = varied.rendered.body.find(qn("w:sectPr"))
     if ending is not None:

@@ -406,6 +406,25 @@ VARIATION = Map(
         "services_change": F(Bool(), required=True),
         "power": F(Str(), hint="the slot of the agreement's variation clause (default variation)"),
         "procurement": F(PROCUREMENT),
+        # a body abolished and its place taken by law (a CCG by an ICB on 1 July 2022 under the
+        # Health and Care Act 2022): recited and read as the successor from that date, not
+        # amended word by word
+        "successions": F(
+            ListOf(
+                Map(
+                    {
+                        "party": F(Ref("party"), required=True, hint="the successor"),
+                        "predecessor": F(
+                            Str(), required=True, hint="its id in the agreement as signed"
+                        ),
+                        "instrument": F(
+                            Str(), required=True, hint="the Act or transfer scheme that did it"
+                        ),
+                        "date": F(Date(), required=True, hint="the date the transfer took effect"),
+                    }
+                )
+            )
+        ),
     }
 )
 

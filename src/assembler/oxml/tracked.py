@@ -133,6 +133,17 @@ def conform(old: E, new: E, revisions: Revisions) -> E:
     return body
 
 
+def renamed(body: E, names: dict[str, str]) -> E:
+    """A copy of ``body`` with each old name as the new one in its text: what a change made by
+    law (a body's successor taking its place) reads as, so that it is not marked as a change."""
+    body = copy.deepcopy(body)
+    for t in body.iter(qn("w:t")):
+        for old, new in names.items():
+            if t.text and old in t.text:
+                t.text = t.text.replace(old, new)
+    return body
+
+
 def _paragraphs(body: E) -> list[E]:
     return [c for c in body if c.tag == qn("w:p")]
 
