@@ -518,3 +518,37 @@ def test_a_successor_of_a_body_that_was_not_a_party_is_e_var_08(tmp_path, ws, si
     found = caught.value.diagnostics[0]
     assert found.rule == "E-var-08" and found.line is not None and "'pct'" in found.message
     assert not (tmp_path / "v.docx").exists()
+
+
+@needs_soffice()
+def test_the_redline_pdf_marks_the_changes_in_the_varied_numbering(tmp_path, ws, signed):
+    import subprocess
+
+    from assembler.vary import redline_pdf
+
+    deal, lock = signed
+    new = changed(
+        tmp_path,
+        "year2.yaml",
+        deal,
+        ("sanction: exclusion", 'sanction: "[to be agreed]"'),
+        ("people aged 65 and over", "the whole population"),
+    )
+    result = vary(lock, new, tmp_path / "v.docx", workspace=ws)
+    pdf = redline_pdf(result.conformed)
+    assert pdf == tmp_path / "v-redline.pdf"
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert "Conformed copy incorporating the amendments made by Deed of Variation No. 1" in text
+    assert "Error: Reference source not found" not in text
+    assert not re.search(r"\d\[\d|^\s*\[\d", text, re.M)  # no "5.1[5.2]", no "[5.1]"
+    _, varied = rebuild(result.conformed_lock, ws)
+    flat = re.sub(r"\s+", " ", text)
+    for pc in varied.plan.clauses:
+        if pc.kind != "definitions" and pc.title != "Not used":
+            assert re.search(rf"\b{pc.number}\. {re.escape(pc.title)}", flat), pc.number
+    not_used = next(pc.number for pc in varied.plan.clauses if pc.title == "Not used")
+    assert re.search(rf"\b{not_used}\. Wilful default and exclusion ?Not used", flat)
+    # the old words and the new are both there, marked
+    assert "people aged 65 and over the whole population" in flat

@@ -556,6 +556,11 @@ def rules_command(as_json: bool) -> None:
 @click.option("--draft", is_flag=True, help="Draft builds: missing values are marked.")
 @click.option("--bank", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--templates", type=click.Path(file_okay=False, path_type=Path))
+@click.option(
+    "--redline",
+    is_flag=True,
+    help="Also write OUTPUT-redline.pdf: the conformed copy with its changes marked (LibreOffice).",
+)
 def vary(
     original: Path,
     deal: Path,
@@ -563,6 +568,7 @@ def vary(
     draft: bool,
     bank: Path | None,
     templates: Path | None,
+    redline: bool,
 ) -> None:
     """Write the deed of variation that turns ORIGINAL (the agreement as signed: its lock file or
     its .docx) into the agreement DEAL now describes, with a conformed copy in tracked changes.
@@ -573,6 +579,7 @@ def vary(
         -o out/variation-1.docx
     """
     from .api import Workspace
+    from .vary import redline_pdf
     from .vary import vary as make_variation
 
     result = make_variation(
@@ -587,6 +594,8 @@ def vary(
     _say(
         f"wrote {result.conformed} (the agreement as varied, in tracked changes); lock {result.conformed_lock}"
     )
+    if redline:
+        _say(f"wrote {redline_pdf(result.conformed)} (the redline: changes marked)")
 
 
 @main.command("new")

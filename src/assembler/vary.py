@@ -17,6 +17,7 @@ import datetime as dt
 import io
 import os
 import re
+import tempfile
 import zipfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -41,10 +42,11 @@ from .context import longdate
 from .dealsheet import Deal, load_deal
 from .doctypes.variation import DEED_PARTY
 from .errors import AssemblerError, Diagnostic
+from .export import to_pdf
 from .oxml import text as ox
 from .oxml.ns import qn
 from .oxml.text import E
-from .oxml.tracked import Revisions, conform, renamed
+from .oxml.tracked import Revisions, conform, marked_up, renamed
 from .package import docx_parts, write_atomic, zip_parts
 from .plan import Plan
 from .render import Rendered
@@ -402,6 +404,31 @@ def _write_conformed(
     return write_document(
         Assembled(varied.deal, varied.plan, rendered, data, varied.lock, []), output
     )
+
+
+def redline_pdf(conformed: str | Path, output: str | Path | None = None) -> Path:
+    """A PDF of a conformed copy with its changes marked (insertions underlined, deletions struck
+    through) and the new numbering throughout: what a lawyer sends with the deed. Written to
+    OUTPUT, by default beside the conformed copy as NAME-redline.pdf. Needs LibreOffice."""
+    conformed = Path(conformed)
+    target = (
+        Path(output)
+        if output
+        else conformed.with_name(conformed.stem.removesuffix("-conformed") + "-redline.pdf")
+    )
+    with zipfile.ZipFile(conformed) as package:
+        parts = {name: package.read(name) for name in package.namelist()}
+    root = etree.fromstring(parts["word/document.xml"])
+    body = root.find(qn("w:body"))
+    root.replace(body, marked_up(body))
+    parts["word/document.xml"] = etree.tostring(root, xml_declaration=True, encoding="UTF-8")
+    with tempfile.TemporaryDirectory() as work:
+        docx = Path(work, target.stem + ".docx")
+        with zipfile.ZipFile(docx, "w", zipfile.ZIP_DEFLATED) as package:
+            for name, data in parts.items():
+                package.writestr(name, data)
+        write_atomic(target, to_pdf(docx).read_bytes())
+    return target
 
 
 def _parts(rendered: Rendered) -> tuple[list[E], list[E], list[E]]:
