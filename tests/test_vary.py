@@ -552,3 +552,47 @@ def test_the_redline_pdf_marks_the_changes_in_the_varied_numbering(tmp_path, ws,
     assert re.search(rf"\b{not_used}\. Wilful default and exclusion ?Not used", flat)
     # the old words and the new are both there, marked
     assert "people aged 65 and over the whole population" in flat
+
+
+def test_the_signed_docx_alone_is_enough_to_vary(tmp_path, ws, signed):
+    deal, lock = signed
+    new = changed(tmp_path, "year2.yaml", deal, ("people aged 65 and over", "the whole population"))
+    docx = lock.with_suffix("").with_suffix(".docx")
+    kept = deal.read_bytes()
+    deal.unlink()
+    lock.unlink()  # only the signed document is left
+    out = tmp_path / "out" / "v.docx"
+    out.parent.mkdir()
+    result = vary(docx, new, out, workspace=ws)
+    assert (out.parent / "v.signed.yaml").read_bytes() == kept  # the deal sheet it carried
+    sheet = load_deal(result.deed_deal, ws.bank.codes)
+    assert (result.deed_deal.parent / sheet.data["original"]["deal"]).resolve() == (
+        out.parent / "v.signed.yaml"
+    ).resolve()
+    assert ("substitute_words", "scope") in {(a["op"], a["at"]) for a in result.amendments}
+
+
+def test_a_signed_docx_edited_after_generation_is_reported_before_a_deed_is_drawn(
+    tmp_path, ws, signed
+):
+    deal, lock = signed
+    docx = lock.with_suffix("").with_suffix(".docx")
+    with zipfile.ZipFile(docx) as package:
+        parts = {name: package.read(name) for name in package.namelist()}
+    xml = parts["word/document.xml"].decode()
+    assert "The Alliance covers" in xml
+    parts["word/document.xml"] = xml.replace(
+        "The Alliance covers", "The Alliance includes"
+    ).encode()
+    edited = tmp_path / "edited.docx"
+    with zipfile.ZipFile(edited, "w") as package:
+        for name, data in parts.items():
+            package.writestr(name, data)
+    new = changed(tmp_path, "year2.yaml", deal, ("people aged 65 and over", "the whole population"))
+    _, old = rebuild(lock, ws)
+    scope = next(pc.number for pc in old.plan.clauses if pc.slot == "scope")
+    with pytest.raises(AssemblerError) as caught:
+        vary(edited, new, tmp_path / "v.docx", workspace=ws)
+    found = caught.value.diagnostics[0]
+    assert found.rule == "E-var-09" and f"clause {scope})" in found.message
+    assert not (tmp_path / "v.docx").exists()

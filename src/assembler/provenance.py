@@ -7,6 +7,7 @@ at build time, so a clause edited after generation can be found by its number.
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import hashlib
 import json
@@ -59,17 +60,24 @@ def _digest(lines: list[str]) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def package_parts(lock: dict[str, Any]) -> dict[str, bytes]:
-    """The custom XML part (the whole lock, as JSON) and the custom properties a user sees in Word.
+def package_parts(lock: dict[str, Any], deal_sheet: bytes | None = None) -> dict[str, bytes]:
+    """The custom XML part (the whole lock, as JSON, and the deal sheet it was built from, so the
+    document alone can be built again and varied) and the custom properties a user sees in Word.
 
     JSON rather than YAML here: ruamel's pure-Python emitter costs tens of milliseconds a build."""
     lock_json = json.dumps(lock, default=str, ensure_ascii=False, separators=(",", ":"))
+    sheet = (
+        f"<deal>{base64.b64encode(deal_sheet).decode('ascii')}</deal>"
+        if deal_sheet is not None
+        and hashlib.sha256(deal_sheet).hexdigest() == lock["deal"]["sha256"]
+        else ""
+    )
     item_id = (
         "{" + str(uuid.uuid5(uuid.NAMESPACE_URL, f"{NAMESPACE}:{lock['deal']['id']}")).upper() + "}"
     )
     item = (
         f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-        f'<provenance xmlns="{NAMESPACE}"><lock>{escape(lock_json)}</lock></provenance>'
+        f'<provenance xmlns="{NAMESPACE}"><lock>{escape(lock_json)}</lock>{sheet}</provenance>'
     )
     props = (
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
@@ -125,6 +133,17 @@ class VerifyReport:
 
 def read_lock(docx: Path) -> dict[str, Any]:
     """The lock stored in the document, wherever the saving program put the custom XML part."""
+    root = _provenance(docx)
+    return json.loads(root.findtext(f"{{{NAMESPACE}}}lock") or "{}")
+
+
+def read_deal_sheet(docx: Path) -> bytes | None:
+    """The deal sheet the document was built from, as it was (None if it does not carry one)."""
+    sheet = _provenance(docx).findtext(f"{{{NAMESPACE}}}deal")
+    return base64.b64decode(sheet) if sheet else None
+
+
+def _provenance(docx: Path) -> etree._Element:
     try:
         with zipfile.ZipFile(docx) as package:
             for name in package.namelist():
@@ -132,7 +151,7 @@ def read_lock(docx: Path) -> dict[str, Any]:
                     root = parse_xml(package.read(name))
                     lock = root.find(f"{{{NAMESPACE}}}lock")
                     if lock is not None and lock.text:
-                        return json.loads(lock.text)
+                        return root
     except (zipfile.BadZipFile, OSError, etree.XMLSyntaxError, ValueError) as exc:
         raise AssemblerError(
             Diagnostic("E-verify-01", f"cannot read the document: {exc}", str(docx))

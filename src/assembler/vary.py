@@ -36,6 +36,7 @@ from .api import (
     build,
     plan_document,
     rebuild,
+    recorded_unchanged,
     write_document,
 )
 from .context import longdate
@@ -72,7 +73,7 @@ def vary(
     """Write OUTPUT (the deed), OUTPUT.deal.yaml (its deal sheet) and OUTPUT-conformed.docx."""
     ws = workspace or Workspace.open()
     output = Path(output)
-    old_deal, old = rebuild(Path(original), ws)
+    old_deal, old = _signed_agreement(Path(original), ws, output)
     deal = load_deal(new_deal, ws.bank.codes)
     terms = _variation_terms(deal)
     by_law = _successions(old_deal, deal, terms)
@@ -174,6 +175,36 @@ def _names(item: Any, ids: set[str]) -> bool:
     if isinstance(item, dict):
         return bool(ids & {v for k, v in item.items() if k != "id" and isinstance(v, str)})
     return isinstance(item, str) and item in ids
+
+
+def _signed_agreement(original: Path, ws: Workspace, output: Path) -> tuple[Deal, Assembled]:
+    """The agreement as signed, rebuilt from its lock. Given the signed .docx alone, its text is
+    checked first (a clause edited after generation is E-var-09: the deed would amend text the
+    parties did not sign), and the deal sheet it carries is used when the one it names is gone
+    or has changed: written beside the deed as NAME.signed.yaml, which the deed cites."""
+    if original.suffix.lower() != ".docx":
+        return rebuild(original, ws)
+    edited = [c.number for c in provenance.verify(original, ws.bank).clauses if c.edited]
+    if edited:
+        raise AssemblerError(
+            Diagnostic(
+                "E-var-09",
+                "the signed document was edited after it was generated (clause "
+                + ", ".join(edited)
+                + "): a deed drawn from the deal sheet would not amend the text as signed",
+                str(original),
+                hint="check the edits with `assemble verify`; vary the lock of the document as "
+                "built, or rebuild the agreement with the edits in its deal sheet first",
+            )
+        )
+    if recorded_unchanged(original):
+        return rebuild(original, ws)
+    carried = provenance.read_deal_sheet(original)
+    if carried is None:
+        return rebuild(original, ws)  # E-lock-01 or the missing file, located
+    sheet = output.with_name(output.stem + ".signed.yaml")
+    write_atomic(sheet, carried)
+    return rebuild(original, ws, deal_path=sheet)
 
 
 def _successions(old_deal: Deal, deal: Deal, terms: dict[str, Any]) -> dict[str, str]:
@@ -399,7 +430,7 @@ def _write_conformed(
     if ending is not None:
         body.append(copy.deepcopy(ending))
     rendered = type(varied.rendered)(**{**varied.rendered.__dict__, "body": body})
-    embedded = provenance.package_parts(varied.lock)
+    embedded = provenance.package_parts(varied.lock, varied.deal.path.read_bytes())
     data = zip_parts(docx_parts(rendered, ws.house, varied.plan.title, embedded))
     return write_document(
         Assembled(varied.deal, varied.plan, rendered, data, varied.lock, []), output
