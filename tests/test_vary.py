@@ -596,3 +596,26 @@ def test_a_signed_docx_edited_after_generation_is_reported_before_a_deed_is_draw
     found = caught.value.diagnostics[0]
     assert found.rule == "E-var-09" and f"clause {scope})" in found.message
     assert not (tmp_path / "v.docx").exists()
+
+
+def test_a_provision_the_change_may_make_false_is_a_located_warning(tmp_path, ws, signed):
+    deal, lock = signed
+    new = changed(tmp_path, "year2.yaml", deal, ("people aged 65 and over", "the whole population"))
+    result = vary(lock, new, tmp_path / "v.docx", workspace=ws)
+    _, old = rebuild(lock, ws)
+    finance = next(pc.number for pc in old.plan.clauses if pc.slot == "finance")
+    traced = [w for w in result.deed.warnings if w.rule == "W-var-02"]
+    assert len(traced) == 1 and traced[0].severity == "warning"
+    line = next(i for i, t in enumerate(new.read_text().splitlines(), 1) if "cohort:" in t)
+    assert (traced[0].file, traced[0].line) == (str(new), line)
+    assert f"still reads 'people aged 65 and over' in clause {finance}.3" in traced[0].message
+    # the drafters may record that they have considered it
+    considered = changed(
+        tmp_path,
+        "considered.yaml",
+        new,
+        ("\nacknowledge:", "\nacknowledge:\n  W-var-02: first-year arrangements"),
+        extra=VARIATION,
+    )
+    again = vary(lock, considered, tmp_path / "w.docx", workspace=ws)
+    assert not [w for w in again.deed.warnings if w.rule == "W-var-02"]

@@ -19,6 +19,7 @@ import os
 import re
 import tempfile
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -27,7 +28,7 @@ from lxml import etree
 from ruamel.yaml import YAML
 
 from . import provenance
-from .amend import amendments, sections, varied_layout
+from .amend import Section, amendments, sections, varied_layout
 from .api import (
     Assembled,
     BuildResult,
@@ -107,7 +108,8 @@ def _vary(
         slot: replace(s, paragraphs=[(n, st, _rename(t, by_law)) for n, st, t in s.paragraphs])
         for slot, s in sections(old.plan, old.rendered).items()
     }
-    changes = amendments(signed, sections(varied.plan, varied.rendered))
+    now = sections(varied.plan, varied.rendered)
+    changes = amendments(signed, now)
     if not changes:
         raise AssemblerError(
             Diagnostic(
@@ -135,7 +137,74 @@ def _vary(
     )
     preface = _preface([*history, record], _instructions(deed), changes, old.plan)
     conformed_lock = _write_conformed(old, conformed_doc, conformed, ws, record, preface, by_law)
+    considered = set(deal.data.get("acknowledge") or {})
+    deed.warnings.extend(w for w in _still_reads(old_deal, deal, now) if w.rule not in considered)
     return VaryResult(deed, deed_sheet, conformed, conformed_lock, changes)
+
+
+#: The shortest changed value worth looking for in the text (shorter ones match by chance).
+MIN_TRACED = 4
+
+
+def _still_reads(old_deal: Deal, deal: Deal, varied: dict[str, Section]) -> list[Diagnostic]:
+    """W-var-02: a deal value the variation changes that the agreement as varied still prints
+    (a provision no clause of the bank re-derives from the value: written into a sentence, or
+    derived from it). The engine cannot tell whether the provision is now spent or false, so it
+    names the provisions for the drafter, at the changed value's line."""
+    before, after = dict(_leaves(old_deal.data)), dict(_leaves(deal.data))
+    found = []
+    for path, value in before.items():
+        new = after.get(path)
+        old = _changed_words(value, new) if new is not None else ""
+        if len(old) < MIN_TRACED or not re.search(r"\s|\d", old):
+            continue  # one short word matches by chance
+        pattern = re.compile(rf"(?<!\w){re.escape(old)}(?!\w)")
+        places = [
+            f"{section.number if section.number.startswith('Schedule') else 'clause'} "
+            f"{number or section.number}".strip()
+            for section in varied.values()
+            for number, _, text in section.paragraphs
+            if pattern.search(text)
+        ]
+        if places:
+            found.append(
+                Diagnostic(
+                    "W-var-02",
+                    f"{path} changes from {value!r} to {new!r}, but the agreement as varied "
+                    f"still reads {old!r} in {', '.join(dict.fromkeys(places))}: check whether each "
+                    "is now spent or false, and amend it in the deed if so",
+                    hint="edit the deed's deal sheet (amendments) and build it again",
+                    severity="warning",
+                    **deal.where(path),
+                )
+            )
+    return found
+
+
+def _changed_words(old: str, new: str) -> str:
+    """The words of ``old`` that ``new`` changes: the passage between what they share at each
+    end ("people aged 65 and over" of "people aged 65 and over living in ...")."""
+    a, b = old.split(" "), new.split(" ")
+    start = 0
+    while start < min(len(a), len(b)) and a[start] == b[start]:
+        start += 1
+    end = 0
+    while end < min(len(a), len(b)) - start and a[-1 - end] == b[-1 - end]:
+        end += 1
+    return " ".join(a[start : len(a) - end])
+
+
+def _leaves(node: Any, path: str = "") -> Iterator[tuple[str, str]]:
+    """Every text or number in a deal sheet, by its dotted path (parties[2].name)."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key != "variation":
+                yield from _leaves(value, f"{path}.{key}" if path else str(key))
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            yield from _leaves(value, f"{path}[{i}]")
+    elif isinstance(node, str | int | float) and not isinstance(node, bool):
+        yield path, f"{node:,}" if isinstance(node, int) else str(node)
 
 
 def _write_without_leaving(deal: Deal, path: Path) -> bool:
