@@ -117,16 +117,7 @@ def conform(old: E, new: E, revisions: Revisions) -> E:
         if op == "equal":
             body.extend(copy.deepcopy(p) for p in b[j1:j2])
             continue
-        pairs = list(_pairs(a[i1:i2], b[j1:j2])) if op == "replace" else []
-        paired_old = {id(x) for x, _ in pairs}
-        paired_new = {id(y) for _, y in pairs}
-        body.extend(revisions.deleted(p) for p in a[i1:i2] if id(p) not in paired_old)
-        for p in b[j1:j2]:
-            match = next((x for x, y in pairs if y is p), None)
-            if match is not None:
-                body.append(revisions.changed(match, p))
-            elif id(p) not in paired_new:
-                body.append(revisions.inserted(p))
+        body.extend(_in_order(a[i1:i2], b[j1:j2], op == "replace", revisions))
     section = new.find(qn("w:sectPr"))
     if section is not None:
         body.append(copy.deepcopy(section))
@@ -213,6 +204,25 @@ def _unnumbered(p: E) -> None:
 
 def _paragraphs(body: E) -> list[E]:
     return [c for c in body if c.tag == qn("w:p")]
+
+
+def _in_order(old: list[E], new: list[E], replaced: bool, revisions: Revisions) -> Iterator[E]:
+    """A replaced run of paragraphs in document order: each deleted paragraph where it stood,
+    after the reworded paragraph before it (so a clause emptied as "Not used" keeps its heading
+    first and its deleted text under it; LibreOffice, accepting a deletion, keeps the style of
+    the paragraph it joins from, so a deletion before a heading would take the heading's place)."""
+    partner = {id(x): y for x, y in (_pairs(old, new) if replaced else [])}
+    remaining = list(new)
+    for x in old:
+        y = partner.get(id(x))
+        if y is None:
+            yield revisions.deleted(x)
+            continue
+        while remaining and remaining[0] is not y:  # new paragraphs before the partner
+            yield revisions.inserted(remaining.pop(0))
+        remaining.pop(0)
+        yield revisions.changed(x, y)
+    yield from (revisions.inserted(p) for p in remaining)
 
 
 def _pairs(old: list[E], new: list[E]) -> Iterator[tuple[E, E]]:
