@@ -619,3 +619,72 @@ def test_a_provision_the_change_may_make_false_is_a_located_warning(tmp_path, ws
     )
     again = vary(lock, considered, tmp_path / "w.docx", workspace=ws)
     assert not [w for w in again.deed.warnings if w.rule == "W-var-02"]
+
+
+ACCEPT_ALL = """<?xml version="1.0" encoding="UTF-8"?>
+<!DOCTYPE script:module PUBLIC "-//OpenOffice.org//DTD OfficeDocument 1.0//EN" "module.dtd">
+<script:module xmlns:script="http://openoffice.org/2000/script" script:name="Module1"
+ script:language="StarBasic">
+Sub AcceptAll(sIn As String, sOut As String)
+  Dim args(0) As New com.sun.star.beans.PropertyValue
+  args(0).Name = "Hidden" : args(0).Value = True
+  oDoc = StarDesktop.loadComponentFromURL(ConvertToURL(sIn), "_blank", 0, args())
+  oDisp = createUnoService("com.sun.star.frame.DispatchHelper")
+  oDisp.executeDispatch(oDoc.getCurrentController().getFrame(), _
+    ".uno:AcceptAllTrackedChanges", "", 0, Array())
+  Dim p(0) As New com.sun.star.beans.PropertyValue
+  p(0).Name = "FilterName" : p(0).Value = "MS Word 2007 XML"
+  oDoc.storeToURL(ConvertToURL(sOut), p())
+  oDoc.close(True)
+End Sub
+</script:module>
+"""
+
+
+def libreoffice_accept_all(docx: Path, tmp_path: Path) -> Path:
+    """Accept every tracked change in LibreOffice (Edit > Track Changes > Accept All) and save."""
+    import subprocess
+
+    profile = tmp_path / "lo-accept"
+    run = ["soffice", f"-env:UserInstallation={profile.as_uri()}", "--headless"]
+    subprocess.run([*run, "--terminate_after_init"], capture_output=True, timeout=180)
+    (profile / "user" / "basic" / "Standard" / "Module1.xba").write_text(ACCEPT_ALL)
+    accepted = tmp_path / "accepted.docx"
+    macro = f'macro:///Standard.Module1.AcceptAll("{docx}","{accepted}")'
+    subprocess.run([*run, macro], capture_output=True, timeout=180)
+    assert accepted.is_file(), "LibreOffice did not accept the changes"
+    return accepted
+
+
+def pdf_text(docx: Path) -> str:
+    import subprocess
+
+    from assembler.export import to_pdf
+
+    pdf = to_pdf(docx)
+    return subprocess.run(
+        ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+
+
+@needs_soffice()
+def test_accepting_all_in_libreoffice_gives_the_fresh_builds_numbers(tmp_path, ws, signed):
+    deal, lock = signed
+    new = changed(
+        tmp_path,
+        "year2.yaml",
+        deal,
+        ("sanction: exclusion", 'sanction: "[to be agreed]"'),
+        ("people aged 65 and over", "the whole population"),
+    )
+    result = vary(lock, new, tmp_path / "v.docx", workspace=ws)
+    accepted = pdf_text(libreoffice_accept_all(result.conformed, tmp_path))
+    _, varied = rebuild(result.conformed_lock, ws)  # the agreement as varied, built afresh
+    assert "Error: Reference source not found" not in accepted
+    flat = re.sub(r"\s+", " ", accepted.split("Execution")[0])
+    for pc in varied.plan.clauses:
+        if pc.kind != "definitions":
+            assert re.search(rf"\b{pc.number}\. {re.escape(pc.title)}", flat), (pc.number, pc.title)
+    assert not re.search(r"\d\[\d|^\s*\[\d", accepted, re.M)
+    not_used = next(pc.number for pc in varied.plan.clauses if pc.title == "Not used")
+    assert re.search(rf"\b{not_used}\. Not used {int(not_used) + 1}\. ", flat)
