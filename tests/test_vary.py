@@ -292,6 +292,12 @@ def test_a_party_joins_and_a_party_leaves(tmp_path, ws, signed, assert_valid):
     joined = "\n".join(deed_text(result.deed.output))
     assert "[Hospice charity]" in joined and "[Third-sector organisation]" in joined
     assert_valid(result.deed.output)
+    # the conformed copy shows the original's execution as it was signed: the joining party did
+    # not sign the agreement, and no signing line is left blank
+    texts = deed_text(result.conformed)
+    execution = texts[len(texts) - texts[::-1].index("Execution") :]
+    assert not [t for t in execution if "[Hospice charity]" in t or "....." in t]
+    assert any(t.startswith("Signed by") and "[Third-sector organisation]" in t for t in execution)
 
 
 def test_two_variations_in_a_row_cite_the_first_and_keep_its_numbering(tmp_path, ws, signed):
@@ -688,3 +694,41 @@ def test_accepting_all_in_libreoffice_gives_the_fresh_builds_numbers(tmp_path, w
     assert not re.search(r"\d\[\d|^\s*\[\d", accepted, re.M)
     not_used = next(pc.number for pc in varied.plan.clauses if pc.title == "Not used")
     assert re.search(rf"\b{not_used}\. Not used {int(not_used) + 1}\. ", flat)
+
+
+def test_a_derived_value_is_derived_again_not_edited_as_words(tmp_path, ws, signed):
+    """The term's total (transition + later years) is worked out by the clauses: changing the
+    later years changes every provision that prints either figure, and nothing else."""
+    deal, lock = signed
+    new = changed(
+        tmp_path, "year2.yaml", deal, ("post_transition_years: 9", "post_transition_years: 4")
+    )
+    result = vary(lock, new, tmp_path / "v.docx", workspace=ws)
+    before, after = assert_instructions_give_the_new_text(result, ws, lock)
+    lasts = [t for s in after.values() for t in s.texts if "lasts 5 years in all" in t]
+    assert lasts  # the total, derived again
+    assert not [t for s in after.values() for t in s.texts if "10 years" in t]
+    # the tracked changes touch only the provisions the deed names
+    touched = {a["at"] for a in result.amendments}
+    assert touched == {slot for slot in before if before[slot].texts != after[slot].texts}
+
+
+def test_a_clause_for_a_role_no_party_now_has_is_omitted_with_a_warning(tmp_path, ws, signed):
+    deal, lock = signed
+    new = changed(
+        tmp_path,
+        "year2.yaml",
+        deal,
+        (
+            "kind: local_authority, roles: [commissioner, provider],\n     dual_role_conflict: true,",
+            "kind: local_authority, roles: [commissioner],\n     dual_role_conflict: false,",
+        ),
+    )
+    result = vary(lock, new, tmp_path / "v.docx", workspace=ws)
+    omitted = [a["at"] for a in result.amendments if a["op"] == "delete_clause_not_used"]
+    warned = [w for w in result.deed.warnings if w.rule == "W-var-03"]
+    assert omitted and len(warned) == len(omitted)
+    lines = new.read_text().splitlines()
+    first = next(i for i, t in enumerate(lines, 1) if t.startswith("  - {id: ccg"))
+    assert all((w.file, w.line) == (str(new), first) for w in warned)  # the parties list
+    assert any("no party now meets its condition" in w.message for w in warned)

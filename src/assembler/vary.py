@@ -138,7 +138,8 @@ def _vary(
     preface = _preface([*history, record], _instructions(deed), changes, old.plan)
     conformed_lock = _write_conformed(old, conformed_doc, conformed, ws, record, preface, by_law)
     considered = set(deal.data.get("acknowledge") or {})
-    deed.warnings.extend(w for w in _still_reads(old_deal, deal, now) if w.rule not in considered)
+    traced = _still_reads(old_deal, deal, now) + _role_clauses_omitted(old, deal, changes, ws)
+    deed.warnings.extend(w for w in traced if w.rule not in considered)
     return VaryResult(deed, deed_sheet, conformed, conformed_lock, changes)
 
 
@@ -178,6 +179,41 @@ def _still_reads(old_deal: Deal, deal: Deal, varied: dict[str, Section]) -> list
                     **deal.where(path),
                 )
             )
+    return found
+
+
+def _role_clauses_omitted(
+    old: Assembled, deal: Deal, changes: list[dict[str, Any]], ws: Workspace
+) -> list[Diagnostic]:
+    """W-var-03: a clause the deed omits because no party now meets its condition on the parties
+    (the conflicts protocol once no party is flagged as both commissioner and provider). The
+    flags are the drafter's: a party that joins may need the clause although none is flagged."""
+    planned = {pc.slot: pc for pc in old.plan.clauses + old.plan.schedules}
+    joining = [
+        p["name"]
+        for p in deal.data["parties"]
+        if p["id"] not in {q["id"] for q in old.deal.data["parties"]}
+    ]
+    found = []
+    for change in changes:
+        pc = planned.get(change["at"])
+        if change["op"] != "delete_clause_not_used" or pc is None or not pc.clause_id:
+            continue
+        condition = ws.bank.clause(pc.clause_id).condition or ""
+        if "part" not in condition:  # parties, party(...): a condition on the parties' roles
+            continue
+        who = f", including {', '.join(joining)}, which joins" if joining else ""
+        found.append(
+            Diagnostic(
+                "W-var-03",
+                f"the deed omits {'clause ' if not pc.number.startswith('Schedule') else ''}"
+                f"{pc.number} ({pc.title}) because no party now meets its condition "
+                f"({condition}): check that no party{who} still needs it",
+                hint="set the party's flag in the deal sheet if it needs the clause",
+                severity="warning",
+                **deal.where("parties"),
+            )
+        )
     return found
 
 
