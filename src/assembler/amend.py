@@ -111,9 +111,11 @@ def amendments(old: dict[str, Section], new: dict[str, Section]) -> list[dict[st
 def _change(before: Section, after: Section) -> list[dict[str, Any]]:
     if before.kind == "definitions":
         added = _added_definitions(before, after)
-        if added is not None and len(added) == 1:
-            term, text = added[0]
-            return [{"op": "insert_definition", "at": before.slot, "term": term, "text": text}]
+        if added:  # each new definition in its alphabetical place
+            return [
+                {"op": "insert_definition", "at": before.slot, "term": term, "text": text}
+                for term, text in added
+            ]
     provisions = _provision_changes(before, after)
     if provisions is not None:
         return provisions
