@@ -610,11 +610,22 @@ def test_a_provision_the_change_may_make_false_is_a_located_warning(tmp_path, ws
     result = vary(lock, new, tmp_path / "v.docx", workspace=ws)
     _, old = rebuild(lock, ws)
     finance = next(pc.number for pc in old.plan.clauses if pc.slot == "finance")
+    scope = next(pc.number for pc in old.plan.clauses if pc.slot == "scope")
     traced = [w for w in result.deed.warnings if w.rule == "W-var-02"]
-    assert len(traced) == 1 and traced[0].severity == "warning"
-    line = next(i for i, t in enumerate(new.read_text().splitlines(), 1) if "cohort:" in t)
-    assert (traced[0].file, traced[0].line) == (str(new), line)
-    assert f"still reads 'people aged 65 and over' in clause {finance}.3" in traced[0].message
+    assert {w.severity for w in traced} == {"warning"}
+    lines = new.read_text().splitlines()
+    spent = [w for w in traced if "still reads" in w.message]
+    cohort = next(i for i, t in enumerate(lines, 1) if "cohort:" in t)
+    assert [(w.file, w.line) for w in spent] == [(str(new), cohort)]
+    assert f"still reads 'people aged 65 and over' in clause {finance}.3" in spent[0].message
+    # a figure the change leaves beside the changed words: the over-65s estimate
+    beside = [w for w in traced if "beside it" in w.message]
+    size = next(i for i, t in enumerate(lines, 1) if "estimated_size:" in t)
+    assert [(w.file, w.line) for w in beside] == [(str(new), size)]
+    assert beside[0].message.startswith(
+        f"clause {scope}.1 now reads 'the whole population' and still gives "
+        "population.estimated_size (50,000) beside it"
+    )
     # the drafters may record that they have considered it
     considered = changed(
         tmp_path,

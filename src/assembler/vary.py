@@ -138,7 +138,11 @@ def _vary(
     preface = _preface([*history, record], _instructions(deed), changes, old.plan)
     conformed_lock = _write_conformed(old, conformed_doc, conformed, ws, record, preface, by_law)
     considered = set(deal.data.get("acknowledge") or {})
-    traced = _still_reads(old_deal, deal, now) + _role_clauses_omitted(old, deal, changes, ws)
+    traced = (
+        _still_reads(old_deal, deal, now)
+        + _unchanged_beside(old_deal, deal, changes, now)
+        + _role_clauses_omitted(old, deal, changes, ws)
+    )
     deed.warnings.extend(w for w in traced if w.rule not in considered)
     return VaryResult(deed, deed_sheet, conformed, conformed_lock, changes)
 
@@ -179,6 +183,43 @@ def _still_reads(old_deal: Deal, deal: Deal, varied: dict[str, Section]) -> list
                     **deal.where(path),
                 )
             )
+    return found
+
+
+def _unchanged_beside(
+    old_deal: Deal, deal: Deal, changes: list[dict[str, Any]], varied: dict[str, Section]
+) -> list[Diagnostic]:
+    """W-var-02: a figure the variation leaves as it was, printed in the same sentence as words it
+    changes ("the whole population ... (estimated at about 50,000 people)": the estimate was the
+    over-65s'). Whether it still holds is for the drafter, at the figure's line."""
+    before = dict(_leaves(old_deal.data))
+    figures = {
+        value: path
+        for path, value in _leaves(deal.data)
+        if before.get(path) == value and re.search(r"\d{2}", value) and not value.startswith("[")
+    }
+    found = []
+    for change in changes:
+        words = change.get("words_to")
+        section = varied.get(change["at"])
+        if change["op"] != "substitute_words" or not words or section is None:
+            continue
+        for number, _, text in section.paragraphs:
+            sentence = next((s for s in re.split(r"(?<=[.;])\s+", text) if words in s), "")
+            for value, path in figures.items():
+                if re.search(rf"(?<![\d,.]){re.escape(value)}(?![\d,])", sentence):
+                    where = number or section.number
+                    found.append(
+                        Diagnostic(
+                            "W-var-02",
+                            f"{'clause ' if where[:1].isdigit() else ''}{where} now reads "
+                            f"{words!r} and still gives {path} ({value}) beside it, which the "
+                            "variation does not change: check that it still holds",
+                            hint=f"change {path} in the deal sheet if it no longer holds",
+                            severity="warning",
+                            **deal.where(path),
+                        )
+                    )
     return found
 
 
