@@ -81,6 +81,11 @@ def apply(old: dict, amendments: list[dict]) -> dict[str, list[str]]:
             )
             assert numbers.count(full) == 1, a
             where = [numbers.index(full)]
+        if "definition" in a:  # in clause 1.1, in the definition of "Term"
+            where = [
+                i for i, t in enumerate(texts[at]) if t.startswith(f"\u201c{a['definition']}\u201d")
+            ]
+            assert len(where) == 1, a
         if a["op"] == "substitute_words":
             hits = [i for i in where if a["words_from"] in texts[at][i]]
             assert len(hits) == 1 and texts[at][hits[0]].count(a["words_from"]) == 1, a
@@ -461,7 +466,10 @@ def test_a_party_marked_leaving_is_released_and_the_agreement_varied_without_it(
     remaining = load_deal(tmp_path / "v-conformed.deal.yaml", ws.bank.codes)
     assert "vcs" not in {p["id"] for p in remaining.data["parties"]}
     assert all("vcs" not in c.values() for c in remaining.data["service_contracts"])
-    # a substitution never splits a party's name
+    # a definition is named, and a substitution never splits a party's name
+    assert any("definition" in a for a in result.amendments)
+    text = deed_text(result.deed.output)
+    assert any(t.startswith("In clause 1.1, in the definition of \u201c") for t in text)
     for a in result.amendments:
         for key in ("words_from", "words_to"):
             words = a.get(key, "")

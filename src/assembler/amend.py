@@ -136,12 +136,13 @@ def _provision_changes(before: Section, after: Section) -> list[dict[str, Any]] 
         return None
     found = []
     for old, new in pairs:
-        where = _provision(before, old[0])
+        defined = DEFINITION.match(old[2]) if before.kind == "definitions" else None
+        where = {"definition": defined.group(1)} if defined else _provision(before, old[0])
         scope = old[2] if where else " ".join(before.texts)
         substitution = _substitution(scope, old[2], new[2])
         if substitution is not None:
             found.append({"op": "substitute_words", "at": before.slot, **where, **substitution})
-        elif where:
+        elif "provision" in where:
             found.append({"op": "replace_provision", "at": before.slot, **where, "text": new[2]})
         else:
             return None

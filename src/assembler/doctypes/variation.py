@@ -59,7 +59,7 @@ OPS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "insert_clause": (("title", "text"), ("number",)),
     # "In clause 3.2, for "X" substitute "Y"." (or "In clause 3.2, after "C" insert "D"."); without
     # provision, the clause: "In clause 3 (Title), ..."
-    "substitute_words": (("words_to",), ("words_from", "after", "provision")),
+    "substitute_words": (("words_to",), ("words_from", "after", "provision", "definition")),
     # "For clause 3.2 substitute: ..." (one provision of the clause, by its number in the clause)
     "replace_provision": (("provision", "text"), ()),
     # "Schedule 5 (Title) is deleted and replaced with the schedule in paragraph 1 of Schedule 1"
@@ -67,7 +67,17 @@ OPS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     # "The following definition is inserted in clause 1.1 in its alphabetical position: ..."
     "insert_definition": (("term", "text"), ()),
 }
-AMENDMENT_KEYS = ("title", "text", "words_from", "words_to", "after", "term", "number", "provision")
+AMENDMENT_KEYS = (
+    "title",
+    "text",
+    "words_from",
+    "words_to",
+    "after",
+    "term",
+    "number",
+    "provision",
+    "definition",
+)
 
 
 def amendment_fields(values: dict[str, Any], ck: Checker, path: str) -> None:
@@ -122,6 +132,9 @@ AMENDMENT = Map(
         "number": F(
             Str(r"\d+[A-Z]?", "a clause or schedule number such as 35 or 7A"),
             hint="insert_clause: the new number, if it is not the number after + A",
+        ),
+        "definition": F(
+            Str(), hint="the defined term whose definition (in the definitions clause) it changes"
         ),
         "provision": F(
             Str(
