@@ -284,6 +284,10 @@ PARTY = Map(
         "position": F(Str(), hint="the signatory's position"),
         "legal_form": F(Str(), hint="for example a company limited by guarantee"),
         "witness": F(Str(), hint="the witness's name and address, for a deed signed by a director"),
+        "partners": F(
+            ListOf(Str(), min_items=1),
+            hint="a GP partnership: the name of every partner (each executes a deed)",
+        ),
         # in a deed of variation: whether the party stays, joins or leaves the varied agreement
         "change": F(Enum("continuing", "joining", "leaving")),
         "dual_role_conflict": F(Bool()),
@@ -391,6 +395,7 @@ PROCUREMENT = Map(
 VARIATION = Map(
     {
         "date": F(Date(), required=True, hint="the Variation Date: when the changes take effect"),
+        "made": F(Date(), hint="the date the deed is made (signed and delivered), if known"),
         "original_date": F(Date(), required=True, hint="the date written on the agreement"),
         "reasons": F(
             ListOf(Str(), min_items=1),
@@ -401,6 +406,25 @@ VARIATION = Map(
         "services_change": F(Bool(), required=True),
         "power": F(Str(), hint="the slot of the agreement's variation clause (default variation)"),
         "procurement": F(PROCUREMENT),
+        # a body abolished and its place taken by law (a CCG by an ICB on 1 July 2022 under the
+        # Health and Care Act 2022): recited and read as the successor from that date, not
+        # amended word by word
+        "successions": F(
+            ListOf(
+                Map(
+                    {
+                        "party": F(Ref("party"), required=True, hint="the successor"),
+                        "predecessor": F(
+                            Str(), required=True, hint="its id in the agreement as signed"
+                        ),
+                        "instrument": F(
+                            Str(), required=True, hint="the Act or transfer scheme that did it"
+                        ),
+                        "date": F(Date(), required=True, hint="the date the transfer took effect"),
+                    }
+                )
+            )
+        ),
     }
 )
 
