@@ -15,6 +15,7 @@ from .coverage import Row, coverage
 from .dealsheet import Deal, load_deal, read_yaml, unused_values
 from .errors import AssemblerError, Diagnostic
 from .housestyle import HouseStyle
+from .law import citer
 from .lockfile import dump, layout_of, lock_data, lock_path_for, pins_of, read_lock
 from .outline import Outline, load_outline
 from .package import docx_parts, write_atomic, zip_parts
@@ -110,7 +111,9 @@ def build(
     else:
         if deal_path is None:
             raise AssemblerError(Diagnostic("E-cli-01", "give a deal sheet, or --locked LOCK"))
-        deal = _overridden(load_deal(deal_path, ws.bank.codes), pin_versions, choose)
+        deal = _overridden(
+            load_deal(deal_path, ws.bank.codes, law=ws.bank.law), pin_versions, choose
+        )
         made = assemble(deal, ws, draft=draft, lock_dir=output.parent)
     _check_output(output, deal, ws)
     lock_out = write_document(made, output)
@@ -142,7 +145,7 @@ def trial(ws: Workspace, job: Trial) -> Any:
     diagnostics of why not (plain data, so a worker process can return it)."""
     deal_path, pins, choose = job
     try:
-        deal = _overridden(load_deal(deal_path, ws.bank.codes), pins, choose)
+        deal = _overridden(load_deal(deal_path, ws.bank.codes, law=ws.bank.law), pins, choose)
         plan = render_document(deal, ws, draft=True).planned.plan
     except AssemblerError as exc:
         return exc.diagnostics
@@ -191,7 +194,9 @@ def _locked(
         pins = pins_of(lock)
     else:
         lock, pins = read_lock(lock_file)
-    deal = load_deal(deal_path or _locked_deal_path(lock, lock_file), ws.bank.codes)
+    deal = load_deal(
+        deal_path or _locked_deal_path(lock, lock_file), ws.bank.codes, law=ws.bank.law
+    )
     if deal.sha256 != lock["deal"]["sha256"]:
         raise AssemblerError(
             Diagnostic(
@@ -228,6 +233,7 @@ def plan_document(
         names = deal_names(
             deal.data, party_records(deal, ws.env, ws.forms), document_info(deal, outline)
         )
+        names["law"] = citer(ws.bank.law, deal.data.get("effective_date"))
         if "original" in deal.data:  # a deed of variation refers to the agreement it varies
             names["original"] = original_agreement(deal, lambda path: plan_of(path, ws), ws.bank)
         planner = Planner(
@@ -343,7 +349,7 @@ def check(
     """Validate a deal sheet against every rule and report its criteria coverage, without
     rendering: what ``assemble check`` prints."""
     ws = ws or Workspace.open()
-    deal = load_deal(deal_path, ws.bank.codes, ignore)
+    deal = load_deal(deal_path, ws.bank.codes, ignore, law=ws.bank.law)
     planned = plan_document(deal, ws, draft=True)
     required = list(deal.data.get("criteria") or planned.outline.criteria)
     rows = coverage(planned.plan, required, ws.bank.criterion_names)
@@ -361,7 +367,7 @@ def plan_of(path: Path, ws: Workspace) -> Plan:
 
 def plan_deal(deal_path: str | Path, ws: Workspace, *, draft: bool = False) -> Plan:
     """Plan a deal sheet without rendering it: which clauses, which versions, which numbers."""
-    return plan_document(load_deal(deal_path, ws.bank.codes), ws, draft=draft).plan
+    return plan_document(load_deal(deal_path, ws.bank.codes, law=ws.bank.law), ws, draft=draft).plan
 
 
 def _locked_deal_path(lock: dict[str, Any], lock_file: Path) -> Path:

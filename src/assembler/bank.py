@@ -13,6 +13,7 @@ from . import cache
 from .dealsheet import read_yaml
 from .errors import AssemblerError, Diagnostic
 from .fragment import Fragment, import_fragment
+from .law import LawRegister
 from .schema import Checker, Date, Enum, F, ListOf, Map, Spec, Str
 
 KINDS = ("clause", "schedule", "recitals", "interpretation")
@@ -154,6 +155,8 @@ class ClauseBank:
     criterion_names: dict[str, str] = field(default_factory=dict)
     #: plain-language thresholds (``lint:`` in bank.yaml), over the house defaults in lint.py
     lint: dict[str, float] = field(default_factory=dict)
+    #: the register of law and bodies by date (``law.yaml``)
+    law: LawRegister = field(default_factory=LawRegister)
     _fragments: dict[Path, tuple[Fragment, str]] = field(default_factory=dict, repr=False)
 
     @classmethod
@@ -185,6 +188,7 @@ class ClauseBank:
             {str(k): str(v) for k, v in (vocabulary or {}).items()},
             *_taxonomy(root / "criteria.yaml"),
             {str(k): float(v) for k, v in (meta.get("lint") or {}).items()},
+            LawRegister.load(root / "law.yaml"),
         )
 
     @cached_property

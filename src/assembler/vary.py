@@ -62,7 +62,7 @@ def vary(
     ws = workspace or Workspace.open()
     output = Path(output)
     old_deal, old = rebuild(Path(original), ws)
-    deal = load_deal(new_deal, ws.bank.codes)
+    deal = load_deal(new_deal, ws.bank.codes, law=ws.bank.law)
     terms = _variation_terms(deal)
     history = list(old.lock.get("variations", []))
     layout = varied_layout(old.plan, plan_document(deal, ws, draft=True).plan)

@@ -34,6 +34,7 @@ from .common import (
     dig,
     has_commissioner,
     judgement_calls,
+    law_in_force,
     open_book_subject_to_competition_law,
     review_dates_after_start,
     service_contracts_prevail,
@@ -812,5 +813,6 @@ ALLIANCE_AGREEMENT = Map(
         gain_pool_remainder_adds_up,
         deferred_mechanisms_have_a_fallback,
         judgement_calls,
+        law_in_force,
     ],
 )

@@ -434,3 +434,43 @@ COMMON: dict[str, F] = {
     # slot -> option: which alternative fills a `choose:` slot of the outline (checked by the plan)
     "choices": F(MapOf(Str(r"[a-z][a-z_]*", "a choice such as liability"), Str())),
 }
+
+
+@deal_rule(
+    (
+        "E-law-01",
+        "clausebank/law.yaml; law-by-date.md",
+        "a party's legal form is a body type not in force on the deal's effective date",
+    ),
+    (
+        "E-law-02",
+        "clausebank/law.yaml; law-by-date.md",
+        "a procurement regime named is not in force on the date the deal applies it",
+    ),
+)
+def law_in_force(values: dict[str, Any], ck: Checker, path: str) -> None:
+    """A deal names only bodies and regimes in force on its date (the bank's register of law):
+    a CCG in a 2026 agreement, or the 2013 NHS procurement regulations in a 2024 deed, is wrong,
+    and the successor is the fix."""
+    if ck.law is None:
+        return
+    start = values.get("effective_date")
+    for i, party in enumerate(values.get("parties") or []):
+        kind = party.get("kind") if isinstance(party, dict) else None
+        why = ck.law.not_in_force(kind, start) if isinstance(start, dt.date) and kind else None
+        if why:
+            where = f"parties[{i}].kind"
+            ck.error(
+                "E-law-01", where, ck.at(where), f"{kind} is not a body that exists on {start}", why
+            )
+    applied = dig(values, "variation.date") or start
+    if not isinstance(applied, dt.date):
+        return
+    for key in ("procurement", "variation.procurement"):
+        for i, regime in enumerate(dig(values, f"{key}.regimes") or []):
+            why = ck.law.not_in_force(regime, applied) if isinstance(regime, str) else None
+            if why:
+                where = f"{key}.regimes[{i}]"
+                ck.error(
+                    "E-law-02", where, ck.at(where), f"{regime} is not in force on {applied}", why
+                )

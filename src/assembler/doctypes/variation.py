@@ -24,7 +24,7 @@ import re
 from typing import Any
 
 from ..schema import Bool, Checker, Date, Enum, F, ListOf, Map, OneOf, Ref, Str
-from .common import COMMON, PARTY, PROCUREMENT
+from .common import COMMON, PARTY, PROCUREMENT, law_in_force
 
 LOCATOR = Str(
     r"[a-z][a-z0-9]*(-[a-z0-9]+)*",
@@ -259,5 +259,6 @@ DEED_OF_VARIATION = Map(
         dates_in_order,
         variations_in_sequence,
         procurement_when_services_change,
+        law_in_force,
     ],
 )
