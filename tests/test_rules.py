@@ -60,3 +60,25 @@ def test_each_rule_fires_at_its_place(tmp_path, rule, old, new, where):
     line = int(position_of(changed, where).split(":")[0])
     assert (rule, line) in {(f["rule"], f.get("line")) for f in findings}, findings
     assert code == (1 if rule.startswith("E-") else 0)
+
+
+@pytest.mark.parametrize(
+    ("cohort", "carve_out"),
+    [
+        ("adults aged 18 and over living in the area of [Council]", False),
+        ("adults over 18 registered with a practice in the area", False),
+        ("people aged 65 and over living in the area of [Council]", True),
+        ("people aged 18 to 64 living in the area of [Council]", True),
+        ("residents of the under-65s wards", True),
+    ],
+)
+def test_g10_tells_an_adult_service_from_an_age_carve_out(tmp_path, cohort, carve_out):
+    text = EXAMPLE.read_text()
+    old = 'cohort: "people aged 65 and over living in the area of [Council]"'
+    assert old in text
+    changed = text.replace(old, f'cohort: "{cohort}"').replace("  W-rule-G10: >-", "  W-x-G99: >-")
+    deal = tmp_path / "deal.yaml"
+    deal.write_text(changed)
+    code, report = check(deal)
+    assert code == 0
+    assert ("W-rule-G10" in {f["rule"] for f in report.get("findings", [])}) is carve_out

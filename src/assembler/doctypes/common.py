@@ -218,8 +218,7 @@ def judgement_calls(values: dict[str, Any], ck: Checker, path: str) -> None:
             "the financial plan is not recorded as stress-tested",
             "cases A and C distrusted untested baselines (seed 001 ch10; guidance G6)",
         )
-    cohort = str(dig(values, "population.cohort") or "")
-    if re.search(r"\baged?\b|\d+ and over|over \d+|under \d+", cohort):
+    if age_carve_out(str(dig(values, "population.cohort") or "")):
         ck.warn(
             "W-rule-G10",
             "population.cohort",
@@ -258,6 +257,24 @@ def judgement_calls(values: dict[str, Any], ck: Checker, path: str) -> None:
             "unanimity only: every Party can block a decision the Alliance needs",
             "consider unanimous_then_majority_if_decision_required (seed 001 ch7, ch11; guidance G17)",
         )
+
+
+#: the age at which adult services begin: "adults aged 18 and over" is the whole adult
+#: population, not a cohort cut out of it
+AGE_OF_MAJORITY = 18
+AGES = re.compile(
+    r"\b(\d{1,3})\s*(?:to|-|–)\s*(\d{1,3})\b|"  # a range: 18 to 64
+    r"\b(?:over|under|above|below)[\s-]+(\d{1,3})s?\b|"  # over 65, under-65s
+    r"\b(\d{1,3})\s*(?:\+|and (?:over|under|above|older|younger)|or (?:over|under|older))|"
+    r"\baged?\s+(\d{1,3})\b(?!\s*(?:to|-|–)\s*\d)"
+)
+
+
+def age_carve_out(cohort: str) -> bool:
+    """Whether a population is cut by an age other than the start of adulthood (G10: case A's
+    over/under-65 split)."""
+    ages = {int(n) for match in AGES.finditer(cohort) for n in match.groups() if n}
+    return bool(ages - {AGE_OF_MAJORITY})
 
 
 def dig(values: Any, dotted: str) -> Any:
