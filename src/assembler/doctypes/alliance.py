@@ -245,6 +245,11 @@ OUTCOME_PAYMENTS = Map(
         "funding_source": F(Code(), required=True, hint="new_money, cquin or top_slice (G7)"),
         "painshare_equals_gainshare": F(Bool()),
         "provider_split": F(SPLIT, hint="each Provider's share of gainshare and painshare"),
+        "painshare_split": F(
+            SPLIT,
+            hint="the risk-sharing Providers' shares of painshare, where not every Provider in "
+            "provider_split shares risk",
+        ),
         "split_basis": F(Str(), hint="what the split is based on"),
         "modifier": F(
             Map(
@@ -472,6 +477,83 @@ def gain_pool_remainder_adds_up(values: dict[str, Any], ck: Checker, path: str) 
             f"the Commissioners' and Providers' shares add up to {sum(numbers)}, not 100",
             "make them add up to 100 (drafting guidance G12)",
         )
+
+
+def _number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+@deal_rule(
+    (
+        "E-money-01",
+        "contracting-model.md G7; seed 001 ch8, ch10",
+        "the weightings of the incentivised outcomes add up to 100",
+    ),
+    (
+        "E-money-02",
+        "seed 001 ch8 (1% of the value of the service contracts)",
+        "an amount the deal types beside a percentage equals that percentage of the value it is of",
+    ),
+    (
+        "E-money-03",
+        "contracting-model.md G3; seed 001 ch10, ch11",
+        "a Provider outside the risk share takes no share of painshare",
+    ),
+)
+def money_adds_up(values: dict[str, Any], ck: Checker, path: str) -> None:
+    """Figures that follow from others must agree with them, and losses fall only on the
+    Parties that share them (001 ch10: the third-sector providers could not return money)."""
+    pay = values.get("outcome_payments")
+    if not isinstance(pay, dict):
+        return
+    paid = [o for o in pay.get("outcomes") or [] if isinstance(o, dict)]
+    weights = [o.get("weighting_pct") for o in paid if o.get("status") == "incentivised"]
+    numbers: list[float] = [w for w in weights if _number(w)]
+    if weights and len(numbers) == len(weights) and sum(numbers) != 100:
+        ck.error(
+            "E-money-01",
+            "outcome_payments.outcomes",
+            ck.at("outcome_payments.outcomes"),
+            f"the weightings of the incentivised outcomes add up to {sum(numbers)}, not 100",
+            "make the weighting_pct of the incentivised outcomes add up to 100",
+        )
+    pct, typed, base = (
+        pay.get("share_of_contract_value_pct"),
+        pay.get("value_gbp"),
+        dig(values, "value.year1_gbp"),
+    )
+    if _number(pct) and _number(typed) and _number(base) and round(base * pct / 100) != typed:
+        computed = round(base * pct / 100)
+        ck.error(
+            "E-money-02",
+            "outcome_payments.value_gbp",
+            ck.at("outcome_payments.value_gbp"),
+            f"£{typed:,} is not {pct} per cent of the value of the Service Contracts "
+            f"(£{base:,}): that is £{computed:,}",
+            "remove value_gbp (the document computes it) or correct value.year1_gbp",
+        )
+    if not pay.get("painshare_equals_gainshare"):
+        return
+    outside = {
+        p.get("id")
+        for p in values.get("parties") or []
+        if isinstance(p, dict) and p.get("risk_share_participant") is False
+    }
+    key = "painshare_split" if pay.get("painshare_split") else "provider_split"
+    for i, item in enumerate(pay.get(key) or []):
+        if isinstance(item, dict) and item.get("party") in outside:
+            where = f"outcome_payments.{key}[{i}].party"
+            ck.error(
+                "E-money-03",
+                where,
+                ck.at(where),
+                f"{item.get('party')!r} does not share risk but would pay a share of painshare",
+                "give painshare_split: the shares of painshare of the risk-sharing Providers only "
+                "(drafting guidance G3)",
+            )
+    _adds_to_100(
+        pay.get("painshare_split"), ck, "outcome_payments.painshare_split", "E-money-03", ck.error
+    )
 
 
 ALLIANCE_AGREEMENT = Map(
@@ -811,6 +893,7 @@ ALLIANCE_AGREEMENT = Map(
         incentivised_outcomes_measured,
         reopener_has_threshold,
         gain_pool_remainder_adds_up,
+        money_adds_up,
         deferred_mechanisms_have_a_fallback,
         judgement_calls,
         law_in_force,
