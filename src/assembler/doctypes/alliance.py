@@ -508,7 +508,7 @@ def money_adds_up(values: dict[str, Any], ck: Checker, path: str) -> None:
         return
     paid = [o for o in pay.get("outcomes") or [] if isinstance(o, dict)]
     weights = [o.get("weighting_pct") for o in paid if o.get("status") == "incentivised"]
-    numbers: list[float] = [w for w in weights if _number(w)]
+    numbers = [w for w in weights if isinstance(w, int | float) and not isinstance(w, bool)]
     if weights and len(numbers) == len(weights) and sum(numbers) != 100:
         ck.error(
             "E-money-01",
