@@ -4,6 +4,7 @@ that triggers it (at the right line), while the example itself passes every rule
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from click.testing import CliRunner
@@ -82,3 +83,84 @@ def test_g10_tells_an_adult_service_from_an_age_carve_out(tmp_path, cohort, carv
     code, report = check(deal)
     assert code == 0
     assert ("W-rule-G10" in {f["rule"] for f in report.get("findings", [])}) is carve_out
+
+
+CASE_B = EXAMPLE.parent / "mh-rehab-alliance.yaml"
+
+
+def without(text: str, key: str) -> str:
+    """The deal sheet with the block of ``key`` (its line and the lines indented under it) removed."""
+    lines = text.splitlines(keepends=True)
+    start = next(i for i, line in enumerate(lines) if line.lstrip().startswith(key + ":"))
+    indent = len(lines[start]) - len(lines[start].lstrip())
+    end = start + 1
+    while end < len(lines) and len(lines[end]) - len(lines[end].lstrip()) > indent:
+        end += 1
+    return "".join(lines[:start] + lines[end:])
+
+
+INCENTIVISED = ('status: "[incentivised, or monitored only]"', "status: incentivised")
+GUIDANCE = [
+    # (rule, the base deal, edits: (old, new) or a key whose block goes, where it points: ^)
+    (
+        "E-rule-G8",
+        CASE_B,
+        [INCENTIVISED, (", data_collection_justified]", "]")],
+        "^selection_tests: [helps",
+    ),
+    (
+        "E-rule-G15",
+        EXAMPLE,
+        ["conflicts_of_interest"],
+        '  - {id: la, name: "[Council]", kind: local_authority, roles: ^[commissioner, provider]',
+    ),
+    ("W-rule-G20", CASE_B, ["meeting_frequency"], "governance:\n^  bodies:"),
+    (
+        "W-rule-G21",
+        CASE_B,
+        # the gain pool is what covers local autonomy (001 ch8: underspends expand services)
+        ["envelope_reopener", "year_end_reconciliation", "gain_pool", (" local_autonomy,", "")],
+        "risk_share:\n^",
+    ),
+    (
+        "W-rule-G24",
+        CASE_B,
+        [
+            ("year1_gbp: 12000000", "year1_gbp: 150000000"),
+            ("basis: split ", "basis: principles_only "),
+        ],
+        "risk_share:\n^",
+    ),
+    ("W-rule-G27", CASE_B, ["envelope_reopener"], "risk_share:\n^"),
+    ("W-rule-G28", CASE_B, ["year_end_reconciliation"], "risk_share:\n^"),
+]
+
+
+@pytest.mark.parametrize(("rule", "base", "edits", "where"), GUIDANCE, ids=[g[0] for g in GUIDANCE])
+def test_more_of_the_seeds_guidance_fires_at_its_place(tmp_path, rule, base, edits, where):
+    text = base.read_text()
+    for edit in edits:
+        if isinstance(edit, str):
+            text = without(text, edit)
+        else:
+            assert edit[0] in text, edit
+            text = text.replace(*edit)
+    deal = tmp_path / "deal.yaml"
+    deal.write_text(text)
+    code, report = check(deal)
+    findings = report.get("findings", []) + report.get("errors", [])
+    line = int(position_of(text, where).split(":")[0])
+    assert (rule, line) in {(f["rule"], f.get("line")) for f in findings}, findings
+    assert code == (1 if rule.startswith("E-") else 0)
+
+
+def test_at_least_24_of_the_seeds_guidance_points_are_rules_citing_their_seed():
+    from assembler.rules import catalogue
+
+    guided = {}
+    for rule in catalogue():
+        number = re.search(r"-G(\d+)$", rule.id)
+        if number:
+            assert re.search(r"seed 00\d", rule.source), rule
+            guided[int(number.group(1))] = rule
+    assert len(guided) >= 24, sorted(guided)

@@ -32,6 +32,7 @@ from .common import (
     date_order,
     deferred_mechanisms_have_a_fallback,
     dig,
+    dual_role_conflicts_declared,
     has_commissioner,
     judgement_calls,
     law_in_force,
@@ -307,7 +308,11 @@ def _report(values: dict[str, Any], ck: Checker) -> tuple[Any, str]:
         "a provider outside the risk share gives its reason; the loss-sharing parties are named "
         "and only they take a share, which adds up to 100",
     ),
-    ("W-rule-G4", "contracting-model.md G4", "E-rule-G4 in a deal whose status is draft"),
+    (
+        "W-rule-G4",
+        "contracting-model.md G4; seed 001 ch13",
+        "E-rule-G4 in a deal whose status is draft",
+    ),
     (
         "W-rule-G3",
         "contracting-model.md G3; seed 001 ch8",
@@ -554,6 +559,118 @@ def money_adds_up(values: dict[str, Any], ck: Checker, path: str) -> None:
     _adds_to_100(
         pay.get("painshare_split"), ck, "outcome_payments.painshare_split", "E-money-03", ck.error
     )
+
+
+#: The four tests an incentivised outcome must pass (001 ch10, case B; guidance G8).
+SELECTION_TESTS = (
+    "helps_achieve_overall_outcomes",
+    "incentive_changes_behaviour_without_perverse_incentives",
+    "feasible_verifiable_not_open_to_manipulation",
+    "data_collection_justified",
+)
+#: A deal this large with a risk share on principles alone is the pairing G24 warns about
+#: (001 ch13: case B's small, bounded arrangement (£12m) was easier to agree than case A's £200m).
+LARGE_DEAL_GBP = 100_000_000
+
+
+@deal_rule(
+    (
+        "E-rule-G8",
+        "contracting-model.md G8; seed 001 ch10",
+        "incentivised outcomes are chosen by the four selection tests",
+    ),
+    (
+        "W-rule-G20",
+        "contracting-model.md G20; seed 001 ch5",
+        "the leadership board's meeting frequency is stated (governance burden)",
+    ),
+    (
+        "W-rule-G21",
+        "contracting-model.md G21; seed 001 ch11, ch13",
+        "risk-share principles are paired with a concrete mechanism",
+    ),
+    (
+        "W-rule-G24",
+        "contracting-model.md G24; seed 001 ch13",
+        "a large deal with a risk share on principles only",
+    ),
+    (
+        "W-rule-G27",
+        "contracting-model.md G27; seed 001 ch11, ch13",
+        "a risk share that states no risk exposure of the Commissioners (no envelope reopener)",
+    ),
+    (
+        "W-rule-G28",
+        "contracting-model.md G28; seed 001 ch11",
+        "a risk share with no year-end reconciliation order",
+    ),
+)
+def seeds_guidance(values: dict[str, Any], ck: Checker, path: str) -> None:
+    """More of the seeds' guidance: outcome selection tests (G8), governance burden (G20),
+    principles with mechanisms (G21), scale (G24), commissioner exposure (G27), the year-end
+    reconciliation order (G28)."""
+    pay = values.get("outcome_payments")
+    if isinstance(pay, dict) and any(
+        isinstance(o, dict) and o.get("status") == "incentivised" for o in pay.get("outcomes") or []
+    ):
+        missing = [t for t in SELECTION_TESTS if t not in (pay.get("selection_tests") or [])]
+        if missing:
+            where = "outcome_payments.selection_tests"
+            ck.error(
+                "E-rule-G8",
+                where,
+                ck.at(where) or ck.at("outcome_payments"),
+                f"incentivised outcomes without the selection tests {', '.join(missing)}",
+                "list all four selection_tests (seed 001 ch10; guidance G8)",
+            )
+    if isinstance(values.get("governance"), dict) and not dig(
+        values, "governance.meeting_frequency"
+    ):
+        ck.warn(
+            "W-rule-G20",
+            "governance",
+            ck.at("governance"),
+            "the governance does not say how often the leadership board meets",
+            "give governance.meeting_frequency (seed 001 ch5; guidance G20)",
+        )
+    share = values.get("risk_share")
+    if not isinstance(share, dict):
+        return
+    mechanisms = [
+        k for k in ("envelope_reopener", "year_end_reconciliation", "gain_pool") if share.get(k)
+    ]
+    checks = (
+        (
+            "W-rule-G21",
+            share.get("principles") and not mechanisms,
+            "the risk share states principles but no mechanism to carry them out",
+            "add a year_end_reconciliation, envelope_reopener or gain_pool (guidance G21)",
+        ),
+        (
+            "W-rule-G24",
+            share.get("basis") == "principles_only"
+            and _number(dig(values, "value.year1_gbp"))
+            and dig(values, "value.year1_gbp") >= LARGE_DEAL_GBP,
+            "a deal of this value shares risk on principles only",
+            "agree a split or formula, or start smaller and bounded (seed 001 ch13; guidance G24)",
+        ),
+        (
+            "W-rule-G27",
+            not share.get("envelope_reopener"),
+            "the risk share states no risk the Commissioners bear (no envelope reopener)",
+            "add risk_share.envelope_reopener, so 'risk share' is not overstated (guidance G27)",
+        ),
+        (
+            "W-rule-G28",
+            not share.get("year_end_reconciliation"),
+            "the risk share has no year-end reconciliation",
+            "add risk_share.year_end_reconciliation: underspends offset overspends first "
+            "(seed 001 ch11; guidance G28)",
+        ),
+    )
+    for rule, fires, message, hint in checks:
+        if fires:
+            ck.warn(rule, "risk_share", ck.at("risk_share"), message, hint)
 
 
 ALLIANCE_AGREEMENT = Map(
@@ -894,6 +1011,8 @@ ALLIANCE_AGREEMENT = Map(
         reopener_has_threshold,
         gain_pool_remainder_adds_up,
         money_adds_up,
+        seeds_guidance,
+        dual_role_conflicts_declared,
         deferred_mechanisms_have_a_fallback,
         judgement_calls,
         law_in_force,

@@ -491,3 +491,30 @@ def law_in_force(values: dict[str, Any], ck: Checker, path: str) -> None:
                 ck.error(
                     "E-law-02", where, ck.at(where), f"{regime} is not in force on {applied}", why
                 )
+
+
+@deal_rule(
+    (
+        "E-rule-G15",
+        "contracting-model.md G15; seed 001 ch7",
+        "a party that both commissions and provides needs a conflicts of interest arrangement",
+    )
+)
+def dual_role_conflicts_declared(values: dict[str, Any], ck: Checker, path: str) -> None:
+    """G15: the council in case A both commissioned and provided; conflicts were declared in
+    writing (001 ch7). A dual-role party without a conflicts arrangement is an error."""
+    arranged = dig(values, "governance.conflicts_of_interest") or values.get(
+        "conflicts_of_interest"
+    )
+    for i, party in enumerate(values.get("parties") or []):
+        roles = (party.get("roles") or []) if isinstance(party, dict) else []
+        if {"commissioner", "provider"} <= set(roles) and not arranged:
+            where = f"parties[{i}].roles"
+            ck.error(
+                "E-rule-G15",
+                where,
+                ck.at(where),
+                f"{party.get('id')!r} both commissions and provides, but the deal has no "
+                "conflicts of interest arrangement",
+                "add conflicts_of_interest: {declaration, handled_by} (seed 001 ch7; guidance G15)",
+            )
