@@ -129,3 +129,24 @@ def test_law_in_clause_text_is_the_law_on_the_deals_date(tmp_path, workspace, on
     text = "\n".join(t for _, t in paragraphs(out.read_bytes()))
     assert f"“Data Protection Legislation” means {law}" in text
     assert ("UK GDPR" in text) is (on >= "2021")
+
+
+@pytest.mark.parametrize("nhs_bodies", [True, False])
+def test_the_jurisdiction_clause_keeps_the_section_9_route_between_nhs_bodies(
+    tmp_path, workspace, assert_valid, nhs_bodies
+):
+    from assembler.api import build
+
+    from reading import paragraphs
+
+    text = EXAMPLE.read_text()
+    if not nhs_bodies:  # the CCG is then the only health service body: no NHS contract
+        text = re.sub(r"kind: nhs_(foundation_)?trust", "kind: company", text)
+    deal = tmp_path / "deal.yaml"
+    deal.write_text(text)
+    out = tmp_path / "deal.docx"
+    build(deal, out, workspace=workspace)
+    assert_valid(out)
+    [clause] = [t for _, t in paragraphs(out.read_bytes()) if "exclusive jurisdiction" in t]
+    carve_out = "section 9 of the National Health Service Act 2006 requires"
+    assert (carve_out in clause) is nhs_bodies
