@@ -164,3 +164,28 @@ def test_at_least_24_of_the_seeds_guidance_points_are_rules_citing_their_seed():
             assert re.search(r"seed 00\d", rule.source), rule
             guided[int(number.group(1))] = rule
     assert len(guided) >= 24, sorted(guided)
+
+
+def test_a_party_s_own_internal_arrangement_is_not_a_service_contract(tmp_path, workspace):
+    from assembler.api import build
+
+    from reading import paragraphs
+
+    text = EXAMPLE.read_text()
+    old = "commissioner: la, provider: la, internal: true}"
+    assert old in text
+    deal = tmp_path / "deal.yaml"
+    deal.write_text(text.replace(old, "commissioner: la, provider: la}"))
+    code, report = check(deal)
+    line = int(position_of(text, "commissioner: la, provider: ^la, internal").split(":")[0])
+    assert code == 1 and ("E-sc-01", line) in {(e["rule"], e["line"]) for e in report["errors"]}
+    printed = [
+        t
+        for _, t in paragraphs(
+            build(EXAMPLE, tmp_path / "a.docx", workspace=workspace).output.read_bytes()
+        )
+    ]
+    listed = printed[printed.index("The Service Contracts are:") + 1 :]
+    contracts = listed[: next(i for i, t in enumerate(listed) if t.endswith(".")) + 1]
+    assert not any("[Council] (as commissioner) and [Council]" in t for t in contracts)
+    assert any("not a contract and not a Service Contract" in t for t in printed)

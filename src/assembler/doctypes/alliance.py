@@ -34,6 +34,7 @@ from .common import (
     dig,
     dual_role_conflicts_declared,
     has_commissioner,
+    internal_arrangements_marked,
     judgement_calls,
     law_in_force,
     open_book_subject_to_competition_law,
@@ -1016,5 +1017,6 @@ ALLIANCE_AGREEMENT = Map(
         deferred_mechanisms_have_a_fallback,
         judgement_calls,
         law_in_force,
+        internal_arrangements_marked,
     ],
 )

@@ -333,6 +333,9 @@ SERVICE_CONTRACT = Map(
         "provider": F(Ref("party"), required=True),
         "scope": F(Code()),
         "transitioned_from": F(Code()),
+        # a party's arrangement with itself (a council's in-house service level agreement): not a
+        # contract, so not a Service Contract (E-sc-01)
+        "internal": F(Bool(), hint="true for a party's own internal arrangement"),
     }
 )
 
@@ -517,4 +520,30 @@ def dual_role_conflicts_declared(values: dict[str, Any], ck: Checker, path: str)
                 f"{party.get('id')!r} both commissions and provides, but the deal has no "
                 "conflicts of interest arrangement",
                 "add conflicts_of_interest: {declaration, handled_by} (seed 001 ch7; guidance G15)",
+            )
+
+
+@deal_rule(
+    (
+        "E-sc-01",
+        "document-structures.md A; seed 001 ch5, ch7",
+        "a party's own internal arrangement is not a Service Contract",
+    )
+)
+def internal_arrangements_marked(values: dict[str, Any], ck: Checker, path: str) -> None:
+    """A party cannot contract with itself: a council commissioning its own provider arm does so
+    under an internal arrangement, which cannot be made to prevail over the agreement as a
+    Service Contract."""
+    for i, contract in enumerate(values.get("service_contracts") or []):
+        if not isinstance(contract, dict) or contract.get("internal"):
+            continue
+        if contract.get("commissioner") == contract.get("provider"):
+            where = f"service_contracts[{i}].provider"
+            ck.error(
+                "E-sc-01",
+                where,
+                ck.at(where),
+                f"{contract.get('provider')!r} cannot have a Service Contract with itself",
+                "mark it internal: true (a party's own arrangement, listed apart from the Service "
+                "Contracts), or name the other party",
             )
