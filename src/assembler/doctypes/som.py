@@ -49,7 +49,6 @@ from .common import (
     date_order,
     dig,
     dual_role_conflicts_declared,
-    internal_arrangements_marked,
     law_in_force,
     open_book_subject_to_competition_law,
 )
@@ -475,6 +474,5 @@ SERVICE_OPERATIONS_MANUAL = Map(
         date_order(("effective_date", "document_control.review_date")),
         law_in_force,
         dual_role_conflicts_declared,
-        internal_arrangements_marked,
     ],
 )
