@@ -26,10 +26,11 @@ from ..schema import (
 )
 
 #: Legal forms a party can take; each has a description and execution blocks in
-#: ``templates/legal-forms.yaml``.
+#: ``templates/legal-forms.yaml``. The first is the starter's default, so it is a body in force
+#: today (a CCG only for a deal before 1 July 2022: E-law-01).
 LEGAL_FORMS = (
-    "ccg",
     "icb",
+    "ccg",
     "nhs_trust",
     "nhs_foundation_trust",
     "local_authority",
