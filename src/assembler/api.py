@@ -16,6 +16,7 @@ from .dealsheet import MAX_DEAL_BYTES, Deal, execution_blanks, load_deal, read_y
 from .errors import AssemblerError, Diagnostic
 from .files import check_outputs, read_bounded
 from .housestyle import HouseStyle
+from .law import citer
 from .lockfile import dump, layout_of, lock_data, lock_path_for, pins_of, read_lock
 from .outline import Outline, load_outline
 from .package import docx_parts, write_all, zip_parts
@@ -123,7 +124,9 @@ def build(
     else:
         if deal_path is None:
             raise AssemblerError(Diagnostic("E-cli-01", "give a deal sheet, or --locked LOCK"))
-        deal = _overridden(load_deal(deal_path, ws.bank.codes), pin_versions, choose)
+        deal = _overridden(
+            load_deal(deal_path, ws.bank.codes, law=ws.bank.law), pin_versions, choose
+        )
         made = assemble(deal, ws, draft=draft, lock_dir=output.parent)
     lock_out = write_document(made, output)
     pages = export.configured_pages() if toc_pages is None else toc_pages
@@ -160,7 +163,7 @@ def trial(ws: Workspace, job: Trial) -> Any:
     return it)."""
     deal_path, pins, choose, draft = job
     try:
-        deal = _overridden(load_deal(deal_path, ws.bank.codes), pins, choose)
+        deal = _overridden(load_deal(deal_path, ws.bank.codes, law=ws.bank.law), pins, choose)
         made = render_document(deal, ws, draft=draft)
         _plain_language_gate(made.rendered.body, made.required, ws.bank, deal, draft)
     except AssemblerError as exc:
@@ -233,7 +236,7 @@ def _locked(
                 "deal, build without --locked",
             )
         )
-    return lock, pins, load_deal(path, ws.bank.codes)
+    return lock, pins, load_deal(path, ws.bank.codes, law=ws.bank.law)
 
 
 @dataclass
@@ -260,6 +263,7 @@ def plan_document(
         names = deal_names(
             deal.data, party_records(deal, ws.env, ws.forms), document_info(deal, outline)
         )
+        names["law"] = citer(ws.bank.law, deal.data.get("effective_date"))
         if "original" in deal.data:  # a deed of variation refers to the agreement it varies
             original = original_agreement(deal, lambda *paths: plan_of(*paths, ws=ws), ws.bank)
             names["original"] = wrap(original, "original")  # read-only to clauses
@@ -383,7 +387,7 @@ def check(
     coverage, the plain-language gate), on the same code path: it fails exactly when the build
     (final, or ``draft``) would, with the same rule ids. What ``assemble check`` prints."""
     ws = ws or Workspace.open()
-    deal = load_deal(deal_path, ws.bank.codes, ignore)
+    deal = load_deal(deal_path, ws.bank.codes, ignore, law=ws.bank.law)
     planned = plan_document(deal, ws, draft=True)  # the coverage table, even when the build fails
     required = list(deal.data.get("criteria") or planned.outline.criteria)
     rows = coverage(planned.plan, required, ws.bank.criterion_names)
@@ -405,7 +409,7 @@ def plan_of(path: Path, deal_path: Path | None = None, *, ws: Workspace) -> Plan
 
 def plan_deal(deal_path: str | Path, ws: Workspace, *, draft: bool = False) -> Plan:
     """Plan a deal sheet without rendering it: which clauses, which versions, which numbers."""
-    return plan_document(load_deal(deal_path, ws.bank.codes), ws, draft=draft).plan
+    return plan_document(load_deal(deal_path, ws.bank.codes, law=ws.bank.law), ws, draft=draft).plan
 
 
 def recorded_unchanged(lock_file: Path, ws: Workspace) -> bool:

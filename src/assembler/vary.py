@@ -94,13 +94,13 @@ def _vary_deal(
     original: Path, new_deal: str | Path, output: Path, ws: Workspace, draft: bool
 ) -> VaryResult:
     old_deal, old = _signed_agreement(original, ws, output)
-    deal = load_deal(new_deal, ws.bank.codes)
+    deal = load_deal(new_deal, ws.bank.codes, law=ws.bank.law)
     terms = _variation_terms(deal)
     by_law = _successions(old_deal, deal, terms)
     remaining = output.with_name(output.stem + "-conformed.deal.yaml")
     leaves = _write_without_leaving(deal, remaining)
     if leaves:  # (a vary that fails leaves nothing behind: all_or_nothing above)
-        deal = load_deal(remaining, ws.bank.codes)
+        deal = load_deal(remaining, ws.bank.codes, law=ws.bank.law)
     return _vary(old_deal, old, deal, terms, by_law, original, output, ws, draft)
 
 

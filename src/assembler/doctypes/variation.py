@@ -27,7 +27,7 @@ import re
 from typing import Any
 
 from ..schema import Bool, Checker, Date, Enum, F, ListOf, Map, OneOf, Ref, Str, is_placeholder
-from .common import COMMON, PARTY, PROCUREMENT
+from .common import COMMON, PARTY, PROCUREMENT, law_in_force
 
 LOCATOR = Str(
     r"[a-z][a-z0-9]*(-[a-z0-9]+)*",
@@ -310,5 +310,6 @@ DEED_OF_VARIATION = Map(
         variations_in_sequence,
         procurement_when_services_change,
         procurement_from_a_basis,
+        law_in_force,
     ],
 )
