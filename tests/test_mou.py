@@ -211,3 +211,33 @@ def test_libreoffice_prints_the_numbers(mou, tmp_path):
     assert any(re.match(r"^16\.2\s+Each Partner must keep confidential", line) for line in lines)
     assert any(re.match(r"^\(a\)\s+where the law requires it", line) for line in lines)
     assert any(re.match(r"^8\.6\s+Each Partner remains responsible", line) for line in lines)
+
+
+GOVERNED = "are governed by the law of England and Wales"
+SECTION_9 = "section 9 of the National Health Service Act 2006"
+
+
+@pytest.mark.parametrize(
+    ("binding", "nhs_bodies", "carve_out"),
+    [
+        ("[confidentiality, costs]", True, True),
+        ("[intellectual_property]", False, False),
+        ("[confidentiality, intellectual_property, costs, governing_law]", True, True),
+    ],
+)
+def test_whatever_is_binding_has_governing_law_and_the_section_9_route(
+    tmp_path, workspace, assert_valid, binding, nhs_bodies, carve_out
+):
+    text = MOU.read_text()
+    old = "binding_clauses: [confidentiality, intellectual_property, costs, governing_law]"
+    assert old in text
+    text = text.replace(old, f"binding_clauses: {binding}")
+    if not nhs_bodies:  # one NHS body among companies and a council: no NHS contract between them
+        text = re.sub(r"kind: nhs_(foundation_)?trust", "kind: company", text)
+    deal = tmp_path / "mou.yaml"
+    deal.write_text(text)
+    result = build(deal, tmp_path / "mou.docx", workspace=workspace)
+    assert_valid(result.output)
+    binding_clause = clause_texts(result.output.read_bytes())["Legally binding provisions"]
+    assert GOVERNED in binding_clause
+    assert (SECTION_9 in binding_clause) is carve_out

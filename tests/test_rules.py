@@ -4,6 +4,7 @@ that triggers it (at the right line), while the example itself passes every rule
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from click.testing import CliRunner
@@ -59,3 +60,131 @@ def test_each_rule_fires_at_its_place(tmp_path, rule, old, new, where):
     line = int(position_of(changed, where).split(":")[0])
     assert (rule, line) in {(f["rule"], f.get("line")) for f in findings}, findings
     assert code == (1 if rule.startswith("E-") else 0)
+
+
+@pytest.mark.parametrize(
+    ("cohort", "carve_out"),
+    [
+        ("adults aged 18 and over living in the area of [Council]", False),
+        ("adults over 18 registered with a practice in the area", False),
+        ("people aged 65 and over living in the area of [Council]", True),
+        ("people aged 18 to 64 living in the area of [Council]", True),
+        ("residents of the under-65s wards", True),
+    ],
+)
+def test_g10_tells_an_adult_service_from_an_age_carve_out(tmp_path, cohort, carve_out):
+    text = EXAMPLE.read_text()
+    old = 'cohort: "people aged 65 and over living in the area of [Council]"'
+    assert old in text
+    changed = text.replace(old, f'cohort: "{cohort}"').replace("  W-rule-G10: >-", "  W-x-G99: >-")
+    deal = tmp_path / "deal.yaml"
+    deal.write_text(changed)
+    code, report = check(deal)
+    assert code == 0
+    assert ("W-rule-G10" in {f["rule"] for f in report.get("findings", [])}) is carve_out
+
+
+CASE_B = EXAMPLE.parent / "mh-rehab-alliance.yaml"
+
+
+def without(text: str, key: str) -> str:
+    """The deal sheet with the block of ``key`` (its line and the lines indented under it) removed."""
+    lines = text.splitlines(keepends=True)
+    start = next(i for i, line in enumerate(lines) if line.lstrip().startswith(key + ":"))
+    indent = len(lines[start]) - len(lines[start].lstrip())
+    end = start + 1
+    while end < len(lines) and len(lines[end]) - len(lines[end].lstrip()) > indent:
+        end += 1
+    return "".join(lines[:start] + lines[end:])
+
+
+INCENTIVISED = ('status: "[incentivised, or monitored only]"', "status: incentivised")
+GUIDANCE = [
+    # (rule, the base deal, edits: (old, new) or a key whose block goes, where it points: ^)
+    (
+        "E-rule-G8",
+        CASE_B,
+        [INCENTIVISED, (", data_collection_justified]", "]")],
+        "^selection_tests: [helps",
+    ),
+    (
+        "E-rule-G15",
+        EXAMPLE,
+        ["conflicts_of_interest"],
+        '  - {id: la, name: "[Council]", kind: local_authority, roles: ^[commissioner, provider]',
+    ),
+    ("W-rule-G20", CASE_B, ["meeting_frequency"], "governance:\n^  bodies:"),
+    (
+        "W-rule-G21",
+        CASE_B,
+        # the gain pool is what covers local autonomy (001 ch8: underspends expand services)
+        ["envelope_reopener", "year_end_reconciliation", "gain_pool", (" local_autonomy,", "")],
+        "risk_share:\n^",
+    ),
+    (
+        "W-rule-G24",
+        CASE_B,
+        [
+            ("year1_gbp: 12000000", "year1_gbp: 150000000"),
+            ("basis: split ", "basis: principles_only "),
+        ],
+        "risk_share:\n^",
+    ),
+    ("W-rule-G27", CASE_B, ["envelope_reopener"], "risk_share:\n^"),
+    ("W-rule-G28", CASE_B, ["year_end_reconciliation"], "risk_share:\n^"),
+]
+
+
+@pytest.mark.parametrize(("rule", "base", "edits", "where"), GUIDANCE, ids=[g[0] for g in GUIDANCE])
+def test_more_of_the_seeds_guidance_fires_at_its_place(tmp_path, rule, base, edits, where):
+    text = base.read_text()
+    for edit in edits:
+        if isinstance(edit, str):
+            text = without(text, edit)
+        else:
+            assert edit[0] in text, edit
+            text = text.replace(*edit)
+    deal = tmp_path / "deal.yaml"
+    deal.write_text(text)
+    code, report = check(deal)
+    findings = report.get("findings", []) + report.get("errors", [])
+    line = int(position_of(text, where).split(":")[0])
+    assert (rule, line) in {(f["rule"], f.get("line")) for f in findings}, findings
+    assert code == (1 if rule.startswith("E-") else 0)
+
+
+def test_at_least_24_of_the_seeds_guidance_points_are_rules_citing_their_seed():
+    from assembler.rules import catalogue
+
+    guided = {}
+    for rule in catalogue():
+        number = re.search(r"-G(\d+)$", rule.id)
+        if number:
+            assert re.search(r"seed 00\d", rule.source), rule
+            guided[int(number.group(1))] = rule
+    assert len(guided) >= 24, sorted(guided)
+
+
+def test_a_party_s_own_internal_arrangement_is_not_a_service_contract(tmp_path, workspace):
+    from assembler.api import build
+
+    from reading import paragraphs
+
+    text = EXAMPLE.read_text()
+    old = "commissioner: la, provider: la, internal: true}"
+    assert old in text
+    deal = tmp_path / "deal.yaml"
+    deal.write_text(text.replace(old, "commissioner: la, provider: la}"))
+    code, report = check(deal)
+    line = int(position_of(text, "commissioner: la, provider: ^la, internal").split(":")[0])
+    assert code == 1 and ("E-sc-01", line) in {(e["rule"], e["line"]) for e in report["errors"]}
+    printed = [
+        t
+        for _, t in paragraphs(
+            build(EXAMPLE, tmp_path / "a.docx", workspace=workspace).output.read_bytes()
+        )
+    ]
+    listed = printed[printed.index("The Service Contracts are:") + 1 :]
+    contracts = listed[: next(i for i, t in enumerate(listed) if t.endswith(".")) + 1]
+    assert not any("[Council] (as commissioner) and [Council]" in t for t in contracts)
+    assert any("not a contract and not a Service Contract" in t for t in printed)

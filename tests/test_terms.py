@@ -52,3 +52,23 @@ def test_a_name_the_deal_sheet_gives_is_not_taken_for_an_undefined_term(tmp_path
     printed = "\n".join(text for _, text in paragraphs(result.output.read_bytes()))
     assert "registered with the Northshire Primary Care Network" in printed
     assert [w.message for w in result.warnings if w.rule == "W-term-01"] == []
+
+
+def test_party_names_joined_by_and_or_holding_an_ampersand_are_names_not_terms():
+    names = ["Brighton Council", "Hove Community Trust", "Smith & Jones Care"]
+    text = (
+        "The Parties are Brighton Council and Hove Community Trust. "
+        "Each month Smith & Jones Care and Brighton Council report to the Joint Strategy Group."
+    )
+    report = find_terms([], [text], names)
+    assert [w.message.split("'")[1] for w in report.warnings] == ["Joint Strategy Group"]
+
+
+def test_a_name_is_taken_out_only_as_a_whole_word():
+    # "la" (a party id among the deal's values) must not cut "Legislation" short
+    report = find_terms(
+        [DefinedTerm("Data Protection Legislation", "the law", "dp")],
+        ["Each Party complies with the Data Protection Legislation."],
+        ["la"],
+    )
+    assert report.warnings == []

@@ -79,7 +79,7 @@ def test_a_draft_build_carries_the_drafting_notes(tmp_path, workspace):
     assert [str(w) for w in result.warnings] == []
     with zipfile.ZipFile(result.output) as package:
         comments = package.read("word/comments.xml").decode()
-    assert "dov-amendments@1.0.0" in comments and "dov-procurement@1.0.0" in comments
+    assert "dov-amendments@1.3.0" in comments and "dov-procurement@1.1.0" in comments
 
 
 def test_the_title_names_the_original_agreement_and_its_date(deed, original):
@@ -121,17 +121,16 @@ def test_each_amendment_is_a_complete_instruction_against_the_original_numbering
     governance, transition = number(original, "governance"), number(original, "transition")
     n = objectives.split()[-1]
     expected = [
-        f"A new {term}A (Continuation after the first year) is inserted after {term}:",
-        f"In {scope} (Scope of the Alliance), the words “people aged 65 and over living in the "
-        "area of [Council] (estimated at about 50,000 people)” are replaced with “the whole "
+        f"After {term} insert:",
+        f"In {scope} (Scope of the Alliance), for “people aged 65 and over living in the "
+        "area of [Council] (estimated at about 50,000 people)” substitute “the whole "
         "population living in the area of [Council]”.",
-        f"{objectives.capitalize()} (Objectives) is deleted and replaced with the following:",
-        f"A new {governance}A (Whole-system governance) is inserted after {governance}:",
-        f"A new {finance}A (Payment arrangements from 1 April 2018) is inserted after {finance}:",
-        f"In {finance} (Financial arrangements), the words “, which from 1 April 2018 sets out the "
-        f"plan for developing the payment arrangements” are inserted after the words “is set out "
-        f"in {transition}”.",
-        f"{transition} (Transition plan) is deleted and replaced with the schedule set out in "
+        f"For {objectives} (Objectives) substitute:",
+        f"After {governance} insert:",
+        f"After {finance} insert:",
+        f"In {finance} (Financial arrangements), after “is set out in {transition}” insert “, "
+        "which from 1 April 2018 sets out the plan for developing the payment arrangements”.",
+        f"For {transition} (Transition plan) substitute the Schedule set out in "
         "paragraph 1 of Schedule 1 to this Deed.",
     ]
     for line in expected:
@@ -261,9 +260,7 @@ def test_replace_clause_gives_the_exact_instruction_and_numbered_text(
     roles = number(original, "roles")
     n = roles.split()[-1]
     title = original[1]["roles"][1]
-    assert f"{roles.capitalize()} ({title}) is deleted and replaced with the following:" in clause2(
-        paras
-    )
+    assert f"For {roles} ({title}) substitute:" in clause2(paras)
     texts = [t for _, t in paras]
     i = texts.index(f"“{n} {title}")
     members = number(original, "members")
@@ -299,10 +296,10 @@ def test_substitute_words_gives_the_exact_instruction(tmp_path, workspace, origi
     lines = clause2(paras)
     start = lines.index(next(t for t in lines if t.startswith(f"In {scope} ")))
     assert lines[start : start + 2] == [
-        f"In {scope} (Scope of the Alliance), the words “older people's mental health services” "
-        "are replaced with “mental health services”.",
-        f"In {scope} (Scope of the Alliance), the words “, as updated from time to time” are "
-        f"inserted after the words “is set out in {number(original, 'service-contracts')}”.",
+        f"In {scope} (Scope of the Alliance), for “older people's mental health services” "
+        "substitute “mental health services”.",
+        f"In {scope} (Scope of the Alliance), after “is set out in "
+        f"{number(original, 'service-contracts')}” insert “, as updated from time to time”.",
     ]
 
 
@@ -314,7 +311,9 @@ def test_delete_clause_not_used_gives_the_exact_instruction(tmp_path, workspace,
     )
     clause = number(original, "accountability")
     title = original[1]["accountability"][1]
-    assert f"{clause.capitalize()} ({title}) is deleted and marked “Not used”." in clause2(paras)
+    assert f"Omit {clause} ({title}), leaving its number in place marked “Not used”." in clause2(
+        paras
+    )
     texts = [t for _, t in paras]
     assert "Schedule 1" not in texts  # no annex without a replacement schedule
     assert "Procurement record" not in texts  # services_change: false
@@ -336,8 +335,8 @@ def test_insert_definition_goes_into_the_original_definitions_list(tmp_path, wor
     )
     definitions = number(original, "definitions")
     assert (
-        f"The following definition is inserted in {definitions}.1 in its correct alphabetical "
-        "position:" in clause2(paras)
+        f"In {definitions}.1, insert the following definition in its alphabetical place:"
+        in clause2(paras)
     )
     assert "“Business Case” means a business case that the Parties agree for the Alliance;" in [
         t for _, t in paras
@@ -351,7 +350,7 @@ def test_joining_and_leaving_parties_are_admitted_and_released(tmp_path, workspa
     parties += (
         '  - {id: fed, name: "[GP Federation]", kind: gp_federation, roles: [provider],\n'
         '     change: joining, legal_form: "[legal form]", registration: "[number]",\n'
-        '     address: "[address]", witness: "[witness]"}\n'
+        '     address: "[address]", signatory: "[director]", witness: "[witness]"}\n'
     )
     paras = build_small(
         tmp_path,
@@ -482,3 +481,79 @@ def test_an_earlier_variation_is_recited_and_the_agreement_defined_as_varied(tmp
         for s, t in paras
         if s == "Definition"
     )
+
+
+PROCUREMENT = (
+    "procurement:\n"
+    "  regimes: [public_contracts_regulations_2015]\n"
+    "  basis: {basis}\n"
+    "  notice: not_required\n"
+    "  responsible: [ccg]\n"
+)
+
+
+def procurement_deal(basis: str) -> str:
+    return small_deal(
+        "  - {op: delete_clause_not_used, at: accountability}\n",
+        extra=PROCUREMENT.format(basis=basis),
+    ).replace("services_change: false", "services_change: true")
+
+
+def test_a_procurement_record_states_no_conclusion_from_a_blank_basis(tmp_path, workspace):
+    text = procurement_deal('"[the ground for the change]"')
+    deal = tmp_path / "deal.yaml"
+    deal.write_text(text)
+    result = build(deal, tmp_path / "deed.docx", workspace=workspace)
+    assert [(w.rule, w.line) for w in result.warnings] == [
+        ("W-var-01", int(position_of(text, 'basis: ^"[the').split(":")[0]))
+    ]
+    assert "notice: not_required is not printed" in result.warnings[0].message
+    lines = "\n".join(clause2(paragraphs(tmp_path / "deed.docx")))
+    assert "do not require a notice" not in lines and "permit the changes on" not in lines
+    assert (
+        "Before this Deed is executed, [CCG] must confirm the ground on which the Procurement "
+        "Rules permit the changes without a new procurement ([the ground for the change])" in lines
+    )
+
+
+def test_a_procurement_record_with_a_basis_states_its_conclusion(tmp_path, workspace):
+    basis = "regulation 72(1)(b) of the Public Contracts Regulations 2015"
+    paras = build_small(tmp_path, workspace, procurement_deal(f'"{basis}"'))
+    lines = clause2(paras)
+    assert any(f"permit the changes on the following basis: {basis}." in t for t in lines)
+    assert "The Procurement Rules do not require a notice of the changes to be published." in lines
+
+
+def test_an_amendment_names_the_provision_it_changes(tmp_path, workspace, original):
+    scope = number(original, "scope")
+    paras = build_small(
+        tmp_path,
+        workspace,
+        small_deal(
+            "  - op: substitute_words\n"
+            "    at: scope\n"
+            "    provision: '1'\n"
+            '    words_from: "older people\'s mental health services"\n'
+            '    words_to: "mental health services"\n'
+            "  - op: replace_provision\n"
+            "    at: objectives\n"
+            "    provision: 1(a)\n"
+            '    text: "create a model of care for the whole population;"\n'
+            "  - op: substitute_words\n"
+            "    at: transition\n"
+            "    provision: '1.1'\n"
+            '    words_from: "Transition"\n'
+            '    words_to: "First-year"\n'
+        ),
+    )
+    objectives = number(original, "objectives")
+    transition = number(original, "transition")
+    lines = clause2(paras)
+    assert (
+        f"In {scope}.1, for “older people's mental health services” substitute “mental health "
+        "services”." in lines
+    )
+    assert f"For {objectives}.1(a) substitute:" in lines
+    texts = [t for _, t in paras]
+    assert "“create a model of care for the whole population;”" in texts
+    assert f"In paragraph 1.1 of {transition}, for “Transition” substitute “First-year”." in lines

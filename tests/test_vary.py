@@ -70,10 +70,28 @@ def apply(old: dict, amendments: list[dict]) -> dict[str, list[str]]:
     texts = {slot: list(section.texts) for slot, section in old.items()}
     for a in amendments:
         at = a["at"]
+        where = range(len(texts[at]))
+        if "provision" in a:  # the provision named: clause 5 + "1(a)" is 5.1(a)
+            numbers = [number for number, _, _ in old[at].paragraphs]
+            own = old[at].number
+            full = (
+                a["provision"]
+                if own.startswith("Schedule")
+                else own + ("" if a["provision"].startswith("(") else ".") + a["provision"]
+            )
+            assert numbers.count(full) == 1, a
+            where = [numbers.index(full)]
+        if "definition" in a:  # in clause 1.1, in the definition of "Term"
+            where = [
+                i for i, t in enumerate(texts[at]) if t.startswith(f"\u201c{a['definition']}\u201d")
+            ]
+            assert len(where) == 1, a
         if a["op"] == "substitute_words":
-            hits = [i for i, t in enumerate(texts[at]) if a["words_from"] in t]
-            assert len(hits) == 1, a  # the words identify one place
+            hits = [i for i in where if a["words_from"] in texts[at][i]]
+            assert len(hits) == 1 and texts[at][hits[0]].count(a["words_from"]) == 1, a
             texts[at][hits[0]] = texts[at][hits[0]].replace(a["words_from"], a["words_to"])
+        elif a["op"] == "replace_provision":
+            texts[at][where[0]] = a["text"]
         elif a["op"] in ("replace_clause", "replace_schedule"):
             texts[at] = [strip_label(t) for t in a["text"]]
         elif a["op"] == "delete_clause_not_used":
@@ -122,9 +140,12 @@ def test_a_changed_value_is_a_word_substitution_in_the_signed_numbering(
     before, _ = assert_instructions_give_the_new_text(result, ws, lock)
     scope = before["scope"].number
     text = deed_text(result.deed.output)
+    # the provision the words are in, by its signed number
+    provision = next(n for n, _, t in before["scope"].paragraphs if "people aged 65" in t)
+    assert provision.startswith(f"{scope}.")
     assert (
-        f"In clause {scope} (Scope of the Alliance), the words \u201cpeople aged 65 and over\u201d "
-        "are replaced with \u201cthe whole population\u201d." in text
+        f"In clause {provision}, for \u201cpeople aged 65 and over\u201d "
+        "substitute \u201cthe whole population\u201d." in text
     )
     assert any(t.startswith("THIS DEED OF VARIATION") for t in text)
     assert_valid(result.deed.output)
@@ -157,18 +178,16 @@ def test_a_removed_clause_is_not_used_and_an_added_one_follows_the_last(tmp_path
     removed = [a for a in result.amendments if a["op"] == "delete_clause_not_used"]
     assert [a["at"] for a in removed] == ["wilful-default"]
     assert (
-        f"Clause {numbers['wilful-default']} (Wilful default and exclusion) is deleted and marked \u201cNot used\u201d."
-        in text
+        f"Omit clause {numbers['wilful-default']} (Wilful default and exclusion), leaving its "
+        "number in place marked \u201cNot used\u201d." in text
     )
     added = [a for a in result.amendments if a["op"] == "insert_clause"]
     last = old.plan.schedules[-1].number.split()[-1]
     assert [(a["at"], a["number"]) for a in added] == [
         (old.plan.schedules[-1].slot, str(int(last) + 1))
     ]
-    assert (
-        f"A new Schedule {int(last) + 1} (Plain-English summary) is inserted after Schedule {last}"
-        in text
-    )
+    assert f"After Schedule {last} insert:" in text
+    assert f"\u201cSchedule {int(last) + 1}\nPlain-English summary" in text
     _, varied = rebuild(result.conformed_lock, ws)
     kept = {pc.slot: pc.number for pc in varied.plan.clauses + varied.plan.schedules}
     assert {slot: kept[slot] for slot in numbers} == numbers  # no signed number moved
@@ -197,6 +216,17 @@ def conformed_texts(docx: Path, accept: bool) -> list[str]:
     return [t for t in texts if t.strip()]
 
 
+def part_texts(made) -> tuple[list[str], ...]:
+    """The non-empty paragraph texts of the front matter, operative part and execution blocks."""
+    from assembler.oxml.text import text_of
+    from assembler.vary import _parts
+
+    return tuple(
+        [t for t in (text_of(p) for e in part for p in e.iter(qn("w:p"))) if t.strip()]
+        for part in _parts(made.rendered)
+    )
+
+
 def body_texts(made) -> list[str]:
     from assembler.oxml.text import text_of
 
@@ -215,13 +245,30 @@ def test_the_conformed_copy_accepts_to_the_new_text_and_rejects_to_the_old(tmp_p
     result = vary(lock, new, tmp_path / "v.docx", workspace=ws)
     _, old = rebuild(lock, ws)
     _, varied = rebuild(result.conformed_lock, ws)
-    assert conformed_texts(result.conformed, accept=True) == body_texts(varied)
-    assert conformed_texts(result.conformed, accept=False) == body_texts(old)
+    front, operative, execution = part_texts(old)
+    executed = [t for t in execution if "....." not in t]
+    preface = [
+        "Conformed copy incorporating the amendments made by Deed of Variation No. 1 dated [ ]. "
+        "For reference only: the executed documents prevail.",
+        "Changes made by Deed of Variation No. 1 dated [ ]",
+    ]
+    accepted = conformed_texts(result.conformed, accept=True)
+    rejected = conformed_texts(result.conformed, accept=False)
+    summary = accepted[len(preface) : len(preface) + len(result.amendments)]
+    assert accepted[: len(preface)] == preface and rejected[: len(preface)] == preface
+    numbers = {pc.slot: pc.number for pc in old.plan.clauses + old.plan.schedules}
+    where = [
+        n if n.startswith("Schedule") else f"Clause {n}"
+        for n in (numbers[a["at"]] for a in result.amendments)
+    ]
+    assert [line.split(": ", 1)[0] for line in summary] == where
+    # the signed cover, parties and recitals as they were; the blocks as executed, no blanks
+    rest = len(preface) + len(result.amendments)
+    assert accepted[rest:] == front + part_texts(varied)[1] + executed
+    assert rejected[rest:] == front + operative + executed
     with zipfile.ZipFile(result.conformed) as package:
         xml = package.read("word/document.xml").decode()
-    assert (
-        'w:author="assembler (deed of variation)"' in xml and 'w:date="2018-04-01T00:00:00Z"' in xml
-    )
+    assert 'w:author="Deed of Variation No. 1"' in xml and 'w:date="2018-04-01T00:00:00Z"' in xml
 
 
 @needs_soffice()
@@ -250,12 +297,21 @@ def test_a_party_joins_and_a_party_leaves(tmp_path, ws, signed, assert_valid):
     joined = "\n".join(deed_text(result.deed.output))
     assert "[Hospice charity]" in joined and "[Third-sector organisation]" in joined
     assert_valid(result.deed.output)
+    # the conformed copy shows the original's execution as it was signed: the joining party did
+    # not sign the agreement, and no signing line is left blank
+    texts = deed_text(result.conformed)
+    execution = texts[len(texts) - texts[::-1].index("Execution") :]
+    assert not [t for t in execution if "[Hospice charity]" in t or "....." in t]
+    assert any(t.startswith("Signed by") and "[Third-sector organisation]" in t for t in execution)
 
 
 def test_two_variations_in_a_row_cite_the_first_and_keep_its_numbering(tmp_path, ws, signed):
     deal, lock = signed
     year2 = changed(
         tmp_path, "year2.yaml", deal, ("sanction: exclusion", 'sanction: "[to be agreed]"')
+    )
+    year2.write_text(
+        year2.read_text().replace("  date: 2018-04-01", "  date: 2018-04-01\n  made: 2018-03-12")
     )
     first = vary(lock, year2, tmp_path / "variation-1.docx", workspace=ws)
     later = VARIATION.replace("2018-04-01", "2019-04-01")
@@ -269,12 +325,19 @@ def test_two_variations_in_a_row_cite_the_first_and_keep_its_numbering(tmp_path,
     second = vary(first.conformed_lock, year3, tmp_path / "variation-2.docx", workspace=ws)
     sheet = load_deal(second.deed_deal, ws.bank.codes)
     assert sheet.data["title"] == "Deed of Variation No. 2"
-    assert [v["date"].isoformat() for v in sheet.data["previous_variations"]] == ["2018-04-01"]
+    # the first deed is recited by the date it was made, not the date it took effect
+    assert [v["date"].isoformat() for v in sheet.data["previous_variations"]] == ["2018-03-12"]
     assert {a["op"] for a in second.amendments} >= {"substitute_words"}
     # the first deed's "Not used" place stays as it is: the second deed does not touch it
     assert not any(a["op"] == "delete_clause_not_used" for a in second.amendments)
     deed = "\n".join(deed_text(second.deed.output))
-    assert "as varied by" in deed and "1 April 2018" in deed
+    assert "have varied it by a deed of variation dated 12 March 2018" in deed
+    conformed = conformed_texts(second.conformed, accept=True)
+    assert conformed[0].startswith(
+        "Conformed copy incorporating the amendments made by Deed of Variation No. 2 dated [ ]. "
+        "For reference only: the executed documents prevail. It also incorporates"
+    )
+    assert "Deed of Variation No. 1 dated 12 March 2018" in conformed[0]
     _, varied_once = rebuild(first.conformed_lock, ws)
     _, varied_twice = rebuild(second.conformed_lock, ws)
     assert [pc.number for pc in varied_twice.plan.clauses] == [
@@ -375,3 +438,316 @@ def test_a_changed_paragraph_keeps_its_cross_references_and_highlighted_blanks(
 
 def _inside(node, tag: str) -> bool:
     return any(a.tag == qn(tag) for a in node.iterancestors())
+
+
+def test_a_party_marked_leaving_is_released_and_the_agreement_varied_without_it(
+    tmp_path, ws, signed, assert_valid
+):
+    deal, lock = signed
+    new = changed(
+        tmp_path,
+        "year2.yaml",
+        deal,
+        (
+            "kind: third_sector, roles: [provider],",
+            "kind: third_sector, roles: [provider], change: leaving,",
+        ),
+    )
+    result = vary(lock, new, tmp_path / "v.docx", workspace=ws)
+    sheet = load_deal(result.deed_deal, ws.bank.codes)
+    assert {p["id"]: p["change"] for p in sheet.data["parties"]}["vcs"] == "leaving"
+    text = deed_text(result.deed.output)
+    assert (
+        "With effect from the Variation Date, [Third-sector organisation] ceases to be a party to the Agreement."
+        in text
+    )
+    assert "any right or liability that arose before the Variation Date;" in text
+    # the agreement as varied: its own deal sheet, without the party or its service contract
+    remaining = load_deal(tmp_path / "v-conformed.deal.yaml", ws.bank.codes)
+    assert "vcs" not in {p["id"] for p in remaining.data["parties"]}
+    assert all("vcs" not in c.values() for c in remaining.data["service_contracts"])
+    # a definition is named, and a substitution never splits a party's name
+    assert any("definition" in a for a in result.amendments)
+    text = deed_text(result.deed.output)
+    assert any(t.startswith("In clause 1.1, in the definition of \u201c") for t in text)
+    for a in result.amendments:
+        for key in ("words_from", "words_to"):
+            words = a.get(key, "")
+            assert words.count("[") == words.count("]"), a
+    assert_instructions_give_the_new_text(result, ws, lock)
+    assert_valid(result.conformed)
+
+
+SUCCESSION = """
+variation:
+  date: 2022-07-01
+  original_date: 2017-04-01
+  reasons: ["The Parties wish to record the change of commissioner."]
+  services_change: false
+  successions:
+    - {party: icb, predecessor: ccg, instrument: "the Health and Care Act 2022", date: 2022-07-01}
+"""
+
+
+def test_a_statutory_successor_is_recited_and_read_in_not_swapped_word_by_word(
+    tmp_path, ws, signed, assert_valid
+):
+    deal, lock = signed
+    text = re.sub(r"\bccg\b", "icb", deal.read_text()).replace("[CCG]", "[ICB]")
+    successor = tmp_path / "successor.yaml"
+    successor.write_text(text)
+    result = vary(
+        lock,
+        changed(tmp_path, "year6.yaml", successor, extra=SUCCESSION),
+        tmp_path / "v.docx",
+        workspace=ws,
+    )
+    sheet = load_deal(result.deed_deal, ws.bank.codes)
+    changes = {p["id"]: p["change"] for p in sheet.data["parties"]}
+    assert changes["icb"] == "continuing" and "ccg" not in changes  # neither joins nor leaves
+    # no instruction swaps the name: the law did that, and the deed recites it
+    assert not [a for a in result.amendments if "[CCG]" in str(a)]
+    recitals = deed_text(result.deed.output)
+    assert (
+        "On 1 July 2022, [ICB] took the place of [CCG] as a party to the Agreement under the "
+        "Health and Care Act 2022. That change was made by law, not by this Deed, and [ICB] is a "
+        "party to this Deed in its own right." in recitals
+    )
+    # the conformed copy does not mark the name as the deed's change
+    with zipfile.ZipFile(result.conformed) as package:
+        xml = package.read("word/document.xml").decode()
+    deleted = "".join(re.findall(r"<w:delText[^>]*>([^<]*)<", xml))
+    assert "[CCG]" not in deleted
+    assert_valid(result.conformed)
+
+
+def test_a_successor_of_a_body_that_was_not_a_party_is_e_var_08(tmp_path, ws, signed):
+    deal, lock = signed
+    successor = tmp_path / "successor.yaml"
+    successor.write_text(re.sub(r"\bccg\b", "icb", deal.read_text()))
+    extra = SUCCESSION.replace("predecessor: ccg", "predecessor: pct")
+    new = changed(tmp_path, "y.yaml", successor, extra=extra)
+    with pytest.raises(AssemblerError) as caught:
+        vary(lock, new, tmp_path / "v.docx", workspace=ws)
+    found = caught.value.diagnostics[0]
+    assert found.rule == "E-var-08" and found.line is not None and "'pct'" in found.message
+    assert not (tmp_path / "v.docx").exists()
+
+
+@needs_soffice()
+def test_the_redline_pdf_marks_the_changes_in_the_varied_numbering(tmp_path, ws, signed):
+    import subprocess
+
+    from assembler.vary import redline_pdf
+
+    deal, lock = signed
+    new = changed(
+        tmp_path,
+        "year2.yaml",
+        deal,
+        ("sanction: exclusion", 'sanction: "[to be agreed]"'),
+        ("people aged 65 and over", "the whole population"),
+    )
+    result = vary(lock, new, tmp_path / "v.docx", workspace=ws)
+    pdf = redline_pdf(result.conformed)
+    assert pdf == tmp_path / "v-redline.pdf"
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert "Conformed copy incorporating the amendments made by Deed of Variation No. 1" in text
+    assert "Error: Reference source not found" not in text
+    assert not re.search(r"\d\[\d|^\s*\[\d", text, re.M)  # no "5.1[5.2]", no "[5.1]"
+    _, varied = rebuild(result.conformed_lock, ws)
+    flat = re.sub(r"\s+", " ", text)
+    for pc in varied.plan.clauses:
+        if pc.kind != "definitions" and pc.title != "Not used":
+            assert re.search(rf"\b{pc.number}\. {re.escape(pc.title)}", flat), pc.number
+    not_used = next(pc.number for pc in varied.plan.clauses if pc.title == "Not used")
+    assert re.search(rf"\b{not_used}\. Wilful default and exclusion ?Not used", flat)
+    # the old words and the new are both there, marked
+    assert "people aged 65 and over the whole population" in flat
+
+
+def test_the_signed_docx_alone_is_enough_to_vary(tmp_path, ws, signed):
+    deal, lock = signed
+    new = changed(tmp_path, "year2.yaml", deal, ("people aged 65 and over", "the whole population"))
+    docx = lock.with_suffix("").with_suffix(".docx")
+    kept = deal.read_bytes()
+    deal.unlink()
+    lock.unlink()  # only the signed document is left
+    out = tmp_path / "out" / "v.docx"
+    out.parent.mkdir()
+    result = vary(docx, new, out, workspace=ws)
+    assert (out.parent / "v.signed.yaml").read_bytes() == kept  # the deal sheet it carried
+    sheet = load_deal(result.deed_deal, ws.bank.codes)
+    assert (result.deed_deal.parent / sheet.data["original"]["deal"]).resolve() == (
+        out.parent / "v.signed.yaml"
+    ).resolve()
+    assert ("substitute_words", "scope") in {(a["op"], a["at"]) for a in result.amendments}
+
+
+def test_a_signed_docx_edited_after_generation_is_reported_before_a_deed_is_drawn(
+    tmp_path, ws, signed
+):
+    deal, lock = signed
+    docx = lock.with_suffix("").with_suffix(".docx")
+    with zipfile.ZipFile(docx) as package:
+        parts = {name: package.read(name) for name in package.namelist()}
+    xml = parts["word/document.xml"].decode()
+    assert "The Alliance covers" in xml
+    parts["word/document.xml"] = xml.replace(
+        "The Alliance covers", "The Alliance includes"
+    ).encode()
+    edited = tmp_path / "edited.docx"
+    with zipfile.ZipFile(edited, "w") as package:
+        for name, data in parts.items():
+            package.writestr(name, data)
+    new = changed(tmp_path, "year2.yaml", deal, ("people aged 65 and over", "the whole population"))
+    _, old = rebuild(lock, ws)
+    scope = next(pc.number for pc in old.plan.clauses if pc.slot == "scope")
+    with pytest.raises(AssemblerError) as caught:
+        vary(edited, new, tmp_path / "v.docx", workspace=ws)
+    found = caught.value.diagnostics[0]
+    assert found.rule == "E-var-09" and f"clause {scope})" in found.message
+    assert not (tmp_path / "v.docx").exists()
+
+
+def test_a_provision_the_change_may_make_false_is_a_located_warning(tmp_path, ws, signed):
+    deal, lock = signed
+    new = changed(tmp_path, "year2.yaml", deal, ("people aged 65 and over", "the whole population"))
+    result = vary(lock, new, tmp_path / "v.docx", workspace=ws)
+    _, old = rebuild(lock, ws)
+    finance = next(pc.number for pc in old.plan.clauses if pc.slot == "finance")
+    scope = next(pc.number for pc in old.plan.clauses if pc.slot == "scope")
+    traced = [w for w in result.deed.warnings if w.rule == "W-var-02"]
+    assert {w.severity for w in traced} == {"warning"}
+    lines = new.read_text().splitlines()
+    spent = [w for w in traced if "still reads" in w.message]
+    cohort = next(i for i, t in enumerate(lines, 1) if "cohort:" in t)
+    assert [(w.file, w.line) for w in spent] == [(str(new), cohort)]
+    assert f"still reads 'people aged 65 and over' in clause {finance}.3" in spent[0].message
+    # a figure the change leaves beside the changed words: the over-65s estimate
+    beside = [w for w in traced if "beside it" in w.message]
+    size = next(i for i, t in enumerate(lines, 1) if "estimated_size:" in t)
+    assert [(w.file, w.line) for w in beside] == [(str(new), size)]
+    assert beside[0].message.startswith(
+        f"clause {scope}.1 now reads 'the whole population' and still gives "
+        "population.estimated_size (50,000) beside it"
+    )
+    # the drafters may record that they have considered it
+    considered = changed(
+        tmp_path,
+        "considered.yaml",
+        new,
+        ("\nacknowledge:", "\nacknowledge:\n  W-var-02: first-year arrangements"),
+        extra=VARIATION,
+    )
+    again = vary(lock, considered, tmp_path / "w.docx", workspace=ws)
+    assert not [w for w in again.deed.warnings if w.rule == "W-var-02"]
+
+
+ACCEPT_ALL = """<?xml version="1.0" encoding="UTF-8"?>
+<!DOCTYPE script:module PUBLIC "-//OpenOffice.org//DTD OfficeDocument 1.0//EN" "module.dtd">
+<script:module xmlns:script="http://openoffice.org/2000/script" script:name="Module1"
+ script:language="StarBasic">
+Sub AcceptAll(sIn As String, sOut As String)
+  Dim args(0) As New com.sun.star.beans.PropertyValue
+  args(0).Name = "Hidden" : args(0).Value = True
+  oDoc = StarDesktop.loadComponentFromURL(ConvertToURL(sIn), "_blank", 0, args())
+  oDisp = createUnoService("com.sun.star.frame.DispatchHelper")
+  oDisp.executeDispatch(oDoc.getCurrentController().getFrame(), _
+    ".uno:AcceptAllTrackedChanges", "", 0, Array())
+  Dim p(0) As New com.sun.star.beans.PropertyValue
+  p(0).Name = "FilterName" : p(0).Value = "MS Word 2007 XML"
+  oDoc.storeToURL(ConvertToURL(sOut), p())
+  oDoc.close(True)
+End Sub
+</script:module>
+"""
+
+
+def libreoffice_accept_all(docx: Path, tmp_path: Path) -> Path:
+    """Accept every tracked change in LibreOffice (Edit > Track Changes > Accept All) and save."""
+    import subprocess
+
+    profile = tmp_path / "lo-accept"
+    run = ["soffice", f"-env:UserInstallation={profile.as_uri()}", "--headless"]
+    subprocess.run([*run, "--terminate_after_init"], capture_output=True, timeout=180)
+    (profile / "user" / "basic" / "Standard" / "Module1.xba").write_text(ACCEPT_ALL)
+    accepted = tmp_path / "accepted.docx"
+    macro = f'macro:///Standard.Module1.AcceptAll("{docx}","{accepted}")'
+    subprocess.run([*run, macro], capture_output=True, timeout=180)
+    assert accepted.is_file(), "LibreOffice did not accept the changes"
+    return accepted
+
+
+def pdf_text(docx: Path) -> str:
+    import subprocess
+
+    from assembler.export import to_pdf
+
+    pdf = to_pdf(docx)
+    return subprocess.run(
+        ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+
+
+@needs_soffice()
+def test_accepting_all_in_libreoffice_gives_the_fresh_builds_numbers(tmp_path, ws, signed):
+    deal, lock = signed
+    new = changed(
+        tmp_path,
+        "year2.yaml",
+        deal,
+        ("sanction: exclusion", 'sanction: "[to be agreed]"'),
+        ("people aged 65 and over", "the whole population"),
+    )
+    result = vary(lock, new, tmp_path / "v.docx", workspace=ws)
+    accepted = pdf_text(libreoffice_accept_all(result.conformed, tmp_path))
+    _, varied = rebuild(result.conformed_lock, ws)  # the agreement as varied, built afresh
+    assert "Error: Reference source not found" not in accepted
+    flat = re.sub(r"\s+", " ", accepted.split("Execution")[0])
+    for pc in varied.plan.clauses:
+        if pc.kind != "definitions":
+            assert re.search(rf"\b{pc.number}\. {re.escape(pc.title)}", flat), (pc.number, pc.title)
+    assert not re.search(r"\d\[\d|^\s*\[\d", accepted, re.M)
+    not_used = next(pc.number for pc in varied.plan.clauses if pc.title == "Not used")
+    assert re.search(rf"\b{not_used}\. Not used {int(not_used) + 1}\. ", flat)
+
+
+def test_a_derived_value_is_derived_again_not_edited_as_words(tmp_path, ws, signed):
+    """The term's total (transition + later years) is worked out by the clauses: changing the
+    later years changes every provision that prints either figure, and nothing else."""
+    deal, lock = signed
+    new = changed(
+        tmp_path, "year2.yaml", deal, ("post_transition_years: 9", "post_transition_years: 4")
+    )
+    result = vary(lock, new, tmp_path / "v.docx", workspace=ws)
+    before, after = assert_instructions_give_the_new_text(result, ws, lock)
+    lasts = [t for s in after.values() for t in s.texts if "lasts 5 years in all" in t]
+    assert lasts  # the total, derived again
+    assert not [t for s in after.values() for t in s.texts if "10 years" in t]
+    # the tracked changes touch only the provisions the deed names
+    touched = {a["at"] for a in result.amendments}
+    assert touched == {slot for slot in before if before[slot].texts != after[slot].texts}
+
+
+def test_a_clause_for_a_role_no_party_now_has_is_omitted_with_a_warning(tmp_path, ws, signed):
+    deal, lock = signed
+    new = changed(
+        tmp_path,
+        "year2.yaml",
+        deal,
+        (
+            "kind: local_authority, roles: [commissioner, provider],\n     dual_role_conflict: true,",
+            "kind: local_authority, roles: [commissioner],\n     dual_role_conflict: false,",
+        ),
+    )
+    result = vary(lock, new, tmp_path / "v.docx", workspace=ws)
+    omitted = [a["at"] for a in result.amendments if a["op"] == "delete_clause_not_used"]
+    warned = [w for w in result.deed.warnings if w.rule == "W-var-03"]
+    assert omitted and len(warned) == len(omitted)
+    lines = new.read_text().splitlines()
+    first = next(i for i, t in enumerate(lines, 1) if t.startswith("  - {id: ccg"))
+    assert all((w.file, w.line) == (str(new), first) for w in warned)  # the parties list
+    assert any("no party now meets its condition" in w.message for w in warned)

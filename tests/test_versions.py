@@ -256,7 +256,9 @@ def test_the_document_carries_custom_properties(example):
 def test_the_house_bank_picks_wording_by_the_deal_date(tmp_path, workspace):
     later = tmp_path / "deal.yaml"
     later.write_text(
-        EXAMPLE.read_text().replace("effective_date: 2017-04-01", "effective_date: 2026-05-01")
+        EXAMPLE.read_text()
+        .replace("effective_date: 2017-04-01", "effective_date: 2026-05-01")
+        .replace("kind: ccg", "kind: icb")  # CCGs were abolished on 1 July 2022 (E-law-01)
     )
     versions = {
         c.clause_id: c.version
@@ -362,7 +364,9 @@ def test_a_locked_version_missing_from_the_bank_is_refused(bank, tmp_path):
 def test_every_variant_the_engine_writes_passes_the_validators(tmp_path, workspace, assert_valid):
     later = tmp_path / "deal.yaml"
     later.write_text(
-        EXAMPLE.read_text().replace("effective_date: 2017-04-01", "effective_date: 2026-05-01")
+        EXAMPLE.read_text()
+        .replace("effective_date: 2017-04-01", "effective_date: 2026-05-01")
+        .replace("kind: ccg", "kind: icb")  # CCGs were abolished on 1 July 2022 (E-law-01)
     )
     assert_valid(build(later, tmp_path / "later.docx", workspace=workspace).output)
     draft = tmp_path / "draft.yaml"

@@ -92,7 +92,7 @@ def amendments(old: dict[str, Section], new: dict[str, Section]) -> list[dict[st
         if after is None or (after.kind == NOT_USED and before.kind != NOT_USED):
             found.append({"op": "delete_clause_not_used", "at": slot})
         elif (after.title, after.paragraphs) != (before.title, before.paragraphs):
-            found.append(_change(before, after))
+            found += _change(before, after)
     for slot, added in new.items():
         if slot not in old:
             schedule = added.number.startswith("Schedule")
@@ -108,20 +108,55 @@ def amendments(old: dict[str, Section], new: dict[str, Section]) -> list[dict[st
     return found
 
 
-def _change(before: Section, after: Section) -> dict[str, Any]:
-    if before.number.startswith("Schedule"):
-        return {"op": "replace_schedule", "at": before.slot, **_title(before, after),
-                "text": replacement_text(after)}  # fmt: skip
+def _change(before: Section, after: Section) -> list[dict[str, Any]]:
     if before.kind == "definitions":
         added = _added_definitions(before, after)
-        if added is not None and len(added) == 1:
-            term, text = added[0]
-            return {"op": "insert_definition", "at": before.slot, "term": term, "text": text}
-    substitution = _substitution(before, after)
-    if substitution is not None:
-        return {"op": "substitute_words", "at": before.slot, **substitution}
-    return {"op": "replace_clause", "at": before.slot, **_title(before, after),
-            "text": replacement_text(after)}  # fmt: skip
+        if added:  # each new definition in its alphabetical place
+            return [
+                {"op": "insert_definition", "at": before.slot, "term": term, "text": text}
+                for term, text in added
+            ]
+    provisions = _provision_changes(before, after)
+    if provisions is not None:
+        return provisions
+    op = "replace_schedule" if before.number.startswith("Schedule") else "replace_clause"
+    return [{"op": op, "at": before.slot, **_title(before, after),
+             "text": replacement_text(after)}]  # fmt: skip
+
+
+def _provision_changes(before: Section, after: Section) -> list[dict[str, Any]] | None:
+    """One instruction per changed provision, each the smallest whole unit that reads correctly:
+    the changed words when one passage of the provision changed, else the provision itself. None
+    when the provisions do not line up (one added, removed or renumbered): the whole clause or
+    schedule is then substituted."""
+    if before.title != after.title or len(before.paragraphs) != len(after.paragraphs):
+        return None
+    pairs = [(a, b) for a, b in zip(before.paragraphs, after.paragraphs, strict=True) if a != b]
+    if any(old[:2] != new[:2] for old, new in pairs):
+        return None
+    found = []
+    for old, new in pairs:
+        defined = DEFINITION.match(old[2]) if before.kind == "definitions" else None
+        where = {"definition": defined.group(1)} if defined else _provision(before, old[0])
+        scope = old[2] if where else " ".join(before.texts)
+        substitution = _substitution(scope, old[2], new[2])
+        if substitution is not None:
+            found.append({"op": "substitute_words", "at": before.slot, **where, **substitution})
+        elif "provision" in where:
+            found.append({"op": "replace_provision", "at": before.slot, **where, "text": new[2]})
+        else:
+            return None
+    return found
+
+
+def _provision(section: Section, number: str) -> dict[str, str]:
+    """The provision within the clause, as the deed names it after the clause number ("1" of
+    clause 5 is clause 5.1, "1(a)" is 5.1(a)); a schedule's paragraph by its own number. Empty
+    when the paragraph has no number of its own (text under a heading)."""
+    if section.number.startswith("Schedule"):
+        return {"provision": number} if number else {}
+    own = number.removeprefix(section.number).lstrip(".")
+    return {"provision": own} if own and number != section.number else {}
 
 
 def _title(before: Section, after: Section) -> dict[str, str]:
@@ -161,32 +196,27 @@ def _added_definitions(before: Section, after: Section) -> list[tuple[str, str]]
     return [(term, text) for term, text in new.items() if term not in old]
 
 
-def _substitution(before: Section, after: Section) -> dict[str, str] | None:
-    """words_from/words_to when exactly one passage of one paragraph changed, and the old words
-    occur once in the clause (so the instruction cannot be misread)."""
-    if before.title != after.title or len(before.paragraphs) != len(after.paragraphs):
-        return None
-    changed = [(a, b) for a, b in zip(before.paragraphs, after.paragraphs, strict=True) if a != b]
-    if len(changed) != 1 or changed[0][0][:2] != changed[0][1][:2]:
-        return None
-    old_words, new_words = _tokens(changed[0][0][2]), _tokens(changed[0][1][2])
+def _substitution(scope: str, old: str, new: str) -> dict[str, str] | None:
+    """words_from/words_to when one passage of the paragraph changed, and the old words occur
+    once in the scope the instruction names (so it cannot be misread)."""
+    old_words, new_words = _tokens(old), _tokens(new)
     matcher = difflib.SequenceMatcher(a=old_words, b=new_words, autojunk=False)
     edits = [op for op in matcher.get_opcodes() if op[0] != "equal"]
     # one passage, from the first change to the last (the text before it is equal in both)
     i1, i2, j2 = edits[0][1], edits[-1][2], edits[-1][4]
     if max(i2 - i1, j2 - i1) > MAX_SUBSTITUTION_TOKENS:
         return None  # so much changed that the whole clause reads better
-    whole = " ".join(before.texts)
     for widen in range(0, max(len(old_words), len(new_words)) + 1, 2):
         start, end = max(i1 - widen, 0), min(i2 + widen, len(old_words))
         words_from = "".join(old_words[start:end]).strip()
         words_to = "".join(new_words[start : j2 + (end - i2)]).strip()
         # both sides non-empty, and the old words found once in the clause
-        if words_from and words_to and whole.count(words_from) == 1:
+        if words_from and words_to and scope.count(words_from) == 1:
             return {"words_from": words_from, "words_to": words_to}
     return None
 
 
 def _tokens(text: str) -> list[str]:
-    """Words and the spaces between them, so that joining tokens gives the text back exactly."""
-    return re.findall(r"\s+|[^\s]+", text)
+    """Words and the spaces between them, so that joining tokens gives the text back exactly. A
+    bracketed name ("[Mental Health NHS FT]") is one word: a substitution never splits it."""
+    return re.findall(r"\s+|\S*\[[^\[\]]*\]\S*|\S+", text)

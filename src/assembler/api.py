@@ -16,6 +16,7 @@ from .dealsheet import MAX_DEAL_BYTES, Deal, execution_blanks, load_deal, read_y
 from .errors import AssemblerError, Diagnostic
 from .files import check_outputs, read_bounded
 from .housestyle import HouseStyle
+from .law import citer
 from .lockfile import dump, layout_of, lock_data, lock_path_for, pins_of, read_lock
 from .outline import Outline, load_outline
 from .package import docx_parts, write_all, zip_parts
@@ -123,7 +124,9 @@ def build(
     else:
         if deal_path is None:
             raise AssemblerError(Diagnostic("E-cli-01", "give a deal sheet, or --locked LOCK"))
-        deal = _overridden(load_deal(deal_path, ws.bank.codes), pin_versions, choose)
+        deal = _overridden(
+            load_deal(deal_path, ws.bank.codes, law=ws.bank.law), pin_versions, choose
+        )
         made = assemble(deal, ws, draft=draft, lock_dir=output.parent)
     lock_out = write_document(made, output)
     pages = export.configured_pages() if toc_pages is None else toc_pages
@@ -160,7 +163,7 @@ def trial(ws: Workspace, job: Trial) -> Any:
     return it)."""
     deal_path, pins, choose, draft = job
     try:
-        deal = _overridden(load_deal(deal_path, ws.bank.codes), pins, choose)
+        deal = _overridden(load_deal(deal_path, ws.bank.codes, law=ws.bank.law), pins, choose)
         made = render_document(deal, ws, draft=draft)
         _plain_language_gate(made.rendered.body, made.required, ws.bank, deal, draft)
     except AssemblerError as exc:
@@ -201,6 +204,14 @@ def rebuild(
     return deal, made
 
 
+def _sheet_bytes(deal: Deal) -> bytes | None:
+    """The deal sheet as built from (carried inside the document), if it is a file."""
+    try:
+        return deal.path.read_bytes()
+    except OSError:
+        return None
+
+
 def _locked(
     lock_file: Path, ws: Workspace, deal_path: str | Path | None = None
 ) -> tuple[dict[str, Any], Pins, Deal]:
@@ -220,10 +231,12 @@ def _locked(
                 "E-lock-01",
                 "the deal sheet has changed since the lock file was written",
                 str(path),
-                hint="build without --locked to make a new lock",
+                hint="restore the deal sheet the document was built from, or give the built "
+                ".docx instead of its lock (it carries that deal sheet); to build the changed "
+                "deal, build without --locked",
             )
         )
-    return lock, pins, load_deal(path, ws.bank.codes)
+    return lock, pins, load_deal(path, ws.bank.codes, law=ws.bank.law)
 
 
 @dataclass
@@ -250,8 +263,9 @@ def plan_document(
         names = deal_names(
             deal.data, party_records(deal, ws.env, ws.forms), document_info(deal, outline)
         )
+        names["law"] = citer(ws.bank.law, deal.data.get("effective_date"))
         if "original" in deal.data:  # a deed of variation refers to the agreement it varies
-            original = original_agreement(deal, lambda path: plan_of(path, ws), ws.bank)
+            original = original_agreement(deal, lambda *paths: plan_of(*paths, ws=ws), ws.bank)
             names["original"] = wrap(original, "original")  # read-only to clauses
         planner = Planner(
             deal, ws.bank, outline, ws.env, names, draft=draft, pins=pins, layout=layout
@@ -329,7 +343,7 @@ def assemble(
         relative = os.path.relpath(deal.path.resolve(), lock_dir.resolve())
         lock["deal"]["path"] = Path(relative).as_posix()
         lock["bank"]["path"] = bank_path(ws.bank.root, lock_dir)
-    embedded = provenance.package_parts(lock)
+    embedded = provenance.package_parts(lock, _sheet_bytes(deal))
     data = zip_parts(docx_parts(rendered, ws.house, plan.title, embedded))
     lock["document"]["sha256"] = hashlib.sha256(data).hexdigest()
     gate = _plain_language_gate(rendered.body, made.required, ws.bank, deal, draft)
@@ -373,7 +387,7 @@ def check(
     coverage, the plain-language gate), on the same code path: it fails exactly when the build
     (final, or ``draft``) would, with the same rule ids. What ``assemble check`` prints."""
     ws = ws or Workspace.open()
-    deal = load_deal(deal_path, ws.bank.codes, ignore)
+    deal = load_deal(deal_path, ws.bank.codes, ignore, law=ws.bank.law)
     planned = plan_document(deal, ws, draft=True)  # the coverage table, even when the build fails
     required = list(deal.data.get("criteria") or planned.outline.criteria)
     rows = coverage(planned.plan, required, ws.bank.criterion_names)
@@ -384,17 +398,33 @@ def check(
     return CheckResult(planned.plan, rows, [d for d in found if d.rule not in ignore])
 
 
-def plan_of(path: Path, ws: Workspace) -> Plan:
-    """The plan of a deal sheet, or of the document a lock file (or .docx) records."""
+def plan_of(path: Path, deal_path: Path | None = None, *, ws: Workspace) -> Plan:
+    """The plan of a deal sheet, or of the document a lock file (or .docx) records (built from
+    ``deal_path`` when given: the deal sheet a signed .docx carried)."""
     if path.suffix.lower() in (".yaml", ".yml") and not path.name.endswith(".lock.yaml"):
         return plan_deal(path, ws)
-    lock, pins, deal = _locked(path, ws)
+    lock, pins, deal = _locked(path, ws, None if recorded_unchanged(path, ws) else deal_path)
     return plan_document(deal, ws, pins=pins, layout=layout_of(lock)).plan
 
 
 def plan_deal(deal_path: str | Path, ws: Workspace, *, draft: bool = False) -> Plan:
     """Plan a deal sheet without rendering it: which clauses, which versions, which numbers."""
-    return plan_document(load_deal(deal_path, ws.bank.codes), ws, draft=draft).plan
+    return plan_document(load_deal(deal_path, ws.bank.codes, law=ws.bank.law), ws, draft=draft).plan
+
+
+def recorded_unchanged(lock_file: Path, ws: Workspace) -> bool:
+    """Whether the deal sheet a lock (or a built .docx) names is there, as it was built from."""
+    if lock_file.suffix.lower() == ".docx":
+        lock = provenance.read_lock(lock_file)
+    else:
+        lock, _ = read_lock(lock_file)
+    try:
+        recorded = _locked_deal_path(lock, lock_file, ws)
+    except AssemblerError:  # outside the places a lock may name: not the sheet it was built from
+        return False
+    return recorded.is_file() and (
+        hashlib.sha256(recorded.read_bytes()).hexdigest() == lock["deal"]["sha256"]
+    )
 
 
 def _locked_deal_path(lock: dict[str, Any], lock_file: Path, ws: Workspace) -> Path:

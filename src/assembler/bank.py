@@ -13,6 +13,7 @@ from . import cache
 from .dealsheet import read_yaml
 from .errors import AssemblerError, Diagnostic
 from .fragment import Fragment, import_fragment
+from .law import LawRegister
 from .schema import Checker, Date, Enum, F, ListOf, Map, Spec, Str
 
 KINDS = ("clause", "schedule", "recitals", "interpretation")
@@ -201,6 +202,8 @@ class ClauseBank:
     #: styles a fragment may use that the house lacks (``styles:`` in bank.yaml), mapped onto
     #: house styles or dropped (None); see docs/authoring.md
     styles: dict[str, str | None] = field(default_factory=dict)
+    #: the register of law and bodies by date (``law.yaml``)
+    law: LawRegister = field(default_factory=LawRegister)
     _fragments: dict[Path, tuple[Fragment, str]] = field(default_factory=dict, repr=False)
 
     @classmethod
@@ -233,6 +236,7 @@ class ClauseBank:
             *_taxonomy(root / "criteria.yaml"),
             {str(k): float(v) for k, v in (meta.get("lint") or {}).items()},
             _style_map(meta.get("styles"), root / "bank.yaml"),
+            LawRegister.load(root / "law.yaml"),
         )
 
     @cached_property

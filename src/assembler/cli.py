@@ -709,6 +709,11 @@ def rules_command(as_json: bool) -> None:
 @click.option("--templates", type=click.Path(file_okay=False, path_type=Path))
 @pdf_option
 @toc_pages_option
+@click.option(
+    "--redline",
+    is_flag=True,
+    help="Also write OUTPUT-redline.pdf: the conformed copy with its changes marked (LibreOffice).",
+)
 def vary(
     original: Path,
     deal: Path,
@@ -718,6 +723,7 @@ def vary(
     templates: Path | None,
     pdf: bool,
     toc_pages: bool | None,
+    redline: bool,
 ) -> None:
     """Write the deed of variation that turns ORIGINAL (the agreement as signed: its lock file or
     its .docx) into the agreement DEAL now describes, with a conformed copy in tracked changes.
@@ -728,6 +734,7 @@ def vary(
         -o out/variation-1.docx
     """
     from .api import Workspace
+    from .vary import redline_pdf
     from .vary import vary as make_variation
 
     result = make_variation(
@@ -742,6 +749,8 @@ def vary(
     _say(
         f"wrote {result.conformed} (the agreement as varied, in tracked changes); lock {result.conformed_lock}"
     )
+    if redline:
+        _say(f"wrote {redline_pdf(result.conformed)} (the redline: changes marked)")
     code = _finish_documents([result.deed.output, result.conformed], pdf, toc_pages)
     if code:
         sys.exit(code)

@@ -6,7 +6,7 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.cyaml import CParser
@@ -19,6 +19,9 @@ from .doctypes import SCHEMAS
 from .errors import AssemblerError, Diagnostic, Where
 from .files import read_bounded
 from .schema import Checker, resolve_refs, suggest
+
+if TYPE_CHECKING:
+    from .law import LawRegister
 
 #: Deal sheets are small; refuse anything large enough to be an attack or a mistake.
 MAX_DEAL_BYTES = 1_000_000
@@ -187,7 +190,10 @@ def _line_of(node: Any) -> int | None:
 
 
 def load_deal(
-    path: str | Path, vocabulary: frozenset[str] = frozenset(), ignore: frozenset[str] = frozenset()
+    path: str | Path,
+    vocabulary: frozenset[str] = frozenset(),
+    ignore: frozenset[str] = frozenset(),
+    law: LawRegister | None = None,
 ) -> Deal:
     """Read and validate a deal sheet, reporting every error in it at once."""
     path = Path(path)
@@ -217,7 +223,7 @@ def load_deal(
                 suggest(str(doc_type), SCHEMAS) or "known types: " + ", ".join(SCHEMAS),
             )
         )
-    ck = Checker(str(path), vocabulary)
+    ck = Checker(str(path), vocabulary, law=law)
     checked = schema.check(data, ck, "", (1, 1))
     resolve_refs(ck)
     ck.diagnostics += character_diagnostics(data, str(path))

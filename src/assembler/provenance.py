@@ -7,6 +7,7 @@ at build time, so a clause edited after generation can be found by its number.
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import hashlib
 import json
@@ -60,17 +61,24 @@ def _digest(lines: list[str]) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def package_parts(lock: dict[str, Any]) -> dict[str, bytes]:
-    """The custom XML part (the whole lock, as JSON) and the custom properties a user sees in Word.
+def package_parts(lock: dict[str, Any], deal_sheet: bytes | None = None) -> dict[str, bytes]:
+    """The custom XML part (the whole lock, as JSON, and the deal sheet it was built from, so the
+    document alone can be built again and varied) and the custom properties a user sees in Word.
 
     JSON rather than YAML here: ruamel's pure-Python emitter costs tens of milliseconds a build."""
     lock_json = json.dumps(lock, default=str, ensure_ascii=False, separators=(",", ":"))
+    sheet = (
+        f"<deal>{base64.b64encode(deal_sheet).decode('ascii')}</deal>"
+        if deal_sheet is not None
+        and hashlib.sha256(deal_sheet).hexdigest() == lock["deal"]["sha256"]
+        else ""
+    )
     item_id = (
         "{" + str(uuid.uuid5(uuid.NAMESPACE_URL, f"{NAMESPACE}:{lock['deal']['id']}")).upper() + "}"
     )
     item = (
         f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-        f'<provenance xmlns="{NAMESPACE}"><lock>{escape(lock_json)}</lock></provenance>'
+        f'<provenance xmlns="{NAMESPACE}"><lock>{escape(lock_json)}</lock>{sheet}</provenance>'
     )
     props = (
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
@@ -129,22 +137,41 @@ def read_lock(docx: Path) -> dict[str, Any]:
     return embedded_lock(WordPackage.open(docx))
 
 
-def embedded_lock(package: WordPackage) -> dict[str, Any]:
-    """The lock a checked package carries; E-verify-02 if none, E-verify-01 if it is damaged."""
+def read_deal_sheet(docx: Path) -> bytes | None:
+    """The deal sheet the document was built from, as it was (None if it does not carry one)."""
+    root = _provenance(WordPackage.open(docx))
+    sheet = root.findtext(f"{{{NAMESPACE}}}deal") if root is not None else None
+    try:
+        return base64.b64decode(sheet, validate=True) if sheet else None
+    except ValueError:
+        return None  # damaged: the caller falls back to the deal sheet the lock names
+
+
+def _provenance(package: WordPackage) -> etree._Element | None:
+    """The custom XML part holding the lock, wherever the saving program put it."""
     for name in package.names:
         if re.fullmatch(r"customXml/item\d+\.xml", name):
             root = package.xml(name)
             lock = root.find(f"{{{NAMESPACE}}}lock") if root is not None else None
             if lock is not None and lock.text and lock.text.strip():
-                try:
-                    data = json.loads(lock.text)
-                except (ValueError, RecursionError) as exc:
-                    raise AssemblerError(
-                        Diagnostic(
-                            "E-verify-01", f"the embedded lock is damaged: {exc}", package.where
-                        )
-                    ) from None
-                return check_lock(data, f"{package.where} ({name})")
+                return root
+    return None
+
+
+def embedded_lock(package: WordPackage) -> dict[str, Any]:
+    """The lock a checked package carries; E-verify-02 if none, E-verify-01 if it is damaged."""
+    root = _provenance(package)
+    if root is not None:
+        text = root.findtext(f"{{{NAMESPACE}}}lock") or ""
+        try:
+            data = json.loads(text)
+        except (ValueError, RecursionError) as exc:
+            raise AssemblerError(
+                Diagnostic(
+                    "E-verify-01", f"the embedded lock is damaged: {exc}", package.where
+                )
+            ) from None
+        return check_lock(data, f"{package.where} (custom XML)")
     raise AssemblerError(
         Diagnostic(
             "E-verify-02",

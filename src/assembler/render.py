@@ -515,22 +515,22 @@ class Renderer:
             ox.keep_with_next(closing, True)
             body.append(closing)
         for party in self.names["parties"]:
-            block = [
-                _markup_paragraph("ExecutionBlock", self._execution_line(line, party))
-                for line in self.forms[party["kind"]][mode]
+            lines = [
+                line
+                for source in self.forms[party["kind"]][mode]
+                for line in self._text(
+                    source,
+                    "execution",
+                    f"execution block for {party['id']}",
+                    "templates/legal-forms.yaml",
+                    p=party,
+                ).split("\n")  # an entry may print a line per partner
+                if line.strip()
             ]
+            block = [_markup_paragraph("ExecutionBlock", Markup(text)) for text in lines]
             ox.el("w:spacing", block[0].find(qn("w:pPr")), before="480")
-            ox.keep_with_next(block[-1], False)
+            ox.keep_with_next(block[-1], False)  # a block never splits; pages break between blocks
             body.extend(block)
-
-    def _execution_line(self, line: str, party: Any) -> Markup:
-        return self._text(
-            line,
-            "execution",
-            f"execution block for {party['id']}",
-            "templates/legal-forms.yaml",
-            p=party,
-        )
 
     # -- numbers, bookmarks and fields ---------------------------------------------------------
     def _number(self, body: E) -> dict[str, Target]:

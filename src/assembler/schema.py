@@ -11,9 +11,12 @@ import difflib
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .errors import Diagnostic
+
+if TYPE_CHECKING:
+    from .law import LawRegister
 
 #: A bracketed string such as ``"[CCG]"`` or ``"[to be agreed]"`` is a deliberate blank: any scalar
 #: field accepts one, and the document prints it highlighted for the drafter to fill.
@@ -38,6 +41,8 @@ class Checker:
     ids: dict[str, dict[str, str]] = field(default_factory=dict)
     #: checks that need the whole deal, run after the walk: (kind, id, path, pos)
     pending_refs: list[tuple[str, str, str, Pos]] = field(default_factory=list)
+    #: the bank's register of law by date, for the E-law rules (None: they check nothing)
+    law: LawRegister | None = None
 
     def error(self, rule: str, path: str, pos: Pos, message: str, hint: str | None = None) -> None:
         line, col = pos if pos else (None, None)

@@ -96,6 +96,11 @@ def _undefined(body: str, defined: set[str], known_names: list[str]) -> list[Dia
     """Capitalised multi-word phrases used mid-sentence that are neither defined nor names."""
     covered = [_pattern(t) for t in defined]
     seen: dict[str, int] = {}
+    # a name is taken out whole, so two names joined ("A Council and B Trust") or a name holding
+    # "&" leave no capitalised remainder behind; a stop keeps what follows a name from starting
+    # a sentence
+    for name in sorted({n for n in known_names if n.strip()}, key=len, reverse=True):
+        body = re.sub(rf"(?<!\w){re.escape(name)}(?!\w)", " \u2022 ", body)
     for sentence in re.split(r"(?<=[.;:])\s+|\n", body):
         for match in CAPITALISED.finditer(sentence):
             phrase = re.sub(r"^(?:This|These|The|Each|Any|An?|No)\s+", "", match.group(0))

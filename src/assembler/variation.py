@@ -18,7 +18,7 @@ from .plan import Plan
 
 
 def original_agreement(
-    deal: Deal, plan_of: Callable[[Path], Plan], bank: ClauseBank
+    deal: Deal, plan_of: Callable[[Path, Path | None], Plan], bank: ClauseBank
 ) -> dict[str, Any]:
     """The ``original`` name of a deed of variation's clauses. Its numbers come from the lock
     when one is named (the agreement as signed, or as an earlier deed varied it), else from
@@ -35,7 +35,9 @@ def original_agreement(
                 **deal.where(f"original.{key}"),
             )
         )
-    plan = plan_of(path)
+    sheet = (deal.path.parent / source["deal"]).resolve()
+    # a lock's numbers, from the deal sheet named beside it (the one a signed .docx carried)
+    plan = plan_of(path, sheet if key == "lock" and sheet.is_file() else None)
     numbers = {pc.clause_id: pc.number for pc in plan.clauses + plan.schedules if pc.clause_id}
     slots = {pc.slot: pc.number for pc in plan.clauses + plan.schedules if pc.clause_id}
 

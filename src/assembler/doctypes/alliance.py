@@ -32,8 +32,11 @@ from .common import (
     date_order,
     deferred_mechanisms_have_a_fallback,
     dig,
+    dual_role_conflicts_declared,
     has_commissioner,
+    internal_arrangements_marked,
     judgement_calls,
+    law_in_force,
     open_book_subject_to_competition_law,
     review_dates_after_start,
     service_contracts_prevail,
@@ -244,6 +247,11 @@ OUTCOME_PAYMENTS = Map(
         "funding_source": F(Code(), required=True, hint="new_money, cquin or top_slice (G7)"),
         "painshare_equals_gainshare": F(Bool()),
         "provider_split": F(SPLIT, hint="each Provider's share of gainshare and painshare"),
+        "painshare_split": F(
+            SPLIT,
+            hint="the risk-sharing Providers' shares of painshare, where not every Provider in "
+            "provider_split shares risk",
+        ),
         "split_basis": F(Str(), hint="what the split is based on"),
         "modifier": F(
             Map(
@@ -301,7 +309,11 @@ def _report(values: dict[str, Any], ck: Checker) -> tuple[Any, str]:
         "a provider outside the risk share gives its reason; the loss-sharing parties are named "
         "and only they take a share, which adds up to 100",
     ),
-    ("W-rule-G4", "contracting-model.md G4", "E-rule-G4 in a deal whose status is draft"),
+    (
+        "W-rule-G4",
+        "contracting-model.md G4; seed 001 ch13",
+        "E-rule-G4 in a deal whose status is draft",
+    ),
     (
         "W-rule-G3",
         "contracting-model.md G3; seed 001 ch8",
@@ -471,6 +483,195 @@ def gain_pool_remainder_adds_up(values: dict[str, Any], ck: Checker, path: str) 
             f"the Commissioners' and Providers' shares add up to {sum(numbers)}, not 100",
             "make them add up to 100 (drafting guidance G12)",
         )
+
+
+def _number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+@deal_rule(
+    (
+        "E-money-01",
+        "contracting-model.md G7; seed 001 ch8, ch10",
+        "the weightings of the incentivised outcomes add up to 100",
+    ),
+    (
+        "E-money-02",
+        "seed 001 ch8 (1% of the value of the service contracts)",
+        "an amount the deal types beside a percentage equals that percentage of the value it is of",
+    ),
+    (
+        "E-money-03",
+        "contracting-model.md G3; seed 001 ch10, ch11",
+        "a Provider outside the risk share takes no share of painshare",
+    ),
+)
+def money_adds_up(values: dict[str, Any], ck: Checker, path: str) -> None:
+    """Figures that follow from others must agree with them, and losses fall only on the
+    Parties that share them (001 ch10: the third-sector providers could not return money)."""
+    pay = values.get("outcome_payments")
+    if not isinstance(pay, dict):
+        return
+    paid = [o for o in pay.get("outcomes") or [] if isinstance(o, dict)]
+    weights = [o.get("weighting_pct") for o in paid if o.get("status") == "incentivised"]
+    numbers = [w for w in weights if isinstance(w, int | float) and not isinstance(w, bool)]
+    if weights and len(numbers) == len(weights) and sum(numbers) != 100:
+        ck.error(
+            "E-money-01",
+            "outcome_payments.outcomes",
+            ck.at("outcome_payments.outcomes"),
+            f"the weightings of the incentivised outcomes add up to {sum(numbers)}, not 100",
+            "make the weighting_pct of the incentivised outcomes add up to 100",
+        )
+    pct, typed, base = (
+        pay.get("share_of_contract_value_pct"),
+        pay.get("value_gbp"),
+        dig(values, "value.year1_gbp"),
+    )
+    if _number(pct) and _number(typed) and _number(base) and round(base * pct / 100) != typed:
+        computed = round(base * pct / 100)
+        ck.error(
+            "E-money-02",
+            "outcome_payments.value_gbp",
+            ck.at("outcome_payments.value_gbp"),
+            f"£{typed:,} is not {pct} per cent of the value of the Service Contracts "
+            f"(£{base:,}): that is £{computed:,}",
+            "remove value_gbp (the document computes it) or correct value.year1_gbp",
+        )
+    if not pay.get("painshare_equals_gainshare"):
+        return
+    outside = {
+        p.get("id")
+        for p in values.get("parties") or []
+        if isinstance(p, dict) and p.get("risk_share_participant") is False
+    }
+    key = "painshare_split" if pay.get("painshare_split") else "provider_split"
+    for i, item in enumerate(pay.get(key) or []):
+        if isinstance(item, dict) and item.get("party") in outside:
+            where = f"outcome_payments.{key}[{i}].party"
+            ck.error(
+                "E-money-03",
+                where,
+                ck.at(where),
+                f"{item.get('party')!r} does not share risk but would pay a share of painshare",
+                "give painshare_split: the shares of painshare of the risk-sharing Providers only "
+                "(drafting guidance G3)",
+            )
+    _adds_to_100(
+        pay.get("painshare_split"), ck, "outcome_payments.painshare_split", "E-money-03", ck.error
+    )
+
+
+#: The four tests an incentivised outcome must pass (001 ch10, case B; guidance G8).
+SELECTION_TESTS = (
+    "helps_achieve_overall_outcomes",
+    "incentive_changes_behaviour_without_perverse_incentives",
+    "feasible_verifiable_not_open_to_manipulation",
+    "data_collection_justified",
+)
+#: A deal this large with a risk share on principles alone is the pairing G24 warns about
+#: (001 ch13: case B's small, bounded arrangement (£12m) was easier to agree than case A's £200m).
+LARGE_DEAL_GBP = 100_000_000
+
+
+@deal_rule(
+    (
+        "E-rule-G8",
+        "contracting-model.md G8; seed 001 ch10",
+        "incentivised outcomes are chosen by the four selection tests",
+    ),
+    (
+        "W-rule-G20",
+        "contracting-model.md G20; seed 001 ch5",
+        "the leadership board's meeting frequency is stated (governance burden)",
+    ),
+    (
+        "W-rule-G21",
+        "contracting-model.md G21; seed 001 ch11, ch13",
+        "risk-share principles are paired with a concrete mechanism",
+    ),
+    (
+        "W-rule-G24",
+        "contracting-model.md G24; seed 001 ch13",
+        "a large deal with a risk share on principles only",
+    ),
+    (
+        "W-rule-G27",
+        "contracting-model.md G27; seed 001 ch11, ch13",
+        "a risk share that states no risk exposure of the Commissioners (no envelope reopener)",
+    ),
+    (
+        "W-rule-G28",
+        "contracting-model.md G28; seed 001 ch11",
+        "a risk share with no year-end reconciliation order",
+    ),
+)
+def seeds_guidance(values: dict[str, Any], ck: Checker, path: str) -> None:
+    """More of the seeds' guidance: outcome selection tests (G8), governance burden (G20),
+    principles with mechanisms (G21), scale (G24), commissioner exposure (G27), the year-end
+    reconciliation order (G28)."""
+    pay = values.get("outcome_payments")
+    if isinstance(pay, dict) and any(
+        isinstance(o, dict) and o.get("status") == "incentivised" for o in pay.get("outcomes") or []
+    ):
+        missing = [t for t in SELECTION_TESTS if t not in (pay.get("selection_tests") or [])]
+        if missing:
+            where = "outcome_payments.selection_tests"
+            ck.error(
+                "E-rule-G8",
+                where,
+                ck.at(where) or ck.at("outcome_payments"),
+                f"incentivised outcomes without the selection tests {', '.join(missing)}",
+                "list all four selection_tests (seed 001 ch10; guidance G8)",
+            )
+    if isinstance(values.get("governance"), dict) and not dig(
+        values, "governance.meeting_frequency"
+    ):
+        ck.warn(
+            "W-rule-G20",
+            "governance",
+            ck.at("governance"),
+            "the governance does not say how often the leadership board meets",
+            "give governance.meeting_frequency (seed 001 ch5; guidance G20)",
+        )
+    share = values.get("risk_share")
+    if not isinstance(share, dict):
+        return
+    mechanisms = [
+        k for k in ("envelope_reopener", "year_end_reconciliation", "gain_pool") if share.get(k)
+    ]
+    checks = (
+        (
+            "W-rule-G21",
+            share.get("principles") and not mechanisms,
+            "the risk share states principles but no mechanism to carry them out",
+            "add a year_end_reconciliation, envelope_reopener or gain_pool (guidance G21)",
+        ),
+        (
+            "W-rule-G24",
+            share.get("basis") == "principles_only"
+            and _number(dig(values, "value.year1_gbp"))
+            and dig(values, "value.year1_gbp") >= LARGE_DEAL_GBP,
+            "a deal of this value shares risk on principles only",
+            "agree a split or formula, or start smaller and bounded (seed 001 ch13; guidance G24)",
+        ),
+        (
+            "W-rule-G27",
+            not share.get("envelope_reopener"),
+            "the risk share states no risk the Commissioners bear (no envelope reopener)",
+            "add risk_share.envelope_reopener, so 'risk share' is not overstated (guidance G27)",
+        ),
+        (
+            "W-rule-G28",
+            not share.get("year_end_reconciliation"),
+            "the risk share has no year-end reconciliation",
+            "add risk_share.year_end_reconciliation: underspends offset overspends first "
+            "(seed 001 ch11; guidance G28)",
+        ),
+    )
+    for rule, fires, message, hint in checks:
+        if fires:
+            ck.warn(rule, "risk_share", ck.at("risk_share"), message, hint)
 
 
 ALLIANCE_AGREEMENT = Map(
@@ -810,7 +1011,12 @@ ALLIANCE_AGREEMENT = Map(
         incentivised_outcomes_measured,
         reopener_has_threshold,
         gain_pool_remainder_adds_up,
+        money_adds_up,
+        seeds_guidance,
+        dual_role_conflicts_declared,
         deferred_mechanisms_have_a_fallback,
         judgement_calls,
+        law_in_force,
+        internal_arrangements_marked,
     ],
 )

@@ -26,10 +26,11 @@ from ..schema import (
 )
 
 #: Legal forms a party can take; each has a description and execution blocks in
-#: ``templates/legal-forms.yaml``.
+#: ``templates/legal-forms.yaml``. The first is the starter's default, so it is a body in force
+#: today (a CCG only for a deal before 1 July 2022: E-law-01).
 LEGAL_FORMS = (
-    "ccg",
     "icb",
+    "ccg",
     "nhs_trust",
     "nhs_foundation_trust",
     "local_authority",
@@ -218,8 +219,7 @@ def judgement_calls(values: dict[str, Any], ck: Checker, path: str) -> None:
             "the financial plan is not recorded as stress-tested",
             "cases A and C distrusted untested baselines (seed 001 ch10; guidance G6)",
         )
-    cohort = str(dig(values, "population.cohort") or "")
-    if re.search(r"\baged?\b|\d+ and over|over \d+|under \d+", cohort):
+    if age_carve_out(str(dig(values, "population.cohort") or "")):
         ck.warn(
             "W-rule-G10",
             "population.cohort",
@@ -260,6 +260,24 @@ def judgement_calls(values: dict[str, Any], ck: Checker, path: str) -> None:
         )
 
 
+#: the age at which adult services begin: "adults aged 18 and over" is the whole adult
+#: population, not a cohort cut out of it
+AGE_OF_MAJORITY = 18
+AGES = re.compile(
+    r"\b(\d{1,3})\s*(?:to|-|–)\s*(\d{1,3})\b|"  # a range: 18 to 64
+    r"\b(?:over|under|above|below)[\s-]+(\d{1,3})s?\b|"  # over 65, under-65s
+    r"\b(\d{1,3})\s*(?:\+|and (?:over|under|above|older|younger)|or (?:over|under|older))|"
+    r"\baged?\s+(\d{1,3})\b(?!\s*(?:to|-|–)\s*\d)"
+)
+
+
+def age_carve_out(cohort: str) -> bool:
+    """Whether a population is cut by an age other than the start of adulthood (G10: case A's
+    over/under-65 split)."""
+    ages = {int(n) for match in AGES.finditer(cohort) for n in match.groups() if n}
+    return bool(ages - {AGE_OF_MAJORITY})
+
+
 def dig(values: Any, dotted: str) -> Any:
     for part in dotted.split("."):
         if not isinstance(values, dict):
@@ -284,6 +302,10 @@ PARTY = Map(
         "position": F(Str(), hint="the signatory's position"),
         "legal_form": F(Str(), hint="for example a company limited by guarantee"),
         "witness": F(Str(), hint="the witness's name and address, for a deed signed by a director"),
+        "partners": F(
+            ListOf(Str(), min_items=1),
+            hint="a GP partnership: the name of every partner (each executes a deed)",
+        ),
         # in a deed of variation: whether the party stays, joins or leaves the varied agreement
         "change": F(Enum("continuing", "joining", "leaving")),
         "dual_role_conflict": F(Bool()),
@@ -316,6 +338,9 @@ SERVICE_CONTRACT = Map(
         "provider": F(Ref("party"), required=True),
         "scope": F(Code()),
         "transitioned_from": F(Code()),
+        # a party's arrangement with itself (a council's in-house service level agreement): not a
+        # contract, so not a Service Contract (E-sc-01)
+        "internal": F(Bool(), hint="true for a party's own internal arrangement"),
     }
 )
 
@@ -391,6 +416,7 @@ PROCUREMENT = Map(
 VARIATION = Map(
     {
         "date": F(Date(), required=True, hint="the Variation Date: when the changes take effect"),
+        "made": F(Date(), hint="the date the deed is made (signed and delivered), if known"),
         "original_date": F(Date(), required=True, hint="the date written on the agreement"),
         "reasons": F(
             ListOf(Str(), min_items=1),
@@ -401,6 +427,25 @@ VARIATION = Map(
         "services_change": F(Bool(), required=True),
         "power": F(Str(), hint="the slot of the agreement's variation clause (default variation)"),
         "procurement": F(PROCUREMENT),
+        # a body abolished and its place taken by law (a CCG by an ICB on 1 July 2022 under the
+        # Health and Care Act 2022): recited and read as the successor from that date, not
+        # amended word by word
+        "successions": F(
+            ListOf(
+                Map(
+                    {
+                        "party": F(Ref("party"), required=True, hint="the successor"),
+                        "predecessor": F(
+                            Str(), required=True, hint="its id in the agreement as signed"
+                        ),
+                        "instrument": F(
+                            Str(), required=True, hint="the Act or transfer scheme that did it"
+                        ),
+                        "date": F(Date(), required=True, hint="the date the transfer took effect"),
+                    }
+                )
+            )
+        ),
     }
 )
 
@@ -434,3 +479,96 @@ COMMON: dict[str, F] = {
     # slot -> option: which alternative fills a `choose:` slot of the outline (checked by the plan)
     "choices": F(MapOf(Str(r"[a-z][a-z_]*", "a choice such as liability"), Str())),
 }
+
+
+@deal_rule(
+    (
+        "E-law-01",
+        "clausebank/law.yaml; law-by-date.md",
+        "a party's legal form is a body type not in force on the deal's effective date",
+    ),
+    (
+        "E-law-02",
+        "clausebank/law.yaml; law-by-date.md",
+        "a procurement regime named is not in force on the date the deal applies it",
+    ),
+)
+def law_in_force(values: dict[str, Any], ck: Checker, path: str) -> None:
+    """A deal names only bodies and regimes in force on its date (the bank's register of law):
+    a CCG in a 2026 agreement, or the 2013 NHS procurement regulations in a 2024 deed, is wrong,
+    and the successor is the fix."""
+    if ck.law is None:
+        return
+    start = values.get("effective_date")
+    for i, party in enumerate(values.get("parties") or []):
+        kind = party.get("kind") if isinstance(party, dict) else None
+        why = ck.law.not_in_force(kind, start) if isinstance(start, dt.date) and kind else None
+        if why:
+            where = f"parties[{i}].kind"
+            ck.error(
+                "E-law-01", where, ck.at(where), f"{kind} is not a body that exists on {start}", why
+            )
+    applied = dig(values, "variation.date") or start
+    if not isinstance(applied, dt.date):
+        return
+    for key in ("procurement", "variation.procurement"):
+        for i, regime in enumerate(dig(values, f"{key}.regimes") or []):
+            why = ck.law.not_in_force(regime, applied) if isinstance(regime, str) else None
+            if why:
+                where = f"{key}.regimes[{i}]"
+                ck.error(
+                    "E-law-02", where, ck.at(where), f"{regime} is not in force on {applied}", why
+                )
+
+
+@deal_rule(
+    (
+        "E-rule-G15",
+        "contracting-model.md G15; seed 001 ch7",
+        "a party that both commissions and provides needs a conflicts of interest arrangement",
+    )
+)
+def dual_role_conflicts_declared(values: dict[str, Any], ck: Checker, path: str) -> None:
+    """G15: the council in case A both commissioned and provided; conflicts were declared in
+    writing (001 ch7). A dual-role party without a conflicts arrangement is an error."""
+    arranged = dig(values, "governance.conflicts_of_interest") or values.get(
+        "conflicts_of_interest"
+    )
+    for i, party in enumerate(values.get("parties") or []):
+        roles = (party.get("roles") or []) if isinstance(party, dict) else []
+        if {"commissioner", "provider"} <= set(roles) and not arranged:
+            where = f"parties[{i}].roles"
+            ck.error(
+                "E-rule-G15",
+                where,
+                ck.at(where),
+                f"{party.get('id')!r} both commissions and provides, but the deal has no "
+                "conflicts of interest arrangement",
+                "add conflicts_of_interest: {declaration, handled_by} (seed 001 ch7; guidance G15)",
+            )
+
+
+@deal_rule(
+    (
+        "E-sc-01",
+        "document-structures.md A; seed 001 ch5, ch7",
+        "a party's own internal arrangement is not a Service Contract",
+    )
+)
+def internal_arrangements_marked(values: dict[str, Any], ck: Checker, path: str) -> None:
+    """A party cannot contract with itself: a council commissioning its own provider arm does so
+    under an internal arrangement, which cannot be made to prevail over the agreement as a
+    Service Contract."""
+    for i, contract in enumerate(values.get("service_contracts") or []):
+        if not isinstance(contract, dict) or contract.get("internal"):
+            continue
+        if contract.get("commissioner") == contract.get("provider"):
+            where = f"service_contracts[{i}].provider"
+            ck.error(
+                "E-sc-01",
+                where,
+                ck.at(where),
+                f"{contract.get('provider')!r} cannot have a Service Contract with itself",
+                "mark it internal: true (a party's own arrangement, listed apart from the Service "
+                "Contracts), or name the other party",
+            )

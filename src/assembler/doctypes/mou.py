@@ -27,7 +27,7 @@ from ..schema import (
     Ref,
     Str,
 )
-from .common import COMMON, DATES, PARTY, codes, date_order, dig
+from .common import COMMON, DATES, PARTY, codes, date_order, dig, law_in_force
 
 #: Provisions a non-binding MoU may make legally binding (document-structures.md 3.6, part (b)).
 BINDING_CLAUSES = ("confidentiality", "intellectual_property", "costs", "governing_law")
@@ -287,5 +287,6 @@ MEMORANDUM_OF_UNDERSTANDING = Map(
         mou_has_reviews_and_context_trigger,
         mou_dates_in_order,
         date_order(("effective_date", "term.sunset")),
+        law_in_force,
     ],
 )

@@ -48,6 +48,8 @@ from .common import (
     codes,
     date_order,
     dig,
+    dual_role_conflicts_declared,
+    law_in_force,
     open_book_subject_to_competition_law,
 )
 
@@ -470,5 +472,7 @@ SERVICE_OPERATIONS_MANUAL = Map(
         effective_on_or_after_agreement,
         change_log_in_order,
         date_order(("effective_date", "document_control.review_date")),
+        law_in_force,
+        dual_role_conflicts_declared,
     ],
 )

@@ -5,6 +5,9 @@ deal sheet, and every amendment names the clause it changes by the original's cl
 slot (``at: objectives``), never by number, so the deed prints the original's own numbers through
 ``original.ref()`` however the bank's outline grows.
 
+A ``provision`` narrows an amendment to one provision of that clause, by its number within the
+clause as signed ("1" of clause 5 is clause 5.1; a schedule paragraph by its own number, "2.1").
+
 Amendment text (``text``, ``words_from``, ``words_to``, ``after``, ``title``) is printed as given,
 with two conventions:
 
@@ -23,8 +26,8 @@ import datetime as dt
 import re
 from typing import Any
 
-from ..schema import Bool, Checker, Date, Enum, F, ListOf, Map, OneOf, Ref, Str
-from .common import COMMON, PARTY, PROCUREMENT
+from ..schema import Bool, Checker, Date, Enum, F, ListOf, Map, OneOf, Ref, Str, is_placeholder
+from .common import COMMON, PARTY, PROCUREMENT, law_in_force
 
 LOCATOR = Str(
     r"[a-z][a-z0-9]*(-[a-z0-9]+)*",
@@ -54,15 +57,27 @@ OPS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     # "A new clause 8A (Title) is inserted after clause 8: ..."; number: when it is not 8A (a
     # clause added after the last one takes the next number, as `assemble vary` writes it)
     "insert_clause": (("title", "text"), ("number",)),
-    # "In clause 3 (Title), the words "X" are replaced with "Y"." (or "... "Y" are inserted after
-    # the words "C".")
-    "substitute_words": (("words_to",), ("words_from", "after")),
+    # "In clause 3.2, for "X" substitute "Y"." (or "In clause 3.2, after "C" insert "D"."); without
+    # provision, the clause: "In clause 3 (Title), ..."
+    "substitute_words": (("words_to",), ("words_from", "after", "provision", "definition")),
+    # "For clause 3.2 substitute: ..." (one provision of the clause, by its number in the clause)
+    "replace_provision": (("provision", "text"), ()),
     # "Schedule 5 (Title) is deleted and replaced with the schedule in paragraph 1 of Schedule 1"
     "replace_schedule": (("text",), ("title",)),
     # "The following definition is inserted in clause 1.1 in its alphabetical position: ..."
     "insert_definition": (("term", "text"), ()),
 }
-AMENDMENT_KEYS = ("title", "text", "words_from", "words_to", "after", "term", "number")
+AMENDMENT_KEYS = (
+    "title",
+    "text",
+    "words_from",
+    "words_to",
+    "after",
+    "term",
+    "number",
+    "provision",
+    "definition",
+)
 
 
 def amendment_fields(values: dict[str, Any], ck: Checker, path: str) -> None:
@@ -117,6 +132,17 @@ AMENDMENT = Map(
         "number": F(
             Str(r"\d+[A-Z]?", "a clause or schedule number such as 35 or 7A"),
             hint="insert_clause: the new number, if it is not the number after + A",
+        ),
+        "definition": F(
+            Str(), hint="the defined term whose definition (in the definitions clause) it changes"
+        ),
+        "provision": F(
+            Str(
+                r"\d+[A-Z]?(\.\d+[A-Z]?)*(\([a-z0-9]+\))*|(\([a-z0-9]+\))+",
+                "a provision's number within the clause, such as 1, 1(a) or (a), or a schedule "
+                "paragraph's number, such as 2.1",
+            ),
+            hint="the provision of the clause it changes: 1 for clause 5.1 when at names clause 5",
         ),
     },
     rules=[amendment_fields],
@@ -214,6 +240,30 @@ def procurement_when_services_change(values: dict[str, Any], ck: Checker, path: 
         )
 
 
+def procurement_from_a_basis(values: dict[str, Any], ck: Checker, path: str) -> None:
+    """W-var-01: the procurement record states a conclusion only from a basis that is given. A
+    blank basis leaves the question to the drafter (the deed says who must confirm it), and a
+    notice conclusion given with it is not printed: it would rest on the blank."""
+    record = values.get("procurement")
+    if not isinstance(record, dict) or not is_placeholder(record.get("basis")):
+        return
+    unused = (
+        ""
+        if is_placeholder(record.get("notice"))
+        else (
+            f"; notice: {record.get('notice')} is not printed, because it would rest on that blank"
+        )
+    )
+    ck.warn(
+        "W-var-01",
+        "procurement.basis",
+        ck.at("procurement.basis"),
+        f"the procurement basis is a blank, so the deed records no procurement conclusion{unused}",
+        "ask the procurement adviser for the ground on which the changes are permitted, and "
+        "give it as procurement.basis before the deed is executed",
+    )
+
+
 DEED_OF_VARIATION = Map(
     {
         **COMMON,
@@ -259,5 +309,7 @@ DEED_OF_VARIATION = Map(
         dates_in_order,
         variations_in_sequence,
         procurement_when_services_change,
+        procurement_from_a_basis,
+        law_in_force,
     ],
 )

@@ -117,24 +117,112 @@ def conform(old: E, new: E, revisions: Revisions) -> E:
         if op == "equal":
             body.extend(copy.deepcopy(p) for p in b[j1:j2])
             continue
-        pairs = list(_pairs(a[i1:i2], b[j1:j2])) if op == "replace" else []
-        paired_old = {id(x) for x, _ in pairs}
-        paired_new = {id(y) for _, y in pairs}
-        body.extend(revisions.deleted(p) for p in a[i1:i2] if id(p) not in paired_old)
-        for p in b[j1:j2]:
-            match = next((x for x, y in pairs if y is p), None)
-            if match is not None:
-                body.append(revisions.changed(match, p))
-            elif id(p) not in paired_new:
-                body.append(revisions.inserted(p))
+        body.extend(_in_order(a[i1:i2], b[j1:j2], op == "replace", revisions))
     section = new.find(qn("w:sectPr"))
     if section is not None:
         body.append(copy.deepcopy(section))
     return body
 
 
+def renamed(body: E, names: dict[str, str]) -> E:
+    """A copy of ``body`` with each old name as the new one in its text: what a change made by
+    law (a body's successor taking its place) reads as, so that it is not marked as a change."""
+    body = copy.deepcopy(body)
+    for t in body.iter(qn("w:t")):
+        for old, new in names.items():
+            if t.text and old in t.text:
+                t.text = t.text.replace(old, new)
+    return body
+
+
+#: How a redline prints a change (a reader's convention, not a Word revision): insertions blue and
+#: double underlined, deletions red and struck through.
+Look = tuple[tuple[str, dict[str, str]], ...]
+INSERTED: Look = (("w:color", {"val": "1F4E9B"}), ("w:u", {"val": "double"}))
+DELETED: Look = (("w:color", {"val": "C00000"}), ("w:strike", {}))
+
+
+def marked_up(body: E) -> E:
+    """A copy of ``body`` with each tracked change printed as formatting, so any viewer shows it
+    the same way: the numbers are the new text's own, and a deleted numbered paragraph is shown
+    struck through without a number of its own (LibreOffice numbers a list paragraph that holds a
+    tracked deletion as if it were deleted: "[5.1]", then "5.1[5.2]" below it)."""
+    body = copy.deepcopy(body)
+    for p in body.iter(qn("w:p")):
+        mark = p.find(f"{qn('w:pPr')}/{qn('w:rPr')}")
+        gone = mark is not None and mark.find(qn("w:del")) is not None
+        if mark is not None:
+            for tag in ("w:ins", "w:del"):
+                for m in mark.findall(qn(tag)):
+                    mark.remove(m)
+        if gone:
+            _unnumbered(p)
+    for tag, look in (("w:ins", INSERTED), ("w:del", DELETED)):
+        for change in list(body.iter(qn(tag))):
+            for r in change.iter(qn("w:r")):
+                _format(r, look)
+            for t in change.iter(qn("w:delText")):
+                t.tag = qn("w:t")
+            for t in change.iter(qn("w:delInstrText")):
+                t.tag = qn("w:instrText")
+            _unwrap(change)
+    return body
+
+
+def _unwrap(element: E) -> None:
+    parent = element.getparent()
+    at = parent.index(element)
+    for child in reversed(list(element)):
+        parent.insert(at, child)
+    parent.remove(element)
+
+
+def _format(r: E, look: Look) -> None:
+    rpr = r.find(qn("w:rPr"))
+    if rpr is None:
+        rpr = el("w:rPr")
+        r.insert(0, rpr)
+    for tag, attrs in look:
+        for old in rpr.findall(qn(tag)):
+            rpr.remove(old)
+        rpr.append(el(tag, **attrs))
+
+
+def _unnumbered(p: E) -> None:
+    ppr = p.find(qn("w:pPr"))
+    if ppr is None:
+        ppr = el("w:pPr")
+        p.insert(0, ppr)
+    for old in ppr.findall(qn("w:numPr")):
+        ppr.remove(old)
+    numpr = el("w:numPr")
+    el("w:ilvl", numpr, val="0")
+    el("w:numId", numpr, val="0")
+    style = ppr.find(qn("w:pStyle"))
+    ppr.insert(0 if style is None else ppr.index(style) + 1, numpr)
+
+
 def _paragraphs(body: E) -> list[E]:
     return [c for c in body if c.tag == qn("w:p")]
+
+
+def _in_order(old: list[E], new: list[E], replaced: bool, revisions: Revisions) -> Iterator[E]:
+    """A replaced run of paragraphs in document order: each deleted paragraph where it stood,
+    after the reworded paragraph before it (so a clause emptied as "Not used" keeps its heading
+    first and its deleted text under it; LibreOffice, accepting a deletion, keeps the style of
+    the paragraph it joins from, so a deletion before a heading would take the heading's place)."""
+    partner = {id(x): y for x, y in (_pairs(old, new) if replaced else [])}
+    remaining = list(new)
+    for x in old:
+        y = partner.get(id(x))
+        if y is None:
+            yield revisions.deleted(x)
+            continue
+        while remaining and remaining[0] is not y:  # new paragraphs before the partner
+            yield revisions.inserted(remaining.pop(0))
+        remaining.pop(0)
+        yield revisions.changed(x, y)
+    yield from (revisions.inserted(p) for p in remaining)
 
 
 def _pairs(old: list[E], new: list[E]) -> Iterator[tuple[E, E]]:
