@@ -7,7 +7,7 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
@@ -127,6 +127,7 @@ def main(debug: bool) -> None:
     type=click.Choice(["md", "html"]),
     help="Also write Markdown or HTML beside the .docx for review diffs (pandoc).",
 )
+@click.option("--json", "as_json", is_flag=True, help="Print what was written as JSON.")
 def build(
     deal: Path | None,
     output: Path,
@@ -137,6 +138,7 @@ def build(
     pdf: bool,
     verbose: bool,
     formats: tuple[str, ...],
+    as_json: bool,
 ) -> None:
     """Build a Word document from DEAL, a YAML deal sheet.
 
@@ -155,7 +157,12 @@ def build(
     workspace = api.Workspace.open(bank, templates)
     if verbose:
         _say(f"bank: {workspace.bank.root} ({workspace.found_by})")
-    result = api.build(deal, output, draft=draft, locked=locked, workspace=workspace)
+    try:
+        result = api.build(deal, output, draft=draft, locked=locked, workspace=workspace)
+    except AssemblerError as exc:
+        if not as_json:
+            raise
+        _json_errors("build", exc)
     shown = result.warnings if verbose else result.warnings[:WARNINGS_SHOWN]
     if shown:
         _report(shown)
@@ -166,6 +173,23 @@ def build(
     exports = [export.to_pdf(result.output)] if pdf else []
     exports += [export.to_text_format(result.output, fmt) for fmt in formats]
     plan = result.plan
+    if as_json:
+        missing = [{"key": k, "clauses": c} for k, c in _missing_by_key(result.missing).items()]
+        _emit_json(
+            "build",
+            True,
+            result.warnings,
+            output=str(result.output),
+            lock=str(result.lock),
+            exports=[str(p) for p in exports],
+            bank=str(workspace.bank.root),
+            draft=plan.draft,
+            clauses=len(plan.clauses),
+            schedules=len(plan.schedules),
+            placeholders=result.placeholders,
+            missing=missing,
+        )
+        return
     _say(
         f"wrote {result.output} ({len(plan.clauses)} clauses, {len(plan.schedules)} schedules"
         f"{', draft' if plan.draft else ''}); lock {result.lock}"
@@ -255,6 +279,7 @@ def outdir_option(help_text: str) -> Any:
 @click.option("--draft", is_flag=True, help="Draft builds: missing values are marked, not errors.")
 @click.option("--bank", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--templates", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print each document's outcome as JSON.")
 def batch(
     deals: str,
     outdir: Path,
@@ -262,6 +287,7 @@ def batch(
     draft: bool,
     bank: Path | None,
     templates: Path | None,
+    as_json: bool,
 ) -> None:
     """Build every deal sheet in DEALS (a folder or a glob such as 'packs/*.yaml') on a process
     pool. A bad deal sheet is reported and the others go on; exit code 1 if any failed.
@@ -298,7 +324,21 @@ def batch(
             for error in outcome.errors:  # whole, located lines that CI logs can be searched for
                 click.echo(f"    {error}", err=True)
     elapsed = time.perf_counter() - start
-    _batch_summary(outcomes, elapsed)
+    if as_json:
+        documents = [
+            {
+                "deal": str(o.deal),
+                "ok": o.ok,
+                "output": str(o.output) if o.output else None,
+                "seconds": round(o.seconds, 3),
+                "warnings": o.warnings,
+                "errors": o.errors,
+            }
+            for o in outcomes
+        ]
+        _emit_json("batch", all(o.ok for o in outcomes), [], documents=documents)
+    else:
+        _batch_summary(outcomes, elapsed)
     if any(not o.ok for o in outcomes):
         sys.exit(EXIT_INPUT_ERROR)
 
@@ -398,7 +438,7 @@ def _finish(diagnostics: list[Diagnostic], strict: bool) -> None:
         sys.exit(EXIT_INPUT_ERROR)
 
 
-def _json_errors(command: str, exc: AssemblerError) -> None:
+def _json_errors(command: str, exc: AssemblerError) -> NoReturn:
     _emit_json(command, False, exc.diagnostics)
     sys.exit(EXIT_INPUT_ERROR)
 
@@ -590,6 +630,7 @@ def rules_command(as_json: bool) -> None:
 @click.option("--draft", is_flag=True, help="Draft builds: missing values are marked.")
 @click.option("--bank", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--templates", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print what was written as JSON.")
 def vary(
     original: Path,
     deal: Path,
@@ -597,6 +638,7 @@ def vary(
     draft: bool,
     bank: Path | None,
     templates: Path | None,
+    as_json: bool,
 ) -> None:
     """Write the deed of variation that turns ORIGINAL (the agreement as signed: its lock file or
     its .docx) into the agreement DEAL now describes, with a conformed copy in tracked changes.
@@ -609,9 +651,27 @@ def vary(
     from .api import Workspace
     from .vary import vary as make_variation
 
-    result = make_variation(
-        original, deal, output, workspace=Workspace.open(bank, templates), draft=draft
-    )
+    try:
+        result = make_variation(
+            original, deal, output, workspace=Workspace.open(bank, templates), draft=draft
+        )
+    except AssemblerError as exc:
+        if not as_json:
+            raise
+        _json_errors("vary", exc)
+    if as_json:
+        _emit_json(
+            "vary",
+            True,
+            result.deed.warnings,
+            output=str(result.deed.output),
+            lock=str(result.deed.lock),
+            deed_deal=str(result.deed_deal),
+            conformed=str(result.conformed),
+            conformed_lock=str(result.conformed_lock),
+            amendments=len(result.amendments),
+        )
+        return
     if result.deed.warnings:
         _report(result.deed.warnings)
     _say(
