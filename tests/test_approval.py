@@ -52,9 +52,10 @@ def test_approve_and_retire_need_the_version(bank, action):
 
 
 def test_the_record_says_who_in_what_role_when_and_from_when(bank, monkeypatch, tmp_path):
-    config = tmp_path / "gitconfig"
-    config.write_text("[user]\n\tname = Sam Okafor\n")
-    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(config))
+    # git's command-line configuration outranks every config file (a repository's included)
+    monkeypatch.setenv("GIT_CONFIG_COUNT", "1")
+    monkeypatch.setenv("GIT_CONFIG_KEY_0", "user.name")
+    monkeypatch.setenv("GIT_CONFIG_VALUE_0", "Sam Okafor")
     bumped = cli(
         "bank", "bump", "--bank", str(bank), "relationship", "--effective-from", "2027-04-01"
     )

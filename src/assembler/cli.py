@@ -717,7 +717,8 @@ def new(
             Diagnostic("E-out-05", "the file exists; choose another name", str(target))
         )
     outline = load_outline(default_dir("templates", templates), document_type)
-    text = starter(document_type, outline, _open_bank(bank_dir))
+    clause_bank = _open_bank(bank_dir)
+    text = starter(document_type, outline, clause_bank, _an_original(clause_bank.root, target))
     write_atomic(target, text.encode("utf-8"))
     _say(f"wrote {target}: fill it in, then see what is missing with")
     _say(f"  assemble check {target} --draft")
@@ -734,6 +735,18 @@ def init(folder: Path) -> None:
     init_bank(folder)
     _say(f"wrote a new bank in {folder} ({MANIFEST} marks it)")
     _say(f"next: cd {folder} && assemble bank check")
+
+
+def _an_original(bank_root: Path, target: Path) -> str | None:
+    """For a deed of variation's starter: the first example agreement of the bank (not a deed),
+    as a path from the starter's folder, so the starter builds as written."""
+    import os
+
+    for example in sorted((bank_root / "examples").glob("*.yaml")):
+        text = example.read_text(encoding="utf-8")
+        if "\ndocument_type: alliance_agreement" in text and "\nvariation:" not in text:
+            return Path(os.path.relpath(example, target.resolve().parent)).as_posix()
+    return None
 
 
 # -- the clause bank ---------------------------------------------------------------------------------
