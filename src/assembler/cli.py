@@ -111,12 +111,12 @@ def main(debug: bool) -> None:
 @click.option(
     "--bank",
     type=click.Path(file_okay=False, path_type=Path),
-    help="Clause bank folder (default: ./clausebank, or $ASSEMBLER_BANK).",
+    help="The bank folder (default: $ASSEMBLER_BANK, else the nearest bank.yaml upward, else the house bank).",
 )
 @click.option(
     "--templates",
     type=click.Path(file_okay=False, path_type=Path),
-    help="Templates folder with outlines and house-style.docx (default: ./templates).",
+    help="Outlines and house-style.docx from another folder (default: the bank's templates/).",
 )
 @click.option("--pdf", is_flag=True, help="Also write a PDF beside the .docx (needs LibreOffice).")
 @click.option("-v", "--verbose", is_flag=True, help="List every warning.")
@@ -230,7 +230,7 @@ def _missing_by_key(missing: list[tuple[str, str]]) -> dict[str, list[str]]:
 @click.option(
     "--templates",
     type=click.Path(file_okay=False, path_type=Path),
-    help="Templates folder holding house-style.docx (default: ./templates).",
+    help="A folder holding house-style.docx (default: the bank's templates/).",
 )
 def fragment(draft: Path, output: Path | None, templates: Path | None) -> None:
     """Turn a plain-text clause DRAFT into a Word fragment in the house styles, or a .docx
@@ -755,7 +755,7 @@ bank_option = click.option(
     "--bank",
     "bank_dir",
     type=click.Path(file_okay=False, path_type=Path),
-    help="Clause bank folder (default: ./clausebank, or $ASSEMBLER_BANK).",
+    help="The bank folder (default: $ASSEMBLER_BANK, else the nearest bank.yaml upward, else the house bank).",
 )
 
 
