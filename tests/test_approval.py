@@ -52,9 +52,10 @@ def test_approve_and_retire_need_the_version(bank, action):
 
 
 def test_the_record_says_who_in_what_role_when_and_from_when(bank, monkeypatch, tmp_path):
-    config = tmp_path / "gitconfig"
-    config.write_text("[user]\n\tname = Sam Okafor\n")
-    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(config))
+    # git's command-line configuration outranks every config file (a repository's included)
+    monkeypatch.setenv("GIT_CONFIG_COUNT", "1")
+    monkeypatch.setenv("GIT_CONFIG_KEY_0", "user.name")
+    monkeypatch.setenv("GIT_CONFIG_VALUE_0", "Sam Okafor")
     bumped = cli(
         "bank", "bump", "--bank", str(bank), "relationship", "--effective-from", "2027-04-01"
     )
@@ -112,3 +113,20 @@ def test_no_version_in_force_names_the_approved_ones(bank):
         clause.pick(dt.date(1990, 1, 1))
     hint = caught.value.diagnostics[0].hint
     assert "approve a version" not in hint and "1.0.0 from" in hint
+
+
+def test_record_hashes_seals_the_records_of_an_older_bank(bank, tmp_path):
+    """A bank approved before records were hashed: `bank check --record-hashes` seals them, and a
+    later hand edit of an effective date is then caught."""
+    from assembler.bankops import record_hashes
+
+    assert record_hashes(ClauseBank.load(bank)) > 0
+    assert record_hashes(ClauseBank.load(bank)) == 0  # once
+    build(EXAMPLE, tmp_path / "ok.docx", workspace=Workspace.open(bank))
+    meta = bank / "clauses" / "relationship" / "clause.yaml"
+    text = meta.read_text()
+    assert "effective_from: 2015-01-01" in text
+    meta.write_text(text.replace("effective_from: 2015-01-01", "effective_from: 2014-01-01", 1))
+    with pytest.raises(AssemblerError) as caught:
+        build(EXAMPLE, tmp_path / "x.docx", workspace=Workspace.open(bank))
+    assert caught.value.diagnostics[0].rule == "E-bank-08"

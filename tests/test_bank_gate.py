@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
+import sys
 
 import pytest
 from click.testing import CliRunner
@@ -112,3 +114,41 @@ def test_rules_and_check_print_one_json_shape_on_stdout(tmp_path):
     assert listed["schema_version"] == 1 and listed["command"] == "bank list"
     assert {"id", "title", "versions"} <= set(listed["clauses"][0])
     assert "approved_by" in listed["clauses"][0]["versions"][0]
+
+
+def test_build_json_lists_what_was_written_and_every_missing_key(tmp_path):
+    from conftest import EXAMPLE
+
+    deal = tmp_path / "gap.yaml"
+    text = EXAMPLE.read_text()
+    gap = text.replace(
+        "change_flow: som_first_then_contract_variation,   # src: 001 ch7",
+        "change_flow: som_first_then_contract_variation}",
+    ).replace(
+        '                            approved_by: "[the Alliance Leadership Board or the Alliance Management Board]"}   # placeholder\n',
+        "",
+    )
+    assert gap != text
+    deal.write_text(gap)
+    result = CliRunner().invoke(
+        main, ["build", str(deal), "--draft", "-o", str(tmp_path / "x.docx"), "--json"]
+    )
+    body = json.loads(result.stdout)
+    assert body["schema_version"] == 1 and body["command"] == "build" and body["ok"] is True
+    assert body["output"] == str(tmp_path / "x.docx") and body["draft"] is True
+    assert "deal.service_operations_manual.approved_by" in {m["key"] for m in body["missing"]}
+    refused = CliRunner().invoke(
+        main, ["build", str(deal), "-o", str(tmp_path / "y.docx"), "--json"]
+    )
+    assert refused.exit_code == 1
+    assert json.loads(refused.stdout)["findings"][0]["rule"] == "E-miss-01"
+
+
+def test_reports_go_to_stdout_and_a_missing_argument_is_a_usage_error(tmp_path):
+    table = tmp_path / "rules.txt"
+    done = subprocess.run(
+        [sys.executable, "-m", "assembler", "rules"], capture_output=True, text=True, check=True
+    )
+    table.write_text(done.stdout)
+    assert "E-crit-01" in table.read_text() and "E-crit-01" not in done.stderr
+    assert CliRunner().invoke(main, ["build", "-o", str(tmp_path / "x.docx")]).exit_code == 2

@@ -79,7 +79,8 @@ def test_libreoffice_prints_the_headings_in_order(example, built, tmp_path, work
     subprocess.run(
         [
             "soffice",
-            f"-env:UserInstallation={(tmp_path / 'lo-profile').as_uri()}",  # never a shared one
+            # a profile of its own: two soffice processes sharing one block each other
+            f"-env:UserInstallation={(tmp_path / 'lo-profile').as_uri()}",
             "--headless",
             "--convert-to",
             "pdf",

@@ -30,6 +30,7 @@ from .variation import original_agreement
 if TYPE_CHECKING:  # the type only: bank operations are not imported by a build
     from .bankops import Trial
 
+
 @dataclass
 class BuildResult:
     output: Path
@@ -478,7 +479,7 @@ def _criteria_findings(
                 Diagnostic(
                     "E-crit-02",
                     f"{row.criterion!r} is not a criterion of the taxonomy",
-                    hint=f"did you mean {close!r}?" if close else "see clausebank/criteria.yaml",
+                    hint=f"did you mean {close!r}?" if close else "see the bank's criteria.yaml",
                     **where,
                 )
             )

@@ -280,18 +280,23 @@ def retire(bank: ClauseBank, ref: str, on: dt.date) -> ClauseVersion:
 
 
 def record_hashes(bank: ClauseBank) -> int:
-    """Record the content hash of every approved or retired version that has none yet."""
+    """Record the content hash, and the hash of the approval record, of every approved or
+    retired version that has none yet (a bank written before records were hashed)."""
     count = 0
     for clause in bank.clauses.values():
-        missing = [v for v in clause.versions if v.status != "draft" and not v.sha256]
+        missing = [
+            v for v in clause.versions if v.status != "draft" and not (v.sha256 and v.record_sha256)
+        ]
         if not missing:
             continue
-        digests = {v.version: content_hash(bank, v) for v in missing}
+        sealed = {v.version: replace(v, sha256=v.sha256 or content_hash(bank, v)) for v in missing}
 
-        def mark(data: Any, digests: dict[str, str] = digests) -> None:
+        def mark(data: Any, sealed: dict[str, ClauseVersion] = sealed) -> None:
             for entry in data["versions"]:
-                if str(entry["version"]) in digests:
-                    entry["sha256"] = digests[str(entry["version"])]
+                version = sealed.get(str(entry["version"]))
+                if version:
+                    entry["sha256"] = version.sha256
+                    entry["record_sha256"] = version.record_digest()
 
         _edit_metadata(bank, clause.id, mark)
         count += len(missing)

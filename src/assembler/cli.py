@@ -7,7 +7,7 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
@@ -169,12 +169,12 @@ def main(debug: bool) -> None:
 @click.option(
     "--bank",
     type=click.Path(file_okay=False, path_type=Path),
-    help="Clause bank folder (default: ./clausebank, or $ASSEMBLER_BANK).",
+    help="The bank folder (default: $ASSEMBLER_BANK, else the nearest bank.yaml upward, else the house bank).",
 )
 @click.option(
     "--templates",
     type=click.Path(file_okay=False, path_type=Path),
-    help="Templates folder with outlines and house-style.docx (default: ./templates).",
+    help="Outlines and house-style.docx from another folder (default: the bank's templates/).",
 )
 @pdf_option
 @toc_pages_option
@@ -187,6 +187,7 @@ def main(debug: bool) -> None:
     help="Also write Markdown or a standalone HTML page beside the .docx for review, numbered "
     "as the document is (repeatable).",
 )
+@click.option("--json", "as_json", is_flag=True, help="Print what was written as JSON.")
 def build(
     deal: Path | None,
     output: Path,
@@ -198,6 +199,7 @@ def build(
     toc_pages: bool | None,
     verbose: bool,
     formats: tuple[str, ...],
+    as_json: bool,
 ) -> None:
     """Build a Word document from DEAL, a YAML deal sheet.
 
@@ -220,21 +222,26 @@ def build(
     workspace = api.Workspace.open(bank, templates)
     if verbose:
         _say(f"bank: {workspace.bank.root} ({workspace.found_by})")
-    with all_or_nothing(outputs):
-        result = api.build(
-            deal,
-            output,
-            draft=draft,
-            locked=locked,
-            workspace=workspace,
-            toc_pages=_pages(toc_pages),
-            pdf=pdf,
-        )
-        assert result.rendered is not None  # api.build always gives it
-        reviews = [
-            export.write_review(result.rendered, result.plan.title, result.output, fmt)
-            for fmt in formats
-        ]
+    try:
+        with all_or_nothing(outputs):
+            result = api.build(
+                deal,
+                output,
+                draft=draft,
+                locked=locked,
+                workspace=workspace,
+                toc_pages=_pages(toc_pages),
+                pdf=pdf,
+            )
+            assert result.rendered is not None  # api.build always gives it
+            reviews = [
+                export.write_review(result.rendered, result.plan.title, result.output, fmt)
+                for fmt in formats
+            ]
+    except AssemblerError as exc:
+        if not as_json:
+            raise
+        _json_errors("build", exc)
     shown = result.warnings if verbose else result.warnings[:WARNINGS_SHOWN]
     if shown:
         _report(shown)
@@ -243,6 +250,23 @@ def build(
             f"... and {len(result.warnings) - len(shown)} more warning(s): use -v to list them all."
         )
     plan = result.plan
+    if as_json:
+        missing = [{"key": k, "clauses": c} for k, c in _missing_by_key(result.missing).items()]
+        _emit_json(
+            "build",
+            True,
+            result.warnings,
+            output=str(result.output),
+            lock=str(result.lock),
+            exports=[str(p) for p in [*result.exports, *reviews]],
+            bank=str(workspace.bank.root),
+            draft=plan.draft,
+            clauses=len(plan.clauses),
+            schedules=len(plan.schedules),
+            placeholders=result.placeholders,
+            missing=missing,
+        )
+        return
     _say(
         f"wrote {result.output} ({len(plan.clauses)} clauses, {len(plan.schedules)} schedules"
         f"{', draft' if plan.draft else ''}); lock {result.lock}"
@@ -286,7 +310,7 @@ def _missing_by_key(missing: list[tuple[str, str]]) -> dict[str, list[str]]:
 @click.option(
     "--templates",
     type=click.Path(file_okay=False, path_type=Path),
-    help="Templates folder holding house-style.docx (default: ./templates).",
+    help="A folder holding house-style.docx (default: the bank's templates/).",
 )
 def fragment(draft: Path, output: Path | None, templates: Path | None) -> None:
     """Turn a plain-text clause DRAFT into a Word fragment in the house styles, or a .docx
@@ -354,6 +378,7 @@ def outdir_option(help_text: str) -> Any:
 @click.option("--templates", type=click.Path(file_okay=False, path_type=Path))
 @pdf_option
 @toc_pages_option
+@click.option("--json", "as_json", is_flag=True, help="Print each document's outcome as JSON.")
 def batch(
     deals: str,
     outdir: Path,
@@ -363,6 +388,7 @@ def batch(
     templates: Path | None,
     pdf: bool,
     toc_pages: bool | None,
+    as_json: bool,
 ) -> None:
     """Build every deal sheet in DEALS (a folder or a glob such as 'packs/*.yaml') on a process
     pool. A bad deal sheet is reported and the others go on; exit code 1 if any failed.
@@ -402,6 +428,21 @@ def batch(
     _batch_summary(outcomes, elapsed)
     built = sorted(o.output for o in outcomes if o.output is not None)
     code = _finish_documents(built, pdf, toc_pages, jobs)
+    if as_json:
+        documents = [
+            {
+                "deal": str(o.deal),
+                "ok": o.ok,
+                "output": str(o.output) if o.output else None,
+                "seconds": round(o.seconds, 3),
+                "warnings": o.warnings,
+                "errors": o.errors,
+            }
+            for o in outcomes
+        ]
+        _emit_json("batch", all(o.ok for o in outcomes), [], documents=documents)
+    else:
+        _batch_summary(outcomes, elapsed)
     if any(not o.ok for o in outcomes):
         sys.exit(EXIT_INPUT_ERROR)
     if code:
@@ -513,7 +554,7 @@ def _finish(diagnostics: list[Diagnostic], strict: bool) -> None:
         sys.exit(EXIT_INPUT_ERROR)
 
 
-def _json_errors(command: str, exc: AssemblerError) -> None:
+def _json_errors(command: str, exc: AssemblerError) -> NoReturn:
     _emit_json(command, False, exc.diagnostics)
     sys.exit(EXIT_INPUT_ERROR)
 
@@ -714,6 +755,7 @@ def rules_command(as_json: bool) -> None:
     is_flag=True,
     help="Also write OUTPUT-redline.pdf: the conformed copy with its changes marked (LibreOffice).",
 )
+@click.option("--json", "as_json", is_flag=True, help="Print what was written as JSON.")
 def vary(
     original: Path,
     deal: Path,
@@ -721,9 +763,9 @@ def vary(
     draft: bool,
     bank: Path | None,
     templates: Path | None,
-    pdf: bool,
-    toc_pages: bool | None,
-    redline: bool,
+    built = sorted(o.output for o in outcomes if o.output is not None)
+    code = _finish_documents(built, pdf, toc_pages, jobs)
+    as_json: bool,
 ) -> None:
     """Write the deed of variation that turns ORIGINAL (the agreement as signed: its lock file or
     its .docx) into the agreement DEAL now describes, with a conformed copy in tracked changes.
@@ -737,9 +779,30 @@ def vary(
     from .vary import redline_pdf
     from .vary import vary as make_variation
 
-    result = make_variation(
-        original, deal, output, workspace=Workspace.open(bank, templates), draft=draft
-    )
+    try:
+        result = make_variation(
+            original, deal, output, workspace=Workspace.open(bank, templates), draft=draft
+        )
+    except AssemblerError as exc:
+        if not as_json:
+            raise
+        _json_errors("vary", exc)
+    redlined = redline_pdf(result.conformed) if redline else None
+    code = _finish_documents([result.deed.output, result.conformed], pdf, toc_pages)
+    if as_json:
+        _emit_json(
+            "vary",
+            True,
+            result.deed.warnings,
+            output=str(result.deed.output),
+            lock=str(result.deed.lock),
+            deed_deal=str(result.deed_deal),
+            conformed=str(result.conformed),
+            conformed_lock=str(result.conformed_lock),
+            amendments=len(result.amendments),
+            redline=str(redlined) if redlined else None,
+        )
+        sys.exit(code)
     if result.deed.warnings:
         _report(result.deed.warnings)
     _say(
@@ -749,9 +812,8 @@ def vary(
     _say(
         f"wrote {result.conformed} (the agreement as varied, in tracked changes); lock {result.conformed_lock}"
     )
-    if redline:
-        _say(f"wrote {redline_pdf(result.conformed)} (the redline: changes marked)")
-    code = _finish_documents([result.deed.output, result.conformed], pdf, toc_pages)
+    if redlined:
+        _say(f"wrote {redlined} (the redline: changes marked)")
     if code:
         sys.exit(code)
 
@@ -792,7 +854,8 @@ def new(
             Diagnostic("E-out-05", "the file exists; choose another name", str(target))
         )
     outline = load_outline(default_dir("templates", templates), document_type)
-    text = starter(document_type, outline, _open_bank(bank_dir))
+    clause_bank = _open_bank(bank_dir)
+    text = starter(document_type, outline, clause_bank, _an_original(clause_bank.root, target))
     write_atomic(target, text.encode("utf-8"))
     _say(f"wrote {target}: fill it in, then see what is missing with")
     _say(f"  assemble check {target} --draft")
@@ -811,13 +874,25 @@ def init(folder: Path) -> None:
     _say(f"next: cd {folder} && assemble bank check")
 
 
+def _an_original(bank_root: Path, target: Path) -> str | None:
+    """For a deed of variation's starter: the first example agreement of the bank (not a deed),
+    as a path from the starter's folder, so the starter builds as written."""
+    import os
+
+    for example in sorted((bank_root / "examples").glob("*.yaml")):
+        text = example.read_text(encoding="utf-8")
+        if "\ndocument_type: alliance_agreement" in text and "\nvariation:" not in text:
+            return Path(os.path.relpath(example, target.resolve().parent)).as_posix()
+    return None
+
+
 # -- the clause bank ---------------------------------------------------------------------------------
 
 bank_option = click.option(
     "--bank",
     "bank_dir",
     type=click.Path(file_okay=False, path_type=Path),
-    help="Clause bank folder (default: ./clausebank, or $ASSEMBLER_BANK).",
+    help="The bank folder (default: $ASSEMBLER_BANK, else the nearest bank.yaml upward, else the house bank).",
 )
 
 

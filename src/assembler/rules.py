@@ -55,7 +55,7 @@ _static(
         "000 Tables 1-4",
         "a required criterion has no clause in the document (a warning in a draft build)",
     ),
-    ("E-crit-02", "error", "clausebank/criteria.yaml", "a listed criterion is not in the taxonomy"),
+    ("E-crit-02", "error", "the bank's criteria.yaml", "a listed criterion is not in the taxonomy"),
     ("E-blank-01", "error", "house style", "a [bracketed] blank in an execution version"),
 )
 _static(

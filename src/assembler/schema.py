@@ -234,13 +234,13 @@ class Enum(Scalar):
 class Code(Scalar):
     """A code whose plain-English wording lives in the bank's ``vocabulary.yaml``."""
 
-    expects = "a code from clausebank/vocabulary.yaml"
+    expects = "a code from the bank's vocabulary.yaml"
 
     def check_value(self, value: Any, ck: Checker, path: str, pos: Pos) -> Any:
         if not isinstance(value, str):
             return self.wrong(value, ck, path, pos)
         if ck.vocabulary and value not in ck.vocabulary:
-            hint = suggest(value, ck.vocabulary) or "add its wording to clausebank/vocabulary.yaml"
+            hint = suggest(value, ck.vocabulary) or "add its wording to the bank's vocabulary.yaml"
             ck.error("E-code-01", path, pos, f"unknown code {value!r}", hint)
             return None
         return value

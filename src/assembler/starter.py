@@ -9,6 +9,7 @@ keys are filled with bracketed placeholders (the file loads at once); optional k
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -33,20 +34,26 @@ class _Line:
         return f"{body:<{width}} # {self.comment}"
 
 
-def starter(document_type: str, outline: Outline, bank: ClauseBank) -> str:
-    """The text of a starter deal sheet for ``document_type``."""
+def starter(
+    document_type: str, outline: Outline, bank: ClauseBank, original: str | None = None
+) -> str:
+    """The text of a starter deal sheet for ``document_type``; ``original`` is the deal sheet a
+    deed of variation varies (an example of the bank, until the drafter names theirs)."""
     schema = SCHEMAS[document_type]
     serves = _criteria_by_path(bank, document_type)
     head = [
         f"# A starter deal sheet: {document_type.replace('_', ' ')}.",
         f"# Written by `assemble new {document_type}`. Keys without '#' are required; uncomment",
         "# the optional ones you need. A value in [square brackets] is a placeholder: it prints",
-        "# highlighted for the drafter. Codes (lower_snake words) print through",
-        "# clausebank/vocabulary.yaml. 'serves' names the contracting criteria of the clauses",
-        "# that read a key (clausebank/criteria.yaml).",
+        "# highlighted for the drafter. Codes (lower_snake words) print through the bank's",
+        "# vocabulary.yaml. 'serves' names the contracting criteria of the clauses that read a",
+        "# key (the bank's criteria.yaml).",
         "",
     ]
-    lines = list(_fields(schema, "", 0, False, serves, document_type))
+    given = dict(STARTER_VALUES)
+    if original:
+        given[("original", 1)] = {"deal": json.dumps(original)}
+    lines = list(_fields(schema, "", 0, False, serves, document_type, given=given))
     lines += list(_choices(outline, bank, document_type))
     return "\n".join(head + [line.render() for line in lines]) + "\n"
 
@@ -59,18 +66,20 @@ def _fields(
     serves: dict[str, set[str]],
     doc_type: str,
     index: int = 1,
+    given: dict[tuple[str, int], dict[str, str]] | None = None,
 ) -> Iterator[_Line]:
+    given = given or {}
     for key, field in spec.fields.items():
         if key == "choices":
             continue  # listed with the outline's alternatives, below
         here = f"{path}.{key}" if path else key
-        given = STARTER_VALUES.get((path, index), {}).get(key)
-        off = optional or (not field.required and given is None)
+        value_given = given.get((path, index), {}).get(key)
+        off = optional or (not field.required and value_given is None)
         comment = _describe(field.spec, field.hint, serves.get(here))
         inner = field.spec
         if isinstance(inner, Map):
             yield _Line(depth, f"{key}:", comment, off)
-            children = list(_fields(inner, here, depth + 1, off, serves, doc_type))
+            children = list(_fields(inner, here, depth + 1, off, serves, doc_type, given=given))
             if not off and all(c.optional for c in children if c.depth == depth + 1):
                 children[0].optional = False  # a required mapping needs at least one key
             yield from children
@@ -78,9 +87,11 @@ def _fields(
             yield _Line(depth, f"{key}:", comment, off)
             count = max(inner.min_items, STARTER_ITEMS.get(f"{here}[]", 1))
             for i in range(count):
-                yield from _item(inner.item, here, depth + 1, off, serves, doc_type, i + 1)
+                yield from _item(inner.item, here, depth + 1, off, serves, doc_type, i + 1, given)
         else:
-            value = given or (doc_type if key == "document_type" else _example(inner, key, index))
+            value = value_given or (
+                doc_type if key == "document_type" else _example(inner, key, index)
+            )
             yield _Line(depth, f"{key}: {value}", comment, off)
 
 
@@ -92,9 +103,10 @@ def _item(
     serves: dict[str, set[str]],
     doc_type: str,
     index: int,
+    given: dict[tuple[str, int], dict[str, str]],
 ) -> Iterator[_Line]:
     """One list item: its first key after "- ", the rest indented under it."""
-    lines = list(_fields(spec, f"{path}[]", depth + 1, optional, serves, doc_type, index))
+    lines = list(_fields(spec, f"{path}[]", depth + 1, optional, serves, doc_type, index, given))
     for n, line in enumerate(lines):
         yield _Line(depth, "- " + line.text, line.comment, line.optional) if n == 0 else line
 
@@ -106,6 +118,9 @@ STARTER_VALUES: dict[tuple[str, int], dict[str, str]] = {
     ("parties[]", 1): {"kind": "icb", "roles": "[commissioner]"},
     ("parties[]", 2): {"kind": "nhs_trust", "roles": "[provider]"},
     ("governance.bodies[]", 1): {"role": "strategic", "chair": "party_1"},
+    # a deed of variation relies on the agreement's clause on changing it, and changes a clause
+    ("", 1): {"variation_power": "variation"},
+    ("amendments[]", 1): {"op": "replace_clause", "at": "scope", "text": '"[the new text]"'},
 }
 #: How many items the starter writes for a list the table above fills.
 STARTER_ITEMS = {path: n for path, n in sorted(STARTER_VALUES)}
