@@ -172,7 +172,7 @@ def all_or_nothing(paths: list[Path]) -> Iterator[None]:
     except BaseException:
         for path, backup in backups.items():
             if backup is not None:
-                os.replace(backup, path)
+                _restore(backup, path)
             else:
                 path.unlink(missing_ok=True)
         raise
@@ -211,7 +211,7 @@ def _swap(staged: list[tuple[Path, Path]]) -> None:
     except BaseException:
         for path, backup in reversed(done):
             if backup is not None:
-                os.replace(backup, path)
+                _restore(backup, path)
             else:
                 path.unlink(missing_ok=True)
         raise
@@ -231,6 +231,15 @@ def _backup(path: Path) -> Path | None:
     except OSError:  # no hard links here: copy instead
         shutil.copy2(path, backup)
     return backup
+
+
+def _restore(backup: Path, path: Path) -> None:
+    """Put the old file back. If ``path`` is still the very file (a hard link to it, never
+    replaced), rename would do nothing and leave the backup's name behind: remove that instead."""
+    if path.exists() and os.path.samefile(backup, path):
+        backup.unlink()
+    else:
+        os.replace(backup, path)
 
 
 @contextlib.contextmanager
