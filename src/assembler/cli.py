@@ -763,8 +763,9 @@ def vary(
     draft: bool,
     bank: Path | None,
     templates: Path | None,
-    built = sorted(o.output for o in outcomes if o.output is not None)
-    code = _finish_documents(built, pdf, toc_pages, jobs)
+    pdf: bool,
+    toc_pages: bool | None,
+    redline: bool,
     as_json: bool,
 ) -> None:
     """Write the deed of variation that turns ORIGINAL (the agreement as signed: its lock file or

@@ -9,6 +9,7 @@ names the caller's family (``E-frag-04`` for a fragment, ``E-docx-04`` for a doc
 from __future__ import annotations
 
 import zipfile
+import zlib
 from dataclasses import dataclass
 from io import BytesIO
 from pathlib import Path
@@ -107,9 +108,14 @@ class WordPackage:
         try:
             with self.archive.open(info) as stream:
                 data = stream.read(MAX_PART_BYTES + 1)
-        except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, NotImplementedError) as exc:
-            raise self._fail("04", f"{part} cannot be read: {exc}") from None
-        except RuntimeError as exc:  # an encrypted member
+        except (
+            zipfile.BadZipFile,
+            zipfile.LargeZipFile,
+            zlib.error,  # damaged compressed data
+            EOFError,
+            NotImplementedError,  # an unknown compression method
+            RuntimeError,  # an encrypted member
+        ) as exc:
             raise self._fail("04", f"{part} cannot be read: {exc}") from None
         if len(data) > MAX_PART_BYTES:
             raise self._fail("02", f"{part} is too large")
