@@ -21,8 +21,11 @@ from assembler.cli import main
 
 from conftest import BANK, EXAMPLE
 
+#: Derandomized: the same examples on every run, so CI stays repeatable; raise max_examples (or
+#: drop derandomize) locally to search further.
 FUZZ = settings(
     max_examples=12,
+    derandomize=True,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
 )
@@ -207,6 +210,7 @@ paragraph_text = st.text(
 
 @settings(
     max_examples=8,
+    derandomize=True,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
 )
