@@ -150,3 +150,12 @@ def test_the_jurisdiction_clause_keeps_the_section_9_route_between_nhs_bodies(
     [clause] = [t for _, t in paragraphs(out.read_bytes()) if "exclusive jurisdiction" in t]
     carve_out = "section 9 of the National Health Service Act 2006 requires"
     assert (carve_out in clause) is nhs_bodies
+
+
+def test_sums_due_are_carved_out_of_the_no_blame_gateway(example):
+    from reading import clause_texts
+
+    result, data = example
+    [liability] = [t for h, t in clause_texts(data).items() if "claim for" in t]
+    assert "payment of a sum due from one Party to another under this Agreement." in liability
+    assert "Wilful Default;" in liability and "Data Protection Legislation; or" in liability

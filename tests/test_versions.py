@@ -204,7 +204,7 @@ def test_verify_reports_versions_supersession_and_edits(bank, tmp_path):
     assert report.ok and not any(c.edited for c in report.clauses)
     # the deal pinned the 2016 liability wording; the bank's later wording now supersedes it
     states = {c.clause: c.state for c in report.clauses}
-    assert states.pop("liability-no-blame-with-carve-outs") == "superseded by 1.2.0"
+    assert states.pop("liability-no-blame-with-carve-outs") == "superseded by 1.3.0"
     assert set(states.values()) == {"current"}
     principles = next(c.number for c in result.plan.clauses if c.clause_id == "principles")
     # a lawyer edits the principles clause in Word, and the bank moves on
@@ -268,9 +268,10 @@ def test_the_house_bank_picks_wording_by_the_deal_date(tmp_path, workspace):
         c.clause_id: c.version
         for c in build(EXAMPLE, tmp_path / "e.docx", workspace=workspace).plan.all_clauses()
     }
-    # 1.2.0 (in force from 2015) carries the 2026 wording of 1.1.0 back to the earlier deal
-    assert earlier["liability-no-blame-with-carve-outs"] == "1.2.0"
-    assert versions["liability-no-blame-with-carve-outs"] == "1.2.0"
+    # 1.2.0 (in force from 2015) carried the 2026 wording of 1.1.0 back to the earlier deal, and
+    # 1.3.0 (the sums-due carve-out, in force from 2015) follows it
+    assert earlier["liability-no-blame-with-carve-outs"] == "1.3.0"
+    assert versions["liability-no-blame-with-carve-outs"] == "1.3.0"
     assert earlier["notices"] == versions["notices"] == "1.1.0"  # 0.9.0 is retired
     for built in ("l.docx", "e.docx"):
         texts = [p.text for p in docx.Document(str(tmp_path / built)).paragraphs]
