@@ -56,7 +56,7 @@ def test_a_typed_amount_that_does_not_add_up_is_an_error(tmp_path):
         ("share_of_contract_value_pct: 1 ", "share_of_contract_value_pct: 1\n  value_gbp: 140000 "),
     )
     code, report = check(path)
-    [error] = [e for e in report["errors"] if e["rule"] == "E-money-02"]
+    [error] = [e for e in report["findings"] if e["rule"] == "E-money-02"]
     assert code == 1 and "£120,000" in error["message"]
     assert error["line"] == int(position_of(text, "value_gbp: ^140000").split(":")[0])
 
@@ -69,8 +69,8 @@ def test_outcome_weightings_add_up_to_100(tmp_path):
     path, _ = variant(tmp_path, *edits)
     code, report = check(path)
     assert code == 1
-    assert [e["rule"] for e in report["errors"]] == ["E-money-01"]
-    assert "90" in report["errors"][0]["message"]
+    assert [e["rule"] for e in report["findings"]] == ["E-money-01"]
+    assert "90" in report["findings"][0]["message"]
     edits[-1] = ('weighting_pct: "[weighting]"', "weighting_pct: 20")
     path, _ = variant(tmp_path, *edits)
     assert check(path)[0] == 0
@@ -94,6 +94,6 @@ def test_painshare_shared_with_a_provider_outside_the_risk_share_is_an_error(tmp
         ("  painshare_split:\n", ""),
     )
     code, report = check(path)
-    rules = [(e["rule"], e["line"]) for e in report["errors"]]
+    rules = [(e["rule"], e["line"]) for e in report["findings"]]
     line = int(position_of(text, "- {party: ^vcs1, pct: 10}").split(":")[0])
     assert code == 1 and ("E-money-03", line) in rules

@@ -177,7 +177,7 @@ def test_a_party_s_own_internal_arrangement_is_not_a_service_contract(tmp_path, 
     deal.write_text(text.replace(old, "commissioner: la, provider: la}"))
     code, report = check(deal)
     line = int(position_of(text, "commissioner: la, provider: ^la, internal").split(":")[0])
-    assert code == 1 and ("E-sc-01", line) in {(e["rule"], e["line"]) for e in report["errors"]}
+    assert code == 1 and ("E-sc-01", line) in {(e["rule"], e["line"]) for e in report["findings"]}
     printed = [
         t
         for _, t in paragraphs(

@@ -248,6 +248,8 @@ class Planned:
     outline: Outline
     names: dict[str, Any]
     accessed: set[str]
+    #: the markers planning's helpers made (in party descriptions): rendering may print them
+    issued: frozenset[str] = frozenset()
 
 
 def plan_document(
@@ -272,7 +274,7 @@ def plan_document(
             deal, ws.bank, outline, ws.env, names, draft=draft, pins=pins, layout=layout
         )
         made = planner.plan()
-    return Planned(made, outline, names, planning.accessed)
+    return Planned(made, outline, names, planning.accessed, frozenset(planning.issued))
 
 
 @dataclass
@@ -317,7 +319,7 @@ def render_document(
         ],
     }
     rendered = Renderer(
-        plan, ws.bank, ws.house, ws.env, names, ws.forms, deal.nearest, outline
+        plan, ws.bank, ws.house, ws.env, names, ws.forms, deal.nearest, outline, planned.issued
     ).render()
     return RenderedDocument(planned, rendered, required, criteria_findings)
 

@@ -556,7 +556,13 @@ def mark_used(*paths: str) -> None:
 
 
 class Recorder:
-    """Collect what a render found missing and which deal values it read: ``with Recorder() as r``."""
+    """Collect what a render found missing and which deal values it read: ``with Recorder() as r``.
+
+    ``issued`` carries on the markers an earlier stage's helpers made: a party's description is
+    rendered while planning and may hold a blank's marker that a clause then prints."""
+
+    def __init__(self, issued: frozenset[str] = frozenset()) -> None:
+        self.issued: set[str] = set(issued)
 
     def __enter__(self) -> Recorder:
         self.missing: list[tuple[str, str]] = []
@@ -566,7 +572,7 @@ class Recorder:
             _missing.set(self.missing),
             _accessed.set(self.accessed),
             _blanks.set(self.blanks),
-            _issued.set(set()),
+            _issued.set(self.issued),
         )
         return self
 

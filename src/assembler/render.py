@@ -127,8 +127,11 @@ class Renderer:
         forms: dict[str, Any],
         locate: Callable[[str], Where],
         outline: Outline,
+        issued: frozenset[str] = frozenset(),
     ):
         self.plan, self.bank, self.house, self.env = plan, bank, house, env
+        #: markers planning made (party descriptions) that clauses may print
+        self.issued = issued
         self.outline = outline
         self.names = names
         self.forms = forms
@@ -143,7 +146,7 @@ class Renderer:
 
     # -- the checklist -------------------------------------------------------------------------
     def render(self) -> Rendered:
-        with Recorder() as record:
+        with Recorder(self.issued) as record:
             bodies = {
                 pc.slot: self._clause_body(pc) for pc in self.plan.all_clauses() if pc.clause_id
             }
