@@ -393,10 +393,10 @@ def test_a_failed_export_takes_the_build_back(tmp_path, monkeypatch):
     out = built(tmp_path)
     before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
 
-    def failing(docx, fmt):
-        raise AssemblerError(Diagnostic("E-export-02", "pandoc failed", str(docx)))
+    def failing(rendered, title, docx, fmt):
+        raise AssemblerError(Diagnostic("E-export-02", "the review export failed", str(docx)))
 
-    monkeypatch.setattr(export, "to_text_format", failing)
+    monkeypatch.setattr(export, "write_review", failing)
     other = EXAMPLE.with_name("over-65s-alliance-year2.yaml")
     result = CliRunner().invoke(main, ["build", str(other), "-o", str(out), "--format", "md"])
     assert result.exit_code == 1 and "E-export-02" in result.output

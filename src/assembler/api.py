@@ -129,9 +129,12 @@ def build(
             load_deal(deal_path, ws.bank.codes, law=ws.bank.law), pin_versions, choose
         )
         made = assemble(deal, ws, draft=draft, lock_dir=output.parent)
-    lock_out = write_document(made, output)
-    pages = export.configured_pages() if toc_pages is None else toc_pages
-    done = export.finish(output, pages=bool(pages), pdf=pdf)
+    pages = bool(export.configured_pages() if toc_pages is None else toc_pages)
+    laid_out = (pages or pdf) and export.layout_available()
+    made, failed = _laid_out(made, output) if laid_out else (made, [])
+    lock_out = write_document(made, output)  # the page numbers are in before the one write
+    done = export.finish(output, pages=pages, pdf=pdf, laid_out=laid_out)
+    done.not_made[:0] = failed
     return BuildResult(
         output,
         lock_out,
@@ -358,6 +361,23 @@ def assemble(
         + gate
     )
     return Assembled(deal, plan, rendered, data, lock, _unique(warnings))
+
+
+def _laid_out(made: Assembled, output: Path) -> tuple[Assembled, list[Diagnostic]]:
+    """The document with its contents page numbers from a layout pass, in memory: the .docx and
+    its lock are then written together under one folder lock, never rewritten afterwards (a
+    concurrent build of the same output could slip in between). A failed pass is a warning."""
+    try:
+        data = export.paginate(made.data)
+    except AssemblerError as exc:
+        message = exc.diagnostics[0].message
+        return made, [Diagnostic("W-export-02", message, str(output), severity="warning")]
+    lock = {**made.lock, "document": {**made.lock["document"], "sha256": _sha(data)}}
+    return replace(made, data=data, lock=lock), []
+
+
+def _sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
 
 
 def write_document(made: Assembled, output: Path) -> Path:

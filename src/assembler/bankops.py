@@ -21,7 +21,6 @@ from jinja2 import TemplateSyntaxError, nodes
 from ruamel.yaml import YAML
 
 from .bank import Clause, ClauseBank, ClauseVersion
-from .context import END, MARK, SEP
 from .errors import AssemblerError, Diagnostic
 from .extras import pypandoc
 from .oxml.ns import WRAPPER_CLOSE, WRAPPER_OPEN, parse_xml, qn
@@ -70,7 +69,7 @@ def plain_text(bank: ClauseBank, version: ClauseVersion) -> list[str]:
 
 
 #: A footnote as the importer keeps it in a fragment's text (see fragment._inline_footnotes).
-FOOTNOTE = re.compile(f"{MARK}F{SEP}([^{END}]*){END}")
+FOOTNOTE = re.compile(r"\{% filter footnote %\}(.*?)\{% endfilter %\}")
 
 
 def _readable(text: str) -> str:

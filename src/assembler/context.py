@@ -503,6 +503,12 @@ def placeholder(text: str) -> Markup:
     return Markup("[") + escape(text) + Markup("]")
 
 
+def footnote(text: str) -> Markup:
+    """A footnote's (rendered) text as the marker the renderer turns into a numbered note: what
+    an imported fragment's footnote reference becomes (``{% filter footnote %}``)."""
+    return marker("F", str(text))
+
+
 def make_environment(vocabulary: dict[str, str]) -> ClauseEnvironment:
     env = ClauseEnvironment()
     words = Vocabulary(vocabulary)
@@ -516,6 +522,7 @@ def make_environment(vocabulary: dict[str, str]) -> ClauseEnvironment:
         phrases=words.phrases,
         phrase=words.phrase,
         in_document=in_document,
+        footnote=footnote,
     )
     env.globals.update(
         ref=ref, refs=refs, label=label, placeholder=placeholder, phrase=words.phrase

@@ -151,17 +151,18 @@ class Finished:
     not_made: list[Diagnostic] = field(default_factory=list)
 
 
-def finish(docx: Path, *, pages: bool, pdf: bool) -> Finished:
+def finish(docx: Path, *, pages: bool, pdf: bool, laid_out: bool = False) -> Finished:
     """Fill the contents page's page numbers of the written ``docx`` (``pages``) and write its PDF
     (``pdf``; a PDF shows page numbers, so it fills them too when it can). The lock beside the
     document gets the new document's hash. What cannot be made (no LibreOffice, or LibreOffice
-    failing) is said in ``not_made``, never raised: the .docx and lock are written already."""
-    done = Finished()
+    failing) is said in ``not_made``, never raised: the .docx and lock are written already.
+    ``laid_out``: the caller filled the page numbers before writing (:func:`paginate`)."""
+    done = Finished(paginated=laid_out)
     try:
-        if (pages or pdf) and layout_available():
+        if (pages or pdf) and not laid_out and layout_available():
             _paginate_file(docx)
             done.paginated = True
-        elif pages:
+        elif pages and not laid_out:
             done.not_made.append(
                 _not_made(docx, f"the contents page has no page numbers: {_no_layout()}")
             )

@@ -263,7 +263,9 @@ def _inline_footnotes(block: E, job: _Import, index: int) -> None:
             )
         run = reference.getparent()
         marker = etree.Element(qn("w:r"))
-        etree.SubElement(marker, qn("w:t")).text = f"{MARK}F{SEP}{text}{END}"
+        # the note goes through the footnote filter, so its marker is one a helper issued (a
+        # marker written into the template itself would be refused as forged)
+        etree.SubElement(marker, qn("w:t")).text = f"{{% filter footnote %}}{text}{{% endfilter %}}"
         run.addnext(marker)
         run.getparent().remove(run)
         job.notes.append("kept footnotes as plain text (formatting inside a footnote dropped)")
