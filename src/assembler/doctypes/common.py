@@ -499,18 +499,19 @@ def law_in_force(values: dict[str, Any], ck: Checker, path: str) -> None:
     and the successor is the fix."""
     if ck.law is None:
         return
-    start = values.get("effective_date")
+    # a deal as varied describes the agreement as it stands on the variation date: its parties
+    # (a statutory successor among them) and regimes must exist then, not when it was signed
+    applied = dig(values, "variation.date") or values.get("effective_date")
+    if not isinstance(applied, dt.date):
+        return
     for i, party in enumerate(values.get("parties") or []):
         kind = party.get("kind") if isinstance(party, dict) else None
-        why = ck.law.not_in_force(kind, start) if isinstance(start, dt.date) and kind else None
+        why = ck.law.not_in_force(kind, applied) if kind else None
         if why:
             where = f"parties[{i}].kind"
             ck.error(
-                "E-law-01", where, ck.at(where), f"{kind} is not a body that exists on {start}", why
+                "E-law-01", where, ck.at(where), f"{kind} is not a body that exists on {applied}", why
             )
-    applied = dig(values, "variation.date") or start
-    if not isinstance(applied, dt.date):
-        return
     for key in ("procurement", "variation.procurement"):
         for i, regime in enumerate(dig(values, f"{key}.regimes") or []):
             why = ck.law.not_in_force(regime, applied) if isinstance(regime, str) else None
