@@ -372,12 +372,8 @@ def _laid_out(made: Assembled, output: Path) -> tuple[Assembled, list[Diagnostic
     except AssemblerError as exc:
         message = exc.diagnostics[0].message
         return made, [Diagnostic("W-export-02", message, str(output), severity="warning")]
-    lock = {**made.lock, "document": {**made.lock["document"], "sha256": _sha(data)}}
+    lock = {**made.lock, "document": {**made.lock["document"], "sha256": hashlib.sha256(data).hexdigest()}}
     return replace(made, data=data, lock=lock), []
-
-
-def _sha(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
 
 
 def write_document(made: Assembled, output: Path) -> Path:
