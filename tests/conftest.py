@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from assembler.project import HOUSE_BANK
+from assembler.bank.project import HOUSE_BANK
 
 sys.path.insert(0, str(Path(__file__).parent))
 

@@ -20,7 +20,7 @@ import pytest
 from lxml import etree
 
 from assembler.api import build
-from assembler.vary import vary
+from assembler.variation.vary import vary
 
 from conftest import BANK
 
