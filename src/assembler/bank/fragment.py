@@ -20,7 +20,9 @@ from lxml import etree
 
 from assembler.core.errors import AssemblerError, Diagnostic
 from assembler.oxml import fragment as wx
+from assembler.oxml.body import body_of, cells_of
 from assembler.oxml.reader import WordPackage, parse_part
+from assembler.oxml.styles import Style
 from assembler.oxml.text import text_of
 from assembler.template.sandbox import END, MARK, SEP
 
@@ -32,23 +34,29 @@ MAX_FRAGMENT_BYTES = 5_000_000
 #: House styles a fragment may use: paragraph styles (the table ones only in table cells),
 #: character styles, and the table style every table is given.
 PARAGRAPH_STYLES = frozenset({
-    "Clause2", "Clause3", "Clause4", "BodyText", "BodyText2", "ListBullet",
-    "ScheduleClause1", "SchedulePart", "Definition", "TableText", "TableHeading",
+    Style.CLAUSE_2, Style.CLAUSE_3, Style.CLAUSE_4, Style.BODY_TEXT, Style.BODY_TEXT_2, Style.LIST_BULLET,
+    Style.SCHEDULE_CLAUSE_1, Style.SCHEDULE_PART, Style.DEFINITION, Style.TABLE_TEXT, Style.TABLE_HEADING,
 })  # fmt: skip
-TABLE_STYLES = frozenset({"TableText", "TableHeading"})
-CHARACTER_STYLES = frozenset({"DefinedTerm", "Placeholder"})
-HOUSE_TABLE = "HouseTable"
+TABLE_STYLES = frozenset({Style.TABLE_TEXT, Style.TABLE_HEADING})
+CHARACTER_STYLES = frozenset({Style.DEFINED_TERM, Style.PLACEHOLDER})
+HOUSE_TABLE = Style.HOUSE_TABLE
 #: The width shared out between the columns of a table written without a grid, in twips (A4 with
 #: one-inch margins); the table itself is laid out at the full text width.
 GRID_WIDTH = 9026
 #: House styles that carry their own list numbering.
-LISTED_STYLES = {"Clause2", "Clause3", "Clause4", "ListBullet", "ScheduleClause1"}
+LISTED_STYLES = {
+    Style.CLAUSE_2,
+    Style.CLAUSE_3,
+    Style.CLAUSE_4,
+    Style.LIST_BULLET,
+    Style.SCHEDULE_CLAUSE_1,
+}
 #: Direct list formatting (Word's list buttons) mapped onto house styles by number format.
 LIST_FORMATS = {
-    "decimal": "Clause2",
-    "lowerLetter": "Clause3",
-    "lowerRoman": "Clause4",
-    "bullet": "ListBullet",
+    "decimal": Style.CLAUSE_2,
+    "lowerLetter": Style.CLAUSE_3,
+    "lowerRoman": Style.CLAUSE_4,
+    "bullet": Style.LIST_BULLET,
 }
 TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.S)
 #: A table row holding ``{%tr for k in deal.kpis %}`` (docxtpl's convention) becomes that tag.
@@ -121,7 +129,7 @@ def import_fragment(path: Path, styles: StyleMap | None = None) -> Fragment:
         if footnotes_data
         else {},
     )
-    body = wx.body_of(document)
+    body = body_of(document)
     if body is None:
         raise job.fail("E-frag-03", "word/document.xml has no body")
     _resolve_alternate_content(body, job)
@@ -249,10 +257,10 @@ def _normalise_style(p: E, job: _Import, index: int, in_table: bool) -> None:
     if listed is not None:
         style = _list_style(listed, job, index)
     house = _house_style(style, PARAGRAPH_STYLES, job, f"paragraph {index}")
-    house = house or ("TableText" if in_table else "BodyText")
+    house = house or (Style.TABLE_TEXT if in_table else Style.BODY_TEXT)
     if house in TABLE_STYLES and not in_table:
         job.notes.append(f"replaced {house} outside a table with Body Text")
-        house = "BodyText"
+        house = Style.BODY_TEXT
     if wx.set_only_style(p, house):
         job.notes.append("removed direct paragraph formatting")
 
@@ -329,7 +337,7 @@ def _normalise_table(tbl: E, job: _Import, index: int) -> None:
     for row in wx.rows_of(tbl):
         _unwrap_content_controls(row, job)
         wx.clean_row(row)
-        for cell in wx.cells_of(row):
+        for cell in cells_of(row):
             wx.clean_cell(cell)
             _normalise_cell(cell, job, index)
     _row_tags(tbl)

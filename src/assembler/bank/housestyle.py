@@ -11,18 +11,12 @@ from lxml import etree
 
 from assembler.bank.fragment import read_part
 from assembler.core.errors import AssemblerError, Diagnostic
-from assembler.oxml.ns import parse_xml, qn
+from assembler.oxml.body import body_of, section_of
+from assembler.oxml.ns import parse_xml
+from assembler.oxml.styles import REQUIRED, style_ids
 
 E: TypeAlias = etree._Element
 
-#: Style ids the engine writes. A replacement house style must define all of them.
-REQUIRED_STYLES = (
-    "Title", "CoverCentred", "PartHeading", "PartyEntry", "Recital", "ClauseHeading", "Clause2",
-    "Clause3", "Clause4", "BodyText", "BodyText2", "Definition", "ListBullet", "ScheduleHeading",
-    "ScheduleTitle", "SchedulePart", "ScheduleClause1", "ExecutionBlock", "TOCHeading", "TOC1",
-    "Footer", "CommentText", "Placeholder", "MissingValue", "DefinedTerm", "CommentReference",
-    "TableText", "TableHeading", "HouseTable",
-)  # fmt: skip
 #: Parts copied unchanged from the house style into every document.
 COPIED_PARTS = ("word/styles.xml", "word/fontTable.xml", "word/theme/theme1.xml")
 
@@ -45,8 +39,8 @@ class HouseStyle:
             assert data is not None
             parts[name] = data
         styles = parse_xml(parts["word/styles.xml"])
-        defined = {s.get(qn("w:styleId")) for s in styles.iter(qn("w:style"))}
-        missing = [s for s in REQUIRED_STYLES if s not in defined]
+        defined = style_ids(styles)
+        missing = [s for s in REQUIRED if s not in defined]
         if missing:
             raise AssemblerError(
                 Diagnostic(
@@ -57,7 +51,8 @@ class HouseStyle:
                 )
             )
         document = parse_xml(read_part(path, "word/document.xml") or b"")
-        section = document.find(f"{qn('w:body')}/{qn('w:sectPr')}")
+        body = body_of(document)
+        section = section_of(body) if body is not None else None
         if section is None:
             raise AssemblerError(
                 Diagnostic("E-style-02", "the house style has no page setup (w:sectPr)", str(path))

@@ -12,6 +12,7 @@ from typing import TypeAlias
 
 from lxml import etree
 
+from assembler.oxml.body import cells_of
 from assembler.oxml.ns import NS, qn
 from assembler.oxml.text import text_of
 
@@ -49,17 +50,13 @@ ROW_PROPS = ("w:cantSplit", "w:tblHeader")
 CELL_PROPS = ("w:tcW", "w:gridSpan", "w:hMerge", "w:vMerge", "w:vAlign")
 FIELDS_NOTE = "replaced Word fields with the text they showed (use ref() for references)"
 
-_P, _R, _T, _TBL, _TR, _TC = qn("w:p"), qn("w:r"), qn("w:t"), qn("w:tbl"), qn("w:tr"), qn("w:tc")
+_P, _R, _T, _TBL, _TR = qn("w:p"), qn("w:r"), qn("w:t"), qn("w:tbl"), qn("w:tr")
 _PPR, _RPR, _PSTYLE, _RSTYLE, _VAL = (
     qn("w:pPr"), qn("w:rPr"), qn("w:pStyle"), qn("w:rStyle"), qn("w:val"),
 )  # fmt: skip
 
 
 # -- the parts beside the body ---------------------------------------------------------------------
-
-
-def body_of(document: E) -> E | None:
-    return document.find(qn("w:body"))
 
 
 def style_names(styles: E) -> dict[str, str]:
@@ -388,10 +385,6 @@ def _set_text(r: E, text: str) -> None:
 
 def rows_of(tbl: E) -> list[E]:
     return list(tbl.iterchildren(_TR))
-
-
-def cells_of(row: E) -> list[E]:
-    return list(row.iterchildren(_TC))
 
 
 def set_table_style(tbl: E, style: str) -> bool:

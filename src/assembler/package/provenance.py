@@ -22,8 +22,9 @@ from lxml import etree
 
 from assembler.bank.clausebank import ClauseBank
 from assembler.core.errors import AssemblerError, Diagnostic
-from assembler.oxml.ns import qn
+from assembler.oxml.body import body_of, bookmark_names, paragraphs_of
 from assembler.oxml.reader import WordPackage
+from assembler.oxml.styles import Style
 from assembler.oxml.text import style_of, text_of
 from assembler.package.lockfile import check_lock
 
@@ -32,7 +33,7 @@ ITEM = "customXml/item1.xml"
 ITEM_PROPS = "customXml/itemProps1.xml"
 CUSTOM_PROPS = "docProps/custom.xml"
 #: Where a clause's text ends: the next clause or schedule heading, or the execution page.
-SECTION_STYLES = {"ClauseHeading", "ScheduleHeading"}
+SECTION_STYLES = {Style.CLAUSE_HEADING, Style.SCHEDULE_HEADING}
 
 
 def clause_fingerprints(body: etree._Element, bookmarks: dict[str, str]) -> dict[str, str]:
@@ -42,8 +43,8 @@ def clause_fingerprints(body: etree._Element, bookmarks: dict[str, str]) -> dict
     """
     texts: dict[str, list[str]] = {}
     current: str | None = None
-    for p in body.iter(qn("w:p")):
-        names = [b.get(qn("w:name")) for b in p.iter(qn("w:bookmarkStart"))]
+    for p in paragraphs_of(body):
+        names = bookmark_names(p)
         heading = next((bookmarks[n] for n in names if n in bookmarks), None)
         if heading is not None:
             current = heading
@@ -188,7 +189,7 @@ def verify(docx: Path, bank: ClauseBank, today: dt.date | None = None) -> Verify
     package = WordPackage.open(docx)
     lock = embedded_lock(package)
     document = package.xml("word/document.xml")
-    body = document.find(qn("w:body")) if document is not None else None
+    body = body_of(document)
     if body is None:
         raise AssemblerError(Diagnostic("E-docx-03", "word/document.xml has no body", str(docx)))
     slots = [s for s in lock["slots"] if s.get("text_sha256")]

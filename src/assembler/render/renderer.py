@@ -26,8 +26,9 @@ from assembler.core.errors import AssemblerError, Diagnostic, Where
 from assembler.deal.sheet import text_values
 from assembler.oxml import text as ox
 from assembler.oxml import toc
-from assembler.oxml.ns import WRAPPER_CLOSE, WRAPPER_OPEN, parse_xml, qn
+from assembler.oxml.body import new_body, paragraphs_of, parse_blocks
 from assembler.oxml.numbering import Numbering
+from assembler.oxml.styles import Style
 from assembler.oxml.tables import complete_tables, paragraphs_in
 from assembler.plan.planner import Plan, PlannedClause
 from assembler.template.sandbox import (
@@ -53,8 +54,13 @@ MARKERS = re.compile(f"{MARK}(.){SEP}([^{END}]*){END}")
 PLACEHOLDER_TEXT = re.compile(r"\[[^\[\]\n]{1,300}\]")
 SEGMENT = re.compile(f"{MARK}.{SEP}[^{END}]*{END}|\\[[^\\[\\]\\n]{{1,300}}\\]")
 #: Body styles and the level of the house list they sit at, for restarting schedule numbering.
-LIST_LEVELS = {"ScheduleClause1": 0, "Clause2": 1, "Clause3": 2, "Clause4": 3}
-LEGAL_LIST = "ClauseHeading"
+LIST_LEVELS: dict[str, int] = {
+    Style.SCHEDULE_CLAUSE_1: 0,
+    Style.CLAUSE_2: 1,
+    Style.CLAUSE_3: 2,
+    Style.CLAUSE_4: 3,
+}
+LEGAL_LIST = Style.CLAUSE_HEADING
 #: Bounds on compiling and rendering one clause: wall-clock time (loops) and size of the result.
 MAX_RENDER_SECONDS = MAX_SECONDS
 MAX_CLAUSE_CHARS = MAX_TEXT
@@ -151,7 +157,7 @@ class Renderer:
                 pc.slot: self._clause_body(pc) for pc in self.plan.all_clauses() if pc.clause_id
             }
             terms = self._terms(bodies)
-            body = ox.el("w:body")
+            body = new_body()
             self._cover(body)
             self._contents(body)
             self._opening(body)
@@ -223,7 +229,7 @@ class Renderer:
         template = self._compile(fragment.source, where, str(version.path), fragment.paragraphs)
         xml = self._run(template, clause.id, where, str(version.path))
         try:
-            blocks = list(parse_xml(WRAPPER_OPEN + xml + WRAPPER_CLOSE))
+            blocks = parse_blocks(xml)
         except etree.XMLSyntaxError as exc:
             raise AssemblerError(
                 Diagnostic(
@@ -347,25 +353,27 @@ class Renderer:
     # -- front matter --------------------------------------------------------------------------
     def _cover(self, body: E) -> None:
         if self.outline.parties_block:
-            body.append(ox.paragraph("CoverCentred", "DATED [date]"))
+            body.append(ox.paragraph(Style.COVER_CENTRED, "DATED [date]"))
             for i, party in enumerate(self.names["parties"], start=1):
                 body.append(
-                    _markup_paragraph("CoverCentred", Markup(f"({i}) ") + escape(party["name"]))
+                    _markup_paragraph(
+                        Style.COVER_CENTRED, Markup(f"({i}) ") + escape(party["name"])
+                    )
                 )
-        body.append(ox.paragraph("Title", self.plan.title))
+        body.append(ox.paragraph(Style.TITLE, self.plan.title))
         if self.outline.subtitle:
             text = self._text(self.outline.subtitle, "cover", "subtitle", "templates/outline")
-            body.append(_markup_paragraph("CoverCentred", text))
+            body.append(_markup_paragraph(Style.COVER_CENTRED, text))
         if self.outline.control_box:
             body.append(self._control_box())
         if self.plan.draft:
             self.legend = self._legend()
             notice = ox.paragraph(
-                "CoverCentred", "DRAFT: NOT FOR SIGNATURE. Drafting notes appear as comments."
+                Style.COVER_CENTRED, "DRAFT: NOT FOR SIGNATURE. Drafting notes appear as comments."
             )
-            ox.el("w:spacing", notice.find(qn("w:pPr")), before="480")
+            ox.space_before(notice, 480)
             body.append(notice)
-            body.append(ox.paragraph("CoverCentred", self.legend))
+            body.append(ox.paragraph(Style.COVER_CENTRED, self.legend))
         body.append(ox.page_break())
 
     def _legend(self) -> str:
@@ -390,7 +398,7 @@ class Renderer:
     def _contents(self, body: E) -> None:
         """One entry per clause and schedule, each a link to its heading; page numbers come
         later, from a layout pass (:func:`assembler.package.export.paginate`), or not at all."""
-        body.append(ox.paragraph("TOCHeading", "Contents"))
+        body.append(ox.paragraph(Style.TOC_HEADING, "Contents"))
         entries = [
             (pc, [ox.run(pc.number + "."), ox.tab_run(), ox.run(pc.title)])
             for pc in self.plan.clauses
@@ -413,7 +421,7 @@ class Renderer:
     def _parties(self, body: E) -> None:
         if not self.outline.parties_block:
             return
-        body.append(ox.paragraph("PartHeading", "Parties"))
+        body.append(ox.paragraph(Style.PART_HEADING, "Parties"))
         for party in self.names["parties"]:
             mark_used(
                 *(
@@ -432,21 +440,21 @@ class Renderer:
             )
             address = self._text("{{ p.address }}", "parties", f"party {party['id']}", "", p=party)
             text = escape(party["name"]) + Markup(", ") + party["legal_description"]
-            body.append(_markup_paragraph("PartyEntry", text + Markup(", of ") + address))
+            body.append(_markup_paragraph(Style.PARTY_ENTRY, text + Markup(", of ") + address))
 
     def _recitals(self, body: E, bodies: dict[str, list[E]]) -> None:
         if "recitals" not in bodies:
             return
-        body.append(ox.paragraph("PartHeading", "Background"))
+        body.append(ox.paragraph(Style.PART_HEADING, "Background"))
         for p in bodies["recitals"]:
-            _restyle(p, "Recital")
+            ox.restyle(p, Style.RECITAL)
             body.append(p)
 
     # -- operative clauses ---------------------------------------------------------------------
     def _operative(self, body: E, bodies: dict[str, list[E]], terms: TermReport) -> None:
-        body.append(ox.paragraph("PartHeading", self.outline.operative_heading))
+        body.append(ox.paragraph(Style.PART_HEADING, self.outline.operative_heading))
         for pc in self.plan.clauses:
-            heading = self._heading("ClauseHeading", pc.title, pc)
+            heading = self._heading(Style.CLAUSE_HEADING, pc.title, pc)
             body.append(heading)
             if pc.kind == "definitions":
                 body.extend(self._definitions(terms))
@@ -466,11 +474,11 @@ class Renderer:
         intro = Markup(
             f"In {escape(self.plan.short_name)} the following words have these meanings:"
         )
-        paragraphs = [_markup_paragraph("Clause2", intro)]
+        paragraphs = [_markup_paragraph(Style.CLAUSE_2, intro)]
         for i, term in enumerate(terms.used):
             end = "." if i == len(terms.used) - 1 else ";"
-            p = ox.paragraph("Definition")
-            p.append(ox.run(f"\u201c{term.term}\u201d", style="DefinedTerm"))
+            p = ox.paragraph(Style.DEFINITION)
+            p.append(ox.run(f"\u201c{term.term}\u201d", style=Style.DEFINED_TERM))
             p.append(_markup_run(Markup(" means ") + Markup(term.text) + Markup(end)))
             paragraphs.append(p)
         return paragraphs
@@ -478,25 +486,20 @@ class Renderer:
     def _comment(self, p: E, text: str) -> None:
         comment_id = len(self.comments)
         self.comments.append((comment_id, text))
-        ppr = p.find(qn("w:pPr"))
-        ppr.addnext(ox.el("w:commentRangeStart", id=str(comment_id)))
-        p.append(ox.el("w:commentRangeEnd", id=str(comment_id)))
-        reference = ox.el("w:r", p)
-        ox.el("w:rStyle", ox.el("w:rPr", reference), val="CommentReference")
-        ox.el("w:commentReference", reference, id=str(comment_id))
+        ox.comment_anchor(p, comment_id, Style.COMMENT_REFERENCE)
 
     # -- schedules -----------------------------------------------------------------------------
     def _schedules(self, body: E, bodies: dict[str, list[E]]) -> None:
         legal_num = self.numbering.style_links[LEGAL_LIST][0]
         for pc in self.plan.schedules:
-            body.append(self._heading("ScheduleHeading", pc.number, pc))
-            body.append(ox.paragraph("ScheduleTitle", pc.title))
+            body.append(self._heading(Style.SCHEDULE_HEADING, pc.number, pc))
+            body.append(ox.paragraph(Style.SCHEDULE_TITLE, pc.title))
             restart = self.numbering.add_restart(legal_num)
             blocks = bodies.get(pc.slot, [])
             # A schedule without paragraph headings numbers its sub-clauses 1, 2, 3 rather than
             # 1.1, 1.2: a "1.1" under no "1" is shown as "6.1" by LibreOffice, which continues
             # the shared list, and as "1.1" by Word.
-            headed = any(ox.style_of(p) == "ScheduleClause1" for p in paragraphs_in(blocks))
+            headed = any(ox.style_of(p) == Style.SCHEDULE_CLAUSE_1 for p in paragraphs_in(blocks))
             for p in paragraphs_in(blocks):
                 level = LIST_LEVELS.get(ox.style_of(p) or "")
                 if level is not None:
@@ -511,7 +514,7 @@ class Renderer:
         mode = self.outline.execution
         if mode == "none":
             return
-        heading = ox.paragraph("ScheduleHeading", "Execution")
+        heading = ox.paragraph(Style.SCHEDULE_HEADING, "Execution")
         body.append(heading)
         if self.outline.closing:
             closing = ox.paragraph(None, self.outline.closing)
@@ -530,8 +533,8 @@ class Renderer:
                 ).split("\n")  # an entry may print a line per partner
                 if line.strip()
             ]
-            block = [_markup_paragraph("ExecutionBlock", Markup(text)) for text in lines]
-            ox.el("w:spacing", block[0].find(qn("w:pPr")), before="480")
+            block = [_markup_paragraph(Style.EXECUTION_BLOCK, Markup(text)) for text in lines]
+            ox.space_before(block[0], 480)
             ox.keep_with_next(block[-1], False)  # a block never splits; pages break between blocks
             body.extend(block)
 
@@ -542,10 +545,10 @@ class Renderer:
         schedule = ""
         clause_ref = ""
         self.paragraphs: list[Numbered] = []
-        for p in body.iter(qn("w:p")):
+        for p in paragraphs_of(body):
             style = ox.style_of(p)
             labels = _labels(p)  # strips the label markers, so the text below is what prints
-            if style == "ScheduleHeading":
+            if style == Style.SCHEDULE_HEADING:
                 schedule = ox.text_of(p).strip()
             listed = self.numbering.list_of(p, style)
             printed, reference = "", ""
@@ -561,7 +564,7 @@ class Renderer:
                     )
                 bookmark = bookmark_name(name)
                 ox.bookmark(p, bookmark, len(targets) + 1)
-                if style == "ScheduleHeading":
+                if style == Style.SCHEDULE_HEADING:
                     targets[name] = Target(bookmark, schedule, "", "", False)
                 elif schedule:
                     targets[name] = Target(
@@ -578,41 +581,33 @@ class Renderer:
         placeholders = 0
         errors: list[Diagnostic] = []
         # collected first (the loop replaces runs), but only the texts that need it
-        marked = [t for t in body.iter(qn("w:t")) if t.text and (MARK in t.text or "[" in t.text)]
+        marked = [t for t in ox.texts_of(body) if t.text and (MARK in t.text or "[" in t.text)]
         for t in marked:
             text = t.text
-            r = t.getparent()
-            rpr = r.find(qn("w:rPr"))
+            r = ox.run_of(t)
+            rpr = ox.run_props(r)
             new_runs: list[E] = []
             for segment in _segments(text):
                 match = MARKERS.fullmatch(segment)
                 if match is None and PLACEHOLDER_TEXT.fullmatch(segment):
                     placeholders += 1
-                    new_runs.append(ox.run(segment, rpr=_styled(rpr, "Placeholder")))
+                    new_runs.append(ox.run(segment, rpr=ox.with_char_style(rpr, Style.PLACEHOLDER)))
                 elif match is None:
                     new_runs.append(ox.run(segment, rpr=rpr))
                 elif match.group(1) == "F":
                     new_runs.append(self._footnote(match.group(2)))
                 elif match.group(1) == "M":
                     new_runs.append(
-                        ox.run(f"[MISSING: {match.group(2)}]", rpr=_styled(rpr, "MissingValue"))
+                        ox.run(
+                            f"[MISSING: {match.group(2)}]",
+                            rpr=ox.with_char_style(rpr, Style.MISSING_VALUE),
+                        )
                     )
                 elif match.group(1) in ("R", "B"):  # B: a number in a list, "clauses 9, 15"
                     source, target = match.group(2).split(SEP)
                     bare = match.group(1) == "B"
                     new_runs.extend(self._reference(source, target, targets, rpr, errors, bare))
-            parent = r.getparent()
-            position = parent.index(r)
-            others = [c for c in r if c.tag not in (qn("w:rPr"), qn("w:t"))]
-            for child in others:  # a tab or break in the same run keeps its place after the text
-                extra = ox.el("w:r")
-                if rpr is not None:
-                    extra.append(ox._copy(rpr))
-                extra.append(child)
-                new_runs.append(extra)
-            parent.remove(r)
-            for offset, new in enumerate(new_runs):
-                parent.insert(position + offset, new)
+            ox.replace_run(r, new_runs)
         if errors:
             raise AssemblerError(errors)
         return placeholders
@@ -653,7 +648,12 @@ class Renderer:
                 self.warnings.append(
                     Diagnostic("W-ref-02", message, self.plan.deal_path, severity="warning")
                 )
-            return [ox.run(f"[MISSING REFERENCE: {target}]", rpr=_styled(rpr, "MissingValue"))]
+            return [
+                ox.run(
+                    f"[MISSING REFERENCE: {target}]",
+                    rpr=ox.with_char_style(rpr, Style.MISSING_VALUE),
+                )
+            ]
         switches = " \\r \\w \\h" if found.numbered else " \\h"
         prefix = "" if bare and found.prefix == "clause " else found.prefix
         runs = [ox.run(prefix, rpr=rpr)] if prefix else []
@@ -672,7 +672,7 @@ def _label_marker(target: str) -> Markup:
 
 def _labels(p: E) -> list[str]:
     names = []
-    for t in p.iter(qn("w:t")):
+    for t in ox.texts_of(p):
         text = t.text
         if not text or MARK not in text:
             continue
@@ -701,26 +701,8 @@ def bookmark_name(target: str) -> str:
     return f"_Ref{digest:09d}"
 
 
-def _styled(rpr: E | None, style: str) -> E:
-    """A copy of run properties with character style ``style`` (first, as the schema requires)."""
-    new = ox._copy(rpr) if rpr is not None else ox.el("w:rPr")
-    for old in new.findall(qn("w:rStyle")):
-        new.remove(old)
-    new.insert(0, ox.el("w:rStyle", val=style))
-    return new
-
-
-def _restyle(p: E, style: str) -> None:
-    found = p.find(f"{qn('w:pPr')}/{qn('w:pStyle')}")
-    if found is not None:
-        found.set(qn("w:val"), style)
-
-
 def _markup_run(text: Markup) -> E:
-    r = parse_xml(
-        f'{WRAPPER_OPEN}<w:r><w:t xml:space="preserve">{text}</w:t></w:r>{WRAPPER_CLOSE}'
-    )[0]
-    return r
+    return ox.markup_run(str(text))
 
 
 def _markup_paragraph(style: str | None, text: Markup) -> E:

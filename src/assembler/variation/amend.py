@@ -17,14 +17,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from assembler.oxml import text as ox
+from assembler.oxml.styles import Style
 from assembler.plan.planner import NOT_USED, Place, Plan
 from assembler.render.renderer import Rendered
 
-HEADINGS = ("ClauseHeading", "ScheduleHeading")
+HEADINGS = (Style.CLAUSE_HEADING, Style.SCHEDULE_HEADING)
 #: the longest passage (words and spaces) a word substitution replaces
 MAX_SUBSTITUTION_TOKENS = 40
 #: list item styles, whose printed label ("(a)") is not part of the paragraph's text
-ITEM_STYLES = ("Clause3", "Clause4")
+ITEM_STYLES = (Style.CLAUSE_3, Style.CLAUSE_4)
 
 
 @dataclass
@@ -55,7 +56,7 @@ def sections(plan: Plan, rendered: Rendered) -> dict[str, Section]:
                 continue
             current = Section(planned.slot, planned.number, planned.title, planned.kind)
             found[planned.slot] = current
-        elif current is not None and para.style != "ScheduleTitle":
+        elif current is not None and para.style != Style.SCHEDULE_TITLE:
             text = ox.text_of(para.element).strip()
             if text:
                 current.paragraphs.append((para.number, para.style, text))
@@ -171,7 +172,7 @@ def replacement_text(section: Section) -> list[str]:
         if style in ITEM_STYLES:
             label = re.search(r"\([a-z0-9]+\)$", number)
             out.append(f"{label.group(0) if label else '(-)'} {text}")
-        elif style == "ScheduleClause1":
+        elif style == Style.SCHEDULE_CLAUSE_1:
             out.append(f"# {text}")
         elif not number:  # text under a heading: the deed must not number it
             out.append(f"> {text}")
