@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from assembler.bank.clausebank import ClauseBank
+from assembler.bank.housedata import data_file
 from assembler.bank.housestyle import HouseStyle
 from assembler.bank.law import citer
 from assembler.bank.outline import Outline, load_outline
@@ -82,7 +83,9 @@ class Workspace:
         if not path.is_file():
             return load_outline(self.templates, document_type)  # its error names the file
         return cache.cached(
-            "outline", [cache.stamp(path)], lambda: load_outline(self.templates, document_type)
+            "outline",
+            [cache.stamp(path), cache.stamp(data_file(self.templates))],  # its words are there
+            lambda: load_outline(self.templates, document_type),
         )
 
     @classmethod

@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import copy
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeAlias
 
 from lxml import etree
 
 from assembler.bank.fragment import read_part
+from assembler.bank.housedata import load_house_data
 from assembler.core.errors import AssemblerError, Diagnostic
 from assembler.oxml.body import body_of, section_of
 from assembler.oxml.ns import parse_xml
-from assembler.oxml.styles import REQUIRED, style_ids
+from assembler.oxml.styles import REQUIRED, rename_style_ids, style_ids
 
 E: TypeAlias = etree._Element
 
@@ -28,7 +29,10 @@ class HouseStyle:
     numbering: bytes
     settings: bytes
     section: bytes  # the body's w:sectPr: page size and margins
+    #: the styles part, its style ids read as the engine's (see ``style_ids``)
     styles: E
+    #: the engine's style id -> this house style's own, where they differ (house-style.yaml)
+    style_ids: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def load(cls, path: str | Path) -> HouseStyle:
@@ -38,9 +42,10 @@ class HouseStyle:
             data = read_part(path, name)
             assert data is not None
             parts[name] = data
+        ids = load_house_data(path.parent).style_ids
         styles = parse_xml(parts["word/styles.xml"])
         defined = style_ids(styles)
-        missing = [s for s in REQUIRED if s not in defined]
+        missing = [ids.get(s, s) for s in REQUIRED if ids.get(s, s) not in defined]
         if missing:
             raise AssemblerError(
                 Diagnostic(
@@ -50,6 +55,7 @@ class HouseStyle:
                     hint="a replacement house style must define every style id in docs/house-style.md",
                 )
             )
+        rename_style_ids(styles, {firm: engine for engine, firm in ids.items()})
         document = parse_xml(read_part(path, "word/document.xml") or b"")
         body = body_of(document)
         section = section_of(body) if body is not None else None
@@ -64,6 +70,7 @@ class HouseStyle:
             read_part(path, "word/settings.xml") or b"",
             etree.tostring(section),
             styles,
+            ids,
         )
 
     def new_numbering(self) -> E:

@@ -79,3 +79,12 @@ def rename_styles(roots: Iterable[E], ids: Mapping[str, str]) -> None:
             found = ids.get(ref.get(_VAL))
             if found is not None:
                 ref.set(_VAL, found)
+
+
+def rename_style_ids(styles: E, ids: Mapping[str, str]) -> None:
+    """Rename the styles a ``word/styles.xml`` defines (``w:styleId``), where ``ids`` maps them:
+    a firm's house style read in the engine's ids."""
+    for style in styles.iter(qn("w:style")):
+        found = ids.get(style.get(qn("w:styleId")))
+        if found is not None:
+            style.set(qn("w:styleId"), found)

@@ -7,6 +7,7 @@ creation time. The file appears at its final path only when it is complete (temp
 from __future__ import annotations
 
 import contextlib
+import copy
 import io
 import os
 import shutil
@@ -23,10 +24,19 @@ from assembler.core.errors import AssemblerError, Diagnostic
 from assembler.oxml import package as wpkg
 from assembler.oxml import text as ox
 from assembler.oxml.ns import write_xml
+from assembler.oxml.styles import rename_styles
 from assembler.render.renderer import Rendered
 
 E: TypeAlias = etree._Element
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
+#: The parts whose paragraphs and runs name styles.
+STORY_PARTS = (
+    "word/document.xml",
+    "word/header1.xml",
+    "word/footer1.xml",
+    "word/comments.xml",
+    "word/footnotes.xml",
+)
 #: A part: its bytes, or an XML tree that :func:`zip_parts` serialises straight into the package.
 Part: TypeAlias = bytes | E
 
@@ -50,6 +60,7 @@ def docx_parts(
         parts["word/comments.xml"] = wpkg.comments(rendered.comments)
     if rendered.footnotes:
         parts["word/footnotes.xml"] = ox.footnotes_part(rendered.footnotes)
+    _house_style_ids(parts, house.style_ids)
     parts["docProps/core.xml"] = wpkg.core_properties(title)
     parts["docProps/app.xml"] = wpkg.app_properties()
     parts["word/_rels/document.xml.rels"] = wpkg.document_rels(parts)
@@ -58,6 +69,17 @@ def docx_parts(
     parts["_rels/.rels"] = wpkg.package_rels(parts)
     parts["[Content_Types].xml"] = wpkg.content_types(parts)
     return parts
+
+
+def _house_style_ids(parts: dict[str, Part], ids: dict[str, str]) -> None:
+    """The story parts in the house style's own style ids, where they differ from the engine's.
+    The parts are copied first: the rendered body is read again in the engine's ids (a conformed
+    copy, the review exports)."""
+    for name in STORY_PARTS if ids else ():
+        part = parts.get(name)
+        if part is not None and not isinstance(part, bytes):
+            parts[name] = copy.deepcopy(part)
+            rename_styles([parts[name]], ids)
 
 
 def zip_parts(parts: dict[str, Part]) -> bytes:

@@ -163,7 +163,11 @@ class Planner:
                 clauses.append(self._planned(slot, clause, str(number)))
                 number += 1
             else:
-                schedules.append(self._planned(slot, clause, f"Schedule {len(schedules) + 1}"))
+                schedules.append(
+                    self._planned(
+                        slot, clause, self.outline.words.schedule.format(number=len(schedules) + 1)
+                    )
+                )
         recitals = None
         if self.outline.recitals:
             slot = Slot("recitals", self.outline.recitals)

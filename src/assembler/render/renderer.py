@@ -139,6 +139,8 @@ class Renderer:
         #: markers planning made (party descriptions) that clauses may print
         self.issued = issued
         self.outline = outline
+        #: the words of the parts built here (cover, headings, markers): the bank's data
+        self.words = outline.words
         self.names = names
         self.forms = forms
         #: deal path -> file, line and column, for errors about missing values
@@ -353,7 +355,7 @@ class Renderer:
     # -- front matter --------------------------------------------------------------------------
     def _cover(self, body: E) -> None:
         if self.outline.parties_block:
-            body.append(ox.paragraph(Style.COVER_CENTRED, "DATED [date]"))
+            body.append(ox.paragraph(Style.COVER_CENTRED, self.words.dated))
             for i, party in enumerate(self.names["parties"], start=1):
                 body.append(
                     _markup_paragraph(
@@ -368,9 +370,7 @@ class Renderer:
             body.append(self._control_box())
         if self.plan.draft:
             self.legend = self._legend()
-            notice = ox.paragraph(
-                Style.COVER_CENTRED, "DRAFT: NOT FOR SIGNATURE. Drafting notes appear as comments."
-            )
+            notice = ox.paragraph(Style.COVER_CENTRED, self.words.draft_notice)
             ox.space_before(notice, 480)
             body.append(notice)
             body.append(ox.paragraph(Style.COVER_CENTRED, self.legend))
@@ -381,9 +381,8 @@ class Renderer:
         (not the build's clock: the same inputs give the same bytes) and what built it."""
         plan = self.plan
         when = self._text("{{ deal.effective_date | longdate }}", "cover", "legend", "")
-        return (
-            f"DRAFT as at {when} \u00b7 clause bank {plan.bank_id} {plan.bank_version} "
-            f"\u00b7 assembler {plan.engine_version}"
+        return self.words.draft_legend.format(
+            date=when, bank=plan.bank_id, version=plan.bank_version, engine=plan.engine_version
         )
 
     def _control_box(self) -> E:
@@ -398,7 +397,7 @@ class Renderer:
     def _contents(self, body: E) -> None:
         """One entry per clause and schedule, each a link to its heading; page numbers come
         later, from a layout pass (:func:`assembler.package.export.paginate`), or not at all."""
-        body.append(ox.paragraph(Style.TOC_HEADING, "Contents"))
+        body.append(ox.paragraph(Style.TOC_HEADING, self.words.contents))
         entries = [
             (pc, [ox.run(pc.number + "."), ox.tab_run(), ox.run(pc.title)])
             for pc in self.plan.clauses
@@ -421,7 +420,7 @@ class Renderer:
     def _parties(self, body: E) -> None:
         if not self.outline.parties_block:
             return
-        body.append(ox.paragraph(Style.PART_HEADING, "Parties"))
+        body.append(ox.paragraph(Style.PART_HEADING, self.words.parties))
         for party in self.names["parties"]:
             mark_used(
                 *(
@@ -445,7 +444,7 @@ class Renderer:
     def _recitals(self, body: E, bodies: dict[str, list[E]]) -> None:
         if "recitals" not in bodies:
             return
-        body.append(ox.paragraph(Style.PART_HEADING, "Background"))
+        body.append(ox.paragraph(Style.PART_HEADING, self.words.background))
         for p in bodies["recitals"]:
             ox.restyle(p, Style.RECITAL)
             body.append(p)
@@ -471,15 +470,14 @@ class Renderer:
     def _definitions(self, terms: TermReport) -> list[E]:
         if not terms.used:
             return []
-        intro = Markup(
-            f"In {escape(self.plan.short_name)} the following words have these meanings:"
-        )
+        intro = escape(self.words.definitions).replace("{document}", escape(self.plan.short_name))
         paragraphs = [_markup_paragraph(Style.CLAUSE_2, intro)]
         for i, term in enumerate(terms.used):
             end = "." if i == len(terms.used) - 1 else ";"
             p = ox.paragraph(Style.DEFINITION)
             p.append(ox.run(f"\u201c{term.term}\u201d", style=Style.DEFINED_TERM))
-            p.append(_markup_run(Markup(" means ") + Markup(term.text) + Markup(end)))
+            means = Markup(" ") + self.words.means + Markup(" ")
+            p.append(_markup_run(means + Markup(term.text) + Markup(end)))
             paragraphs.append(p)
         return paragraphs
 
@@ -514,7 +512,7 @@ class Renderer:
         mode = self.outline.execution
         if mode == "none":
             return
-        heading = ox.paragraph(Style.SCHEDULE_HEADING, "Execution")
+        heading = ox.paragraph(Style.SCHEDULE_HEADING, self.words.execution)
         body.append(heading)
         if self.outline.closing:
             closing = ox.paragraph(None, self.outline.closing)
@@ -567,12 +565,13 @@ class Renderer:
                 if style == Style.SCHEDULE_HEADING:
                     targets[name] = Target(bookmark, schedule, "", "", False)
                 elif schedule:
-                    targets[name] = Target(
-                        bookmark, reference or "?", "paragraph ", f" of {schedule}", True
-                    )
+                    of_schedule = " " + self.words.of_schedule.format(schedule=schedule)
+                    paragraph = self.words.paragraph_reference + " "
+                    targets[name] = Target(bookmark, reference or "?", paragraph, of_schedule, True)
                 else:
+                    clause = self.words.clause_reference + " "
                     targets[name] = Target(
-                        bookmark, reference or clause_ref, "clause ", "", bool(reference)
+                        bookmark, reference or clause_ref, clause, "", bool(reference)
                     )
         return targets
 
@@ -599,7 +598,7 @@ class Renderer:
                 elif match.group(1) == "M":
                     new_runs.append(
                         ox.run(
-                            f"[MISSING: {match.group(2)}]",
+                            self.words.missing_value.format(key=match.group(2)),
                             rpr=ox.with_char_style(rpr, Style.MISSING_VALUE),
                         )
                     )
@@ -648,14 +647,11 @@ class Renderer:
                 self.warnings.append(
                     Diagnostic("W-ref-02", message, self.plan.deal_path, severity="warning")
                 )
-            return [
-                ox.run(
-                    f"[MISSING REFERENCE: {target}]",
-                    rpr=ox.with_char_style(rpr, Style.MISSING_VALUE),
-                )
-            ]
+            missing = self.words.missing_reference.format(target=target)
+            return [ox.run(missing, rpr=ox.with_char_style(rpr, Style.MISSING_VALUE))]
         switches = " \\r \\w \\h" if found.numbered else " \\h"
-        prefix = "" if bare and found.prefix == "clause " else found.prefix
+        clause = self.words.clause_reference + " "
+        prefix = "" if bare and found.prefix == clause else found.prefix
         runs = [ox.run(prefix, rpr=rpr)] if prefix else []
         runs += ox.field_runs(f"REF {found.bookmark}{switches}", found.text, rpr)
         if found.suffix:
