@@ -4,7 +4,9 @@ written touches one package (and a reader of the other layers never meets an XPa
 
 from __future__ import annotations
 
+import ast
 import re
+import textwrap
 from pathlib import Path
 
 import pytest
@@ -15,13 +17,16 @@ SRC = Path(assembler.__file__).parent
 W_NS = "schemas.openxmlformats.org/wordprocessingml"
 #: What betrays WordprocessingML outside oxml/: a quoted ``w:`` name ("w:p", 'w:pStyle'), one
 #: in literal XML ("<w:r>"), a Clark name built by hand ("{%s}p" % W, f"{W}p"), the namespace
-#: itself, or the qualified-name helper and namespace table imported.
+#: itself, a local name matched by hand (tag.endswith("}sectPr")), or the qualified-name helper
+#: and namespace table imported.
 FORBIDDEN = [
     (re.compile(r"[\"'<]/?w:[A-Za-z]"), "a w: name"),
     (re.compile(r"\{%s\}|\{+W\}+[A-Za-z]|\bNS\[\"w\"\]"), "a qualified name built by hand"),
     (re.compile(re.escape(W_NS)), "the WordprocessingML namespace"),
-    (re.compile(r"from assembler\.oxml\.ns import .*\b(qn|W|NS|WRAPPER_OPEN)\b"), "oxml.ns names"),
+    (re.compile(r"[\"']\}[a-z][A-Za-z]*[\"']"), "a local name matched by hand"),
 ]
+#: The names of oxml.ns that build or hold WordprocessingML, imported by any form of import.
+NS_NAMES = {"qn", "W", "NS", "WRAPPER_OPEN", "WRAPPER_CLOSE"}
 
 
 def offences(root: Path) -> list[str]:
@@ -31,12 +36,20 @@ def offences(root: Path) -> list[str]:
         relative = path.relative_to(root)
         if relative.parts[0] in ("oxml", "housebank"):
             continue
-        for number, line in enumerate(path.read_text("utf-8").splitlines(), start=1):
+        source = path.read_text("utf-8")
+        for number, line in enumerate(source.splitlines(), start=1):
             found.extend(
                 f"{relative}:{number}: {what}"
                 for pattern, what in FORBIDDEN
                 if pattern.search(line)
             )
+        found.extend(
+            f"{relative}:{node.lineno}: oxml.ns names"
+            for node in ast.walk(ast.parse(source))
+            if isinstance(node, ast.ImportFrom)
+            and node.module == "assembler.oxml.ns"
+            and NS_NAMES & {alias.name for alias in node.names}
+        )
     return found
 
 
@@ -47,7 +60,7 @@ def test_no_module_outside_oxml_speaks_wordprocessingml() -> None:
 @pytest.mark.parametrize(
     ("line", "what"),
     [
-        ('    for p in body.iter(qn("w:p")):', "a w: name"),
+        ('    ps = body.iter(qn("w:p"))', "a w: name"),
         ("    style = p.find(f\"{qn('w:pPr')}/{qn('w:pStyle')}\")", "a w: name"),
         ("    xml = '<w:r><w:t>x</w:t></w:r>'", "a w: name"),
         ('    tag = "{%s}p" % W', "a qualified name built by hand"),
@@ -58,12 +71,15 @@ def test_no_module_outside_oxml_speaks_wordprocessingml() -> None:
             "the WordprocessingML namespace",
         ),
         ("from assembler.oxml.ns import parse_xml, qn", "oxml.ns names"),
+        ("from assembler.oxml.ns import (parse_xml,\n    WRAPPER_OPEN)", "oxml.ns names"),
+        ('    keep = not child.tag.endswith("}sectPr")', "a local name matched by hand"),
     ],
 )
 def test_the_check_catches_a_planted_offence(tmp_path: Path, line: str, what: str) -> None:
     (tmp_path / "render").mkdir()
     (tmp_path / "oxml").mkdir()
-    (tmp_path / "render" / "bad.py").write_text(f'"""A module."""\n\n{line}\n')
+    planted = textwrap.indent(textwrap.dedent(line), "    ")
+    (tmp_path / "render" / "bad.py").write_text(f'"""A module."""\nif True:\n{planted}\n')
     (tmp_path / "oxml" / "fine.py").write_text(f"{line}\n")  # oxml/ may say it
     assert f"render/bad.py:3: {what}" in offences(tmp_path)
     assert not [o for o in offences(tmp_path) if o.startswith("oxml/")]
