@@ -102,3 +102,14 @@ def test_a_bank_without_the_file_uses_the_house_banks_words(tmp_path: Path) -> N
     (templates / "house-style.yaml").unlink()
     build(EXAMPLE, tmp_path / "x.docx", templates=templates)
     assert "<w:t>Contents</w:t>" in _document(tmp_path / "x.docx")
+
+
+def test_a_style_map_naming_a_style_the_engine_does_not_write_is_refused(tmp_path: Path) -> None:
+    templates = _templates(tmp_path)
+    data = templates / "house-style.yaml"
+    _set(data, "styles", "{ClauseHeadng: Heading1}")
+    with pytest.raises(AssemblerError) as caught:
+        build(EXAMPLE, tmp_path / "x.docx", templates=templates)
+    [d] = caught.value.diagnostics
+    line = next(i for i, ln in enumerate(data.read_text().splitlines(), 1) if "ClauseHeadng" in ln)
+    assert (d.rule, d.line) == ("E-style-03", line) and "ClauseHeadng" in d.message
