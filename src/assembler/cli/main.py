@@ -14,6 +14,9 @@ import click
 from assembler.core.errors import AssemblerError, Diagnostic
 
 if TYPE_CHECKING:
+    from rich.console import Console
+
+    from assembler.bank.clausebank import ClauseBank
     from assembler.batch.run import Outcome
 
 EXIT_INPUT_ERROR = 1
@@ -78,14 +81,14 @@ def escape(text: str) -> str:
     return rich_escape(text)
 
 
-def _console():
+def _console() -> Console:
     from rich.console import Console
 
     # markup off by default: messages and table cells hold the user's text, "[CCG]" included
     return Console(stderr=True, highlight=False, soft_wrap=True, markup=False)
 
 
-def _stdout():
+def _stdout() -> Console:
     """Reports (tables a user may redirect to a file) go to stdout; diagnostics to stderr."""
     from rich.console import Console
 
@@ -109,7 +112,7 @@ def _report(diagnostics: list[Diagnostic]) -> None:
 class _Group(click.Group):
     """Turns the engine's input errors into located messages and exit code 1, without a traceback."""
 
-    def invoke(self, ctx: click.Context):  # type: ignore[override]
+    def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except AssemblerError as exc:
@@ -212,12 +215,13 @@ def build(
     from assembler.package import export
     from assembler.package.lockfile import lock_path_for
     from assembler.package.writer import all_or_nothing
+    from assembler.render.review import FORMATS
 
     if deal is None and locked is None:
         raise click.UsageError("give a deal sheet, or --locked LOCK")
     # every output, exports included, checked before work and kept or rolled back together
     extras = [output.with_suffix(".pdf")] if pdf else []
-    extras += [output.with_suffix(export.FORMATS[fmt]) for fmt in formats]
+    extras += [output.with_suffix(FORMATS[fmt]) for fmt in formats]
     outputs = [output, lock_path_for(output), *extras]
     check_outputs(outputs, [p for p in (deal, locked) if p is not None])
     workspace = api.Workspace.open(bank, templates)
@@ -354,12 +358,12 @@ def fragment(draft: Path, output: Path | None, templates: Path | None) -> None:
 
 
 #: Worker processes for the commands that build many documents.
-jobs_option = click.option(
+jobs_option: Callable[[Callable[..., Any]], Callable[..., Any]] = click.option(
     "-j", "--jobs", type=click.IntRange(1), help="Worker processes (default: CPUs)."
 )
 
 
-def outdir_option(help_text: str) -> Any:
+def outdir_option(help_text: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """``-o/--outdir``, for the commands that write many files."""
     return click.option(
         "-o",
@@ -900,7 +904,7 @@ bank_option = click.option(
 )
 
 
-def _open_bank(bank_dir: Path | None):
+def _open_bank(bank_dir: Path | None) -> ClauseBank:
     from assembler.api import default_dir
     from assembler.bank.clausebank import ClauseBank
 

@@ -154,7 +154,8 @@ def cached(
     data = _read(kind, key)
     if data is not None:
         try:
-            return loads(data)  # our own cache, in the user's own folder
+            stored: T = loads(data)  # our own cache, in the user's own folder
+            return stored
         except Exception:
             pass  # written by another version, or truncated: rebuild it
     value = make()

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from ruamel.yaml.constructor import RoundTripConstructor
-from ruamel.yaml.cyaml import CParser
+from ruamel.yaml.cyaml import CParser  # type: ignore[attr-defined]  # re-exported from the C module
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.events import CollectionEndEvent, CollectionStartEvent
 from ruamel.yaml.nodes import Node
@@ -29,7 +29,7 @@ class _TextDates(RoundTripConstructor):
 _TextDates.add_constructor("tag:yaml.org,2002:timestamp", lambda constructor, node: str(node.value))
 
 
-class _Loader(CParser, _TextDates, VersionedResolver):
+class _Loader(CParser, _TextDates, VersionedResolver):  # type: ignore[misc]  # CParser is C, untyped
     """ruamel's round-trip containers (``.lc`` positions for every error) built from libyaml's
     parser. ``YAML(typ="rt")`` insists on ruamel's pure-Python scanner for the comments it keeps,
     which we never write back: it was 25 ms of the example's 0.3 s build, this is 4."""
@@ -75,7 +75,8 @@ def yaml_nodes(text: str, name: str = "<text>") -> Node:
     """The YAML's node tree, each node with its start and end (for editing a value in place)."""
     loader = _Loader(_shallow(text, name))
     try:
-        return loader.get_single_node()
+        node: Node = loader.get_single_node()
+        return node
     finally:
         loader.dispose()
 

@@ -85,7 +85,7 @@ def check_markers(text: str) -> None:
         raise SecurityError("the text holds the engine's private marker characters")
 
 
-class MapNode(dict):
+class MapNode(dict[str, Any]):
     """A deal-sheet mapping that knows its path, so a missing key is reported as ``deal.a.b``."""
 
     def __init__(self, data: dict[str, Any], path: str):
@@ -93,7 +93,7 @@ class MapNode(dict):
         self.path = path
 
 
-class SeqNode(list):
+class SeqNode(list[Any]):
     def __init__(self, data: Iterable[Any], path: str):
         super().__init__(wrap(v, f"{path}[{i}]") for i, v in enumerate(data))
         self.path = path
@@ -126,7 +126,7 @@ class Missing(ChainableUndefined):
     def __html__(self) -> str:
         return str(self._record())
 
-    def __iter__(self):  # type: ignore[override]
+    def __iter__(self) -> Iterator[Any]:
         self._record()
         return iter(())
 
