@@ -14,6 +14,7 @@ from assembler.bank.authoring import fragment_from_draft
 from assembler.bank.clausebank import ClauseBank
 from assembler.bank.ops import bump, check_bank
 from assembler.cli.main import main
+from assembler.doctypes import SCHEMAS
 
 from conftest import BANK
 
@@ -30,7 +31,7 @@ def bank(tmp_path):
 def static_findings(folder):
     """``bank check`` without the example builds (each reported as not built, and dropped)."""
     result = check_bank(
-        ClauseBank.load(folder), folder / "templates", lambda trials: [[] for _ in trials]
+        ClauseBank.load(folder), folder / "templates", lambda trials: [[] for _ in trials], SCHEMAS
     )
     return result.findings
 

@@ -211,10 +211,9 @@ def build(
       assemble build examples/over-65s-alliance.yaml -o out/over-65s-alliance.docx
     """
     from assembler import api
-    from assembler.core.files import check_outputs
+    from assembler.core.files import all_or_nothing, check_outputs
     from assembler.package import export
     from assembler.package.lockfile import lock_path_for
-    from assembler.package.writer import all_or_nothing
     from assembler.render.review import FORMATS
 
     if deal is None and locked is None:
@@ -324,12 +323,16 @@ def fragment(draft: Path, output: Path | None, templates: Path | None) -> None:
     One paragraph per line; "1.1 ", "(a) ", "(i) ", "> ", "* ", "# " and "## " at the start of a line
     pick the style. See docs/authoring.md.
     """
+    from zipfile import BadZipFile
+
+    from docx.opc.exceptions import OpcError
+    from lxml.etree import LxmlError
+
     from assembler.api import default_dir
     from assembler.bank.authoring import draft_from_fragment, fragment_from_draft
     from assembler.bank.fragment import MAX_FRAGMENT_BYTES
-    from assembler.core.files import check_outputs, read_bounded, read_text
+    from assembler.core.files import check_outputs, read_bounded, read_text, write_atomic
     from assembler.oxml.reader import WordPackage
-    from assembler.package.writer import write_atomic
 
     to_text = draft.suffix.lower() == ".docx"
     target = output or draft.with_suffix(".txt" if to_text else ".docx")
@@ -344,9 +347,9 @@ def fragment(draft: Path, output: Path | None, templates: Path | None) -> None:
                 package.xml(part)
         try:
             text = draft_from_fragment(read_bounded(draft, MAX_FRAGMENT_BYTES, "Word file"))
-        except AssemblerError:
-            raise
-        except Exception as exc:  # python-docx's own view of a package our reader accepted
+        except (OpcError, BadZipFile, LxmlError, KeyError, ValueError) as exc:
+            # python-docx's own view of a package our reader accepted: a part it requires is
+            # missing (KeyError), or has a content type or value it does not expect (ValueError)
             raise AssemblerError(
                 Diagnostic("E-frag-04", f"not a readable .docx: {exc}", str(draft))
             ) from None
@@ -844,11 +847,10 @@ def new(
     from assembler.api import default_dir
     from assembler.bank.outline import load_outline
     from assembler.core.errors import AssemblerError, Diagnostic
-    from assembler.core.files import check_outputs
+    from assembler.core.files import check_outputs, write_atomic
     from assembler.core.schema import suggest
     from assembler.deal.starter import starter
     from assembler.doctypes import SCHEMAS
-    from assembler.package.writer import write_atomic
 
     if document_type not in SCHEMAS:
         hint = suggest(document_type, SCHEMAS) or "document types: " + ", ".join(SCHEMAS)
@@ -1210,6 +1212,7 @@ def bank_check(
     from assembler.bank.ops import check_bank
     from assembler.bank.ops import record_hashes as record
     from assembler.batch.run import fork_map
+    from assembler.doctypes import SCHEMAS
 
     _known_rules(ignore)
     if record_hashes:
@@ -1222,6 +1225,7 @@ def bank_check(
             clause_bank,
             templates_dir,
             lambda trials: fork_map(api.trial, trials, workspace, jobs, tick(len(trials))),
+            SCHEMAS,
         )
     findings = [f for f in result.findings if f.rule not in ignore]
     failed = any(f.severity == "error" for f in findings) or (strict and bool(findings))

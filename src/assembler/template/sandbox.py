@@ -36,7 +36,7 @@ from typing import Any
 
 import jinja2
 from jinja2 import ChainableUndefined, Template, nodes, pass_context
-from jinja2.exceptions import SecurityError, TemplateSyntaxError
+from jinja2.exceptions import SecurityError, TemplateError, TemplateSyntaxError
 from jinja2.runtime import Context
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SandboxedEnvironment
 from markupsafe import Markup, escape
@@ -184,6 +184,22 @@ class Forbidden(TemplateSyntaxError):
 
 class BudgetExceeded(Exception):
     """Compiling, rendering or evaluating took longer than its time budget."""
+
+
+#: What evaluating the bank's Jinja (a clause's condition, say) raises on a fault in the bank:
+#: Jinja's own errors and the sandbox's, the operators' (``"a" < 1``, ``1 / 0``, a missing key),
+#: and the budget's. Anything else is a fault in the engine, and is not reported as the bank's.
+EVALUATION_ERRORS: tuple[type[BaseException], ...] = (
+    TemplateError,
+    TypeError,
+    ValueError,
+    ArithmeticError,
+    AttributeError,
+    LookupError,
+    BudgetExceeded,
+    MemoryError,
+    RecursionError,
+)
 
 
 @contextlib.contextmanager
