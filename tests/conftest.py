@@ -76,12 +76,9 @@ def assert_valid(validator):
     return _assert
 
 
-def needs_soffice():
-    return pytest.mark.skipif(
-        shutil.which("soffice") is None or shutil.which("pdftotext") is None,
-        reason="LibreOffice (soffice) and pdftotext are not installed: "
-        "apt-get install libreoffice-writer-nogui poppler-utils",
-    )
+def needs_soffice() -> pytest.MarkDecorator:
+    """A test that runs LibreOffice: slow (seconds a document), and skipped without it."""
+    return pytest.mark.soffice
 
 
 def libreoffice_resave(docx: Path, tmp_path: Path) -> Path:
@@ -107,7 +104,32 @@ def libreoffice_resave(docx: Path, tmp_path: Path) -> Path:
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption(
+        "--slow",
+        action="store_true",
+        help="also run the slow tests (LibreOffice, the wheel, whole-bank checks, fuzzing, the "
+        "benchmark): CI runs them all; without it the inner loop stays under a minute",
+    )
+    parser.addoption(
         "--update-golden",
         action="store_true",
         help="rewrite tests/golden/ from what the engine writes now (say why in the commit)",
     )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Without ``--slow``, leave out the slow tests; a LibreOffice test is slow, and is skipped
+    (saying what to install) where LibreOffice or poppler is missing."""
+    missing = shutil.which("soffice") is None or shutil.which("pdftotext") is None
+    no_office = pytest.mark.skip(
+        reason="LibreOffice (soffice) and pdftotext are not installed: "
+        "apt-get install libreoffice-writer-nogui poppler-utils"
+    )
+    kept, slow = [], []
+    for item in items:
+        is_slow = item.get_closest_marker("slow") or item.get_closest_marker("soffice")
+        (slow if is_slow and not config.getoption("--slow") else kept).append(item)
+        if missing and item.get_closest_marker("soffice"):
+            item.add_marker(no_office)
+    if slow:
+        config.hook.pytest_deselected(items=slow)
+        items[:] = kept
