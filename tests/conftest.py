@@ -9,6 +9,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner, Result
 
 from assembler.bank.project import HOUSE_BANK
 
@@ -74,6 +75,35 @@ def assert_valid(validator):
         assert check_package(path) == []
 
     return _assert
+
+
+@pytest.fixture()
+def bank(tmp_path: Path) -> Path:
+    """A copy of the house bank, for a test to change."""
+    folder = tmp_path / "clausebank"
+    shutil.copytree(BANK, folder)
+    return folder
+
+
+def cli(*args: str) -> Result:
+    """``assemble ARGS``, in this process; an exception the command does not handle fails the test."""
+    from assembler.cli.main import main
+
+    return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+
+def edited(
+    tmp_path: Path, *edits: tuple[str, str], base: Path = EXAMPLE, name: str = "deal.yaml"
+) -> Path:
+    """A copy of the deal sheet ``base`` with each (old, new) made once, in order. An ``old`` the
+    text lacks fails the test, so a change to the example cannot leave a test checking nothing."""
+    text = base.read_text(encoding="utf-8")
+    for old, new in edits:
+        assert old in text, f"{base.name} has no {old!r}"
+        text = text.replace(old, new, 1)
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
 
 
 def needs_soffice() -> pytest.MarkDecorator:

@@ -6,34 +6,20 @@ import datetime as dt
 import json
 import re
 import shutil
-from pathlib import Path
 
 import docx
 import pytest
-from click.testing import CliRunner
 
 from assembler.api import Workspace, build
 from assembler.bank.clausebank import ClauseBank
 from assembler.bank.ops import approve, bump, find_version, plain_text, retire, word_diff
-from assembler.cli.main import main
 from assembler.core.errors import AssemblerError
 from assembler.package.provenance import verify
 
-from conftest import BANK, EXAMPLE, libreoffice_resave, needs_soffice, position_of
+from conftest import BANK, EXAMPLE, cli, libreoffice_resave, needs_soffice, position_of
 
 #: The change note these tests approve with (a bump writes a placeholder that approve refuses).
 CHANGE = "Says only that no legal partnership is created."
-
-
-@pytest.fixture()
-def bank(tmp_path) -> Path:
-    folder = tmp_path / "clausebank"
-    shutil.copytree(BANK, folder)
-    return folder
-
-
-def cli(*args: str):
-    return CliRunner().invoke(main, list(args), catch_exceptions=False)
 
 
 def test_dates_and_status_pick_the_version_in_force(bank):
