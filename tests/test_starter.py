@@ -10,7 +10,9 @@ from click.testing import CliRunner
 
 from assembler.cli import main
 from assembler.dealsheet import load_deal
-from assembler.doctypes import SCHEMAS
+from assembler.typeschema import house_types
+
+SCHEMAS = {name: doc.schema for name, doc in house_types().items()}
 
 
 def run(*args: str):

@@ -126,7 +126,9 @@ def build(
         if deal_path is None:
             raise AssemblerError(Diagnostic("E-cli-01", "give a deal sheet, or --locked LOCK"))
         deal = _overridden(
-            load_deal(deal_path, ws.bank.codes, law=ws.bank.law), pin_versions, choose
+            load_deal(deal_path, ws.bank.codes, law=ws.bank.law, types=ws.bank.types),
+            pin_versions,
+            choose,
         )
         made = assemble(deal, ws, draft=draft, lock_dir=output.parent)
     pages = bool(export.configured_pages() if toc_pages is None else toc_pages)
@@ -167,7 +169,9 @@ def trial(ws: Workspace, job: Trial) -> Any:
     return it)."""
     deal_path, pins, choose, draft = job
     try:
-        deal = _overridden(load_deal(deal_path, ws.bank.codes, law=ws.bank.law), pins, choose)
+        deal = _overridden(
+            load_deal(deal_path, ws.bank.codes, law=ws.bank.law, types=ws.bank.types), pins, choose
+        )
         made = render_document(deal, ws, draft=draft)
         _plain_language_gate(made.rendered.body, made.required, ws.bank, deal, draft)
     except AssemblerError as exc:
@@ -240,7 +244,7 @@ def _locked(
                 "deal, build without --locked",
             )
         )
-    return lock, pins, load_deal(path, ws.bank.codes, law=ws.bank.law)
+    return lock, pins, load_deal(path, ws.bank.codes, law=ws.bank.law, types=ws.bank.types)
 
 
 @dataclass
@@ -406,7 +410,7 @@ def check(
     coverage, the plain-language gate), on the same code path: it fails exactly when the build
     (final, or ``draft``) would, with the same rule ids. What ``assemble check`` prints."""
     ws = ws or Workspace.open()
-    deal = load_deal(deal_path, ws.bank.codes, ignore, law=ws.bank.law)
+    deal = load_deal(deal_path, ws.bank.codes, ignore, law=ws.bank.law, types=ws.bank.types)
     planned = plan_document(deal, ws, draft=True)  # the coverage table, even when the build fails
     required = list(deal.data.get("criteria") or planned.outline.criteria)
     rows = coverage(planned.plan, required, ws.bank.criterion_names)
@@ -428,7 +432,9 @@ def plan_of(path: Path, deal_path: Path | None = None, *, ws: Workspace) -> Plan
 
 def plan_deal(deal_path: str | Path, ws: Workspace, *, draft: bool = False) -> Plan:
     """Plan a deal sheet without rendering it: which clauses, which versions, which numbers."""
-    return plan_document(load_deal(deal_path, ws.bank.codes, law=ws.bank.law), ws, draft=draft).plan
+    return plan_document(
+        load_deal(deal_path, ws.bank.codes, law=ws.bank.law, types=ws.bank.types), ws, draft=draft
+    ).plan
 
 
 def recorded_unchanged(lock_file: Path, ws: Workspace) -> bool:

@@ -7,7 +7,7 @@ import hashlib
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import cache
 from .dealsheet import read_yaml
@@ -15,6 +15,9 @@ from .errors import AssemblerError, Diagnostic
 from .fragment import Fragment, import_fragment
 from .law import LawRegister
 from .schema import Checker, Date, Enum, F, ListOf, Map, Spec, Str
+
+if TYPE_CHECKING:
+    from .typeschema import DocType
 
 KINDS = ("clause", "schedule", "recitals", "interpretation")
 STATUSES = ("draft", "approved", "retired")
@@ -242,6 +245,13 @@ class ClauseBank:
     @cached_property
     def codes(self) -> frozenset[str]:
         return frozenset(self.vocabulary)
+
+    @cached_property
+    def types(self) -> dict[str, DocType]:
+        """The document types the bank's ``types/`` declares (else the house bank's)."""
+        from .typeschema import bank_types
+
+        return bank_types(self.root)
 
     def imported(self, path: Path) -> Fragment:
         """The fragment at ``path`` imported with this bank's style mapping."""

@@ -646,7 +646,7 @@ def _check_fragments(bank: ClauseBank, add: Any) -> None:
                             hint="clause ids: `assemble bank list`; labels are {{ label('...') }} in the target",
                         )
                     )
-            for path in _unknown_names(tree, clause.document_types):
+            for path in _unknown_names(tree, clause.document_types, bank):
                 add(
                     Diagnostic(
                         "E-check-11",
@@ -689,11 +689,12 @@ def _ref_targets(tree: nodes.Node) -> list[str]:
     return found
 
 
-def _unknown_names(tree: nodes.Node, document_types: list[str]) -> list[str]:
-    """``deal.a.b`` paths the template reads that no schema of its document types defines."""
-    from .doctypes import SCHEMAS
-
-    schemas = [SCHEMAS[t] for t in document_types if t in SCHEMAS]
+def _unknown_names(
+    tree: nodes.Node, document_types: list[str], bank: ClauseBank
+) -> list[str]:
+    """``deal.a.b`` paths the template reads that no schema of its document types defines
+    (the bank's ``types/<document_type>/schema.yaml``)."""
+    schemas = [bank.types[t].schema for t in document_types if t in bank.types]
     unknown = []
     for path in dict.fromkeys(_deal_paths(tree)):
         if schemas and not any(_defines(schema, path) for schema in schemas):

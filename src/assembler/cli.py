@@ -835,7 +835,6 @@ def new(
     """Write a commented starter deal sheet for DOCUMENT_TYPE: every option it offers, the allowed
     values, and the criteria each serves."""
     from .api import default_dir
-    from .doctypes import SCHEMAS
     from .errors import AssemblerError, Diagnostic
     from .files import check_outputs
     from .outline import load_outline
@@ -843,8 +842,10 @@ def new(
     from .schema import suggest
     from .starter import starter
 
-    if document_type not in SCHEMAS:
-        hint = suggest(document_type, SCHEMAS) or "document types: " + ", ".join(SCHEMAS)
+    clause_bank = _open_bank(bank_dir)
+    if document_type not in clause_bank.types:
+        types = clause_bank.types
+        hint = suggest(document_type, types) or "document types: " + ", ".join(types)
         raise AssemblerError(
             Diagnostic("E-doc-01", f"unknown document type {document_type!r}", hint=hint)
         )
@@ -855,7 +856,6 @@ def new(
             Diagnostic("E-out-05", "the file exists; choose another name", str(target))
         )
     outline = load_outline(default_dir("templates", templates), document_type)
-    clause_bank = _open_bank(bank_dir)
     text = starter(document_type, outline, clause_bank, _an_original(clause_bank.root, target))
     write_atomic(target, text.encode("utf-8"))
     _say(f"wrote {target}: fill it in, then see what is missing with")

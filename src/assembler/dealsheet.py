@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -15,10 +16,10 @@ from ruamel.yaml.events import CollectionEndEvent, CollectionStartEvent
 from ruamel.yaml.nodes import Node
 from ruamel.yaml.resolver import VersionedResolver
 
-from .doctypes import SCHEMAS
 from .errors import AssemblerError, Diagnostic, Where
 from .files import read_bounded
 from .schema import Checker, resolve_refs, suggest
+from .typeschema import DocType, house_types
 
 if TYPE_CHECKING:
     from .law import LawRegister
@@ -194,9 +195,12 @@ def load_deal(
     vocabulary: frozenset[str] = frozenset(),
     ignore: frozenset[str] = frozenset(),
     law: LawRegister | None = None,
+    types: Mapping[str, DocType] | None = None,
 ) -> Deal:
-    """Read and validate a deal sheet, reporting every error in it at once."""
+    """Read and validate a deal sheet against its document type's schema (the bank's
+    ``types/``; by default the house bank's), reporting every error in it at once."""
     path = Path(path)
+    types = house_types() if types is None else types
     data, raw = read_yaml(path)
     if not isinstance(data, dict):
         found = "an empty file" if data is None else "a list or a single value"
@@ -210,8 +214,8 @@ def load_deal(
             )
         )
     doc_type = data.get("document_type")
-    schema = SCHEMAS.get(str(doc_type))
-    if schema is None:
+    doc = types.get(str(doc_type))
+    if doc is None:
         line, col = data.lc.value("document_type") if "document_type" in data else (0, 0)  # type: ignore[attr-defined]
         raise AssemblerError(
             Diagnostic(
@@ -220,11 +224,11 @@ def load_deal(
                 str(path),
                 line + 1,
                 col + 1,
-                suggest(str(doc_type), SCHEMAS) or "known types: " + ", ".join(SCHEMAS),
+                suggest(str(doc_type), types) or "known types: " + ", ".join(types),
             )
         )
     ck = Checker(str(path), vocabulary, law=law)
-    checked = schema.check(data, ck, "", (1, 1))
+    checked = doc.schema.check(data, ck, "", (1, 1))
     resolve_refs(ck)
     ck.diagnostics += character_diagnostics(data, str(path))
     ck.diagnostics = [d for d in ck.diagnostics if d.rule not in ignore]

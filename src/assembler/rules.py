@@ -86,13 +86,13 @@ def catalogue() -> list[RuleInfo]:
 
 
 def document_types_of(rule_id: str) -> list[str]:
-    """The document types whose schema applies a deal-sheet rule."""
-    from .doctypes import SCHEMAS
+    """The document types of the house bank whose schema or rules apply a deal-sheet rule."""
+    from .typeschema import house_types
 
     return sorted(
         name
-        for name, schema in SCHEMAS.items()
-        if any(rule_id in getattr(fn, "rule_ids", ()) for fn in _all_rules(schema))
+        for name, doc in house_types().items()
+        if any(rule_id in getattr(fn, "rule_ids", ()) for fn in _all_rules(doc.schema))
     )
 
 

@@ -15,7 +15,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from .bank import ClauseBank
-from .doctypes import SCHEMAS
 from .outline import Outline
 from .schema import Bool, Date, Enum, Id, Int, ListOf, Map, MapOf, Money, OneOf, Percent, Spec
 
@@ -39,7 +38,7 @@ def starter(
 ) -> str:
     """The text of a starter deal sheet for ``document_type``; ``original`` is the deal sheet a
     deed of variation varies (an example of the bank, until the drafter names theirs)."""
-    schema = SCHEMAS[document_type]
+    schema = bank.types[document_type].schema
     serves = _criteria_by_path(bank, document_type)
     head = [
         f"# A starter deal sheet: {document_type.replace('_', ' ')}.",
