@@ -18,7 +18,7 @@ from .files import check_outputs, read_bounded
 from .housestyle import HouseStyle
 from .law import citer
 from .lockfile import dump, layout_of, lock_data, lock_path_for, pins_of, read_lock
-from .outline import Outline, load_outline
+from .outline import Outline, load_outline, outline_file
 from .package import docx_parts, write_all, zip_parts
 from .plan import Pins, Place, Plan, Planner, document_info, party_records
 from .project import HOUSE_BANK, MANIFEST, bank_path, find_bank
@@ -70,11 +70,13 @@ class Workspace:
 
     def outline(self, document_type: str) -> Outline:
         """The document type's outline, parsed once and cached by the file's size and time."""
-        path = self.templates / f"{document_type}.yaml"
+        path = outline_file(self.templates, document_type, self.bank.root)
         if not path.is_file():
-            return load_outline(self.templates, document_type)  # its error names the file
+            return load_outline(self.templates, document_type, self.bank.root)  # names the file
         return cache.cached(
-            "outline", [cache.stamp(path)], lambda: load_outline(self.templates, document_type)
+            "outline",
+            [cache.stamp(path)],
+            lambda: load_outline(self.templates, document_type, self.bank.root),
         )
 
     @classmethod

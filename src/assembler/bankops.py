@@ -555,7 +555,8 @@ def _check_templates(bank: ClauseBank, templates: Path, add: Any) -> None:
     """Every clause an outline names exists and has a version that is not retired."""
     yaml = YAML(typ="safe")
     reached: set[str] = set()
-    for outline in sorted(templates.glob("*.yaml")):
+    outlines = [*templates.glob("*.yaml"), *bank.root.glob("types/*/outline.yaml")]
+    for outline in sorted(outlines):
         data = yaml.load(outline.read_text(encoding="utf-8")) or {}
         if "clauses" not in data:
             continue
@@ -574,7 +575,7 @@ def _check_templates(bank: ClauseBank, templates: Path, add: Any) -> None:
                 add(
                     Diagnostic(
                         "E-check-06",
-                        f"{outline.name} needs clause {clause_id}, which the bank lacks",
+                        f"{outline.parent.name}/{outline.name} needs clause {clause_id}, which the bank lacks",
                         str(outline),
                     )
                 )
@@ -582,7 +583,7 @@ def _check_templates(bank: ClauseBank, templates: Path, add: Any) -> None:
                 add(
                     Diagnostic(
                         "E-check-07",
-                        f"{outline.name} needs clause {clause_id}, which has no approved version "
+                        f"{outline.parent.name}/{outline.name} needs clause {clause_id}, which has no approved version "
                         f"({', '.join(f'{v.version} {v.status}' for v in clause.versions)})",
                         str(outline),
                         hint=f"approve one: assemble bank approve {clause_id}@VERSION",
@@ -602,7 +603,7 @@ def _check_reachable(bank: ClauseBank, reached: set[str], add: Any) -> None:
                     "W-check-01",
                     f"clause {clause.id} is approved but no outline can place it",
                     str(bank.root / "clauses" / clause.id / "clause.yaml"),
-                    hint="name it in an outline under templates/, or retire it",
+                    hint="name it in an outline (types/<document_type>/outline.yaml), or retire it",
                     severity="warning",
                 )
             )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -741,6 +742,24 @@ def rules_command(as_json: bool) -> None:
     _stdout().print(table)
 
 
+@main.command("schema")
+@click.argument("document_type")
+@click.option("--bank", "bank_dir", type=click.Path(file_okay=False, path_type=Path))
+def schema_command(document_type: str, bank_dir: Path | None) -> None:
+    """Print DOCUMENT_TYPE's deal-sheet schema as one self-contained JSON Schema (2020-12), for an
+    editor or any JSON Schema validator: `assemble schema alliance_agreement > deal.schema.json`."""
+    from .errors import AssemblerError, Diagnostic
+    from .schema import suggest
+
+    types = _open_bank(bank_dir).types
+    if document_type not in types:
+        hint = suggest(document_type, types) or "document types: " + ", ".join(types)
+        raise AssemblerError(
+            Diagnostic("E-doc-01", f"unknown document type {document_type!r}", hint=hint)
+        )
+    click.echo(json.dumps(types[document_type].json_schema(), indent=2, ensure_ascii=False))
+
+
 @main.command()
 @click.argument("original", type=click.Path(dir_okay=False, exists=True, path_type=Path))
 @click.argument("deal", type=click.Path(dir_okay=False, exists=True, path_type=Path))
@@ -855,7 +874,7 @@ def new(
         raise AssemblerError(
             Diagnostic("E-out-05", "the file exists; choose another name", str(target))
         )
-    outline = load_outline(default_dir("templates", templates), document_type)
+    outline = load_outline(default_dir("templates", templates), document_type, clause_bank.root)
     text = starter(document_type, outline, clause_bank, _an_original(clause_bank.root, target))
     write_atomic(target, text.encode("utf-8"))
     _say(f"wrote {target}: fill it in, then see what is missing with")

@@ -35,7 +35,7 @@ def deal_rule(*infos: tuple[str, str, str]) -> Callable[[Fn], Fn]:
     def register(fn: Fn) -> Fn:
         for rule_id, source, summary in infos:
             severity = "warning" if rule_id.startswith("W-") else "error"
-            RULES[rule_id] = RuleInfo(rule_id, severity, source, summary)
+            RULES.setdefault(rule_id, RuleInfo(rule_id, severity, source, summary))
         fn.rule_ids = tuple(i[0] for i in infos)  # type: ignore[attr-defined]
         return fn
 

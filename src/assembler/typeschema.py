@@ -11,7 +11,6 @@ registry that check a nested mapping). Every scalar also accepts a ``[bracketed]
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
 import functools
 from collections.abc import Callable, Mapping
@@ -64,16 +63,14 @@ class DocType:
         """One self-contained JSON Schema: the shared definitions bundled under ``$defs``, and
         every scalar accepting a ``[bracketed]`` blank, so that any JSON Schema validator checks
         a deal sheet without the engine."""
-        defs = {**copy.deepcopy(self.common.get("$defs", {})), "blank": BLANK}
-        body = {k: v for k, v in copy.deepcopy(self.source).items() if k != "$defs"}
-        defs.update(copy.deepcopy(self.source.get("$defs", {})))
-        bundled = {
+        defs = {**self.common.get("$defs", {}), **self.source.get("$defs", {})}
+        body = {k: v for k, v in self.source.items() if k not in ("$defs", "$id", "$schema")}
+        return {
             "$schema": DRAFT,
             "$id": f"urn:assembler:{self.name}",
             **_export(body),
-            "$defs": {k: _export(v) for k, v in defs.items()},
+            "$defs": {**{k: _export(v) for k, v in defs.items()}, "blank": BLANK},
         }
-        return bundled
 
 
 BLANK = {
@@ -93,7 +90,7 @@ def _export(node: Any) -> Any:
     if isinstance(out.get("$ref"), str):
         out["$ref"] = "#/$defs/" + out["$ref"].rpartition("/")[2]
     scalar = "enum" in out or "pattern" in out or out.get("type") in ("integer", "boolean")
-    if scalar or out.get("format") in ("money", "percent"):
+    if scalar or out.get("format") in ("date", "money", "percent"):
         if out.get("format") in ("money", "percent"):
             out = {**out, "type": "number", "minimum": 0}
         keep = {k: out.pop(k) for k in ("description", "x-hint") if k in out}
@@ -124,10 +121,11 @@ class _Compiler:
             raise _fail(self.file, f"a schema node must be a mapping, found {node!r}")
         if "$ref" in node:
             return self.ref(str(node["$ref"]))
-        if "oneOf" in node:
-            return OneOf(*(self.spec(option) for option in node["oneOf"]))
-        if "enum" in node:
-            return Enum(*(str(v) for v in node["enum"]))
+        alternatives = node.get("anyOf", node.get("oneOf"))
+        if alternatives is not None:  # the first alternative that fits
+            return OneOf(*(self.spec(option) for option in alternatives))
+        if "enum" in node or "const" in node:
+            return Enum(*(str(v) for v in node.get("enum", [node.get("const")])))
         if "x-ref" in node:
             kinds = node["x-ref"]
             return Ref(*([kinds] if isinstance(kinds, str) else kinds))

@@ -5,6 +5,7 @@ each registered function declares its ids and each id is listed by ``assemble ru
 
 from __future__ import annotations
 
+from ..rules import deal_rule
 from ..typeschema import Rule
 from .alliance import (
     gain_pool_remainder_adds_up,
@@ -43,6 +44,54 @@ from .variation import (
     procurement_when_services_change,
     variations_in_sequence,
 )
+
+DATE_ORDER = ("E-date-01", "engine", "a later date in the deal sheet is not after an earlier one")
+
+#: The ids of the rules their own modules do not declare, registered here.
+for fn, info in (
+    (amendment_fields, ("E-var-03", "engine", "an amendment has the keys its operation needs")),
+    (
+        variations_in_sequence,
+        ("E-var-05", "document-structures.md 5.4", "variations are numbered in sequence"),
+    ),
+    (
+        procurement_when_services_change,
+        (
+            "E-var-04",
+            "document-structures.md 5.5",
+            "a deed that changes the services records its procurement basis",
+        ),
+    ),
+    (
+        procurement_from_a_basis,
+        (
+            "W-var-01",
+            "document-structures.md 5.5",
+            "a procurement record whose basis is a blank states no conclusion",
+        ),
+    ),
+    (
+        history_ends_with_this_version,
+        (
+            "E-rule-SOM1",
+            "engine",
+            "the revision history ends with this version, in force on the effective date",
+        ),
+    ),
+    (
+        manual_is_last,
+        (
+            "E-rule-G1",
+            "contracting-model.md G1; seed 001 ch7",
+            "the Service Contracts and the agreement prevail over the manual",
+        ),
+    ),
+    (dates_in_order, DATE_ORDER),
+    (change_log_in_order, DATE_ORDER),
+    (effective_on_or_after_agreement, DATE_ORDER),
+):
+    if not getattr(fn, "rule_ids", ()):
+        deal_rule(info)(fn)
 
 PYTHON_RULES: dict[str, Rule] = {
     fn.__name__: fn

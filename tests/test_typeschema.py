@@ -1,0 +1,216 @@
+"""Document types are data: a bank's types/<document_type>/ schema.yaml (JSON Schema 2020-12 in
+YAML), rules.yaml and outline.yaml. A new type or a new key needs no Python."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from jsonschema import Draft202012Validator
+from ruamel.yaml import YAML
+
+from assembler.api import Workspace, build
+from assembler.authoring import fragment_from_draft
+from assembler.cli import main
+from assembler.errors import AssemblerError
+from assembler.typeschema import house_types
+
+from conftest import BANK, EXAMPLE, position_of
+from reading import paragraphs
+
+HOUSE_STYLE = BANK / "templates" / "house-style.docx"
+EXAMPLES = sorted((BANK / "examples").glob("*.yaml"))
+
+
+def run(*args: str):
+    return CliRunner().invoke(main, list(args))
+
+
+def _as_json(path: Path) -> object:
+    """A deal sheet as a JSON tool reads it: YAML dates become ISO text."""
+    data = YAML(typ="safe").load(path.read_text(encoding="utf-8"))
+    return json.loads(json.dumps(data, default=lambda value: value.isoformat()))
+
+
+@pytest.mark.parametrize("document_type", sorted(house_types()))
+def test_the_printed_schema_validates_every_example_with_jsonschema_alone(document_type):
+    result = run("schema", document_type)
+    assert result.exit_code == 0, result.output
+    schema = json.loads(result.output)
+    Draft202012Validator.check_schema(schema)
+    validator = Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
+    examples = [e for e in EXAMPLES if f"document_type: {document_type}" in e.read_text()]
+    assert examples
+    for example in examples:
+        data = _as_json(example)
+        assert [e.message for e in validator.iter_errors(data)] == [], example.name
+        # and it is a real check: a misspelt key, a wrong type and a bad enum value fail
+        assert isinstance(data, dict)
+        broken = {**data, "titel": "x", "effective_date": "1 Apri 2027", "status": "finished"}
+        failed = {tuple(e.absolute_path) or e.validator for e in validator.iter_errors(broken)}
+        assert {("effective_date",), ("status",), "additionalProperties"} <= failed
+
+
+def test_schema_names_an_unknown_type_with_a_suggestion():
+    result = run("schema", "aliance_agreement")
+    assert result.exit_code == 1
+    assert "E-doc-01" in result.output and "did you mean 'alliance_agreement'?" in result.output
+
+
+def _copied_bank(tmp_path: Path) -> Path:
+    bank = tmp_path / "bank"
+    shutil.copytree(BANK, bank)
+    return bank
+
+
+def _clause(bank: Path, clause_id: str, document_type: str, text: str) -> None:
+    folder = bank / "clauses" / clause_id
+    folder.mkdir()
+    (folder / "clause.yaml").write_text(
+        f"id: {clause_id}\ntitle: Purpose\ndocument_types: [{document_type}]\ncriteria: []\n"
+        'sources: ["a test"]\nversions:\n'
+        '  - {version: 1.0.0, status: draft, effective_from: 2015-01-01, change: "First."}\n'
+    )
+    (folder / "1.0.0.docx").write_bytes(fragment_from_draft(text, HOUSE_STYLE))
+
+
+LETTER_SCHEMA = """\
+$schema: https://json-schema.org/draft/2020-12/schema
+title: letter of intent
+type: object
+properties:
+  document_type: {const: letter_of_intent}
+  deal_id: {type: string}
+  title: {type: string}
+  status: {enum: [draft, execution_version]}
+  effective_date: {format: date}
+  parties:
+    type: array
+    minItems: 2
+    items: {$ref: ../common.schema.yaml#/$defs/party}
+  purpose: {type: string, description: what the parties intend to do together}
+  review_months: {type: integer, minimum: 1, description: months between reviews}
+required: [document_type, deal_id, title, effective_date, parties, purpose]
+additionalProperties: false
+"""
+LETTER = """\
+document_type: letter_of_intent
+deal_id: loi-1
+title: Letter of intent
+effective_date: 2027-04-01
+parties:
+  - {id: icb, name: "[ICB]", kind: icb, roles: [commissioner]}
+  - {id: trust, name: "[Trust]", kind: nhs_trust, roles: [provider]}
+purpose: to integrate community services for older people
+review_months: 6
+"""
+
+
+def test_a_new_document_type_is_files_only_and_builds(tmp_path, assert_valid):
+    bank = _copied_bank(tmp_path)
+    folder = bank / "types" / "letter_of_intent"
+    folder.mkdir()
+    (folder / "schema.yaml").write_text(LETTER_SCHEMA)
+    (folder / "outline.yaml").write_text(
+        "document_type: letter_of_intent\nshort_name: this Letter\nexecution: agreement\n"
+        "clauses:\n  - {slot: purpose, clause: loi-purpose}\n"
+    )
+    (folder / "rules.yaml").write_text(
+        "- {id: E-date-01, kind: date_order, severity: error, source: a test,\n"
+        "   message: a date is out of order, hint: the review follows the start,\n"
+        "   pairs: [[effective_date, review_date]]}\n"
+    )
+    _clause(
+        bank,
+        "loi-purpose",
+        "letter_of_intent",
+        "1.1 The Parties intend {{ deal.purpose }}, and review it every "
+        "{{ deal.review_months }} months.",
+    )
+    deal = tmp_path / "letter.yaml"
+    deal.write_text(LETTER)
+    ws = Workspace.open(bank, bank / "templates")
+    result = build(deal, tmp_path / "letter.docx", workspace=ws, draft=True)
+    assert_valid(result.output)
+    texts = [t for _, t in paragraphs(result.output.read_bytes())]
+    assert any(
+        "intend to integrate community services for older people, and review it every 6 months"
+        in t
+        for t in texts
+    )
+    # its schema checks the deal sheet at the line of the mistake, with the engine's rule ids
+    bad = tmp_path / "bad.yaml"
+    text = LETTER.replace("review_months: 6", "review_months: 0").replace("purpose:", "purpse:")
+    bad.write_text(text)
+    with pytest.raises(AssemblerError) as caught:
+        build(bad, tmp_path / "bad.docx", workspace=ws, draft=True)
+    found = {(d.rule, f"{d.line}:{d.col}") for d in caught.value.diagnostics}
+    assert ("E-key-01", position_of(text, "^purpse:")) in found
+    assert ("E-value-02", position_of(text, "review_months: ^0")) in found
+    assert ("E-key-02", "1:1") in found  # purpose, required, is missing
+    assert not (tmp_path / "bad.docx").exists()
+    # the starter reads the new schema: its hints and its required keys
+    starter = tmp_path / "starter.yaml"
+    assert run("new", "letter_of_intent", "--bank", str(bank), "-o", str(starter)).exit_code == 0
+    assert re.search(r"^purpose: .*# text; what the parties intend", starter.read_text(), re.M)
+    assert re.search(r"^# review_months: .*months between reviews", starter.read_text(), re.M)
+
+
+def test_a_key_added_to_an_existing_type_in_a_copied_bank_reaches_a_clause(tmp_path):
+    bank = _copied_bank(tmp_path)
+    schema = bank / "types" / "alliance_agreement" / "schema.yaml"
+    schema.write_text(
+        schema.read_text().replace(
+            "\nproperties:\n",
+            "\nproperties:\n  motto:\n    type: string\n    description: the Alliance's motto\n",
+            1,
+        )
+    )
+    _clause(bank, "alliance-motto", "alliance_agreement", "1.1 Our motto is {{ deal.motto }}.")
+    outline = bank / "types" / "alliance_agreement" / "outline.yaml"
+    outline.write_text(
+        outline.read_text().replace(
+            "clauses:\n", "clauses:\n  - {slot: motto, clause: alliance-motto}\n", 1
+        )
+    )
+    deal = tmp_path / "deal.yaml"
+    deal.write_text(EXAMPLE.read_text() + '\nmotto: "care closer to home"\n')
+    ws = Workspace.open(bank, bank / "templates")
+    result = build(deal, tmp_path / "motto.docx", workspace=ws, draft=True)
+    texts = [t for _, t in paragraphs(result.output.read_bytes())]
+    assert any("Our motto is care closer to home." in t for t in texts)
+    # the house bank, which lacks the key, refuses it with a located error
+    with pytest.raises(AssemblerError) as caught:
+        build(deal, tmp_path / "house.docx", draft=True)
+    assert [d.rule for d in caught.value.diagnostics] == ["E-key-01"]
+
+
+def test_a_schema_naming_a_missing_definition_or_rule_is_a_located_error(tmp_path):
+    bank = _copied_bank(tmp_path)
+    rules = bank / "types" / "memorandum_of_understanding" / "rules.yaml"
+    rules.write_text(rules.read_text() + "- python: no_such_rule\n")
+    deal = BANK / "examples" / "ooh-transformation-mou.yaml"
+    with pytest.raises(AssemblerError) as caught:
+        build(deal, tmp_path / "x.docx", workspace=Workspace.open(bank, bank / "templates"))
+    (finding,) = caught.value.diagnostics
+    assert (finding.rule, Path(str(finding.file)).name) == ("E-schema-01", "rules.yaml")
+    assert "no_such_rule" in finding.message
+
+
+def test_every_python_rule_is_registered_by_name_and_declares_catalogued_ids():
+    from assembler.doctypes import PYTHON_RULES
+    from assembler.rules import RULES
+
+    named = set()
+    for folder in (BANK / "types").iterdir():
+        for file in folder.glob("*.yaml"):
+            named |= set(re.findall(r"^\s*-? *python: (\w+)", file.read_text(), re.M))
+    assert named == set(PYTHON_RULES)  # every registered rule is used, every used one registered
+    for name, fn in PYTHON_RULES.items():
+        ids = getattr(fn, "rule_ids", ())
+        assert ids, f"{name} declares no rule id"
+        assert set(ids) <= set(RULES), name
