@@ -50,7 +50,7 @@ def test_the_printed_schema_validates_every_example_with_jsonschema_alone(docume
         assert [e.message for e in validator.iter_errors(data)] == [], example.name
         # and it is a real check: a misspelt key, a wrong type and a bad enum value fail
         assert isinstance(data, dict)
-        broken = {**data, "titel": "x", "effective_date": "1 Apri 2027", "status": "finished"}
+        broken = {**data, "titel": "x", "effective_date": "01/04/2027", "status": "finished"}
         failed = {tuple(e.absolute_path) or e.validator for e in validator.iter_errors(broken)}
         assert {("effective_date",), ("status",), "additionalProperties"} <= failed
 
@@ -214,3 +214,64 @@ def test_every_python_rule_is_registered_by_name_and_declares_catalogued_ids():
         ids = getattr(fn, "rule_ids", ())
         assert ids, f"{name} declares no rule id"
         assert set(ids) <= set(RULES), name
+
+
+MH = BANK / "examples" / "mh-rehab-alliance.yaml"
+
+
+@pytest.mark.parametrize(
+    ("canonical", "as_written"),
+    [
+        ("year1_gbp: 12000000 ", 'year1_gbp: "£12m" '),
+        ("year1_gbp: 12000000 ", 'year1_gbp: "£12,000,000" '),
+        ("year1_gbp: 12000000 ", 'year1_gbp: "£12 million" '),
+        ("threshold_pct: 10 ", 'threshold_pct: "10%" '),
+        ("share_of_contract_value_pct: 1 ", 'share_of_contract_value_pct: "1 per cent" '),
+        ("jointly_developed: true", "jointly_developed: yes"),
+    ],
+)
+def test_values_as_lawyers_write_them_read_as_the_canonical_value(tmp_path, canonical, as_written):
+    from assembler.dealsheet import load_deal
+
+    text = MH.read_text()
+    assert canonical in text
+    deal = tmp_path / "deal.yaml"
+    deal.write_text(text.replace(canonical, as_written, 1))
+    assert load_deal(deal).data == load_deal(MH).data
+
+
+def test_a_date_in_words_is_read_and_the_lock_and_verbose_build_say_so(tmp_path):
+    import datetime as dt
+
+    from assembler.dealsheet import load_deal
+
+    text = MH.read_text()
+    start = load_deal(MH).data["effective_date"]
+    written = f"{start.day} {start:%B %Y}"
+    deal = tmp_path / "deal.yaml"
+    deal.write_text(re.sub(r"^effective_date: \S+", f'effective_date: "{written}"', text, flags=re.M))
+    loaded = load_deal(deal)
+    assert loaded.data["effective_date"] == start and isinstance(start, dt.date)
+    assert loaded.readings == (("effective_date", written, start.isoformat()),)
+    out = tmp_path / "out.docx"
+    result = run("build", str(deal), "-o", str(out), "--draft", "-v")
+    assert result.exit_code == 0, result.output
+    assert f"read effective_date: '{written}' as {start.isoformat()}" in result.output
+    lock = json.loads(out.with_suffix(".lock.yaml").read_text().split("\n", 1)[1])
+    assert lock["deal"]["read"] == [
+        {"key": "effective_date", "written": written, "read": start.isoformat()}
+    ]
+
+
+@pytest.mark.parametrize("written", ["01/04/2027", "1.4.27", "1-4-2027"])
+def test_an_ambiguous_numeric_date_is_refused_with_the_iso_form_as_the_hint(tmp_path, written):
+    text = re.sub(r"^effective_date: \S+", f'effective_date: "{written}"', MH.read_text(), flags=re.M)
+    deal = tmp_path / "deal.yaml"
+    deal.write_text(text)
+    result = run("check", str(deal))
+    assert result.exit_code == 1
+    line, col = position_of(text, f'effective_date: ^"{written}"').split(":")
+    assert f"deal.yaml:{line}:{col}: error E-type-02: effective_date: '{written}' is ambiguous" in (
+        result.output
+    )
+    assert "hint: write it 2027-04-01 (YYYY-MM-DD), or 1 April 2027" in result.output

@@ -243,6 +243,9 @@ def build(
         if not as_json:
             raise
         _json_errors("build", exc)
+    if verbose:
+        for reading in result.plan.deal_readings:
+            _say(f"read {reading['key']}: {reading['written']!r} as {reading['read']}")
     shown = result.warnings if verbose else result.warnings[:WARNINGS_SHOWN]
     if shown:
         _report(shown)

@@ -37,6 +37,9 @@ class Deal:
     sha256: str
     positions: dict[str, tuple[int, int]] = field(default_factory=dict)
     warnings: tuple[Diagnostic, ...] = ()
+    #: values written as a lawyer writes them ("1 April 2027", "£1.2m") and what they were read
+    #: as: (dotted path, as written, as read)
+    readings: tuple[tuple[str, str, str], ...] = ()
 
     @property
     def document_type(self) -> str:
@@ -240,7 +243,14 @@ def load_deal(
     warnings = tuple(
         d for d in ck.diagnostics if d.severity == "warning" and d.rule not in acknowledged
     )
-    return Deal(path, checked, hashlib.sha256(raw).hexdigest(), dict(ck.positions), warnings)
+    return Deal(
+        path,
+        checked,
+        hashlib.sha256(raw).hexdigest(),
+        dict(ck.positions),
+        warnings,
+        tuple(ck.readings),
+    )
 
 
 #: The engine's own marker characters (see context.py): in a value they would forge a field, a

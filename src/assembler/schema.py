@@ -11,6 +11,7 @@ import difflib
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from .errors import Diagnostic
@@ -43,6 +44,14 @@ class Checker:
     pending_refs: list[tuple[str, str, str, Pos]] = field(default_factory=list)
     #: the bank's register of law by date, for the E-law rules (None: they check nothing)
     law: LawRegister | None = None
+    #: values written as a lawyer writes them, read into canonical form: (path, written, read)
+    readings: list[tuple[str, str, str]] = field(default_factory=list)
+
+    def read_as(self, path: str, written: str, value: Any) -> Any:
+        """Record that ``written`` was read as ``value`` (``-v`` and the lock say so)."""
+        shown = value.isoformat() if isinstance(value, dt.date) else str(value).lower()
+        self.readings.append((path, written, shown))
+        return value
 
     def error(self, rule: str, path: str, pos: Pos, message: str, hint: str | None = None) -> None:
         line, col = pos if pos else (None, None)
@@ -96,6 +105,55 @@ def _type_name(value: object) -> str:
     if value is None:
         return "nothing"
     return f"{type(value).__name__} {value!r}"
+
+
+#: Amounts as a lawyer writes them: "£1,200,000", "£1.2m", "£250k", "£1.5 million", "1,000".
+MONEY = re.compile(
+    r"£?\s*(?P<number>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*"
+    r"(?P<scale>k|m|bn|thousand|million|billion)?",
+    re.IGNORECASE,
+)
+SCALES = {"k": 1_000, "thousand": 1_000, "m": 1_000_000, "million": 1_000_000}
+SCALES |= {"bn": 1_000_000_000, "billion": 1_000_000_000}
+#: A percentage as written: "10%", "12.5 %", "10 per cent".
+PERCENT = re.compile(
+    r"(?P<number>\d+(?:\.\d+)?)\s*(?:%|per\s*cent|percent)(?P<scale>)", re.IGNORECASE
+)
+YES_NO = {"yes": True, "no": False, "true": True, "false": False}
+MONTHS = {
+    name: number
+    for number, name in enumerate(
+        ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1
+    )
+}
+#: "1 April 2027", "1st April 2027", "1 Apr 2027".
+LONG_DATE = re.compile(
+    r"(?P<day>\d{1,2})(?:st|nd|rd|th)?\s+(?P<month>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|"
+    r"apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|"
+    r"dec(?:ember)?),?\s+(?P<year>\d{4})",
+    re.IGNORECASE,
+)
+#: "01/04/2027", "1.4.27", "1-4-2027": a day and a month in an order a reader must guess.
+NUMERIC_DATE = re.compile(r"(?P<a>\d{1,2})[/.\-](?P<b>\d{1,2})[/.\-](?P<year>\d{2}|\d{4})")
+
+
+def _number(found: re.Match[str]) -> int | float:
+    """The amount a :data:`MONEY` or :data:`PERCENT` match spells, exactly (no float drift)."""
+    amount = Decimal(found.group("number").replace(",", ""))
+    amount *= SCALES.get((found.group("scale") or "").lower(), 1)
+    return int(amount) if amount == amount.to_integral_value() else float(amount)
+
+
+def _iso_hint(found: re.Match[str]) -> str:
+    """The ISO form (and the words) of the date an English reader means by day/month/year."""
+    year = found.group("year")
+    year = year if len(year) == 4 else f"20{year}"
+    day, month = int(found.group("a")), int(found.group("b"))
+    try:
+        meant = dt.date(int(year), month, day)
+    except ValueError:
+        return "write the date as YYYY-MM-DD, or in words such as 1 April 2027"
+    return f"write it {meant.isoformat()} (YYYY-MM-DD), or {meant.day} {meant:%B %Y}"
 
 
 #: Characters XML 1.0 forbids (tab, line feed and carriage return aside), and lone surrogates.
@@ -172,9 +230,13 @@ class Int(Scalar):
 
 
 class Money(Scalar):
-    expects = "an amount of money in pounds (a number, without £ or commas)"
+    expects = "an amount of money in pounds (1200000, £1,200,000 or £1.2m)"
+
+    written = MONEY
 
     def check_value(self, value: Any, ck: Checker, path: str, pos: Pos) -> Any:
+        if isinstance(value, str) and (found := self.written.fullmatch(value.strip())):
+            value = ck.read_as(path, value, _number(found))
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             return self.wrong(value, ck, path, pos)
         if value < 0:
@@ -184,7 +246,8 @@ class Money(Scalar):
 
 
 class Percent(Money):
-    expects = "a percentage (a number from 0 to 100)"
+    expects = "a percentage (a number from 0 to 100, or 10%)"
+    written = PERCENT
 
     def check_value(self, value: Any, ck: Checker, path: str, pos: Pos) -> Any:
         number = super().check_value(value, ck, path, pos)
@@ -195,20 +258,39 @@ class Percent(Money):
 
 
 class Bool(Scalar):
-    expects = "true or false"
+    expects = "true or false (or yes or no)"
 
     def check_value(self, value: Any, ck: Checker, path: str, pos: Pos) -> Any:
+        if isinstance(value, str) and value.strip().lower() in YES_NO:
+            return ck.read_as(path, value, YES_NO[value.strip().lower()])
         return value if isinstance(value, bool) else self.wrong(value, ck, path, pos)
 
 
 class Date(Scalar):
-    expects = "a date written YYYY-MM-DD"
+    expects = "a date written YYYY-MM-DD or 1 April 2027"
 
     def check_value(self, value: Any, ck: Checker, path: str, pos: Pos) -> Any:
         if isinstance(value, dt.datetime):
             return value.date()
         if isinstance(value, dt.date):
             return value
+        if isinstance(value, str) and (found := LONG_DATE.fullmatch(value.strip())):
+            day, month, year = found.group("day", "month", "year")
+            try:
+                read = dt.date(int(year), MONTHS[month.lower()[:3]], int(day))
+            except ValueError as exc:
+                ck.error("E-type-02", path, pos, f"{value!r} is not a real date ({exc})")
+                return None
+            return ck.read_as(path, value, read)
+        if isinstance(value, str) and (found := NUMERIC_DATE.fullmatch(value.strip())):
+            ck.error(
+                "E-type-02",
+                path,
+                pos,
+                f"{value!r} is ambiguous: day and month could be either way round",
+                _iso_hint(found),
+            )
+            return None
         if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{1,2}-\d{1,2}", value):
             try:
                 return dt.date.fromisoformat(value)
@@ -292,6 +374,7 @@ class OneOf(Spec):
             result = option.check(value, trial, path, pos)
             if not trial.diagnostics:
                 ck.pending_refs.extend(trial.pending_refs)
+                ck.readings.extend(trial.readings)
                 return result
         return self.wrong(value, ck, path, pos)
 

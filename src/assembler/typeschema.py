@@ -90,12 +90,24 @@ def _export(node: Any) -> Any:
     if isinstance(out.get("$ref"), str):
         out["$ref"] = "#/$defs/" + out["$ref"].rpartition("/")[2]
     scalar = "enum" in out or "pattern" in out or out.get("type") in ("integer", "boolean")
-    if scalar or out.get("format") in ("date", "money", "percent"):
+    written = AS_WRITTEN.get(str(out.get("format") or out.get("type")))
+    if scalar or written:
         if out.get("format") in ("money", "percent"):
             out = {**out, "type": "number", "minimum": 0}
         keep = {k: out.pop(k) for k in ("description", "x-hint") if k in out}
-        return {**keep, "anyOf": [out, {"$ref": "#/$defs/blank"}]}
+        alternatives = [out, *([{"type": "string", "pattern": written}] if written else [])]
+        return {**keep, "anyOf": [*alternatives, {"$ref": "#/$defs/blank"}]}
     return out
+
+
+#: Values as a lawyer writes them, which the engine reads (see :mod:`schema`), as patterns any
+#: JSON Schema validator understands (ECMA-262).
+AS_WRITTEN = {
+    "money": r"^£?\s*(\d{1,3}(,\d{3})+|\d+)(\.\d+)?\s*(k|m|bn|thousand|million|billion)?$",
+    "percent": r"^\d+(\.\d+)?\s*(%|per ?cent)$",
+    "date": r"^\d{1,2}(st|nd|rd|th)?\s+[A-Za-z]{3,9},?\s+\d{4}$",
+    "boolean": r"^([Yy]es|[Nn]o|YES|NO)$",
+}
 
 
 class SchemaFileError(AssemblerError):
