@@ -13,12 +13,14 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from .errors import AssemblerError, Diagnostic
+from .ruleids import RULES, RuleInfo
 from .schema import (
     PLACEHOLDER,
     Bool,
@@ -41,6 +43,7 @@ from .schema import (
 )
 
 COMMON = "common.schema.yaml"
+RULE_ID = re.compile(r"[EW]-[a-z]+-[0-9A-Za-z]+")
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 Rule = Callable[[dict[str, Any], Checker, str], None]
 
@@ -214,7 +217,15 @@ def compile_rule(entry: Any, registry: Mapping[str, Rule], file: Path) -> Rule:
     kind = entry.get("kind")
     if kind not in DECLARATIVE:
         raise _fail(file, f"unknown rule kind {kind!r}", "kinds: " + ", ".join(DECLARATIVE))
-    return DECLARATIVE[str(kind)](entry)
+    rule_id = str(entry.get("id", ""))
+    if not RULE_ID.fullmatch(rule_id):
+        raise _fail(file, f"a {kind} rule needs an id such as E-rule-X1, found {rule_id!r}")
+    severity = "warning" if rule_id.startswith("W-") else "error"
+    summary = str(entry.get("message", kind))
+    RULES.setdefault(rule_id, RuleInfo(rule_id, severity, str(entry.get("source", file)), summary))
+    rule = DECLARATIVE[str(kind)](entry)
+    rule.rule_ids = (rule_id,)  # type: ignore[attr-defined]
+    return rule
 
 
 def dig(values: Any, dotted: str) -> Any:

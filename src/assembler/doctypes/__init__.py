@@ -5,7 +5,7 @@ each registered function declares its ids and each id is listed by ``assemble ru
 
 from __future__ import annotations
 
-from ..rules import deal_rule
+from ..ruleids import deal_rule
 from ..typeschema import Rule
 from .alliance import (
     gain_pool_remainder_adds_up,

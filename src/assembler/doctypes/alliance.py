@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..rules import deal_rule
+from ..ruleids import deal_rule
 from ..schema import (
     Checker,
 )

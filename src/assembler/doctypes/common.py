@@ -6,7 +6,7 @@ import datetime as dt
 import re
 from typing import Any
 
-from ..rules import deal_rule
+from ..ruleids import deal_rule
 from ..schema import (
     Checker,
 )

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from ..rules import deal_rule
+from ..ruleids import deal_rule
 from ..schema import (
     Checker,
 )
