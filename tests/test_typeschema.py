@@ -309,3 +309,14 @@ def test_every_rule_id_in_the_source_is_listed_by_assemble_rules_and_named_by_a_
     assert raised - named - UNTESTED == set(), "ids no test names"
     assert UNTESTED & named == set(), "now tested: remove them from UNTESTED"
     assert "E-key-01" in listed and "W-var-01" in listed and "E-frag-10" in listed
+
+
+@pytest.mark.parametrize("document_type", sorted(house_types()))
+def test_a_starter_names_its_schema_for_the_editor_and_satisfies_it(tmp_path, document_type):
+    target = tmp_path / "deal.yaml"
+    assert run("new", document_type, "-o", str(target)).exit_code == 0
+    first = target.read_text().splitlines()[0]
+    assert first == f"# yaml-language-server: $schema=./{document_type}.schema.json"
+    schema = json.loads((tmp_path / f"{document_type}.schema.json").read_text())
+    validator = Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
+    assert [e.message for e in validator.iter_errors(_as_json(target))] == []

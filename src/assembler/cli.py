@@ -872,15 +872,20 @@ def new(
             Diagnostic("E-doc-01", f"unknown document type {document_type!r}", hint=hint)
         )
     target = output or Path(f"{document_type}.yaml")
-    check_outputs([target], [])
+    schema_file = target.with_name(f"{document_type}.schema.json")
+    check_outputs([target, schema_file], [])
     if target.exists():
         raise AssemblerError(
             Diagnostic("E-out-05", "the file exists; choose another name", str(target))
         )
     outline = load_outline(default_dir("templates", templates), document_type, clause_bank.root)
-    text = starter(document_type, outline, clause_bank, _an_original(clause_bank.root, target))
+    original = _an_original(clause_bank.root, target)
+    text = starter(document_type, outline, clause_bank, original, f"./{schema_file.name}")
     write_atomic(target, text.encode("utf-8"))
-    _say(f"wrote {target}: fill it in, then see what is missing with")
+    schema = clause_bank.types[document_type].json_schema()
+    write_atomic(schema_file, (json.dumps(schema, indent=2, ensure_ascii=False) + "\n").encode())
+    _say(f"wrote {target} and {schema_file.name} (its schema, for an editor's checks as you type)")
+    _say(f"fill {target.name} in, then see what is missing with")
     _say(f"  assemble check {target} --draft")
     _say(f"  assemble build {target} --draft -o out/{target.stem}.docx")
 
