@@ -320,3 +320,27 @@ def test_a_starter_names_its_schema_for_the_editor_and_satisfies_it(tmp_path, do
     schema = json.loads((tmp_path / f"{document_type}.schema.json").read_text())
     validator = Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
     assert [e.message for e in validator.iter_errors(_as_json(target))] == []
+
+
+def test_one_mistake_gives_one_error_not_a_drafting_rule_about_its_consequence(tmp_path):
+    text = EXAMPLE.read_text()
+    mistakes = [
+        ("kind: ccg, roles: [commissioner]", "kind: ccg, roles: [comissioner]"),
+        ("roles: [commissioner, provider]", "roles: [provider]"),
+    ]
+    for old, new in mistakes:
+        assert old in text
+        text = text.replace(old, new, 1)
+    deal = tmp_path / "deal.yaml"
+    deal.write_text(text)
+    result = run("check", str(deal), "--json")
+    findings = json.loads(result.output)["findings"]
+    # the misspelt role, not also "an alliance agreement needs at least one commissioner" (G18)
+    assert [(f["rule"], f["line"]) for f in findings] == [
+        ("E-enum-01", int(position_of(text, "roles: [^comissioner]").split(":")[0]))
+    ]
+    assert findings[0]["hint"] == "did you mean 'commissioner'?"
+    # once it is put right, the rule reads the roles and reports
+    deal.write_text(text.replace("[comissioner]", "[observer]"))
+    rules = [f["rule"] for f in json.loads(run("check", str(deal), "--json").output)["findings"]]
+    assert "E-rule-G18" in rules

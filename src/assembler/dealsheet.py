@@ -18,7 +18,7 @@ from ruamel.yaml.resolver import VersionedResolver
 
 from .errors import AssemblerError, Diagnostic, Where
 from .files import read_bounded
-from .schema import Checker, resolve_refs, suggest
+from .schema import Checker, resolve_refs, run_rules, suggest
 from .typeschema import DocType, house_types
 
 if TYPE_CHECKING:
@@ -233,6 +233,7 @@ def load_deal(
     ck = Checker(str(path), vocabulary, law=law)
     checked = doc.schema.check(data, ck, "", (1, 1))
     resolve_refs(ck)
+    run_rules(ck)
     ck.diagnostics += character_diagnostics(data, str(path))
     ck.diagnostics = [d for d in ck.diagnostics if d.rule not in ignore]
     errors = [d for d in ck.diagnostics if d.severity == "error"]

@@ -10,7 +10,7 @@ import datetime as dt
 import difflib
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -46,6 +46,12 @@ class Checker:
     law: LawRegister | None = None
     #: values written as a lawyer writes them, read into canonical form: (path, written, read)
     readings: list[tuple[str, str, str]] = field(default_factory=list)
+    #: drafting rules to run once the walk is done: (rule, the checked mapping, its path)
+    pending_rules: list[tuple[Callable[..., None], dict[str, Any], str]] = field(
+        default_factory=list
+    )
+    #: the paths of values that failed their schema (a rule reading one is not run)
+    failed: set[str] = field(default_factory=set)
 
     def read_as(self, path: str, written: str, value: Any) -> Any:
         """Record that ``written`` was read as ``value`` (``-v`` and the lock say so)."""
@@ -54,6 +60,7 @@ class Checker:
         return value
 
     def error(self, rule: str, path: str, pos: Pos, message: str, hint: str | None = None) -> None:
+        self.failed.add(path)
         line, col = pos if pos else (None, None)
         self.diagnostics.append(
             Diagnostic(rule, f"{path}: {message}", self.file, line, col, hint, "error")
@@ -104,7 +111,13 @@ def _type_name(value: object) -> str:
         return "a list"
     if value is None:
         return "nothing"
-    return f"{type(value).__name__} {value!r}"
+    if isinstance(value, bool):
+        return f"{'yes' if value else 'no'} (true or false)"
+    if isinstance(value, int | float):
+        return f"the number {value}"
+    if isinstance(value, dt.date):
+        return f"the date {value.isoformat()}"
+    return f"the text {str(value)!r}"
 
 
 #: Amounts as a lawyer writes them: "£1,200,000", "£1.2m", "£250k", "£1.5 million", "1,000".
@@ -375,6 +388,7 @@ class OneOf(Spec):
             if not trial.diagnostics:
                 ck.pending_refs.extend(trial.pending_refs)
                 ck.readings.extend(trial.readings)
+                ck.pending_rules.extend(trial.pending_rules)
                 return result
         return self.wrong(value, ck, path, pos)
 
@@ -454,8 +468,7 @@ class Map(Spec):
             if spec.required and key not in value:
                 key_path = f"{path}.{key}" if path else key
                 ck.error("E-key-02", key_path, pos or (1, 1), "is required but missing", spec.hint)
-        for rule in self.rules:
-            rule(out, ck, path)
+        ck.pending_rules.extend((rule, out, path) for rule in self.rules)
         return out
 
 
@@ -475,3 +488,48 @@ def resolve_refs(ck: Checker) -> None:
         ck.error(
             "E-ref-01", path, pos, f"{what} {value!r} is not declared in this deal sheet", hint
         )
+
+
+def run_rules(ck: Checker) -> None:
+    """Run the drafting rules the walk collected, each on the checked values. A rule that read a
+    value which failed its schema (or a reference to nothing) is not run: one mistake, one error;
+    it reports once the value is put right."""
+    failed = frozenset(ck.failed)
+    for rule, values, path in ck.pending_rules:
+        reads: set[str] = set()
+        trial = replace(ck, diagnostics=[])
+        rule(_Reading(values, path, reads), trial, path)
+        if not reads & failed:
+            ck.diagnostics += trial.diagnostics
+
+
+class _Reading(dict[str, Any]):
+    """A checked mapping that records the dotted path of every value a rule reads from it."""
+
+    def __init__(self, values: dict[str, Any], path: str, reads: set[str]) -> None:
+        super().__init__(values)
+        self._path, self._reads = path, reads
+
+    def _read(self, key: str, value: Any) -> Any:
+        return _recorded(value, f"{self._path}.{key}" if self._path else str(key), self._reads)
+
+    def get(self, key: str, default: Any = None) -> Any:  # type: ignore[override]
+        return self._read(key, super().get(key, default))
+
+    def __getitem__(self, key: str) -> Any:
+        return self._read(key, super().__getitem__(key))
+
+    def values(self) -> Any:  # type: ignore[override]
+        return [self._read(k, v) for k, v in super().items()]
+
+    def items(self) -> Any:  # type: ignore[override]
+        return [(k, self._read(k, v)) for k, v in super().items()]
+
+
+def _recorded(value: Any, path: str, reads: set[str]) -> Any:
+    reads.add(path)
+    if isinstance(value, dict):
+        return _Reading(value, path, reads)
+    if isinstance(value, list):
+        return [_recorded(item, f"{path}[{i}]", reads) for i, item in enumerate(value)]
+    return value

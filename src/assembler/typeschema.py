@@ -19,6 +19,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import best_match
+
 from .errors import AssemblerError, Diagnostic
 from .ruleids import RULES, RuleInfo
 from .schema import (
@@ -271,6 +274,14 @@ def _plain(value: Any) -> Any:
     return value
 
 
+def _check_meta(file: Path, source: dict[str, Any]) -> None:
+    """The schema is valid JSON Schema 2020-12 (the metaschema, checked by ``jsonschema``)."""
+    error = best_match(Draft202012Validator(Draft202012Validator.META_SCHEMA).iter_errors(source))
+    if error is not None:
+        where = "/".join(map(str, error.absolute_path)) or "the top level"
+        raise _fail(file, f"not valid JSON Schema 2020-12 at {where}: {error.message}")
+
+
 def load_types(root: Path, registry: Mapping[str, Rule]) -> dict[str, DocType]:
     """Every document type a bank folder's ``types/`` declares, by name."""
     types_dir = root / "types"
@@ -282,6 +293,7 @@ def load_types(root: Path, registry: Mapping[str, Rule]) -> dict[str, DocType]:
         source = _plain(_read(schema_file))
         if not isinstance(source, dict) or source.get("type") != "object":
             raise _fail(schema_file, "a document type's schema must be an object schema")
+        _check_meta(schema_file, source)
         compiler = _Compiler(schema_file, source, common, registry)
         top = compiler.mapping(source)
         assert isinstance(top, Map)
