@@ -138,8 +138,7 @@ def test_a_new_document_type_is_files_only_and_builds(tmp_path, assert_valid):
     assert_valid(result.output)
     texts = [t for _, t in paragraphs(result.output.read_bytes())]
     assert any(
-        "intend to integrate community services for older people, and review it every 6 months"
-        in t
+        "intend to integrate community services for older people, and review it every 6 months" in t
         for t in texts
     )
     # its schema checks the deal sheet at the line of the mistake, with the engine's rule ids
@@ -249,7 +248,9 @@ def test_a_date_in_words_is_read_and_the_lock_and_verbose_build_say_so(tmp_path)
     start = load_deal(MH).data["effective_date"]
     written = f"{start.day} {start:%B %Y}"
     deal = tmp_path / "deal.yaml"
-    deal.write_text(re.sub(r"^effective_date: \S+", f'effective_date: "{written}"', text, flags=re.M))
+    deal.write_text(
+        re.sub(r"^effective_date: \S+", f'effective_date: "{written}"', text, flags=re.M)
+    )
     loaded = load_deal(deal)
     assert loaded.data["effective_date"] == start and isinstance(start, dt.date)
     assert loaded.readings == (("effective_date", written, start.isoformat()),)
@@ -265,7 +266,9 @@ def test_a_date_in_words_is_read_and_the_lock_and_verbose_build_say_so(tmp_path)
 
 @pytest.mark.parametrize("written", ["01/04/2027", "1.4.27", "1-4-2027"])
 def test_an_ambiguous_numeric_date_is_refused_with_the_iso_form_as_the_hint(tmp_path, written):
-    text = re.sub(r"^effective_date: \S+", f'effective_date: "{written}"', MH.read_text(), flags=re.M)
+    text = re.sub(
+        r"^effective_date: \S+", f'effective_date: "{written}"', MH.read_text(), flags=re.M
+    )
     deal = tmp_path / "deal.yaml"
     deal.write_text(text)
     result = run("check", str(deal))
@@ -344,3 +347,107 @@ def test_one_mistake_gives_one_error_not_a_drafting_rule_about_its_consequence(t
     deal.write_text(text.replace("[comissioner]", "[observer]"))
     rules = [f["rule"] for f in json.loads(run("check", str(deal), "--json").output)["findings"]]
     assert "E-rule-G18" in rules
+
+
+def _rule(kind: str, **parameters):
+    return {
+        "id": "E-rule-T1",
+        "kind": kind,
+        "severity": "error",
+        "message": "a test rule",
+        "hint": "a hint",
+        "source": "a test",
+        **parameters,
+    }
+
+
+SPLIT = {"split": [{"party": "a", "pct": 60}, {"party": "b", "pct": 30}]}
+KINDS = [
+    # (rule, values that break it, where it reports, values that keep it)
+    (
+        _rule("sum_to", paths=["split[].pct"], total=100),
+        SPLIT,
+        "split",
+        {"split": [{"party": "a", "pct": 60}, {"party": "b", "pct": 40}]},
+    ),
+    (
+        _rule("sum_to", paths=["gain.ours", "gain.theirs"], total=100),
+        {"gain": {"ours": 50, "theirs": 40}},
+        "gain.ours",
+        {"gain": {"ours": 50, "theirs": "[to be agreed]"}},  # a blank is not checked
+    ),
+    (
+        _rule("required_if", path="pool.cap", when={"pool.kind": "capped"}),
+        {"pool": {"kind": "capped"}},
+        "pool.kind",
+        {"pool": {"kind": "open"}},
+    ),
+    (
+        _rule("forbidden_if", path="pool.cap", when={"pool.kind": "open"}),
+        {"pool": {"kind": "open", "cap": 5}},
+        "pool.cap",
+        {"pool": {"kind": "capped", "cap": 5}},
+    ),
+    (
+        _rule("at_least_one", path="bodies", has={"chair": True}),
+        {"bodies": [{"chair": False}, {}]},
+        "bodies",
+        {"bodies": [{"chair": False}, {"chair": True}]},
+    ),
+    (
+        _rule("party_with_role", role="host"),
+        {"parties": [{"roles": ["provider"]}]},
+        "parties",
+        {"parties": [{"roles": ["provider", "host"]}]},
+    ),
+    (
+        _rule("unique", path="split[].party"),
+        {"split": [{"party": "a"}, {"party": "a"}]},
+        "split[1].party",
+        SPLIT,
+    ),
+    (
+        _rule("date_order", pairs=[["start", "end"]]),
+        {
+            "start": __import__("datetime").date(2027, 4, 1),
+            "end": __import__("datetime").date(2027, 4, 1),
+        },
+        "end",
+        {
+            "start": __import__("datetime").date(2027, 4, 1),
+            "end": __import__("datetime").date(2028, 4, 1),
+        },
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("entry", "broken", "where", "kept"), KINDS, ids=[k[0]["kind"] for k in KINDS]
+)
+def test_each_declarative_rule_kind_reports_at_its_key_and_passes_good_values(
+    entry, broken, where, kept
+):
+    from assembler.schema import Checker
+    from assembler.typeschema import compile_rule
+
+    rule = compile_rule(entry, {}, Path("rules.yaml"))
+    ck = Checker("deal.yaml")
+    rule(broken, ck, "")
+    assert [(d.rule, d.message.split(": ")[0]) for d in ck.diagnostics] == [("E-rule-T1", where)]
+    if entry["kind"] != "date_order":  # date_order says which dates, in its own words
+        assert (ck.diagnostics[0].message, ck.diagnostics[0].hint) == (
+            f"{where}: a test rule",
+            "a hint",
+        )
+    ck = Checker("deal.yaml")
+    rule(kept, ck, "")
+    assert ck.diagnostics == []
+
+
+def test_a_declarative_rule_missing_its_parameters_is_a_located_error():
+    from assembler.typeschema import compile_rule
+
+    with pytest.raises(AssemblerError) as caught:
+        compile_rule({"id": "E-rule-T1", "kind": "sum_to", "total": 100}, {}, Path("rules.yaml"))
+    (finding,) = caught.value.diagnostics
+    assert finding.rule == "E-schema-01" and "paths" in finding.message

@@ -226,7 +226,10 @@ def compile_rule(entry: Any, registry: Mapping[str, Rule], file: Path) -> Rule:
     severity = "warning" if rule_id.startswith("W-") else "error"
     summary = str(entry.get("message", kind))
     RULES.setdefault(rule_id, RuleInfo(rule_id, severity, str(entry.get("source", file)), summary))
-    rule = DECLARATIVE[str(kind)](entry)
+    try:
+        rule = DECLARATIVE[str(kind)](entry)
+    except (KeyError, TypeError, ValueError) as exc:
+        raise _fail(file, f"rule {rule_id} ({kind}) lacks or misstates {exc}") from None
     rule.rule_ids = (rule_id,)  # type: ignore[attr-defined]
     return rule
 
@@ -255,7 +258,109 @@ def _date_order(entry: dict[str, Any]) -> Rule:
     return rule
 
 
-DECLARATIVE: dict[str, Callable[[dict[str, Any]], Rule]] = {"date_order": _date_order}
+def _report(entry: dict[str, Any]) -> Callable[[Checker, str, str], None]:
+    """Report the entry's message and hint as its rule id and severity, at a dotted path."""
+    rule_id, message = str(entry["id"]), str(entry.get("message", entry.get("kind")))
+    hint = entry.get("hint")
+    warn = rule_id.startswith("W-")
+
+    def report(ck: Checker, path: str, where: str) -> None:
+        at = f"{path}.{where}" if path and where else path or where
+        (ck.warn if warn else ck.error)(rule_id, at, ck.at(at), message, hint)
+
+    return report
+
+
+def items(values: Any, dotted: str) -> list[tuple[str, Any]]:
+    """(path, value) of each value at a dotted path, where ``list[]`` stands for every item."""
+    found: list[tuple[str, Any]] = [("", values)]
+    for part in dotted.split("."):
+        each = part.endswith("[]")
+        key = part.removesuffix("[]")
+        step = [(f"{p}.{key}".lstrip("."), dig(v, key)) for p, v in found]
+        found = (
+            [(f"{p}[{i}]", item) for p, v in step if isinstance(v, list) for i, item in enumerate(v)]
+            if each
+            else step
+        )
+    return found
+
+
+def _matches(values: Any, when: dict[str, Any]) -> bool:
+    """Every dotted key of ``when`` holds its value (or, for a list, contains it)."""
+    for key, wanted in when.items():
+        held = dig(values, str(key))
+        if not (held == wanted or (isinstance(held, list) and wanted in held)):
+            return False
+    return True
+
+
+def _sum_to(entry: dict[str, Any]) -> Rule:
+    """The numbers at ``paths`` (``list[].field`` for each item) add up to ``total``; not
+    checked while one is a blank."""
+    paths, total, report = [str(p) for p in entry["paths"]], entry["total"], _report(entry)
+
+    def rule(values: dict[str, Any], ck: Checker, path: str) -> None:
+        found = [(where, v) for p in paths for where, v in items(values, p)]
+        numbers = [v for _, v in found if isinstance(v, int | float) and not isinstance(v, bool)]
+        if found and len(numbers) == len(found) and abs(sum(numbers) - total) > 1e-9:
+            report(ck, path, paths[0].partition("[]")[0])
+
+    return rule
+
+
+def _required_if(entry: dict[str, Any], present: bool = True) -> Rule:
+    """``path`` is given when (``required_if``), or not given when (``forbidden_if``), every key
+    of ``when`` holds its value."""
+    key, when, report = str(entry["path"]), dict(entry["when"]), _report(entry)
+
+    def rule(values: dict[str, Any], ck: Checker, path: str) -> None:
+        if _matches(values, when) and (dig(values, key) is not None) != present:
+            report(ck, path, key if not present else next(iter(when)))
+
+    return rule
+
+
+def _at_least_one(entry: dict[str, Any]) -> Rule:
+    """At least one item of the list at ``path`` has every key of ``has`` holding its value."""
+    key, has, report = str(entry["path"]), dict(entry.get("has", {})), _report(entry)
+
+    def rule(values: dict[str, Any], ck: Checker, path: str) -> None:
+        listed = dig(values, key)
+        if isinstance(listed, list) and listed and not any(_matches(i, has) for i in listed):
+            report(ck, path, key)
+
+    return rule
+
+
+def _party_with_role(entry: dict[str, Any]) -> Rule:
+    """At least one party has the role ``role``."""
+    return _at_least_one({**entry, "path": "parties", "has": {"roles": entry["role"]}})
+
+
+def _unique(entry: dict[str, Any]) -> Rule:
+    """The values at ``path`` (``list[].field``) are all different: the second is reported."""
+    key, report = str(entry["path"]), _report(entry)
+
+    def rule(values: dict[str, Any], ck: Checker, path: str) -> None:
+        seen: set[str] = set()
+        for where, value in items(values, key):
+            if value is not None and repr(value) in seen:
+                report(ck, path, where)
+            seen.add(repr(value))
+
+    return rule
+
+
+DECLARATIVE: dict[str, Callable[[dict[str, Any]], Rule]] = {
+    "date_order": _date_order,
+    "sum_to": _sum_to,
+    "required_if": _required_if,
+    "forbidden_if": lambda entry: _required_if(entry, present=False),
+    "at_least_one": _at_least_one,
+    "party_with_role": _party_with_role,
+    "unique": _unique,
+}
 
 
 def _read(path: Path) -> Any:

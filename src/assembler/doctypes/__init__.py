@@ -18,7 +18,6 @@ from .alliance import (
 from .common import (
     deferred_mechanisms_have_a_fallback,
     dual_role_conflicts_declared,
-    has_commissioner,
     internal_arrangements_marked,
     judgement_calls,
     law_in_force,
@@ -103,7 +102,6 @@ PYTHON_RULES: dict[str, Rule] = {
         dual_role_conflicts_declared,
         effective_on_or_after_agreement,
         gain_pool_remainder_adds_up,
-        has_commissioner,
         history_ends_with_this_version,
         incentivised_outcomes_measured,
         internal_arrangements_marked,

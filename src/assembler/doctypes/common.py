@@ -78,27 +78,6 @@ def open_book_subject_to_competition_law(values: dict[str, Any], ck: Checker, pa
 
 @deal_rule(
     (
-        "E-rule-G18",
-        "contracting-model.md G18; seed 001 ch1, ch7",
-        "an alliance agreement has a commissioner, whose reserved matters it must include",
-    )
-)
-def has_commissioner(values: dict[str, Any], ck: Checker, path: str) -> None:
-    """An NHS alliance agreement is between commissioner(s) and providers (001 Glossary, ch1),
-    and its reserved matters belong to the commissioners (guidance G18)."""
-    parties = [p for p in values.get("parties") or [] if isinstance(p, dict)]
-    if parties and not any("commissioner" in (p.get("roles") or []) for p in parties):
-        ck.error(
-            "E-rule-G18",
-            "parties",
-            ck.at("parties"),
-            "an alliance agreement needs at least one commissioner",
-            "give a party the role commissioner (seed 001 ch1; drafting guidance G18)",
-        )
-
-
-@deal_rule(
-    (
         "E-rule-G5",
         "contracting-model.md G5; seed 001 ch8, ch10",
         "payment mechanisms left to be agreed need a deadline, an owner and a default",
