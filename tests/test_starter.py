@@ -8,9 +8,9 @@ import shlex
 import pytest
 from click.testing import CliRunner
 
-from assembler.cli import main
-from assembler.dealsheet import load_deal
-from assembler.typeschema import house_types
+from assembler.cli.main import main
+from assembler.deal.sheet import load_deal
+from assembler.deal.types import house_types
 
 SCHEMAS = {name: doc.schema for name, doc in house_types().items()}
 

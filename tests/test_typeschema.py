@@ -14,10 +14,10 @@ from jsonschema import Draft202012Validator
 from ruamel.yaml import YAML
 
 from assembler.api import Workspace, build
-from assembler.authoring import fragment_from_draft
-from assembler.cli import main
-from assembler.errors import AssemblerError
-from assembler.typeschema import house_types
+from assembler.bank.authoring import fragment_from_draft
+from assembler.cli.main import main
+from assembler.core.errors import AssemblerError
+from assembler.deal.types import house_types
 
 from conftest import BANK, EXAMPLE, position_of
 from reading import paragraphs
@@ -201,8 +201,8 @@ def test_a_schema_naming_a_missing_definition_or_rule_is_a_located_error(tmp_pat
 
 
 def test_every_python_rule_is_registered_by_name_and_declares_catalogued_ids():
+    from assembler.core.ruleids import RULES
     from assembler.doctypes import PYTHON_RULES
-    from assembler.rules import RULES
 
     named = set()
     for folder in (BANK / "types").iterdir():
@@ -230,7 +230,7 @@ MH = BANK / "examples" / "mh-rehab-alliance.yaml"
     ],
 )
 def test_values_as_lawyers_write_them_read_as_the_canonical_value(tmp_path, canonical, as_written):
-    from assembler.dealsheet import load_deal
+    from assembler.deal.sheet import load_deal
 
     text = MH.read_text()
     assert canonical in text
@@ -242,7 +242,7 @@ def test_values_as_lawyers_write_them_read_as_the_canonical_value(tmp_path, cano
 def test_a_date_in_words_is_read_and_the_lock_and_verbose_build_say_so(tmp_path):
     import datetime as dt
 
-    from assembler.dealsheet import load_deal
+    from assembler.deal.sheet import load_deal
 
     text = MH.read_text()
     start = load_deal(MH).data["effective_date"]
@@ -295,7 +295,7 @@ UNTESTED = frozenset(
 
 
 def test_every_rule_id_in_the_source_is_listed_by_assemble_rules_and_named_by_a_test():
-    from assembler.rules import source_rule_ids
+    from assembler.checks.rules import source_rule_ids
 
     result = run("rules", "--json")
     assert result.exit_code == 0
@@ -427,8 +427,8 @@ KINDS = [
 def test_each_declarative_rule_kind_reports_at_its_key_and_passes_good_values(
     entry, broken, where, kept
 ):
-    from assembler.schema import Checker
-    from assembler.typeschema import compile_rule
+    from assembler.core.schema import Checker
+    from assembler.deal.types import compile_rule
 
     rule = compile_rule(entry, {}, Path("rules.yaml"))
     ck = Checker("deal.yaml")
@@ -445,7 +445,7 @@ def test_each_declarative_rule_kind_reports_at_its_key_and_passes_good_values(
 
 
 def test_a_declarative_rule_missing_its_parameters_is_a_located_error():
-    from assembler.typeschema import compile_rule
+    from assembler.deal.types import compile_rule
 
     with pytest.raises(AssemblerError) as caught:
         compile_rule({"id": "E-rule-T1", "kind": "sum_to", "total": 100}, {}, Path("rules.yaml"))

@@ -8,27 +8,36 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import cache, export, provenance
-from .bank import ClauseBank
-from .context import ClauseEnvironment, Recorder, deal_names, make_environment, wrap
-from .coverage import Row, coverage
-from .dealsheet import MAX_DEAL_BYTES, Deal, execution_blanks, load_deal, read_yaml, unused_values
-from .errors import AssemblerError, Diagnostic
-from .files import check_outputs, read_bounded
-from .housestyle import HouseStyle
-from .law import citer
-from .lockfile import dump, layout_of, lock_data, lock_path_for, pins_of, read_lock
-from .outline import Outline, load_outline, outline_file
-from .package import docx_parts, write_all, zip_parts
-from .plan import Pins, Place, Plan, Planner, document_info, party_records
-from .project import HOUSE_BANK, MANIFEST, bank_path, find_bank
-from .provenance import clause_fingerprints
-from .render import E, Rendered, Renderer, bookmark_name
-from .schema import suggest
-from .variation import original_agreement
+from assembler.bank.clausebank import ClauseBank
+from assembler.bank.housestyle import HouseStyle
+from assembler.bank.law import citer
+from assembler.bank.outline import Outline, load_outline, outline_file
+from assembler.bank.project import HOUSE_BANK, MANIFEST, bank_path, find_bank
+from assembler.checks.coverage import Row, coverage
+from assembler.core import cache
+from assembler.core.errors import AssemblerError, Diagnostic
+from assembler.core.files import check_outputs, read_bounded
+from assembler.core.schema import suggest
+from assembler.core.yamlio import MAX_DEAL_BYTES, read_yaml
+from assembler.deal.sheet import Deal, execution_blanks, load_deal, unused_values
+from assembler.deal.types import DocType, bank_types
+from assembler.package import export, provenance
+from assembler.package.lockfile import dump, layout_of, lock_data, lock_path_for, pins_of, read_lock
+from assembler.package.provenance import clause_fingerprints
+from assembler.package.writer import docx_parts, write_all, zip_parts
+from assembler.plan.planner import Pins, Place, Plan, Planner, document_info, party_records
+from assembler.render.renderer import E, Rendered, Renderer, bookmark_name
+from assembler.template.sandbox import (
+    ClauseEnvironment,
+    Recorder,
+    deal_names,
+    make_environment,
+    wrap,
+)
+from assembler.variation.deed import original_agreement
 
 if TYPE_CHECKING:  # the type only: bank operations are not imported by a build
-    from .bankops import Trial
+    from assembler.bank.ops import Trial
 
 
 @dataclass
@@ -40,7 +49,7 @@ class BuildResult:
     missing: list[tuple[str, str]] = field(default_factory=list)
     placeholders: int = 0
     exports: list[Path] = field(default_factory=list)
-    #: the numbered body, for the review exports (:func:`assembler.export.write_review`)
+    #: the numbered body, for the review exports (:func:`assembler.package.export.write_review`)
     rendered: Rendered | None = None
     #: what was asked for and could not be made (a PDF without LibreOffice), and why
     not_made: list[Diagnostic] = field(default_factory=list)
@@ -67,6 +76,11 @@ class Workspace:
     env: ClauseEnvironment
     #: How the bank was found (``-v`` says so).
     found_by: str = "given"
+
+    @property
+    def types(self) -> dict[str, DocType]:
+        """The bank's document types (its ``types/``, else the house bank's), cached."""
+        return bank_types(self.bank.root)
 
     def outline(self, document_type: str) -> Outline:
         """The document type's outline, parsed once and cached by the file's size and time."""
@@ -114,7 +128,7 @@ def build(
     """Build one document from a deal sheet (or from a lock file, exactly as it was built).
 
     ``toc_pages`` fills the contents page's page numbers and ``pdf`` writes a PDF beside it,
-    both through LibreOffice (:func:`assembler.export.finish`; ``not_made`` says what could not
+    both through LibreOffice (:func:`assembler.package.export.finish`; ``not_made`` says what could not
     be made without it). ``toc_pages`` defaults to ``$ASSEMBLER_TOC_PAGES``, else off: the layout
     pass costs about 2 s, and a program building many documents should ask for it."""
     ws = workspace or Workspace.open(bank, templates)
@@ -128,7 +142,7 @@ def build(
         if deal_path is None:
             raise AssemblerError(Diagnostic("E-cli-01", "give a deal sheet, or --locked LOCK"))
         deal = _overridden(
-            load_deal(deal_path, ws.bank.codes, law=ws.bank.law, types=ws.bank.types),
+            load_deal(deal_path, ws.bank.codes, law=ws.bank.law, types=ws.types),
             pin_versions,
             choose,
         )
@@ -172,7 +186,7 @@ def trial(ws: Workspace, job: Trial) -> Any:
     deal_path, pins, choose, draft = job
     try:
         deal = _overridden(
-            load_deal(deal_path, ws.bank.codes, law=ws.bank.law, types=ws.bank.types), pins, choose
+            load_deal(deal_path, ws.bank.codes, law=ws.bank.law, types=ws.types), pins, choose
         )
         made = render_document(deal, ws, draft=draft)
         _plain_language_gate(made.rendered.body, made.required, ws.bank, deal, draft)
@@ -246,7 +260,7 @@ def _locked(
                 "deal, build without --locked",
             )
         )
-    return lock, pins, load_deal(path, ws.bank.codes, law=ws.bank.law, types=ws.bank.types)
+    return lock, pins, load_deal(path, ws.bank.codes, law=ws.bank.law, types=ws.types)
 
 
 @dataclass
@@ -378,7 +392,10 @@ def _laid_out(made: Assembled, output: Path) -> tuple[Assembled, list[Diagnostic
     except AssemblerError as exc:
         message = exc.diagnostics[0].message
         return made, [Diagnostic("W-export-02", message, str(output), severity="warning")]
-    lock = {**made.lock, "document": {**made.lock["document"], "sha256": hashlib.sha256(data).hexdigest()}}
+    lock = {
+        **made.lock,
+        "document": {**made.lock["document"], "sha256": hashlib.sha256(data).hexdigest()},
+    }
     return replace(made, data=data, lock=lock), []
 
 
@@ -412,7 +429,7 @@ def check(
     coverage, the plain-language gate), on the same code path: it fails exactly when the build
     (final, or ``draft``) would, with the same rule ids. What ``assemble check`` prints."""
     ws = ws or Workspace.open()
-    deal = load_deal(deal_path, ws.bank.codes, ignore, law=ws.bank.law, types=ws.bank.types)
+    deal = load_deal(deal_path, ws.bank.codes, ignore, law=ws.bank.law, types=ws.types)
     planned = plan_document(deal, ws, draft=True)  # the coverage table, even when the build fails
     required = list(deal.data.get("criteria") or planned.outline.criteria)
     rows = coverage(planned.plan, required, ws.bank.criterion_names)
@@ -435,7 +452,7 @@ def plan_of(path: Path, deal_path: Path | None = None, *, ws: Workspace) -> Plan
 def plan_deal(deal_path: str | Path, ws: Workspace, *, draft: bool = False) -> Plan:
     """Plan a deal sheet without rendering it: which clauses, which versions, which numbers."""
     return plan_document(
-        load_deal(deal_path, ws.bank.codes, law=ws.bank.law, types=ws.bank.types), ws, draft=draft
+        load_deal(deal_path, ws.bank.codes, law=ws.bank.law, types=ws.types), ws, draft=draft
     ).plan
 
 
@@ -528,7 +545,7 @@ def _plain_language_gate(
     """When the deal requires plain language, the house thresholds gate a final build."""
     if "plain_language" not in required:
         return []
-    from .lint import lint_body
+    from assembler.checks.lint import lint_body
 
     findings = [
         Diagnostic(

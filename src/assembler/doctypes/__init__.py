@@ -5,9 +5,9 @@ each registered function declares its ids and each id is listed by ``assemble ru
 
 from __future__ import annotations
 
-from ..ruleids import deal_rule
-from ..typeschema import Rule
-from .alliance import (
+from assembler.core.ruleids import deal_rule
+from assembler.deal.types import Rule
+from assembler.doctypes.alliance import (
     gain_pool_remainder_adds_up,
     incentivised_outcomes_measured,
     money_adds_up,
@@ -15,7 +15,7 @@ from .alliance import (
     risk_share_parties_stated,
     seeds_guidance,
 )
-from .common import (
+from assembler.doctypes.common import (
     deferred_mechanisms_have_a_fallback,
     dual_role_conflicts_declared,
     internal_arrangements_marked,
@@ -25,18 +25,18 @@ from .common import (
     review_dates_after_start,
     service_contracts_prevail,
 )
-from .mou import (
+from assembler.doctypes.mou import (
     mou_dates_in_order,
     mou_has_reviews_and_context_trigger,
     mou_is_not_binding_and_has_dated_deliverables,
 )
-from .som import (
+from assembler.doctypes.som import (
     change_log_in_order,
     effective_on_or_after_agreement,
     history_ends_with_this_version,
     manual_is_last,
 )
-from .variation import (
+from assembler.doctypes.variation import (
     amendment_fields,
     dates_in_order,
     procurement_from_a_basis,

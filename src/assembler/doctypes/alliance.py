@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..ruleids import deal_rule
-from ..schema import (
+from assembler.core.ruleids import deal_rule
+from assembler.core.schema import (
     Checker,
 )
-from .common import (
+from assembler.doctypes.common import (
     dig,
 )
 

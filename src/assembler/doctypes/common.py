@@ -6,11 +6,11 @@ import datetime as dt
 import re
 from typing import Any
 
-from ..ruleids import deal_rule
-from ..schema import (
+from assembler.core.ruleids import deal_rule
+from assembler.core.schema import (
     Checker,
 )
-from ..typeschema import dig
+from assembler.deal.types import dig
 
 DATES = deal_rule(
     ("E-date-01", "engine", "a later date in the deal sheet is not after an earlier one")

@@ -11,11 +11,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from ..ruleids import deal_rule
-from ..schema import (
+from assembler.core.ruleids import deal_rule
+from assembler.core.schema import (
     Checker,
 )
-from .common import DATES, dig
+from assembler.doctypes.common import DATES, dig
 
 
 def _where(ck: Checker, path: str) -> tuple[str, Any]:

@@ -23,11 +23,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from ..schema import (
+from assembler.core.schema import (
     Checker,
     is_placeholder,
 )
-from .common import (
+from assembler.doctypes.common import (
     dig,
 )
 

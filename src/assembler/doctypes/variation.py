@@ -26,7 +26,7 @@ import datetime as dt
 import re
 from typing import Any
 
-from ..schema import Checker, is_placeholder
+from assembler.core.schema import Checker, is_placeholder
 
 #: What each amendment operation needs, and what it may also take (document-structures.md 5.6).
 OPS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
