@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from assembler.bank.clausebank import ClauseBank
 from assembler.bank.housestyle import HouseStyle
 from assembler.bank.law import citer
-from assembler.bank.outline import Outline, load_outline
+from assembler.bank.outline import Outline, load_outline, outline_file
 from assembler.bank.project import HOUSE_BANK, MANIFEST, bank_path, find_bank
 from assembler.checks.coverage import Row, coverage
 from assembler.core import cache
@@ -20,6 +20,7 @@ from assembler.core.files import check_outputs, read_bounded, write_all
 from assembler.core.schema import suggest
 from assembler.core.yamlio import MAX_DEAL_BYTES, read_yaml
 from assembler.deal.sheet import Deal, execution_blanks, load_deal, unused_values
+from assembler.deal.types import DocType, bank_types
 from assembler.package import export, provenance
 from assembler.package.lockfile import dump, layout_of, lock_data, lock_path_for, pins_of, read_lock
 from assembler.package.provenance import clause_fingerprints
@@ -76,13 +77,20 @@ class Workspace:
     #: How the bank was found (``-v`` says so).
     found_by: str = "given"
 
+    @property
+    def types(self) -> dict[str, DocType]:
+        """The bank's document types (its ``types/``, else the house bank's), cached."""
+        return bank_types(self.bank.root)
+
     def outline(self, document_type: str) -> Outline:
         """The document type's outline, parsed once and cached by the file's size and time."""
-        path = self.templates / f"{document_type}.yaml"
+        path = outline_file(self.templates, document_type, self.bank.root)
         if not path.is_file():
-            return load_outline(self.templates, document_type)  # its error names the file
+            return load_outline(self.templates, document_type, self.bank.root)  # names the file
         return cache.cached(
-            "outline", [cache.stamp(path)], lambda: load_outline(self.templates, document_type)
+            "outline",
+            [cache.stamp(path)],
+            lambda: load_outline(self.templates, document_type, self.bank.root),
         )
 
     @classmethod
@@ -134,7 +142,9 @@ def build(
         if deal_path is None:
             raise AssemblerError(Diagnostic("E-cli-01", "give a deal sheet, or --locked LOCK"))
         deal = _overridden(
-            load_deal(deal_path, ws.bank.codes, law=ws.bank.law), pin_versions, choose
+            load_deal(deal_path, ws.bank.codes, law=ws.bank.law, types=ws.types),
+            pin_versions,
+            choose,
         )
         made = assemble(deal, ws, draft=draft, lock_dir=output.parent)
     pages = bool(export.configured_pages() if toc_pages is None else toc_pages)
@@ -175,7 +185,9 @@ def trial(ws: Workspace, job: Trial) -> Any:
     return it)."""
     deal_path, pins, choose, draft = job
     try:
-        deal = _overridden(load_deal(deal_path, ws.bank.codes, law=ws.bank.law), pins, choose)
+        deal = _overridden(
+            load_deal(deal_path, ws.bank.codes, law=ws.bank.law, types=ws.types), pins, choose
+        )
         made = render_document(deal, ws, draft=draft)
         _plain_language_gate(made.rendered.body, made.required, ws.bank, deal, draft)
     except AssemblerError as exc:
@@ -248,7 +260,7 @@ def _locked(
                 "deal, build without --locked",
             )
         )
-    return lock, pins, load_deal(path, ws.bank.codes, law=ws.bank.law)
+    return lock, pins, load_deal(path, ws.bank.codes, law=ws.bank.law, types=ws.types)
 
 
 @dataclass
@@ -417,7 +429,7 @@ def check(
     coverage, the plain-language gate), on the same code path: it fails exactly when the build
     (final, or ``draft``) would, with the same rule ids. What ``assemble check`` prints."""
     ws = ws or Workspace.open()
-    deal = load_deal(deal_path, ws.bank.codes, ignore, law=ws.bank.law)
+    deal = load_deal(deal_path, ws.bank.codes, ignore, law=ws.bank.law, types=ws.types)
     planned = plan_document(deal, ws, draft=True)  # the coverage table, even when the build fails
     required = list(deal.data.get("criteria") or planned.outline.criteria)
     rows = coverage(planned.plan, required, ws.bank.criterion_names)
@@ -439,7 +451,9 @@ def plan_of(path: Path, deal_path: Path | None = None, *, ws: Workspace) -> Plan
 
 def plan_deal(deal_path: str | Path, ws: Workspace, *, draft: bool = False) -> Plan:
     """Plan a deal sheet without rendering it: which clauses, which versions, which numbers."""
-    return plan_document(load_deal(deal_path, ws.bank.codes, law=ws.bank.law), ws, draft=draft).plan
+    return plan_document(
+        load_deal(deal_path, ws.bank.codes, law=ws.bank.law, types=ws.types), ws, draft=draft
+    ).plan
 
 
 def recorded_unchanged(lock_file: Path, ws: Workspace) -> bool:

@@ -392,7 +392,8 @@ def check_bank(
     and alternatives chosen) and gives, for each, ``{clause id: version}`` of the clauses it used
     or the list of diagnostics of why it failed. The caller supplies it (on worker processes),
     so this module does not depend on the build pipeline; and ``schemas``, the deal-sheet schema
-    of each document type (:data:`assembler.doctypes.SCHEMAS`), which sit a layer above the bank.
+    of each document type (the bank's ``types/<type>/schema.yaml``, read by
+    :func:`assembler.deal.types.bank_types`, a layer above the bank).
     """
     result = CheckResult()
     add = result.findings.append
@@ -560,7 +561,8 @@ def _check_templates(bank: ClauseBank, templates: Path, add: Any) -> None:
     """Every clause an outline names exists and has a version that is not retired."""
     yaml = YAML(typ="safe")
     reached: set[str] = set()
-    for outline in sorted(templates.glob("*.yaml")):
+    outlines = [*templates.glob("*.yaml"), *bank.root.glob("types/*/outline.yaml")]
+    for outline in sorted(outlines):
         data = yaml.load(outline.read_text(encoding="utf-8")) or {}
         if "clauses" not in data:
             continue
@@ -579,7 +581,7 @@ def _check_templates(bank: ClauseBank, templates: Path, add: Any) -> None:
                 add(
                     Diagnostic(
                         "E-check-06",
-                        f"{outline.name} needs clause {clause_id}, which the bank lacks",
+                        f"{outline.parent.name}/{outline.name} needs clause {clause_id}, which the bank lacks",
                         str(outline),
                     )
                 )
@@ -587,7 +589,7 @@ def _check_templates(bank: ClauseBank, templates: Path, add: Any) -> None:
                 add(
                     Diagnostic(
                         "E-check-07",
-                        f"{outline.name} needs clause {clause_id}, which has no approved version "
+                        f"{outline.parent.name}/{outline.name} needs clause {clause_id}, which has no approved version "
                         f"({', '.join(f'{v.version} {v.status}' for v in clause.versions)})",
                         str(outline),
                         hint=f"approve one: assemble bank approve {clause_id}@VERSION",
@@ -607,7 +609,7 @@ def _check_reachable(bank: ClauseBank, reached: set[str], add: Any) -> None:
                     "W-check-01",
                     f"clause {clause.id} is approved but no outline can place it",
                     str(bank.root / "clauses" / clause.id / "clause.yaml"),
-                    hint="name it in an outline under templates/, or retire it",
+                    hint="name it in an outline (types/<document_type>/outline.yaml), or retire it",
                     severity="warning",
                 )
             )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -246,6 +247,9 @@ def build(
         if not as_json:
             raise
         _json_errors("build", exc)
+    if verbose:
+        for reading in result.plan.deal_readings:
+            _say(f"read {reading['key']}: {reading['written']!r} as {reading['read']}")
     shown = result.warnings if verbose else result.warnings[:WARNINGS_SHOWN]
     if shown:
         _report(shown)
@@ -751,6 +755,25 @@ def rules_command(as_json: bool) -> None:
     _stdout().print(table)
 
 
+@main.command("schema")
+@click.argument("document_type")
+@click.option("--bank", "bank_dir", type=click.Path(file_okay=False, path_type=Path))
+def schema_command(document_type: str, bank_dir: Path | None) -> None:
+    """Print DOCUMENT_TYPE's deal-sheet schema as one self-contained JSON Schema (2020-12), for an
+    editor or any JSON Schema validator: `assemble schema alliance_agreement > deal.schema.json`."""
+    from assembler.core.errors import AssemblerError, Diagnostic
+    from assembler.core.schema import suggest
+    from assembler.deal.types import bank_types
+
+    types = bank_types(_open_bank(bank_dir).root)
+    if document_type not in types:
+        hint = suggest(document_type, types) or "document types: " + ", ".join(types)
+        raise AssemblerError(
+            Diagnostic("E-doc-01", f"unknown document type {document_type!r}", hint=hint)
+        )
+    click.echo(json.dumps(types[document_type].json_schema(), indent=2, ensure_ascii=False))
+
+
 @main.command()
 @click.argument("original", type=click.Path(dir_okay=False, exists=True, path_type=Path))
 @click.argument("deal", type=click.Path(dir_okay=False, exists=True, path_type=Path))
@@ -850,24 +873,30 @@ def new(
     from assembler.core.files import check_outputs, write_atomic
     from assembler.core.schema import suggest
     from assembler.deal.starter import starter
-    from assembler.doctypes import SCHEMAS
+    from assembler.deal.types import bank_types
 
-    if document_type not in SCHEMAS:
-        hint = suggest(document_type, SCHEMAS) or "document types: " + ", ".join(SCHEMAS)
+    clause_bank = _open_bank(bank_dir)
+    types = bank_types(clause_bank.root)
+    if document_type not in types:
+        hint = suggest(document_type, types) or "document types: " + ", ".join(types)
         raise AssemblerError(
             Diagnostic("E-doc-01", f"unknown document type {document_type!r}", hint=hint)
         )
     target = output or Path(f"{document_type}.yaml")
-    check_outputs([target], [])
+    schema_file = target.with_name(f"{document_type}.schema.json")
+    check_outputs([target, schema_file], [])
     if target.exists():
         raise AssemblerError(
             Diagnostic("E-out-05", "the file exists; choose another name", str(target))
         )
-    outline = load_outline(default_dir("templates", templates), document_type)
-    clause_bank = _open_bank(bank_dir)
-    text = starter(document_type, outline, clause_bank, _an_original(clause_bank.root, target))
+    outline = load_outline(default_dir("templates", templates), document_type, clause_bank.root)
+    original = _an_original(clause_bank.root, target)
+    text = starter(document_type, outline, clause_bank, original, f"./{schema_file.name}")
     write_atomic(target, text.encode("utf-8"))
-    _say(f"wrote {target}: fill it in, then see what is missing with")
+    schema = types[document_type].json_schema()
+    write_atomic(schema_file, (json.dumps(schema, indent=2, ensure_ascii=False) + "\n").encode())
+    _say(f"wrote {target} and {schema_file.name} (its schema, for an editor's checks as you type)")
+    _say(f"fill {target.name} in, then see what is missing with")
     _say(f"  assemble check {target} --draft")
     _say(f"  assemble build {target} --draft -o out/{target.stem}.docx")
 
@@ -1212,7 +1241,7 @@ def bank_check(
     from assembler.bank.ops import check_bank
     from assembler.bank.ops import record_hashes as record
     from assembler.batch.run import fork_map
-    from assembler.doctypes import SCHEMAS
+    from assembler.deal.types import bank_types
 
     _known_rules(ignore)
     if record_hashes:
@@ -1225,7 +1254,7 @@ def bank_check(
             clause_bank,
             templates_dir,
             lambda trials: fork_map(api.trial, trials, workspace, jobs, tick(len(trials))),
-            SCHEMAS,
+            {name: kind.schema for name, kind in bank_types(clause_bank.root).items()},
         )
     findings = [f for f in result.findings if f.rule not in ignore]
     failed = any(f.severity == "error" for f in findings) or (strict and bool(findings))

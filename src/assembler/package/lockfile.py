@@ -43,7 +43,12 @@ def lock_data(plan: Plan, rendered: Rendered, fingerprints: dict[str, str]) -> d
     return {
         "lock_version": LOCK_VERSION,
         "engine_version": plan.engine_version,
-        "deal": {"id": plan.deal_id, "path": plan.deal_path, "sha256": plan.deal_sha256},
+        "deal": {
+            "id": plan.deal_id,
+            "path": plan.deal_path,
+            "sha256": plan.deal_sha256,
+            **({"read": plan.deal_readings} if plan.deal_readings else {}),
+        },
         "bank": {"id": plan.bank_id, "version": plan.bank_version},
         "document": {
             "type": plan.document_type,

@@ -66,6 +66,9 @@ class Plan:
     engine_version: str = ENGINE_VERSION
     #: set for an agreement as varied: the places, in order, that keep the signed numbering
     layout: list[Place] | None = None
+    #: values the deal sheet wrote as a lawyer writes them, and how they were read
+    #: ({"key", "written", "read"}), recorded in the lock
+    deal_readings: list[dict[str, str]] = field(default_factory=list)
 
     def all_clauses(self) -> list[PlannedClause]:
         front = [self.recitals] if self.recitals else []
@@ -198,6 +201,10 @@ class Planner:
             schedules=schedules,
             recitals=recitals,
             layout=self.layout,
+            deal_readings=[
+                {"key": key, "written": written, "read": read}
+                for key, written, read in self.deal.readings
+            ],
         )
 
     def _slots(self) -> list[tuple[str, Slot, Clause | None]]:
