@@ -16,7 +16,7 @@ import zipfile
 from collections.abc import Iterator
 from html import escape
 from pathlib import Path
-from typing import TypeAlias
+from typing import Protocol, TypeAlias
 
 from lxml import etree
 
@@ -24,7 +24,6 @@ from assembler.bank.housestyle import HouseStyle
 from assembler.core.errors import AssemblerError, Diagnostic
 from assembler.oxml import text as ox
 from assembler.oxml.ns import NS, parse_xml, qn, write_xml
-from assembler.render.renderer import Rendered
 
 E: TypeAlias = etree._Element
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
@@ -61,12 +60,24 @@ DOCUMENT_RELS = {
     "rIdCustomXml": ("../customXml/item1.xml", "customXml"),
 }
 
+
+class Content(Protocol):
+    """What the writer packages of a rendered document (:class:`assembler.render.renderer.Rendered`
+    has it): the body, the numbering part, comments, footnotes and a draft's legend."""
+
+    body: E
+    numbering: E
+    comments: list[tuple[int, str]]
+    footnotes: list[str]
+    legend: str
+
+
 #: A part: its bytes, or an XML tree that :func:`zip_parts` serialises straight into the package.
 Part: TypeAlias = bytes | E
 
 
 def docx_parts(
-    rendered: Rendered, house: HouseStyle, title: str, extra: dict[str, bytes] | None = None
+    rendered: Content, house: HouseStyle, title: str, extra: dict[str, bytes] | None = None
 ) -> dict[str, Part]:
     """Every part of the package, by name (``extra``: the provenance parts)."""
     parts: dict[str, Part] = dict(house.parts)
