@@ -63,12 +63,14 @@ def styled(rpr: E | None, style: str) -> E:
 
 def paragraphs(body: E) -> Iterator[E]:
     """Every paragraph of the body in reading order, those in table cells included."""
-    return body.iter(qn("w:p"))
+    found: Iterator[E] = body.iter(qn("w:p"))
+    return found
 
 
 def texts(element: E) -> Iterator[E]:
     """The text nodes (``w:t``) of ``element``; their ``.text`` is what prints."""
-    return element.iter(qn("w:t"))
+    found: Iterator[E] = element.iter(qn("w:t"))
+    return found
 
 
 def run_properties(t: E) -> E | None:
