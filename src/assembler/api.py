@@ -507,7 +507,7 @@ def _criteria_findings(
                 Diagnostic(
                     "E-crit-02",
                     f"{row.criterion!r} is not a criterion of the taxonomy",
-                    hint=f"did you mean {close!r}?" if close else "see the bank's criteria.yaml",
+                    hint=close or "see the bank's criteria.yaml",
                     **where,
                 )
             )

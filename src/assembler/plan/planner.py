@@ -229,9 +229,7 @@ class Planner:
                     Diagnostic(
                         "E-plan-04",
                         f"choices.{key}: a {self.deal.document_type} offers no such choice",
-                        hint=f"did you mean {close!r}?"
-                        if close
-                        else "choices offered: " + (", ".join(sorted(offered)) or "none"),
+                        hint=close or "choices offered: " + (", ".join(sorted(offered)) or "none"),
                         **self.deal.where(f"choices.{key}"),
                     )
                 )
