@@ -15,6 +15,17 @@ from assembler.oxml.ns import WRAPPER_CLOSE, WRAPPER_OPEN, parse_xml, qn
 E: TypeAlias = etree._Element
 
 
+def new_body() -> E:
+    """An empty document body, for the renderer to fill in reading order."""
+    return ox.el("w:body")
+
+
+def blocks(xml: str) -> list[E]:
+    """The paragraphs and tables of a rendered clause's body XML (its text is inside no root:
+    it is parsed under the wrapper that declares the namespaces); raises ``XMLSyntaxError``."""
+    return list(parse_xml(WRAPPER_OPEN + xml + WRAPPER_CLOSE))
+
+
 def markup_run(text: Markup) -> E:
     """A run from escaped text (it may hold the engine's markers, resolved later)."""
     r: E = parse_xml(

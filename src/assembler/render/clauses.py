@@ -10,7 +10,7 @@ from lxml import etree
 
 from assembler.bank.clausebank import ClauseBank
 from assembler.core.errors import AssemblerError, Diagnostic
-from assembler.oxml.ns import WRAPPER_CLOSE, WRAPPER_OPEN, parse_xml
+from assembler.oxml import frame
 from assembler.oxml.tables import complete_tables
 from assembler.plan.planner import Plan, PlannedClause
 from assembler.render.templates import Sandbox, Trace
@@ -53,7 +53,7 @@ def clause_body(pc: PlannedClause, bank: ClauseBank, sandbox: Sandbox) -> tuple[
     template = sandbox.compile(fragment.source, where, path, fragment.paragraphs)
     xml, trace = sandbox.run(template, clause.id, where, path)
     try:
-        blocks = list(parse_xml(WRAPPER_OPEN + xml + WRAPPER_CLOSE))
+        blocks = frame.blocks(xml)
     except etree.XMLSyntaxError as exc:
         raise AssemblerError(
             Diagnostic("E-tmpl-05", f"{where} renders to broken XML: {exc.msg}", path)

@@ -20,6 +20,7 @@ from assembler.bank.clausebank import ClauseBank
 from assembler.bank.housestyle import HouseStyle
 from assembler.bank.outline import Outline
 from assembler.core.errors import AssemblerError, Diagnostic, Where
+from assembler.oxml import frame as oxml_frame
 from assembler.oxml import text as ox
 from assembler.oxml.numbering import Numbering
 from assembler.plan.laidout import LaidOut, Printed, bookmark_name, fingerprints
@@ -92,7 +93,7 @@ def render(ins: RenderInputs) -> Rendered:
     )
     execution = frame.execution(ins.outline, sandbox, ins.forms)
     trace = bodies.trace.add(term_trace).add(cover.trace).add(parties.trace).add(execution.trace)
-    body = ox.el("w:body")
+    body = oxml_frame.new_body()
     body.extend(cover.paragraphs + frame.contents(plan) + frame.opening(ins.outline))
     body.extend(parties.paragraphs + operative.recitals(bodies.blocks))
     body.extend(clauses.paragraphs + execution.paragraphs)
