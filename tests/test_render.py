@@ -16,7 +16,7 @@ from lxml import etree
 from markupsafe import Markup
 
 import assembler
-from assembler.api import render_document
+from assembler.api import plan_document, render_document
 from assembler.core.errors import AssemblerError
 from assembler.deal.sheet import load_deal
 from assembler.oxml import frame as oframe
@@ -28,6 +28,7 @@ from assembler.package.lockfile import lock_data
 from assembler.plan.laidout import bookmark_name, fingerprints
 from assembler.plan.planner import Plan, PlannedClause
 from assembler.render import frame, operative
+from assembler.render.clauses import clause_bodies
 from assembler.render.fields import References, Target, label_marker, resolve
 from assembler.render.numbering import Walked, number
 from assembler.render.templates import Sandbox
@@ -261,3 +262,17 @@ def test_the_lock_provenance_and_variation_read_the_plan_not_render_output(modul
         node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.module
     ]
     assert not [m for m in imported if m.startswith("assembler.render")]
+
+
+def test_each_clause_body_returns_the_deal_values_it_read(workspace: Any) -> None:
+    deal = load_deal(EXAMPLE, workspace.bank.codes, law=workspace.bank.law)
+    planned = plan_document(deal, workspace)
+    ids = {pc.clause_id for pc in planned.plan.all_clauses()}
+    names = {**planned.names, "included": ids.__contains__, "coverage": []}
+    sandbox = Sandbox(workspace.env, names, planned.issued)
+    bodies = clause_bodies(planned.plan, workspace.bank, sandbox)
+    assert list(bodies.blocks) == list(bodies.traces)
+    term = bodies.traces["term"].accessed
+    assert any(path.startswith("deal.term.") for path in term)
+    assert not any(path.startswith("deal.term.") for path in bodies.traces["scope"].accessed)
+    assert bodies.trace().accessed == set().union(*(t.accessed for t in bodies.traces.values()))

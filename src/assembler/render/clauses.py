@@ -20,10 +20,18 @@ E: TypeAlias = etree._Element
 
 @dataclass
 class Bodies:
-    """Every clause body of a plan, by slot, and what rendering them found."""
+    """Every clause body of a plan, by slot, and what rendering each found (which deal values
+    each clause read, say), in document order."""
 
     blocks: dict[str, list[E]] = field(default_factory=dict)
-    trace: Trace = field(default_factory=Trace)
+    traces: dict[str, Trace] = field(default_factory=dict)
+
+    def trace(self) -> Trace:
+        """What rendering all the bodies found, in document order."""
+        merged = Trace()
+        for trace in self.traces.values():
+            merged.add(trace)
+        return merged
 
 
 def clause_bodies(plan: Plan, bank: ClauseBank, sandbox: Sandbox) -> Bodies:
@@ -31,8 +39,7 @@ def clause_bodies(plan: Plan, bank: ClauseBank, sandbox: Sandbox) -> Bodies:
     found = Bodies()
     for pc in plan.all_clauses():
         if pc.clause_id:
-            found.blocks[pc.slot], trace = clause_body(pc, bank, sandbox)
-            found.trace.add(trace)
+            found.blocks[pc.slot], found.traces[pc.slot] = clause_body(pc, bank, sandbox)
     return found
 
 

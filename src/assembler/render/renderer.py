@@ -92,7 +92,7 @@ def render(ins: RenderInputs) -> Rendered:
         numbering,
     )
     execution = frame.execution(ins.outline, sandbox, ins.forms)
-    trace = bodies.trace.add(term_trace).add(cover.trace).add(parties.trace).add(execution.trace)
+    trace = bodies.trace().add(term_trace).add(cover.trace).add(parties.trace).add(execution.trace)
     body = oxml_frame.new_body()
     body.extend(cover.paragraphs + frame.contents(plan) + frame.opening(ins.outline))
     body.extend(parties.paragraphs + operative.recitals(bodies.blocks))
