@@ -84,6 +84,11 @@ def texts(element: E) -> Iterator[E]:
     return found
 
 
+def bookmark_names(p: E) -> list[str]:
+    """The names of the bookmarks that start in paragraph ``p``, in document order."""
+    return [str(b.get(qn("w:name"))) for b in p.iter(qn("w:bookmarkStart"))]
+
+
 def run_properties(t: E) -> E | None:
     """The properties of the run that holds text node ``t``."""
     found: E | None = t.getparent().find(qn("w:rPr"))

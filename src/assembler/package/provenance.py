@@ -22,6 +22,7 @@ from lxml import etree
 
 from assembler.bank.clausebank import ClauseBank
 from assembler.core.errors import AssemblerError, Diagnostic
+from assembler.oxml.frame import bookmark_names, paragraphs
 from assembler.oxml.ns import qn
 from assembler.oxml.reader import WordPackage
 from assembler.oxml.text import style_of, text_of
@@ -42,15 +43,11 @@ def clause_fingerprints(body: etree._Element, bookmarks: dict[str, str]) -> dict
     """
     return fingerprints(
         (
-            [
-                bookmarks[b.get(qn("w:name"))]
-                for b in p.iter(qn("w:bookmarkStart"))
-                if b.get(qn("w:name")) in bookmarks
-            ],
+            [bookmarks[name] for name in bookmark_names(p) if name in bookmarks],
             style_of(p) or "",
             text_of(p),
         )
-        for p in body.iter(qn("w:p"))
+        for p in paragraphs(body)
     )
 
 
