@@ -73,7 +73,7 @@ def test_clause_headings_are_numbered_in_order_by_the_house_list(example):
 
 
 def test_cross_references_show_the_target_number(example):
-    from assembler.render.renderer import bookmark_name
+    from assembler.plan.laidout import bookmark_name
 
     result, data = example
     root = document_xml(data)

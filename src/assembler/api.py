@@ -23,10 +23,9 @@ from assembler.deal.sheet import Deal, execution_blanks, load_deal, unused_value
 from assembler.deal.types import DocType, bank_types
 from assembler.package import export, provenance
 from assembler.package.lockfile import dump, layout_of, lock_data, lock_path_for, pins_of, read_lock
-from assembler.package.provenance import clause_fingerprints
 from assembler.package.writer import docx_parts, zip_parts
 from assembler.plan.planner import Pins, Place, Plan, Planner, document_info, party_records
-from assembler.render.renderer import E, Rendered, Renderer, bookmark_name
+from assembler.render.renderer import E, Rendered, RenderInputs, render
 from assembler.template.sandbox import (
     ClauseEnvironment,
     Recorder,
@@ -341,9 +340,10 @@ def render_document(
             if r.required and r.covered
         ],
     }
-    rendered = Renderer(
+    inputs = RenderInputs(
         plan, ws.bank, ws.house, ws.env, names, ws.forms, deal.nearest, outline, planned.issued
-    ).render()
+    )
+    rendered = render(inputs)
     return RenderedDocument(planned, rendered, required, criteria_findings)
 
 
@@ -361,8 +361,7 @@ def assemble(
     will be written: it records the deal sheet's path relative to it, so the pair can move."""
     made = render_document(deal, ws, draft=draft, pins=pins, layout=layout)
     plan, rendered = made.planned.plan, made.rendered
-    bookmarks = {bookmark_name(pc.clause_id): pc.slot for pc in plan.all_clauses() if pc.clause_id}
-    lock = lock_data(plan, rendered, clause_fingerprints(rendered.body, bookmarks))
+    lock = lock_data(plan, rendered.laid_out)
     if history:
         lock["variations"] = history
     if lock_dir is not None:
@@ -522,7 +521,7 @@ def _criteria_findings(
                 Diagnostic(
                     "E-crit-02",
                     f"{row.criterion!r} is not a criterion of the taxonomy",
-                    hint=f"did you mean {close!r}?" if close else "see the bank's criteria.yaml",
+                    hint=close or "see the bank's criteria.yaml",
                     **where,
                 )
             )

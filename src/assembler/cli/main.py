@@ -1343,7 +1343,7 @@ def _known_rules(ignore: tuple[str, ...]) -> None:
             close = suggest(rule, sorted(known))
             raise click.BadParameter(
                 f"unknown rule id {rule!r}"
-                + (f"; did you mean {close!r}?" if close else "")
+                + (f"; {close}" if close else "")
                 + " (see `assemble rules`)",
                 param_hint="--ignore",
             )

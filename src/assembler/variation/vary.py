@@ -121,9 +121,9 @@ def _vary(
     varied = assemble(deal, ws, draft=draft, layout=layout)
     signed = {
         slot: replace(s, paragraphs=[(n, st, _rename(t, by_law)) for n, st, t in s.paragraphs])
-        for slot, s in sections(old.plan, old.rendered).items()
+        for slot, s in sections(old.plan, old.rendered.laid_out).items()
     }
-    now = sections(varied.plan, varied.rendered)
+    now = sections(varied.plan, varied.rendered.laid_out)
     changes = amendments(signed, now)
     if not changes:
         raise AssemblerError(
