@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from assembler.core.errors import AssemblerError, Diagnostic, Where
 from assembler.core.schema import Checker, resolve_refs, suggest
-from assembler.core.yamlio import read_yaml
+from assembler.core.yamlio import parse_yaml, read_yaml
 from assembler.doctypes import SCHEMAS
 
 if TYPE_CHECKING:
@@ -49,10 +49,12 @@ def load_deal(
     vocabulary: frozenset[str] = frozenset(),
     ignore: frozenset[str] = frozenset(),
     law: LawRegister | None = None,
+    text: bytes | None = None,
 ) -> Deal:
-    """Read and validate a deal sheet, reporting every error in it at once."""
+    """Read and validate a deal sheet, reporting every error in it at once (``text``: its
+    bytes, when they come from elsewhere than the file ``path`` names)."""
     path = Path(path)
-    data, raw = read_yaml(path)
+    data, raw = read_yaml(path) if text is None else (parse_yaml(text, str(path)), text)
     if not isinstance(data, dict):
         found = "an empty file" if data is None else "a list or a single value"
         raise AssemblerError(
