@@ -28,7 +28,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("checks",),
     ("pipeline",),
     ("variation",),
-    ("batch",),
+    ("batches",),
     ("api",),
     ("cli", "__main__", "__init__"),
 ]

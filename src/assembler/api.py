@@ -3,13 +3,13 @@ file or its data, to a file or to bytes), check, lint, vary, batch and export. T
 only parses arguments, calls these and prints.
 
 A facade over the layers below (:mod:`assembler.pipeline`, :mod:`assembler.variation`,
-:mod:`assembler.batch`): it holds no logic of its own, so each name is documented where it is
+:mod:`assembler.batches`): it holds no logic of its own, so each name is documented where it is
 defined. Bad input raises :class:`AssemblerError`, whose ``diagnostics`` are located findings.
 """
 
-from assembler.batch.run import Outcome as Outcome
-from assembler.batch.run import bank_check as bank_check
-from assembler.batch.run import batch as batch
+from assembler.batches.run import Outcome as Outcome
+from assembler.batches.run import bank_check as bank_check
+from assembler.batches.run import batch as batch
 from assembler.core.errors import AssemblerError as AssemblerError
 from assembler.core.errors import Diagnostic as Diagnostic
 from assembler.pipeline.build import Assembled as Assembled

@@ -11,7 +11,7 @@ import click
 from rich.table import Table
 
 from assembler import api
-from assembler.batch.run import build_many, find_deals
+from assembler.batches.run import build_many, find_deals
 from assembler.cli.build import finish_documents
 from assembler.cli.options import jobs_option, outdir_option, pdf_option, toc_pages_option
 from assembler.cli.output import EXIT_INPUT_ERROR, console, emit_json, progress, report
