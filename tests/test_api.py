@@ -145,6 +145,22 @@ def test_the_package_offers_the_api_names_and_nothing_else():
         assembler.no_such_name  # noqa: B018
 
 
+def test_a_starter_deal_sheet_checks_as_a_draft_and_is_never_overwritten(tmp_path, workspace):
+    target = assembler.new_deal("memorandum_of_understanding", tmp_path / "mou.yaml")
+    assert target == tmp_path / "mou.yaml" and "document_type: memorandum_of_understanding" in (
+        target.read_text()
+    )
+    assert not [
+        d
+        for d in assembler.check(target, workspace, draft=True).diagnostics
+        if d.severity == "error"
+    ]
+    for document_type, rule in (("memorandum_of_understanding", "E-out-05"), ("mou", "E-doc-01")):
+        with pytest.raises(assembler.AssemblerError) as raised:
+            assembler.new_deal(document_type, target)
+        assert raised.value.diagnostics[0].rule == rule
+
+
 # -- the README's examples ---------------------------------------------------------------------
 
 

@@ -18,12 +18,16 @@ if TYPE_CHECKING:
     from assembler.api import Outcome as Outcome
     from assembler.api import VaryResult as VaryResult
     from assembler.api import Workspace as Workspace
+    from assembler.api import bank_check as bank_check
     from assembler.api import batch as batch
     from assembler.api import build as build
     from assembler.api import build_bytes as build_bytes
     from assembler.api import check as check
+    from assembler.api import convert_fragment as convert_fragment
     from assembler.api import export as export
     from assembler.api import lint as lint
+    from assembler.api import new_deal as new_deal
+    from assembler.api import open_bank as open_bank
     from assembler.api import vary as vary
 
 __version__ = "0.1.0"
@@ -36,12 +40,16 @@ __all__ = [
     "Outcome",
     "VaryResult",
     "Workspace",
+    "bank_check",
     "batch",
     "build",
     "build_bytes",
     "check",
+    "convert_fragment",
     "export",
     "lint",
+    "new_deal",
+    "open_bank",
     "vary",
 ]
 
