@@ -361,7 +361,7 @@ def test_a_full_disk_keeps_the_previous_output(tmp_path, monkeypatch):
 
 
 def test_an_interrupted_write_keeps_the_previous_output(tmp_path, monkeypatch):
-    from assembler import package as packaging
+    from assembler.package import writer as packaging
 
     out = tmp_path / "a.docx"
     assert CliRunner().invoke(main, ["build", str(EXAMPLE), "-o", str(out)]).exit_code == 0
