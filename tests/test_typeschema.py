@@ -286,7 +286,7 @@ UNTESTED = frozenset(
     re.findall(
         r"\S+",
         """E-bank-01 E-bank-02 E-bank-03 E-bank-06 E-bank-10 E-bank-11 E-check-01 E-check-02
-    E-check-05 E-check-06 E-cli-01 E-dep-01 E-docx-03 E-export-01 E-file-01 E-file-02 E-lock-03
+    E-check-05 E-check-06 E-dep-01 E-docx-03 E-export-01 E-file-01 E-file-02 E-lock-03
     E-lock-05 E-out-03 E-out-07 E-pack-02 E-plan-01 E-plan-02 E-ref-03
     E-style-02 E-tmpl-01 E-tmpl-05 E-value-01 E-value-03 E-var-02 E-verify-01 E-verify-02
     L-doc-01 L-doc-02 L-read-01 W-blank-01 W-export-02""",

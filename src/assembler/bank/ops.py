@@ -31,6 +31,37 @@ LEVEL_MARKS = {"Clause2": "1.1", "Clause3": "(a)", "Clause4": "(i)", "ScheduleCl
                "SchedulePart": "##", "ListBullet": "*", "BodyText2": ">"}  # fmt: skip
 
 
+def select(
+    bank: ClauseBank,
+    criterion: str | None = None,
+    status: str | None = None,
+    document_type: str | None = None,
+) -> list[Clause]:
+    """The clauses ``bank list`` shows, by id: those meeting a criterion (a top-level one meets
+    its sub-criteria too), with a version in a status, for a document type."""
+    return [
+        clause
+        for clause in sorted(bank.clauses.values(), key=lambda c: c.id)
+        if (not criterion or any(c.split(".")[0] == criterion for c in clause.criteria))
+        and (not status or any(v.status == status for v in clause.versions))
+        and (not document_type or document_type in clause.document_types)
+    ]
+
+
+def clause_record(clause: Clause) -> dict[str, Any]:
+    """A clause and the record of each version, as ``bank list`` and ``bank show`` print it."""
+    return {
+        "id": clause.id,
+        "title": clause.title,
+        "document_types": clause.document_types,
+        "criteria": clause.criteria,
+        "versions": [
+            {**v.record, "status": v.status, "withdrawn_on": v.withdrawn_on}
+            for v in clause.versions
+        ],
+    }
+
+
 def parse_ref(text: str) -> tuple[str, str | None]:
     """``"scope@1.2.0"`` -> ("scope", "1.2.0"); ``"scope"`` -> ("scope", None)."""
     clause, _, version = text.partition("@")

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from assembler.core.errors import AssemblerError, Diagnostic, Where
 from assembler.core.schema import Checker, resolve_refs, run_rules, suggest
-from assembler.core.yamlio import read_yaml
+from assembler.core.yamlio import parse_yaml, read_yaml
 from assembler.deal.types import DocType, house_types
 
 if TYPE_CHECKING:
@@ -54,12 +54,14 @@ def load_deal(
     ignore: frozenset[str] = frozenset(),
     law: LawRegister | None = None,
     types: Mapping[str, DocType] | None = None,
+    text: bytes | None = None,
 ) -> Deal:
     """Read and validate a deal sheet against its document type's schema (the bank's
-    ``types/``; by default the house bank's), reporting every error in it at once."""
+    ``types/``; by default the house bank's), reporting every error in it at once (``text``: its
+    bytes, when they come from elsewhere than the file ``path`` names)."""
     path = Path(path)
     types = house_types() if types is None else types
-    data, raw = read_yaml(path)
+    data, raw = read_yaml(path) if text is None else (parse_yaml(text, str(path)), text)
     if not isinstance(data, dict):
         found = "an empty file" if data is None else "a list or a single value"
         raise AssemblerError(

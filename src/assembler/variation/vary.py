@@ -27,17 +27,6 @@ from typing import Any
 from lxml import etree
 from ruamel.yaml import YAML
 
-from assembler.api import (
-    Assembled,
-    BuildResult,
-    Workspace,
-    assemble,
-    build,
-    plan_document,
-    rebuild,
-    recorded_unchanged,
-    write_document,
-)
 from assembler.core.errors import AssemblerError, Diagnostic
 from assembler.core.files import all_or_nothing, check_outputs, write_atomic
 from assembler.core.schema import ListOf, Map
@@ -51,6 +40,17 @@ from assembler.package import provenance
 from assembler.package.export import to_pdf
 from assembler.package.lockfile import lock_path_for
 from assembler.package.writer import docx_parts, zip_parts
+from assembler.pipeline.build import (
+    Assembled,
+    BuildResult,
+    assemble,
+    build,
+    plan_document,
+    rebuild,
+    recorded_unchanged,
+    write_document,
+)
+from assembler.pipeline.workspace import Workspace
 from assembler.plan.planner import Plan
 from assembler.render.renderer import Rendered
 from assembler.template.sandbox import longdate
