@@ -183,3 +183,17 @@ def test_the_readme_example_runs_as_written(index, tmp_path, monkeypatch, capsys
     (tmp_path / "examples").symlink_to(BANK / "examples")
     exec(compile(readme_examples()[index], f"README example {index + 1}", "exec"), {})
     assert capsys.readouterr().out.strip()
+
+
+def test_deal_schema_is_the_json_schema_every_example_of_its_type_meets():
+    import jsonschema
+    from ruamel.yaml import YAML
+
+    from conftest import BANK
+
+    schema = assembler.deal_schema("memorandum_of_understanding")
+    deal = YAML(typ="safe").load(BANK / "examples" / "ooh-transformation-mou.yaml")
+    jsonschema.Draft202012Validator(schema).validate(deal)
+    with pytest.raises(assembler.AssemblerError) as raised:
+        assembler.deal_schema("memorandum")
+    assert raised.value.diagnostics[0].rule == "E-doc-01"
