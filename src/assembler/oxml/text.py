@@ -237,6 +237,13 @@ def markup_run(xml_text: str) -> E:
     return parse_xml(wrapped)[0]
 
 
+def markup_paragraph(style: str | None, xml_text: str) -> E:
+    """A paragraph of ``style`` from text already escaped for XML (it may hold markers)."""
+    p = paragraph(style)
+    p.append(markup_run(xml_text))
+    return p
+
+
 def comment_anchor(p: E, comment_id: int, style: str) -> None:
     """Anchor comment ``comment_id`` on the whole of ``p`` (after its properties), with its mark
     in a run of character style ``style`` at the end."""
