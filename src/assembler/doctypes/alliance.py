@@ -41,6 +41,7 @@ from .common import (
     review_dates_after_start,
     service_contracts_prevail,
 )
+from .money import CAPS, MONEY_RULES, SETTLEMENT_FALLBACK
 
 
 def _extend(spec: Map, **fields: F) -> Map:
@@ -54,6 +55,11 @@ ALLIANCE_PARTY = _extend(
     PARTY,
     notice_contact=F(
         Str(), hint="the person (name and email address) who receives notices for the party"
+    ),
+    gain_share_participant=F(
+        Bool(),
+        hint="false: the party takes no share of gains (gainshare, the gain pool); "
+        "it is then named in no clause that allocates them",
     ),
 )
 COI = cast(Map, GOVERNANCE.fields["conflicts_of_interest"].spec)
@@ -146,6 +152,11 @@ RISK_SHARE = Map(
         "split": F(SPLIT, hint="each risk-sharing party's share of an overspend, in per cent"),
         "formula": F(Str(), hint="how an overspend is shared, when basis is formula"),
         "principles": F(codes(), hint="the financial principles the Parties apply (vocabulary)"),
+        "caps": F(CAPS, hint="each Risk Sharing Party's most towards overspends in a year"),
+        "settlement_fallback": F(
+            SETTLEMENT_FALLBACK,
+            hint="how the year-end position is settled when the board cannot agree it",
+        ),
         "envelope_reopener": F(
             Map(
                 {
@@ -200,6 +211,10 @@ RISK_SHARE = Map(
                         Map(
                             {
                                 "commissioners_pct": F(Percent(), required=True),
+                                "commissioners_split": F(
+                                    SPLIT,
+                                    hint="each Commissioner's share of the Commissioners' part",
+                                ),
                                 "providers_pct": F(Percent(), required=True),
                                 "commissioner_use": F(Str(), hint="after 'to be used for'"),
                                 "provider_use": F(Str(), hint="after 'to be used for'"),
@@ -1018,5 +1033,6 @@ ALLIANCE_AGREEMENT = Map(
         judgement_calls,
         law_in_force,
         internal_arrangements_marked,
+        *MONEY_RULES,
     ],
 )
