@@ -329,7 +329,7 @@ class Renderer:
                 continue
             clause = self.bank.clause(pc.clause_id)
             path = str(self.bank.root / "clauses" / clause.id / "clause.yaml")
-            for term, source in clause.defines.items():
+            for term, source in clause.definitions(pc.version).items():
                 text = self._text(
                     source, clause.id, f"clause {clause.id}, definition of {term!r}", path
                 )
