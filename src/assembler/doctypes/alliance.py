@@ -42,6 +42,7 @@ from .common import (
     service_contracts_prevail,
 )
 from .money import CAPS, MONEY_RULES, SETTLEMENT_FALLBACK
+from .termination import EXIT_PLAN_TIMETABLE, termination_has_notice_and_exit_time
 
 
 def _extend(spec: Map, **fields: F) -> Map:
@@ -854,7 +855,8 @@ ALLIANCE_AGREEMENT = Map(
                     "also_covers": F(
                         ListOf(Str()),
                         hint="further responsibilities the exit plan must allocate, one per item",
-                    )
+                    ),
+                    "agreed_within_months": EXIT_PLAN_TIMETABLE,
                 }
             )
         ),
@@ -1034,5 +1036,6 @@ ALLIANCE_AGREEMENT = Map(
         law_in_force,
         internal_arrangements_marked,
         *MONEY_RULES,
+        termination_has_notice_and_exit_time,
     ],
 )
