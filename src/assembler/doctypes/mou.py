@@ -53,6 +53,20 @@ RELATED_DOCUMENT = Map(
     }
 )
 
+#: A partner that neither commissions nor provides (a university, an industry partner) says what
+#: it does: the Deliverables it leads (their ``owners``) and what it advises on.
+MOU_PARTY = Map(
+    {
+        **PARTY.fields,
+        "advises_on": F(
+            Str(),
+            hint="what the partner advises the others on, e.g. 'the evaluation of the new "
+            "pathways'",
+        ),
+    },
+    rules=PARTY.rules,
+)
+
 DELIVERABLE = Map(
     {
         "workstream": F(Code(), required=True, hint="what is to be delivered, as a code"),
@@ -192,10 +206,44 @@ def mou_dates_in_order(values: dict[str, Any], ck: Checker, path: str) -> None:
             )
 
 
+@deal_rule(
+    (
+        "W-mou-role-01",
+        "issue 21; seed 001 ch5 (case C's partners and their deliverables)",
+        "a partner that neither commissions nor provides says what it does: a Deliverable it "
+        "leads or what it advises on",
+    )
+)
+def every_partner_has_a_part(values: dict[str, Any], ck: Checker, path: str) -> None:
+    """A university or an industry partner is not an "observer" while it leads work: the
+    roles clause says what it does, from the deliverables it owns and its ``advises_on``."""
+    owners = {
+        o
+        for d in values.get("deliverables") or []
+        if isinstance(d, dict)
+        for o in d.get("owners") or []
+    }
+    for i, party in enumerate(values.get("parties") or []):
+        if not isinstance(party, dict) or {"commissioner", "provider"} & set(
+            party.get("roles") or []
+        ):
+            continue
+        if party.get("id") not in owners and not party.get("advises_on"):
+            where = f"parties[{i}]"
+            ck.warn(
+                "W-mou-role-01",
+                where,
+                ck.at(where),
+                f"partner {party.get('id')!r} neither commissions nor provides, and leads no "
+                "deliverable and advises on nothing",
+                "name it among a deliverable's owners, or give advises_on",
+            )
+
+
 MEMORANDUM_OF_UNDERSTANDING = Map(
     {
         **COMMON,
-        "parties": F(ListOf(PARTY, min_items=2), required=True),
+        "parties": F(ListOf(MOU_PARTY, min_items=2), required=True),
         # document-structures.md (b): binding / non-binding / non-binding with listed binding clauses
         "binding": F(Bool(), required=True, hint="false: an MoU records intentions (G23)"),
         "binding_clauses": F(ListOf(Enum(*BINDING_CLAUSES))),
@@ -284,6 +332,7 @@ MEMORANDUM_OF_UNDERSTANDING = Map(
     },
     rules=[
         mou_is_not_binding_and_has_dated_deliverables,
+        every_partner_has_a_part,
         mou_has_reviews_and_context_trigger,
         mou_dates_in_order,
         date_order(("effective_date", "term.sunset")),
