@@ -284,7 +284,7 @@ def test_a_partner_that_does_nothing_stated_is_warned(tmp_path):
 
     from click.testing import CliRunner
 
-    from assembler.cli import main
+    from assembler.cli.main import main
 
     text = MOU.read_text().replace("related_documents:\n", UNI_AND_INDUSTRY, 1)
     deal = tmp_path / "deal.yaml"

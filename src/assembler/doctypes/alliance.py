@@ -41,8 +41,8 @@ from assembler.doctypes.common import (
     review_dates_after_start,
     service_contracts_prevail,
 )
-from .money import CAPS, MONEY_RULES, SETTLEMENT_FALLBACK
-from .termination import EXIT_PLAN_TIMETABLE, termination_has_notice_and_exit_time
+from assembler.doctypes.money import CAPS, MONEY_RULES, SETTLEMENT_FALLBACK
+from assembler.doctypes.termination import EXIT_PLAN_TIMETABLE, termination_has_notice_and_exit_time
 
 
 def _extend(spec: Map, **fields: F) -> Map:

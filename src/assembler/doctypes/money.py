@@ -8,9 +8,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import Any, TypeGuard
 
-from ..rules import deal_rule
-from ..schema import Bool, Checker, Code, Enum, F, ListOf, Map, Money, Ref, Str
-from .common import dig
+from assembler.checks.rules import deal_rule
+from assembler.core.schema import Bool, Checker, Code, Enum, F, ListOf, Map, Money, Ref, Str
+from assembler.doctypes.common import dig
 
 #: Each Risk Sharing Party's most towards overspends in a Financial Year, or no cap by choice.
 CAPS = ListOf(

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..rules import deal_rule
-from ..schema import Checker, F, Int
-from .common import dig
+from assembler.checks.rules import deal_rule
+from assembler.core.schema import Checker, F, Int
+from assembler.doctypes.common import dig
 
 #: ``exit_plan.agreed_within_months``: the exit plan's timetable, run from a notice to end.
 EXIT_PLAN_TIMETABLE = F(
