@@ -197,6 +197,24 @@ def test_a_settlement_any_one_party_can_block_is_an_error_unless_a_majority_deci
     assert code == 0 and "W-money-08" in {rule for rule, _ in found}
 
 
+@pytest.mark.parametrize(
+    ("key", "rule", "where"),
+    [
+        ("caps", "W-money-04", "risk_share:\n^"),
+        ("commissioners_split", "W-money-06", "      ^commissioners_pct: 50"),
+    ],
+)
+def test_in_a_draft_deal_a_missing_cap_or_commissioners_split_is_a_warning(
+    tmp_path, key, rule, where
+):
+    path = tmp_path / "deal.yaml"
+    text = cut(CASE_B.read_text(), key).replace("status: draft_for_signature", "status: draft")
+    path.write_text(text)
+    code, found = findings(path)
+    assert code == 0 and (rule, line_of(text, where)) in found, found
+    assert not {r for r, _ in found} & {"E-money-04", "E-money-05"}
+
+
 def test_an_uncapped_share_is_a_choice_that_is_warned(tmp_path):
     path, text = variant(
         tmp_path,
