@@ -16,7 +16,6 @@ from lxml import etree
 from markupsafe import Markup
 
 import assembler
-from assembler.api import plan_document, render_document
 from assembler.core.errors import AssemblerError
 from assembler.deal.sheet import load_deal
 from assembler.oxml import frame as oframe
@@ -25,6 +24,7 @@ from assembler.oxml import toc
 from assembler.oxml.ns import qn
 from assembler.oxml.numbering import Numbering
 from assembler.package.lockfile import lock_data
+from assembler.pipeline.build import plan_document, render_document
 from assembler.plan.laidout import bookmark_name, fingerprints
 from assembler.plan.planner import Plan, PlannedClause
 from assembler.render import frame, operative
