@@ -241,3 +241,56 @@ def test_whatever_is_binding_has_governing_law_and_the_section_9_route(
     binding_clause = clause_texts(result.output.read_bytes())["Legally binding provisions"]
     assert GOVERNED in binding_clause
     assert (SECTION_9 in binding_clause) is carve_out
+
+
+UNI_AND_INDUSTRY = """\
+  - {id: uni, name: "[University]", kind: charity, roles: [observer], address: "[address]",
+     signatory: "[name of authorised signatory]", position: "[position]",
+     advises_on: "the evaluation of the new pathways"}
+  - {id: industry, name: "[Industry Partner]", kind: company, roles: [observer],
+     registration: "[company number]", address: "[address]",
+     signatory: "[name of authorised signatory]", position: "[position]"}
+related_documents:
+"""
+
+
+def test_partners_that_neither_commission_nor_provide_say_what_they_do(tmp_path, workspace):
+    """A university that advises and an industry partner that leads a deliverable are not
+    "observers", and the background does not say every partner commissions or provides care."""
+    text = MOU.read_text().replace("related_documents:\n", UNI_AND_INDUSTRY, 1)
+    text = text.replace('owners: ["[lead Partner]"]', "owners: [industry]", 1)
+    deal = tmp_path / "deal.yaml"
+    deal.write_text(text)
+    result = build(deal, tmp_path / "mou.docx", workspace=workspace)
+    texts = clause_texts(result.output.read_bytes())
+    roles = next(t for h, t in texts.items() if "Roles" in h)
+    assert (
+        "[University] takes part as a Partner that neither commissions nor provides the "
+        "Services. It intends to advise the other Partners on the evaluation of the new pathways."
+        in roles
+    )
+    assert re.search(
+        r"\[Industry Partner\] takes part as a Partner that neither commissions nor "
+        r"provides the Services\. It intends to lead the work on [^,]+, as shown in Schedule \d",
+        roles,
+    )
+    body = "\n".join(t for _, t in paragraphs(result.output.read_bytes()))
+    assert "The Partners are the main bodies that commission and provide" not in body
+    assert "[University] and [Industry Partner] neither commission nor provide care" in body
+
+
+def test_a_partner_that_does_nothing_stated_is_warned(tmp_path):
+    import json
+
+    from click.testing import CliRunner
+
+    from assembler.cli.main import main
+
+    text = MOU.read_text().replace("related_documents:\n", UNI_AND_INDUSTRY, 1)
+    deal = tmp_path / "deal.yaml"
+    deal.write_text(text)
+    report = json.loads(CliRunner().invoke(main, ["check", str(deal), "--json"]).output)
+    line = int(position_of(text, "  - ^{id: industry").split(":")[0])
+    assert [(f["rule"], f["line"]) for f in report["findings"] if f["rule"] == "W-mou-role-01"] == [
+        ("W-mou-role-01", line)
+    ]

@@ -189,3 +189,60 @@ def test_a_party_s_own_internal_arrangement_is_not_a_service_contract(tmp_path, 
     contracts = listed[: next(i for i, t in enumerate(listed) if t.endswith(".")) + 1]
     assert not any("[Council] (as commissioner) and [Council]" in t for t in contracts)
     assert any("not a contract and not a Service Contract" in t for t in printed)
+
+
+NOTICE = 'end_notice_months: "[number]"'
+WITHIN = 'agreed_within_months: "[number]"'
+
+
+@pytest.mark.parametrize(
+    ("edits", "rule", "where"),
+    [
+        ([(NOTICE, "")], "E-exit-01", "reserved_matters: ^[further"),
+        ([(WITHIN, "")], "E-exit-01", "reserved_matters: ^[further"),
+        (
+            [(NOTICE, "end_notice_months: 6"), (WITHIN, "agreed_within_months: 6")],
+            "E-exit-02",
+            "^agreed_within_months: 6",
+        ),
+        (
+            [(NOTICE, "end_notice_months: 3"), (WITHIN, "agreed_within_months: 9")],
+            "E-exit-02",
+            "^agreed_within_months: 9",
+        ),
+    ],
+)
+def test_ending_the_alliance_as_a_reserved_matter_needs_notice_and_an_exit_plan_within_it(
+    tmp_path, edits, rule, where
+):
+    text = EXAMPLE.read_text()
+    for old, new in edits:
+        assert old in text
+        text = text.replace(old, new, 1)
+    deal = tmp_path / "deal.yaml"
+    deal.write_text(text)
+    code, report = check(deal)
+    line = int(position_of(text, where).split(":")[0])
+    assert code == 1 and (rule, line) in {(f["rule"], f["line"]) for f in report["findings"]}
+
+
+def test_the_termination_clause_prints_the_notice_and_the_exit_plan_timetable(tmp_path, workspace):
+    from assembler.api import build
+
+    from reading import clause_texts
+
+    text = (
+        EXAMPLE.read_text()
+        .replace(NOTICE, "end_notice_months: 12")
+        .replace(WITHIN, "agreed_within_months: 6")
+    )
+    deal = tmp_path / "deal.yaml"
+    deal.write_text(text)
+    assert check(deal)[0] == 0
+    result = build(deal, tmp_path / "deal.docx", workspace=workspace)
+    ending = next(
+        t for h, t in clause_texts(result.output.read_bytes()).items() if "Ending the Alliance" in h
+    )
+    assert "the Commissioners decide to end the Alliance under clause" in ending
+    assert "given to every Party at least 12 months before that date" in ending
+    assert "Within 6 months after a notice to end this Agreement is given" in ending

@@ -391,3 +391,62 @@ def test_every_version_in_the_house_bank_can_be_shown_as_text():
             assert plain_text(house, version), f"{clause.id}@{version.version}"
     summary = find_version(house, "schedule-plain-english-summary")[1]
     assert any("if count <= 10 else count" in line for line in plain_text(house, summary))
+
+
+def definition(path, term: str) -> str:
+    texts = [p.text for p in docx.Document(str(path)).paragraphs]
+    return next(t for t in texts if t.startswith(f"\u201c{term}\u201d means"))
+
+
+@pytest.mark.parametrize(
+    ("pins", "wilful", "data"),
+    [
+        ("", "a deliberate or reckless breach by a Party", "the Data Protection Act 1998"),
+        (
+            "pins: {wilful-default: 1.1.0, data-protection: 1.1.0}\n",
+            "acting against the principles",
+            "the UK GDPR, the Data Protection Act 2018",
+        ),
+    ],
+)
+def test_a_version_keeps_its_own_definitions(tmp_path, workspace, pins, wilful, data):
+    """A definition belongs to the version it was approved with: 1.2.0 brought new ones, and a
+    deal pinned to 1.1.0 still gets the definitions approved with 1.1.0."""
+    deal = tmp_path / "deal.yaml"
+    deal.write_text(
+        (BANK / "examples" / "mh-rehab-alliance.yaml")
+        .read_text()
+        .replace("choices:", pins + "choices:")
+    )
+    result = build(deal, tmp_path / "d.docx", workspace=workspace)
+    assert wilful in definition(result.output, "Wilful Default")
+    assert data in definition(result.output, "Data Protection Legislation")  # a 2015 deal
+
+
+def test_the_new_wilful_default_cites_the_listed_obligations_by_number(tmp_path, workspace):
+    result = build(
+        BANK / "examples" / "mh-rehab-alliance.yaml", tmp_path / "d.docx", workspace=workspace
+    )
+    text = definition(result.output, "Wilful Default")
+    numbers = {c.clause_id: c.number for c in result.plan.clauses}
+    listed = ["roles", "decision-making", "information-sharing", "conflicts-of-interest"]
+    assert all(numbers[c] in text for c in listed), (text, numbers)
+    n = numbers["wilful-default"]
+    assert (
+        f"within the period in clause {n}.2 after receiving a notice of it under clause {n}.1"
+        in text
+    )
+
+
+def test_a_version_s_definition_edited_in_place_is_refused(bank, tmp_path):
+    meta = bank / "clauses" / "wilful-default" / "clause.yaml"
+    meta.write_text(meta.read_text().replace("a deliberate or reckless breach", "any breach"))
+    with pytest.raises(AssemblerError) as caught:
+        build(EXAMPLE, tmp_path / "x.docx", workspace=Workspace.open(bank, BANK / "templates"))
+    assert caught.value.diagnostics[0].rule == "E-bank-08"
+
+
+def test_a_bump_carries_the_version_s_definitions_forward(bank):
+    new = bump(ClauseBank.load(bank), "wilful-default", "minor")
+    clause = ClauseBank.load(bank).clause("wilful-default")
+    assert clause.definitions(new) == clause.definitions("1.2.0") != clause.definitions("1.1.0")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -51,6 +52,7 @@ VERSION = Map(
         "change": F(Str()),
         "sha256": F(Str(r"[0-9a-f]{64}", "the SHA-256 of the normalised fragment")),
         "imported": F(ListOf(Str())),
+        "defines": F(_Terms()),
     }
 )
 
@@ -107,10 +109,15 @@ class ClauseVersion:
 
     def record_digest(self) -> str:
         text = "\n".join(f"{k}={v or ''}" for k, v in self.record.items())
+        if self.defines is not None:  # hashed with the version, so editing one is caught
+            text += "\ndefines=" + json.dumps(self.defines, sort_keys=True, ensure_ascii=False)
         return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
     #: what importing the Word file changed (fonts dropped, styles mapped), recorded at approval
     imported: tuple[str, ...] = ()
+    #: the defined terms of this version (``defines:`` under it), which replace the clause's own
+    #: for this version only: an older version keeps its older definitions. None: the clause's.
+    defines: dict[str, str] | None = None
 
     @property
     def key(self) -> tuple[int, ...]:
@@ -170,6 +177,11 @@ class Clause:
                 )
             )
         return max(usable, key=lambda v: v.key)
+
+    def definitions(self, version: str) -> dict[str, str]:
+        """The defined terms of ``version``: its own ``defines:``, else the clause's."""
+        own = next((v.defines for v in self.versions if v.version == version), None)
+        return self.defines if own is None else own
 
     def _not_in_force_hint(self, on: dt.date) -> str:
         """Why nothing is in force: an approved version that starts later or was withdrawn is
@@ -368,6 +380,7 @@ def _load_clause(meta_path: Path, errors: list[Diagnostic]) -> Clause | None:
                 v.get("approved_on"),
                 v.get("record_sha256"),
                 tuple(v.get("imported") or ()),
+                v.get("defines"),
             )
         )
     return Clause(

@@ -222,9 +222,11 @@ def bump(bank: ClauseBank, clause_id: str, part: str, effective_from: dt.date | 
     shutil.copyfile(latest.path, latest.path.with_name(f"{new}.docx"))
 
     def add(data: Any) -> None:
-        entry = {"version": new, "status": "draft", "change": CHANGE_PLACEHOLDER}
+        entry: dict[str, Any] = {"version": new, "status": "draft", "change": CHANGE_PLACEHOLDER}
         if effective_from:
             entry["effective_from"] = effective_from.isoformat()
+        if latest.defines is not None:  # a version's own definitions carry on until edited
+            entry["defines"] = dict(latest.defines)
         data["versions"].append(entry)
 
     _edit_metadata(bank, clause_id, add)

@@ -8,12 +8,17 @@ from __future__ import annotations
 from assembler.core.ruleids import deal_rule
 from assembler.deal.types import Rule
 from assembler.doctypes.alliance import (
+    commissioners_gain_divided,
     gain_pool_remainder_adds_up,
     incentivised_outcomes_measured,
     money_adds_up,
+    overspend_shares_capped,
+    participation_honoured,
     reopener_has_threshold,
     risk_share_parties_stated,
     seeds_guidance,
+    settlement_not_blockable,
+    termination_has_notice_and_exit_time,
 )
 from assembler.doctypes.common import (
     deferred_mechanisms_have_a_fallback,
@@ -26,6 +31,7 @@ from assembler.doctypes.common import (
     service_contracts_prevail,
 )
 from assembler.doctypes.mou import (
+    every_partner_has_a_part,
     mou_dates_in_order,
     mou_has_reviews_and_context_trigger,
     mou_is_not_binding_and_has_dated_deliverables,
@@ -97,10 +103,12 @@ PYTHON_RULES: dict[str, Rule] = {
     for fn in (
         amendment_fields,
         change_log_in_order,
+        commissioners_gain_divided,
         dates_in_order,
         deferred_mechanisms_have_a_fallback,
         dual_role_conflicts_declared,
         effective_on_or_after_agreement,
+        every_partner_has_a_part,
         gain_pool_remainder_adds_up,
         history_ends_with_this_version,
         incentivised_outcomes_measured,
@@ -113,6 +121,8 @@ PYTHON_RULES: dict[str, Rule] = {
         mou_has_reviews_and_context_trigger,
         mou_is_not_binding_and_has_dated_deliverables,
         open_book_subject_to_competition_law,
+        overspend_shares_capped,
+        participation_honoured,
         procurement_from_a_basis,
         procurement_when_services_change,
         reopener_has_threshold,
@@ -120,6 +130,8 @@ PYTHON_RULES: dict[str, Rule] = {
         risk_share_parties_stated,
         seeds_guidance,
         service_contracts_prevail,
+        settlement_not_blockable,
+        termination_has_notice_and_exit_time,
         variations_in_sequence,
     )
 }

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterator
+from typing import Any, TypeGuard
 
 from assembler.core.ruleids import deal_rule
 from assembler.core.schema import (
@@ -208,7 +209,7 @@ def gain_pool_remainder_adds_up(values: dict[str, Any], ck: Checker, path: str) 
         )
 
 
-def _number(value: Any) -> bool:
+def _number(value: Any) -> TypeGuard[float]:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
@@ -395,3 +396,283 @@ def seeds_guidance(values: dict[str, Any], ck: Checker, path: str) -> None:
     for rule, fires, message, hint in checks:
         if fires:
             ck.warn(rule, "risk_share", ck.at("risk_share"), message, hint)
+
+
+# -- Money and risk that no one Party can overturn or block: a cap on each share of an overspend,
+#    the Commissioners' gain share divided between them, gains and losses only for the Parties that
+#    take part in them, and a settlement a unanimous board cannot stall (issue 21; guidance G3, G12,
+#    G17, G28; seed 001 ch8, ch10, ch11). The keys are in types/alliance_agreement/schema.yaml.
+
+
+def _parties(values: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    yield from (p for p in values.get("parties") or [] if isinstance(p, dict))
+
+
+def _items(value: Any) -> Iterator[tuple[int, dict[str, Any]]]:
+    yield from ((i, v) for i, v in enumerate(value or []) if isinstance(v, dict))
+
+
+@deal_rule(
+    (
+        "E-money-04",
+        "contracting-model.md G3; seed 001 ch10, ch11",
+        "each Risk Sharing Party's share of an overspend has a cap, or is uncapped by choice "
+        "(a warning while the deal's status is draft)",
+    ),
+    (
+        "W-money-04",
+        "contracting-model.md G3; seed 001 ch11",
+        "E-money-04 in a deal whose status is draft",
+    ),
+    (
+        "W-money-05",
+        "contracting-model.md G3, G27; seed 001 ch11, ch13",
+        "a Risk Sharing Party's share of an overspend is uncapped by choice",
+    ),
+)
+def overspend_shares_capped(values: dict[str, Any], ck: Checker, path: str) -> None:
+    """An uncapped share of an overspend is an open-ended liability no board would sign off
+    unawares (001 ch11: the providers' exposure was untested): each Risk Sharing Party has a cap,
+    or the deal says `uncapped: true` and the build warns."""
+    share = values.get("risk_share")
+    if not isinstance(share, dict):
+        return
+    report, level = _report(values, ck)
+    rule = f"{level}-money-04"
+    sharing = {p.get("id") for p in _parties(values) if p.get("risk_share_participant") is True}
+    capped: set[Any] = set()
+    for i, cap in _items(share.get("caps")):
+        where = f"risk_share.caps[{i}]"
+        who = cap.get("party")
+        capped.add(who)
+        if who not in sharing:
+            report(
+                rule,
+                f"{where}.party",
+                ck.at(f"{where}.party"),
+                f"{who!r} has a cap but does not share overspends",
+                "cap only the parties with risk_share_participant: true",
+            )
+        has_cap, uncapped = cap.get("cap_gbp") is not None, cap.get("uncapped") is True
+        if has_cap == uncapped:
+            report(
+                rule,
+                where,
+                ck.at(where),
+                f"{who!r} needs either cap_gbp or uncapped: true"
+                + (", not both" if has_cap else ""),
+                "give the most it pays towards overspends in a year (cap_gbp), or choose "
+                "uncapped: true",
+            )
+        elif uncapped:
+            ck.warn(
+                "W-money-05",
+                f"{where}.uncapped",
+                ck.at(f"{where}.uncapped"),
+                f"{who!r} has no limit on its share of an overspend",
+                "agree a cap_gbp, or acknowledge W-money-05 with the reason the Parties accept it",
+            )
+    for who in sorted(str(p) for p in sharing - capped):
+        report(
+            rule,
+            "risk_share",
+            ck.at("risk_share.caps") or ck.at("risk_share"),
+            f"the share of an overspend of Risk Sharing Party {who!r} has no cap",
+            f"add risk_share.caps: - {{party: {who}, cap_gbp: ...}} (or uncapped: true)",
+        )
+
+
+@deal_rule(
+    (
+        "E-money-05",
+        "contracting-model.md G12; seed 001 ch8",
+        "the Commissioners' share of a gain is divided between the Commissioners, in shares that "
+        "add up to 100 (a warning while the deal's status is draft)",
+    ),
+    (
+        "W-money-06",
+        "contracting-model.md G12; seed 001 ch8",
+        "E-money-05 in a deal whose status is draft",
+    ),
+)
+def commissioners_gain_divided(values: dict[str, Any], ck: Checker, path: str) -> None:
+    """With more than one Commissioner, "50 per cent to the Commissioners" (001 ch8) does not
+    say who gets what: the division is part of the deal."""
+    rest = dig(values, "risk_share.gain_pool.remainder")
+    if not isinstance(rest, dict):
+        return
+    report, level = _report(values, ck)
+    rule = "E-money-05" if level == "E" else "W-money-06"
+    commissioners = {
+        p.get("id") for p in _parties(values) if "commissioner" in (p.get("roles") or [])
+    }
+    split = rest.get("commissioners_split")
+    where = "risk_share.gain_pool.remainder.commissioners_split"
+    if len(commissioners) > 1 and not split and rest.get("commissioners_pct") != 0:
+        report(
+            rule,
+            "risk_share.gain_pool.remainder",
+            ck.at("risk_share.gain_pool.remainder"),
+            f"the Commissioners' share is not divided between the {len(commissioners)} "
+            "Commissioners",
+            "add commissioners_split: each Commissioner's share of it, in per cent",
+        )
+    for i, item in _items(split):
+        if item.get("party") not in commissioners:
+            report(
+                rule,
+                f"{where}[{i}].party",
+                ck.at(f"{where}[{i}].party"),
+                f"{item.get('party')!r} takes a Commissioners' share but is not a Commissioner",
+                "name only parties with the role commissioner",
+            )
+    shares = [item.get("pct") for _, item in _items(split)]
+    numbers = [s for s in shares if _number(s)]
+    if shares and len(numbers) == len(shares) and sum(numbers) != 100:
+        report(rule, where, ck.at(where), f"the shares add up to {sum(numbers):g}, not 100")
+
+
+#: Where a deal allocates a gain to named parties (gainshare, the gain pool's remainder).
+GAIN_SPLITS = (
+    "outcome_payments.provider_split",
+    "risk_share.gain_pool.remainder.commissioners_split",
+)
+#: Where a deal allocates a loss to named parties.
+LOSS_SPLITS = ("risk_share.split", "risk_share.caps", "outcome_payments.painshare_split")
+
+
+@deal_rule(
+    (
+        "E-money-07",
+        "contracting-model.md G3; seed 001 ch10",
+        "a party that takes no part in gains (or in losses) is named in no clause that allocates "
+        "them",
+    )
+)
+def participation_honoured(values: dict[str, Any], ck: Checker, path: str) -> None:
+    """`gain_share_participant: false` and `risk_share_participant: false` hold in every split
+    the deal gives (E-money-03 covers painshare that mirrors gainshare)."""
+    checks = (
+        ("gain_share_participant", GAIN_SPLITS, "gains"),
+        ("risk_share_participant", LOSS_SPLITS, "losses"),
+    )
+    for flag, paths, what in checks:
+        outside = {p.get("id") for p in _parties(values) if p.get(flag) is False}
+        for dotted in paths:
+            for i, item in _items(dig(values, dotted)):
+                if item.get("party") in outside:
+                    where = f"{dotted}[{i}].party"
+                    ck.error(
+                        "E-money-07",
+                        where,
+                        ck.at(where),
+                        f"{item.get('party')!r} takes no part in {what} but is given a share here",
+                        f"remove it, or set its {flag}: true",
+                    )
+
+
+@deal_rule(
+    (
+        "E-money-08",
+        "contracting-model.md G17, G28; seed 001 ch7, ch11",
+        "a year-end settlement that needs a unanimous board has a majority or "
+        "expert-determination fallback (a warning while the deal's status is draft)",
+    ),
+    (
+        "W-money-08",
+        "contracting-model.md G17, G28; seed 001 ch11",
+        "E-money-08 in a deal whose status is draft",
+    ),
+)
+def settlement_not_blockable(values: dict[str, Any], ck: Checker, path: str) -> None:
+    """Under `unanimous_only` every settlement step needs every Party, so any one of them can
+    stop the money moving (001 ch11: year one was agreed at the last minute, on goodwill)."""
+    share = values.get("risk_share")
+    if not isinstance(share, dict) or dig(values, "governance.decision_rule") != "unanimous_only":
+        return
+    steps = share.get("year_end_reconciliation") or share.get("gain_pool")
+    fallback = share.get("settlement_fallback")
+    report, level = _report(values, ck)
+    if steps and not fallback:
+        report(
+            f"{level}-money-08",
+            "risk_share",
+            ck.at("risk_share"),
+            "every settlement step needs a unanimous board, so any one Party can block payment",
+            "add risk_share.settlement_fallback: {method: majority} or {method: "
+            "expert_determination, expert_appointed_by: ...} (guidance G17, G28)",
+        )
+    if (
+        isinstance(fallback, dict)
+        and fallback.get("method") == "expert_determination"
+        and not fallback.get("expert_appointed_by")
+    ):
+        where = "risk_share.settlement_fallback"
+        report(
+            f"{level}-money-08",
+            where,
+            ck.at(where),
+            "expert determination needs someone to appoint the expert if the Parties do not "
+            "agree one",
+            "add expert_appointed_by",
+        )
+
+
+# -- Ending an alliance as a Commissioner reserved matter: only on a minimum notice, with an exit
+#    plan agreed within it (issue 21; seed 001 ch7, the Template's reserved matters; guidance G18).
+
+
+def _whole(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+@deal_rule(
+    (
+        "E-exit-01",
+        "seed 001 ch7 (Template reserved matters); contracting-model.md G18",
+        "ending the Alliance as a Commissioner reserved matter needs a minimum notice period "
+        "(term.end_notice_months) and an exit plan timetable (exit_plan.agreed_within_months)",
+    ),
+    (
+        "E-exit-02",
+        "seed 001 ch7; contracting-model.md G18",
+        "the exit plan is agreed within the notice period of a decision to end the Alliance",
+    ),
+)
+def termination_has_notice_and_exit_time(values: dict[str, Any], ck: Checker, path: str) -> None:
+    """Commissioners may end a ten-year alliance under a reserved matter, but not overnight: the
+    notice the term clause gives (`term.end_notice_months`) applies to their decision too, and the
+    exit plan must be agreed within it, or services cannot be handed over in an orderly way."""
+    notice, within = (
+        dig(values, "term.end_notice_months"),
+        dig(values, "exit_plan.agreed_within_months"),
+    )
+    commissioners = any(
+        isinstance(p, dict) and "commissioner" in (p.get("roles") or [])
+        for p in values.get("parties") or []
+    )
+    reserved = "termination_of_alliance" in (dig(values, "governance.reserved_matters") or [])
+    if commissioners and reserved:
+        for key, value, what in (
+            ("term.end_notice_months", notice, "minimum notice period"),
+            ("exit_plan.agreed_within_months", within, "exit plan timetable"),
+        ):
+            if value is None:
+                where = "governance.reserved_matters"
+                ck.error(
+                    "E-exit-01",
+                    where,
+                    ck.at(where),
+                    f"ending the Alliance is a reserved matter with no {what} ({key})",
+                    f"give {key}, so the Commissioners cannot end the Alliance without notice",
+                )
+    if _whole(notice) and _whole(within) and within >= notice:
+        where = "exit_plan.agreed_within_months"
+        ck.error(
+            "E-exit-02",
+            where,
+            ck.at(where),
+            f"the exit plan is due {within} months after a notice to end, but the notice is "
+            f"{notice} months",
+            "agree the exit plan within the notice period (a shorter agreed_within_months)",
+        )

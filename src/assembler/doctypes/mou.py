@@ -145,3 +145,37 @@ def mou_dates_in_order(values: dict[str, Any], ck: Checker, path: str) -> None:
                 f"{when.isoformat()} must be before the sunset date ({sunset.isoformat()})",
                 "a review or decision gate after the sunset never happens",
             )
+
+
+@deal_rule(
+    (
+        "W-mou-role-01",
+        "issue 21; seed 001 ch5 (case C's partners and their deliverables)",
+        "a partner that neither commissions nor provides says what it does: a Deliverable it "
+        "leads or what it advises on",
+    )
+)
+def every_partner_has_a_part(values: dict[str, Any], ck: Checker, path: str) -> None:
+    """A university or an industry partner is not an "observer" while it leads work: the
+    roles clause says what it does, from the deliverables it owns and its ``advises_on``."""
+    owners = {
+        o
+        for d in values.get("deliverables") or []
+        if isinstance(d, dict)
+        for o in d.get("owners") or []
+    }
+    for i, party in enumerate(values.get("parties") or []):
+        if not isinstance(party, dict) or {"commissioner", "provider"} & set(
+            party.get("roles") or []
+        ):
+            continue
+        if party.get("id") not in owners and not party.get("advises_on"):
+            where = f"parties[{i}]"
+            ck.warn(
+                "W-mou-role-01",
+                where,
+                ck.at(where),
+                f"partner {party.get('id')!r} neither commissions nor provides, and leads no "
+                "deliverable and advises on nothing",
+                "name it among a deliverable's owners, or give advises_on",
+            )

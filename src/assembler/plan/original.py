@@ -67,7 +67,7 @@ def original_agreement(
                 term
                 for pc in plan.all_clauses()
                 if pc.clause_id and pc.clause_id in bank.clauses
-                for term in bank.clause(pc.clause_id).defines
+                for term in bank.clause(pc.clause_id).definitions(pc.version)
             }
         ),
         "clauses": [

@@ -31,7 +31,7 @@ def defined_terms(
             continue
         clause = bank.clause(pc.clause_id)
         path = str(bank.root / "clauses" / clause.id / "clause.yaml")
-        for term, source in clause.defines.items():
+        for term, source in clause.definitions(pc.version).items():
             where = f"clause {clause.id}, definition of {term!r}"
             text, found = sandbox.text(source, clause.id, where, path)
             trace.add(found)

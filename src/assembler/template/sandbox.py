@@ -428,6 +428,13 @@ def money(value: Any) -> str:
     return str(value)
 
 
+def percent(value: Any) -> str:
+    """A computed percentage as a lawyer writes it: 25, 12.5, 33.33 (never 25.0)."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return f"{round(value, 2):g}"
+    return str(value)
+
+
 def years(value: Any) -> str:
     if isinstance(value, int) and not isinstance(value, bool):
         return f"{value} year" if value == 1 else f"{value} years"
@@ -530,6 +537,7 @@ def make_environment(vocabulary: dict[str, str]) -> ClauseEnvironment:
     words = Vocabulary(vocabulary)
     env.filters.update(
         money=money,
+        percent=percent,
         longdate=longdate,
         years=years,
         join_and=join_and,
