@@ -18,7 +18,7 @@ from .files import check_outputs, read_bounded
 from .housestyle import HouseStyle
 from .law import citer
 from .lockfile import dump, layout_of, lock_data, lock_path_for, pins_of, read_lock
-from .outline import Outline, load_outline
+from .outline import Outline, load_outline, outline_path
 from .package import docx_parts, write_all, zip_parts
 from .plan import Pins, Place, Plan, Planner, document_info, party_records
 from .project import HOUSE_BANK, MANIFEST, bank_path, find_bank
@@ -70,7 +70,7 @@ class Workspace:
 
     def outline(self, document_type: str) -> Outline:
         """The document type's outline, parsed once and cached by the file's size and time."""
-        path = self.templates / f"{document_type}.yaml"
+        path = outline_path(self.templates, document_type)
         if not path.is_file():
             return load_outline(self.templates, document_type)  # its error names the file
         return cache.cached(

@@ -23,6 +23,7 @@ from ruamel.yaml import YAML
 from .bank import Clause, ClauseBank, ClauseVersion
 from .errors import AssemblerError, Diagnostic
 from .extras import pypandoc
+from .outline import outline_paths
 from .oxml.ns import WRAPPER_CLOSE, WRAPPER_OPEN, parse_xml, qn
 from .oxml.text import style_of, text_of
 
@@ -555,7 +556,7 @@ def _check_templates(bank: ClauseBank, templates: Path, add: Any) -> None:
     """Every clause an outline names exists and has a version that is not retired."""
     yaml = YAML(typ="safe")
     reached: set[str] = set()
-    for outline in sorted(templates.glob("*.yaml")):
+    for outline in outline_paths(templates):
         data = yaml.load(outline.read_text(encoding="utf-8")) or {}
         if "clauses" not in data:
             continue

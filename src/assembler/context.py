@@ -425,6 +425,15 @@ def _join(values: Any, word: str) -> Markup:
     return Markup(", ").join(items[:-1]) + Markup(f" {word} ") + items[-1]
 
 
+def total(values: Any) -> Any:
+    """The sum of amounts the deal gives (a year's contributions, a partner's over the years), so
+    a clause never types a total; while any amount is a [placeholder], the total is one too."""
+    amounts = list(values)
+    if all(isinstance(v, int | float) and not isinstance(v, bool) for v in amounts):
+        return sum(amounts)
+    return "[total]"
+
+
 def join_and(values: Any) -> Markup:
     return _join(values, "and")
 
@@ -514,6 +523,7 @@ def make_environment(vocabulary: dict[str, str]) -> ClauseEnvironment:
     words = Vocabulary(vocabulary)
     env.filters.update(
         money=money,
+        total=total,
         longdate=longdate,
         years=years,
         join_and=join_and,

@@ -75,8 +75,21 @@ class Outline:
         return self.execution == "deed"
 
 
+def outline_path(templates: Path, document_type: str) -> Path:
+    """``templates/<type>.yaml``, else the type's folder of data in the bank,
+    ``types/<type>/outline.yaml`` (the layout issue 16 moves every outline to)."""
+    legacy = templates / f"{document_type}.yaml"
+    folder = templates.parent / "types" / document_type / "outline.yaml"
+    return folder if not legacy.is_file() and folder.is_file() else legacy
+
+
+def outline_paths(templates: Path) -> list[Path]:
+    """Every outline file of a bank, in both places."""
+    return sorted(templates.glob("*.yaml")) + sorted(templates.parent.glob("types/*/outline.yaml"))
+
+
 def load_outline(templates: Path, document_type: str) -> Outline:
-    path = templates / f"{document_type}.yaml"
+    path = outline_path(templates, document_type)
     if not path.is_file():
         raise AssemblerError(Diagnostic("E-tmpl-01", f"no outline for {document_type}", str(path)))
     data, _ = read_yaml(path)

@@ -329,7 +329,8 @@ class Renderer:
                 continue
             clause = self.bank.clause(pc.clause_id)
             path = str(self.bank.root / "clauses" / clause.id / "clause.yaml")
-            for term, source in clause.defines.items():
+            for key, source in clause.defines.items():
+                term = self._term_name(key, clause.id, path)
                 text = self._text(
                     source, clause.id, f"clause {clause.id}, definition of {term!r}", path
                 )
@@ -343,6 +344,14 @@ class Renderer:
         report = find_terms(defined, texts, known, inherited)
         self.warnings.extend(report.warnings)
         return report
+
+    def _term_name(self, key: str, clause_id: str, path: str) -> str:
+        """A defined term as the deal names it: a key may be Jinja (``{{ deal.governance.board.name
+        }}``), so a board or officer the deal names is defined under the deal's name."""
+        if "{" not in key:
+            return key
+        where = f"clause {clause_id}, defined term {key!r}"
+        return self._text(key, clause_id, where, path).unescape().strip()
 
     # -- front matter --------------------------------------------------------------------------
     def _cover(self, body: E) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from ..schema import Map
 from .alliance import ALLIANCE_AGREEMENT
 from .mou import MEMORANDUM_OF_UNDERSTANDING
+from .section_75 import SECTION_75_AGREEMENT
 from .som import SERVICE_OPERATIONS_MANUAL
 from .variation import DEED_OF_VARIATION
 
@@ -13,4 +14,5 @@ SCHEMAS: dict[str, Map] = {
     "service_operations_manual": SERVICE_OPERATIONS_MANUAL,
     "memorandum_of_understanding": MEMORANDUM_OF_UNDERSTANDING,
     "deed_of_variation": DEED_OF_VARIATION,
+    "section_75_agreement": SECTION_75_AGREEMENT,
 }

@@ -39,6 +39,10 @@ LEGAL_FORMS = (
     "third_sector",
     "gp_partnership",
     "gp_federation",
+    "nhs_england",
+    "university",
+    "community_interest_company",
+    "cio",
 )
 ROLES = ("commissioner", "provider", "host", "observer")
 DECISION_RULES = (
@@ -316,6 +320,55 @@ PARTY = Map(
         "chairs_board": F(Bool()),
         "activity_shift_risk_holder": F(Bool()),
         "jv_party": F(Bool()),
+        # a university: a higher education corporation or a body incorporated by Royal Charter
+        "constitution": F(
+            Enum("higher_education_corporation", "chartered_body"),
+            hint="a university: higher_education_corporation or chartered_body",
+        ),
+        # what the party answers for clinically, and whether it shares gains and losses: set apart
+        # (issue 16: a party may share gains but not losses, or hold no clinical responsibility)
+        "clinical_responsibility": F(
+            Enum("none", "some_services", "full"),
+            hint="none, some_services (name them under clinical_services) or full",
+        ),
+        "clinical_services": F(ListOf(Str(), min_items=1), hint="with some_services: which"),
+        "shares_gains": F(Bool(), hint="whether the party takes a share of any gain"),
+        "shares_losses": F(Bool(), hint="whether the party bears a share of any loss"),
+    },
+)
+
+#: The keys a party may give beyond the ones every party has, by legal form: a key another form
+#: uses is an error at the key (a university has no company number; only a GP partnership has
+#: partners). A form not listed takes none of them.
+COMMON_PARTY_KEYS = frozenset(
+    {"id", "name", "kind", "roles", "address", "signatory", "position", "notice_contact"}
+)
+FORM_KEYS: dict[str, frozenset[str]] = {
+    "company": frozenset({"registration", "witness", "legal_form"}),
+    "community_interest_company": frozenset({"registration", "witness"}),
+    "charity": frozenset({"registration", "legal_form", "witness"}),
+    "cio": frozenset({"registration"}),
+    "third_sector": frozenset({"registration", "legal_form", "witness"}),
+    "gp_federation": frozenset({"registration", "legal_form", "witness"}),
+    "gp_partnership": frozenset({"partners"}),
+    "university": frozenset({"constitution"}),
+}
+#: Keys that are the document's business, not the legal form's: any party may give them.
+DEAL_PARTY_KEYS = frozenset(
+    {
+        "change",
+        "dual_role_conflict",
+        "participation_funding",
+        "lead_commissioner",
+        "risk_share_participant",
+        "reason",
+        "chairs_board",
+        "activity_shift_risk_holder",
+        "jv_party",
+        "clinical_responsibility",
+        "clinical_services",
+        "shares_gains",
+        "shares_losses",
     }
 )
 
@@ -573,3 +626,66 @@ def internal_arrangements_marked(values: dict[str, Any], ck: Checker, path: str)
                 "mark it internal: true (a party's own arrangement, listed apart from the Service "
                 "Contracts), or name the other party",
             )
+
+
+#: Keys a legal form cannot do without: a GP partnership names its partners (each executes a
+#: deed), a university says how it is incorporated (its description and seal follow from it).
+FORM_REQUIRED: dict[str, tuple[str, ...]] = {
+    "gp_partnership": ("partners",),
+    "university": ("constitution",),
+}
+
+
+@deal_rule(
+    (
+        "E-key-01",
+        "the document type's schema; templates/legal-forms.yaml",
+        "a key the schema does not have, or one the party's legal form does not take",
+    ),
+    (
+        "E-key-02",
+        "the document type's schema; law-by-date.md (Executing a deed)",
+        "a required key is missing (some are required by a party's legal form)",
+    ),
+)
+def keys_fit_the_legal_form(values: dict[str, Any], ck: Checker, path: str) -> None:
+    """A key of another legal form is an error at the key, not ignored: a university given a
+    company number would print "with company number"; a partnership's partners on a company would
+    be dropped silently."""
+    kind = values.get("kind")
+    if not isinstance(kind, str):
+        return
+    allowed = COMMON_PARTY_KEYS | DEAL_PARTY_KEYS | FORM_KEYS.get(kind, frozenset())
+    for key in values:
+        if key not in allowed:
+            where = f"{path}.{key}"
+            takes = sorted(FORM_KEYS.get(kind, ())) or ["none beyond those every party has"]
+            ck.error(
+                "E-key-01",
+                where,
+                ck.at(where),
+                f"unknown key for a party of legal form {kind}",
+                f"a {kind} takes: {', '.join(takes)}",
+            )
+    for key in FORM_REQUIRED.get(kind, ()):
+        if key not in values:
+            where = f"{path}.{key}"
+            ck.error(
+                "E-key-02",
+                where,
+                ck.at(path),
+                f"is required for a party of legal form {kind}",
+                PARTY.fields[key].hint,
+            )
+    if values.get("clinical_responsibility") == "some_services" and "clinical_services" not in values:
+        where = f"{path}.clinical_services"
+        ck.error(
+            "E-key-02",
+            where,
+            ck.at(f"{path}.clinical_responsibility"),
+            "is required when clinical_responsibility is some_services",
+            "list the services the party is clinically responsible for",
+        )
+
+
+PARTY.rules.append(keys_fit_the_legal_form)
