@@ -211,7 +211,7 @@ def _contributions_add_up(values: dict[str, Any], ck: Checker) -> None:
     for i, year in enumerate(dig(values, "pooled_fund.years") or []):
         if not isinstance(year, dict):
             continue
-        amounts = [c.get("amount") for c in year.get("contributions") or [] if isinstance(c, dict)]
+        amounts: list[Any] = [c.get("amount") for c in year.get("contributions") or [] if isinstance(c, dict)]
         total = year.get("total")
         if is_placeholder(total) or any(is_placeholder(a) or a is None for a in amounts):
             continue
@@ -252,7 +252,7 @@ def _split_adds_up(share: Any, key: str, ck: Checker) -> None:
     if not isinstance(share, dict) or share.get("basis") != "split":
         return
     split = [s for s in share.get("split") or [] if isinstance(s, dict)]
-    pcts = [s.get("pct") for s in split]
+    pcts: list[Any] = [s.get("pct") for s in split]
     ids = [s.get("party") for s in split]
     unknown = any(is_placeholder(p) or p is None for p in pcts)
     if not split or len(set(ids)) != len(ids) or not unknown and abs(sum(pcts) - 100) > 0.005:
