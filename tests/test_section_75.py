@@ -186,3 +186,23 @@ def test_a_gp_partnership_names_its_partners(tmp_path, workspace):
         _alliance_party(tmp_path, workspace, party)
     assert [d.rule for d in caught.value.diagnostics] == ["E-key-02"]
     assert "parties[0].partners" in caught.value.diagnostics[0].message
+
+
+def test_an_alliance_can_say_its_commissioners_pool_their_budgets(tmp_path, workspace, assert_valid):
+    text = (BANK / "examples" / "over-65s-alliance.yaml").read_text(encoding="utf-8")
+    pooled = (
+        'pooled_budget: {name: "[Place] Better Care Fund", host: la,\n'
+        '                agreement: "the Section 75 Partnership Agreement for the [Place] Better Care Fund"}\n'
+    )
+    deal = tmp_path / "deal.yaml"
+    deal.write_text(text.replace("precedence:", pooled + "precedence:", 1), encoding="utf-8")
+    out = tmp_path / "deal.docx"
+    result = build(deal, out, workspace=workspace)
+    assert not result.warnings
+    assert_valid(out)
+    text = "\n".join(t for _, t in paragraphs(out.read_bytes()))
+    assert (
+        "[CCG] and [Council] pool their budgets for the Alliance Services in the [Place] Better "
+        "Care Fund, a pooled fund under section 75 of the National Health Service Act 2006"
+    ) in text
+    assert "“Section 75 Agreement” means the Section 75 Partnership Agreement" in text

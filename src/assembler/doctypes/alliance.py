@@ -997,6 +997,18 @@ ALLIANCE_AGREEMENT = Map(
         ),
         "liability": F(LIABILITY),
         "risk_share": F(RISK_SHARE, hint="include the risk-share clauses (guidance G3, G11, G12)"),
+        # issue 16: the commissioners pool their budgets under a section 75 agreement (seed 002 ch3)
+        "pooled_budget": F(
+            Map(
+                {
+                    "name": F(Str(), required=True, hint="the pooled fund's name"),
+                    "agreement": F(Str(), required=True, hint="the section 75 agreement's title"),
+                    "host": F(Ref("party"), required=True, hint="the commissioner that hosts it"),
+                    "dated": F(Date(), hint="the date of the section 75 agreement"),
+                }
+            ),
+            hint="the commissioners pool their budgets under a section 75 agreement",
+        ),
         "outcome_payments": F(
             OUTCOME_PAYMENTS, hint="include outcome payments and the outcomes schedule (G7-G9)"
         ),

@@ -267,3 +267,6 @@ def _split_adds_up(share: Any, key: str, ck: Checker) -> None:
 
 
 SECTION_75_AGREEMENT.rules = [pooled_fund_rules, law_in_force]
+SECTION_75_AGREEMENT.starter = {
+    ("parties[]", 2): {"kind": "local_authority", "roles": "[commissioner, host]"},
+}
