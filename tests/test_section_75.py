@@ -20,21 +20,39 @@ S75 = BANK / "examples" / "place-pooled-fund-section-75.yaml"
 #: as the words a reader looks for in the built agreement
 CHECKLIST = {
     "aims and outcomes": [r"The aims of the Pooled Fund are", r"achieve these outcomes"],
-    "functions covered": [r"NHS Functions of .* that this Agreement covers", r"Health-related Functions of"],
-    "benefits measured, realised and shared": [r"measured by", r"to be realised", r"share any gain"],
+    "functions covered": [
+        r"NHS Functions of .* that this Agreement covers",
+        r"Health-related Functions of",
+    ],
+    "benefits measured, realised and shared": [
+        r"measured by",
+        r"to be realised",
+        r"share any gain",
+    ],
     "key risks managed, shared and mitigated": [r"key risks to the Pooled Fund", r"Mitigation:"],
     "financial contributions by year": [r"for Financial Year 2027/28, the Pooled Fund is"],
     "non-financial resources": [r"non-financial resources"],
     "host partner and pooled fund manager": [r"is the Host Partner", r"as the Pooled Fund Manager"],
-    "reporting and governance": [r"must report to the .* every quarter", r"establish the .* to oversee"],
+    "reporting and governance": [
+        r"must report to the .* every quarter",
+        r"establish the .* to oversee",
+    ],
     "audit and accounts": [r"keep accounts of the Pooled Fund", r"audited"],
-    "duration, annual review, renewal": [r"Initial Term of", r"review this Agreement each year", r"renew"],
+    "duration, annual review, renewal": [
+        r"Initial Term of",
+        r"review this Agreement each year",
+        r"renew",
+    ],
     "termination": [r"may end this Agreement by giving"],
     "VAT": [r"account for VAT"],
     "complaints": [r"complaint about a Service"],
     "disputes": [r"If a dispute arises"],
     "risk share, overspends and underspends": [r"An Overspend is met", r"An Underspend stays"],
-    "assets, staff and contracts on exit": [r"Assets bought from", r"Staff stay", r"Each contract paid for"],
+    "assets, staff and contracts on exit": [
+        r"Assets bought from",
+        r"Staff stay",
+        r"Each contract paid for",
+    ],
 }
 
 
@@ -108,21 +126,29 @@ def test_contributions_must_add_up_to_the_year_total(tmp_path, workspace):
 
 
 def test_the_host_has_the_host_role_and_employs_the_pooled_fund_manager(tmp_path, workspace):
-    deal = _deal(tmp_path, {"roles: [commissioner, host]": "roles: [commissioner]",
-                            "employer: la}": "employer: icb}"})
+    deal = _deal(
+        tmp_path,
+        {"roles: [commissioner, host]": "roles: [commissioner]", "employer: la}": "employer: icb}"},
+    )
     rules = sorted(r for r, _, _ in _errors(deal, workspace))
     assert rules == ["E-pool-02", "E-pool-03"]
 
 
 def test_partners_are_nhs_bodies_and_local_authorities(tmp_path, workspace):
-    deal = _deal(tmp_path, {"kind: icb, roles: [commissioner]": "kind: company, roles: [commissioner]"})
+    deal = _deal(
+        tmp_path, {"kind: icb, roles: [commissioner]": "kind: company, roles: [commissioner]"}
+    )
     rules = {r for r, _, _ in _errors(deal, workspace)}
     assert rules == {"E-pool-04"}
 
 
 def test_a_party_that_shares_no_losses_bears_no_overspend(tmp_path, workspace):
-    deal = _deal(tmp_path, {"clinical_responsibility: none, shares_gains: true, shares_losses: true}\n  - {id: la":
-                            "clinical_responsibility: full, shares_gains: true, shares_losses: false}\n  - {id: la"})
+    deal = _deal(
+        tmp_path,
+        {
+            "clinical_responsibility: none, shares_gains: true, shares_losses: true}\n  - {id: la": "clinical_responsibility: full, shares_gains: true, shares_losses: false}\n  - {id: la"
+        },
+    )
     build(deal, tmp_path / "x.docx", workspace=workspace)
     text = "\n".join(t for _, t in paragraphs((tmp_path / "x.docx").read_bytes()))
     assert "then by [Council] in proportion to their Contributions" in text
@@ -149,20 +175,41 @@ def _alliance_party(tmp_path: Path, workspace, party: str) -> list[str]:
 @pytest.mark.parametrize(
     ("party", "expected", "absent"),
     [
-        ('  - {id: uni, name: "[University]", kind: university, roles: [provider], constitution: chartered_body}\n',
-         "[University], a body incorporated by Royal Charter", "company number"),
-        ('  - {id: uni, name: "[University]", kind: university, roles: [provider], constitution: higher_education_corporation}\n',
-         "a higher education corporation established under the Education Reform Act 1988", "company number"),
-        ('  - {id: cic, name: "[CIC]", kind: community_interest_company, roles: [provider], registration: "123"}\n',
-         "[CIC], a community interest company registered in England and Wales with company number 123", "charity"),
-        ('  - {id: cio, name: "[CIO]", kind: cio, roles: [provider], registration: "456"}\n',
-         "[CIO], a charitable incorporated organisation registered with the Charity Commission", "company"),
-        ('  - {id: nhse, name: "NHS England", kind: nhs_england, roles: [commissioner]}\n',
-         "NHS England, the body corporate established under section 1H", "company"),
-        ('  - {id: gp, name: "[Practice]", kind: gp_partnership, roles: [provider], partners: ["Dr A", "Dr B"]}\n',
-         "[Practice], a general practice partnership whose partners are Dr A and Dr B", "company"),
-        ('  - {id: co, name: "[Life Sciences Ltd]", kind: company, roles: [observer], registration: "789"}\n',
-         "[Life Sciences Ltd], a company registered in England and Wales with company number 789", "charity"),
+        (
+            '  - {id: uni, name: "[University]", kind: university, roles: [provider], constitution: chartered_body}\n',
+            "[University], a body incorporated by Royal Charter",
+            "company number",
+        ),
+        (
+            '  - {id: uni, name: "[University]", kind: university, roles: [provider], constitution: higher_education_corporation}\n',
+            "a higher education corporation established under the Education Reform Act 1988",
+            "company number",
+        ),
+        (
+            '  - {id: cic, name: "[CIC]", kind: community_interest_company, roles: [provider], registration: "123"}\n',
+            "[CIC], a community interest company registered in England and Wales with company number 123",
+            "charity",
+        ),
+        (
+            '  - {id: cio, name: "[CIO]", kind: cio, roles: [provider], registration: "456"}\n',
+            "[CIO], a charitable incorporated organisation registered with the Charity Commission",
+            "company",
+        ),
+        (
+            '  - {id: nhse, name: "NHS England", kind: nhs_england, roles: [commissioner]}\n',
+            "NHS England, the body corporate established under section 1H",
+            "company",
+        ),
+        (
+            '  - {id: gp, name: "[Practice]", kind: gp_partnership, roles: [provider], partners: ["Dr A", "Dr B"]}\n',
+            "[Practice], a general practice partnership whose partners are Dr A and Dr B",
+            "company",
+        ),
+        (
+            '  - {id: co, name: "[Life Sciences Ltd]", kind: company, roles: [observer], registration: "789"}\n',
+            "[Life Sciences Ltd], a company registered in England and Wales with company number 789",
+            "charity",
+        ),
     ],
 )
 def test_each_legal_form_describes_the_party_as_it_is(tmp_path, workspace, party, expected, absent):
@@ -188,7 +235,9 @@ def test_a_gp_partnership_names_its_partners(tmp_path, workspace):
     assert "parties[0].partners" in caught.value.diagnostics[0].message
 
 
-def test_an_alliance_can_say_its_commissioners_pool_their_budgets(tmp_path, workspace, assert_valid):
+def test_an_alliance_can_say_its_commissioners_pool_their_budgets(
+    tmp_path, workspace, assert_valid
+):
     text = (BANK / "examples" / "over-65s-alliance.yaml").read_text(encoding="utf-8")
     pooled = (
         'pooled_budget: {name: "[Place] Better Care Fund", host: la,\n'

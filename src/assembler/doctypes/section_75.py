@@ -37,7 +37,9 @@ CONTRIBUTION = Map(
 YEAR = Map(
     {
         "year": F(Str(), required=True, hint='the financial year, for example "2027/28"'),
-        "total": F(Money(), required=True, hint="the pooled fund for the year: contributions add up to it"),
+        "total": F(
+            Money(), required=True, hint="the pooled fund for the year: contributions add up to it"
+        ),
         "contributions": F(ListOf(CONTRIBUTION, min_items=1), required=True),
     }
 )
@@ -45,11 +47,15 @@ YEAR = Map(
 POOLED_FUND = Map(
     {
         "name": F(Str(), required=True, hint="the scheme's name, for example the Better Care Fund"),
-        "host": F(Ref("party"), required=True, hint="the host partner, which holds the pooled fund"),
+        "host": F(
+            Ref("party"), required=True, hint="the host partner, which holds the pooled fund"
+        ),
         "manager": F(
             Map(
                 {
-                    "title": F(Str(), required=True, hint='the officer\'s title, "Pooled Fund Manager"'),
+                    "title": F(
+                        Str(), required=True, hint='the officer\'s title, "Pooled Fund Manager"'
+                    ),
                     "employer": F(Ref("party"), required=True, hint="the host partner"),
                 }
             ),
@@ -88,7 +94,9 @@ SECTION_75_AGREEMENT = Map(
     {
         **COMMON,
         "parties": F(ListOf(PARTY, min_items=2), required=True),
-        "aims": F(TEXTS, required=True, hint="what the pooled fund is for (002 ch3: from the JSNA)"),
+        "aims": F(
+            TEXTS, required=True, hint="what the pooled fund is for (002 ch3: from the JSNA)"
+        ),
         "outcomes": F(TEXTS, required=True),
         "needs_assessment": F(Str(), hint="the joint strategic needs assessment the aims rest on"),
         "functions": F(
@@ -173,11 +181,31 @@ SECTION_75_AGREEMENT = Map(
 
 
 @deal_rule(
-    ("E-pool-01", "seed 002 ch3 (Checklist for pooling budgets)", "the partners' contributions add up to the pooled fund for each year"),
-    ("E-pool-02", "document-structures.md 4.2; seed 002 ch3", "the host partner holds the role host"),
-    ("E-pool-03", "document-structures.md 4.2", "the pooled fund manager is an officer of the host partner"),
-    ("E-pool-04", "NHS Act 2006 s75; SI 2000/617; document-structures.md 4.2", "the partners are NHS bodies and local authorities, with at least one of each"),
-    ("E-pool-05", "seed 002 ch3", "a split share names each partner once and adds up to 100 per cent"),
+    (
+        "E-pool-01",
+        "seed 002 ch3 (Checklist for pooling budgets)",
+        "the partners' contributions add up to the pooled fund for each year",
+    ),
+    (
+        "E-pool-02",
+        "document-structures.md 4.2; seed 002 ch3",
+        "the host partner holds the role host",
+    ),
+    (
+        "E-pool-03",
+        "document-structures.md 4.2",
+        "the pooled fund manager is an officer of the host partner",
+    ),
+    (
+        "E-pool-04",
+        "NHS Act 2006 s75; SI 2000/617; document-structures.md 4.2",
+        "the partners are NHS bodies and local authorities, with at least one of each",
+    ),
+    (
+        "E-pool-05",
+        "seed 002 ch3",
+        "a split share names each partner once and adds up to 100 per cent",
+    ),
 )
 def pooled_fund_rules(values: dict[str, Any], ck: Checker, path: str) -> None:
     """The rules of `types/section_75_agreement/rules.yaml`, in Python until the engine reads it."""
@@ -211,7 +239,9 @@ def _contributions_add_up(values: dict[str, Any], ck: Checker) -> None:
     for i, year in enumerate(dig(values, "pooled_fund.years") or []):
         if not isinstance(year, dict):
             continue
-        amounts: list[Any] = [c.get("amount") for c in year.get("contributions") or [] if isinstance(c, dict)]
+        amounts: list[Any] = [
+            c.get("amount") for c in year.get("contributions") or [] if isinstance(c, dict)
+        ]
         total = year.get("total")
         if is_placeholder(total) or any(is_placeholder(a) or a is None for a in amounts):
             continue
