@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from assembler.api import build
-from assembler.errors import AssemblerError
+from assembler.core.errors import AssemblerError
 
 from conftest import BANK, libreoffice_resave, needs_soffice
 from reading import paragraphs

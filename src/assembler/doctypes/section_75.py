@@ -15,9 +15,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..rules import deal_rule
-from ..schema import Checker, Enum, F, Int, ListOf, Map, Money, Percent, Ref, Str, is_placeholder
-from .common import COMMON, PARTY, dig, law_in_force
+from assembler.checks.rules import deal_rule
+from assembler.core.schema import (
+    Checker,
+    Enum,
+    F,
+    Int,
+    ListOf,
+    Map,
+    Money,
+    Percent,
+    Ref,
+    Str,
+    is_placeholder,
+)
+from assembler.doctypes.common import COMMON, PARTY, dig, law_in_force
 
 #: Bodies that may be partners to a section 75 arrangement: NHS bodies and local authorities
 #: (NHS Act 2006 s75; SI 2000/617 reg 3; document-structures.md 4.2).

@@ -1,0 +1,222 @@
+"""What a variation changes, written as the amendment instructions of a deed of variation.
+
+Both agreements are rendered (the original exactly as signed, from its lock; the new one laid out
+in the original's places, so numbers do not move) and compared place by place. Each change gets
+the smallest correct instruction, in the original's numbering: a word substitution when one
+passage changed, a clause replacement when the wording changed more, "deleted and marked 'Not
+used'" for a clause the deal no longer has, a new clause after the last one, a replacement
+schedule, a new definition. The instructions are data in the deed of variation's own deal-sheet
+form (``amendments:``); the bank's ``dov-amendments`` clause words them.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from assembler.oxml import text as ox
+from assembler.plan.planner import NOT_USED, Place, Plan
+from assembler.render.renderer import Rendered
+
+HEADINGS = ("ClauseHeading", "ScheduleHeading")
+#: the longest passage (words and spaces) a word substitution replaces
+MAX_SUBSTITUTION_TOKENS = 40
+#: list item styles, whose printed label ("(a)") is not part of the paragraph's text
+ITEM_STYLES = ("Clause3", "Clause4")
+
+
+@dataclass
+class Section:
+    """One place of a document: a clause, the definitions or a schedule, as printed."""
+
+    slot: str
+    number: str
+    title: str
+    kind: str
+    paragraphs: list[tuple[str, str, str]] = field(default_factory=list)  # (number, style, text)
+
+    @property
+    def texts(self) -> list[str]:
+        return [text for _, _, text in self.paragraphs]
+
+
+def sections(plan: Plan, rendered: Rendered) -> dict[str, Section]:
+    """The operative clauses and schedules of a rendered document, by slot, in document order."""
+    by_label = {(pc.clause_id or pc.slot): pc for pc in plan.clauses + plan.schedules}
+    found: dict[str, Section] = {}
+    current: Section | None = None
+    for para in rendered.paragraphs:
+        if para.style in HEADINGS:
+            planned = next((by_label[label] for label in para.labels if label in by_label), None)
+            if planned is None:  # the execution blocks: the end of the operative text
+                current = None
+                continue
+            current = Section(planned.slot, planned.number, planned.title, planned.kind)
+            found[planned.slot] = current
+        elif current is not None and para.style != "ScheduleTitle":
+            text = ox.text_of(para.element).strip()
+            if text:
+                current.paragraphs.append((para.number, para.style, text))
+    return found
+
+
+def varied_layout(original: Plan, new: Plan) -> list[Place]:
+    """The new deal's places in the original's order: gone ones stay as "Not used", new ones
+    follow the last clause (or schedule), so no signed number moves."""
+    present = {pc.slot for pc in new.clauses + new.schedules if pc.clause_id}
+    places = []
+    for part, planned in (("clauses", original.clauses), ("schedules", original.schedules)):
+        known = {pc.slot for pc in planned}
+        for pc in planned:
+            if pc.kind == "definitions":
+                continue  # always first, numbered 1, made by the engine
+            places.append(Place(pc.slot, part, pc.slot not in present))
+        added = getattr(new, part)
+        places += [Place(pc.slot, part) for pc in added if pc.slot not in known and pc.clause_id]
+    return places
+
+
+def amendments(old: dict[str, Section], new: dict[str, Section]) -> list[dict[str, Any]]:
+    """The instructions that turn the original's text into the new one, in the original's order."""
+    found: list[dict[str, Any]] = []
+    last_clause = last_schedule = ""
+    for slot, before in old.items():
+        schedule = before.number.startswith("Schedule")
+        if schedule:
+            last_schedule = slot
+        else:
+            last_clause = slot
+        after = new.get(slot)
+        if after is None or (after.kind == NOT_USED and before.kind != NOT_USED):
+            found.append({"op": "delete_clause_not_used", "at": slot})
+        elif (after.title, after.paragraphs) != (before.title, before.paragraphs):
+            found += _change(before, after)
+    for slot, added in new.items():
+        if slot not in old:
+            schedule = added.number.startswith("Schedule")
+            found.append(
+                {
+                    "op": "insert_clause",
+                    "at": last_schedule if schedule else last_clause,
+                    "number": added.number.removeprefix("Schedule ").strip(),
+                    "title": added.title,
+                    "text": replacement_text(added),
+                }
+            )
+    return found
+
+
+def _change(before: Section, after: Section) -> list[dict[str, Any]]:
+    if before.kind == "definitions":
+        added = _added_definitions(before, after)
+        if added:  # each new definition in its alphabetical place
+            return [
+                {"op": "insert_definition", "at": before.slot, "term": term, "text": text}
+                for term, text in added
+            ]
+    provisions = _provision_changes(before, after)
+    if provisions is not None:
+        return provisions
+    op = "replace_schedule" if before.number.startswith("Schedule") else "replace_clause"
+    return [{"op": op, "at": before.slot, **_title(before, after),
+             "text": replacement_text(after)}]  # fmt: skip
+
+
+def _provision_changes(before: Section, after: Section) -> list[dict[str, Any]] | None:
+    """One instruction per changed provision, each the smallest whole unit that reads correctly:
+    the changed words when one passage of the provision changed, else the provision itself. None
+    when the provisions do not line up (one added, removed or renumbered): the whole clause or
+    schedule is then substituted."""
+    if before.title != after.title or len(before.paragraphs) != len(after.paragraphs):
+        return None
+    pairs = [(a, b) for a, b in zip(before.paragraphs, after.paragraphs, strict=True) if a != b]
+    if any(old[:2] != new[:2] for old, new in pairs):
+        return None
+    found = []
+    for old, new in pairs:
+        defined = DEFINITION.match(old[2]) if before.kind == "definitions" else None
+        where = {"definition": defined.group(1)} if defined else _provision(before, old[0])
+        scope = old[2] if where else " ".join(before.texts)
+        substitution = _substitution(scope, old[2], new[2])
+        if substitution is not None:
+            found.append({"op": "substitute_words", "at": before.slot, **where, **substitution})
+        elif "provision" in where:
+            found.append({"op": "replace_provision", "at": before.slot, **where, "text": new[2]})
+        else:
+            return None
+    return found
+
+
+def _provision(section: Section, number: str) -> dict[str, str]:
+    """The provision within the clause, as the deed names it after the clause number ("1" of
+    clause 5 is clause 5.1, "1(a)" is 5.1(a)); a schedule's paragraph by its own number. Empty
+    when the paragraph has no number of its own (text under a heading)."""
+    if section.number.startswith("Schedule"):
+        return {"provision": number} if number else {}
+    own = number.removeprefix(section.number).lstrip(".")
+    return {"provision": own} if own and number != section.number else {}
+
+
+def _title(before: Section, after: Section) -> dict[str, str]:
+    return {"title": after.title} if after.title != before.title else {}
+
+
+def replacement_text(section: Section) -> list[str]:
+    """Paragraphs in the deed's convention: a list item keeps its printed label ("(a) ..."), a
+    schedule paragraph heading starts "# "; any other paragraph is numbered by the deed."""
+    out = []
+    for number, style, text in section.paragraphs:
+        if style in ITEM_STYLES:
+            label = re.search(r"\([a-z0-9]+\)$", number)
+            out.append(f"{label.group(0) if label else '(-)'} {text}")
+        elif style == "ScheduleClause1":
+            out.append(f"# {text}")
+        elif not number:  # text under a heading: the deed must not number it
+            out.append(f"> {text}")
+        else:
+            out.append(text)
+    return out
+
+
+DEFINITION = re.compile(r"^\u201c([^\u201d]+)\u201d means (.*?)[;.]?$")
+
+
+def _added_definitions(before: Section, after: Section) -> list[tuple[str, str]] | None:
+    """The definitions the new text adds, if adding them is its only change."""
+
+    def terms(section: Section) -> dict[str, str]:
+        found = (DEFINITION.match(text) for text in section.texts)
+        return {m.group(1): m.group(2) for m in found if m}
+
+    old, new = terms(before), terms(after)
+    if any(new.get(term) != text for term, text in old.items()):
+        return None  # one was changed or removed: the clause is replaced
+    return [(term, text) for term, text in new.items() if term not in old]
+
+
+def _substitution(scope: str, old: str, new: str) -> dict[str, str] | None:
+    """words_from/words_to when one passage of the paragraph changed, and the old words occur
+    once in the scope the instruction names (so it cannot be misread)."""
+    old_words, new_words = _tokens(old), _tokens(new)
+    matcher = difflib.SequenceMatcher(a=old_words, b=new_words, autojunk=False)
+    edits = [op for op in matcher.get_opcodes() if op[0] != "equal"]
+    # one passage, from the first change to the last (the text before it is equal in both)
+    i1, i2, j2 = edits[0][1], edits[-1][2], edits[-1][4]
+    if max(i2 - i1, j2 - i1) > MAX_SUBSTITUTION_TOKENS:
+        return None  # so much changed that the whole clause reads better
+    for widen in range(0, max(len(old_words), len(new_words)) + 1, 2):
+        start, end = max(i1 - widen, 0), min(i2 + widen, len(old_words))
+        words_from = "".join(old_words[start:end]).strip()
+        words_to = "".join(new_words[start : j2 + (end - i2)]).strip()
+        # both sides non-empty, and the old words found once in the clause
+        if words_from and words_to and scope.count(words_from) == 1:
+            return {"words_from": words_from, "words_to": words_to}
+    return None
+
+
+def _tokens(text: str) -> list[str]:
+    """Words and the spaces between them, so that joining tokens gives the text back exactly. A
+    bracketed name ("[Mental Health NHS FT]") is one word: a substitution never splits it."""
+    return re.findall(r"\s+|\S*\[[^\[\]]*\]\S*|\S+", text)
