@@ -15,7 +15,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from assembler.checks.rules import deal_rule
 from assembler.core.schema import (
     Checker,
     Enum,
@@ -29,7 +28,7 @@ from assembler.core.schema import (
     Str,
     is_placeholder,
 )
-from assembler.doctypes.common import COMMON, PARTY, dig, law_in_force
+from assembler.doctypes.common import COMMON, PARTY, deal_rule, dig, law_in_force
 
 #: Bodies that may be partners to a section 75 arrangement: NHS bodies and local authorities
 #: (NHS Act 2006 s75; SI 2000/617 reg 3; document-structures.md 4.2).

@@ -555,11 +555,29 @@ def deal_names(
     def body(body_id: str) -> Any:
         return bodies.get(body_id) or by_id.get(body_id) or Missing(name=f"body('{body_id}')")
 
+    def body_named(role: str) -> Any:
+        """The name the deal gives its body with this role (``body_named('strategic')``): a clause
+        never writes a body's name itself, so a board the deal renames is renamed everywhere."""
+        for b in bodies.values():
+            if b.get("role") == role:
+                return b["name"]
+        return Missing(name=f"deal.governance.bodies[role={role}].name")
+
+    def officer_named() -> Any:
+        """The title the deal gives its officer: the governance body that has no membership (a
+        post, not a board), such as the Alliance Programme Manager."""
+        for b in bodies.values():
+            if "membership" not in b and "role" not in b:
+                return b["name"]
+        return Missing(name="deal.governance.bodies[officer].name")
+
     return {
         "deal": deal,
         "parties": party_nodes,
         "party": party,
         "body": body,
+        "body_named": body_named,
+        "officer_named": officer_named,
         "commissioners": SeqNode([p for p in party_nodes if p["is_commissioner"]], "commissioners"),
         "providers": SeqNode([p for p in party_nodes if p["is_provider"]], "providers"),
         "document": MapNode(document, "document"),
