@@ -255,3 +255,11 @@ def test_an_alliance_can_say_its_commissioners_pool_their_budgets(
         "Care Fund, a pooled fund under section 75 of the National Health Service Act 2006"
     ) in text
     assert "“Section 75 Agreement” means the Section 75 Partnership Agreement" in text
+
+
+def test_a_split_share_adds_up_to_100(tmp_path, workspace):
+    split = "{basis: split, split: [{party: icb, pct: 60}, {party: la, pct: 30}]}"
+    deal = _deal(tmp_path, {"sharing: {basis: pro_rata_to_contributions}": f"sharing: {split}"})
+    [(rule, line, message)] = _errors(deal, workspace)
+    assert rule == "E-pool-05" and message.startswith("benefits.sharing.split")
+    assert "split: [{party: icb, pct: 60}" in deal.read_text().splitlines()[line - 1]
