@@ -17,7 +17,7 @@ from assembler.checks.lint import lint
 from assembler.cli.main import main
 from assembler.core.errors import AssemblerError
 
-from conftest import BANK, EXAMPLE, position_of
+from conftest import BANK, EXAMPLE, edited, position_of
 
 
 def run(*args: str):
@@ -25,10 +25,7 @@ def run(*args: str):
 
 
 def deal_with(tmp_path, old: str, new: str):
-    text = EXAMPLE.read_text()
-    assert old in text
-    path = tmp_path / "deal.yaml"
-    path.write_text(text.replace(old, new, 1))
+    path = edited(tmp_path, (old, new))
     return path, path.read_text()
 
 

@@ -63,6 +63,7 @@ def test_the_example_is_complete_in_a_final_build(example, built, assert_valid):
     assert_valid(result.output)
 
 
+@pytest.mark.slow
 def test_the_bank_covers_every_criterion_with_an_approved_clause():
     result = CliRunner().invoke(main, ["bank", "check", "--json"])
     import json

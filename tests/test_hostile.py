@@ -361,22 +361,22 @@ def test_a_full_disk_keeps_the_previous_output(tmp_path, monkeypatch):
 
 
 def test_an_interrupted_write_keeps_the_previous_output(tmp_path, monkeypatch):
-    from assembler.package import writer as packaging
+    from assembler.core import files
 
     out = tmp_path / "a.docx"
     assert CliRunner().invoke(main, ["build", str(EXAMPLE), "-o", str(out)]).exit_code == 0
     before = out.read_bytes()
-    real_replace = packaging.os.replace
+    real_replace = files.os.replace
 
     def interrupted(src, dst):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(packaging.os, "replace", interrupted)
+    monkeypatch.setattr(files.os, "replace", interrupted)
     from assembler.api import build
 
     with pytest.raises(KeyboardInterrupt):
         build(EXAMPLE, out)
-    monkeypatch.setattr(packaging.os, "replace", real_replace)
+    monkeypatch.setattr(files.os, "replace", real_replace)
     assert out.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.docx", "a.lock.yaml"]
 

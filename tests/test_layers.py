@@ -35,8 +35,6 @@ RANK = {name: rank for rank, names in enumerate(LAYERS) for name in names}
 #: imports that reach up today, each to be removed by the restructuring (issue 14); never add one
 KNOWN: set[tuple[str, str]] = {
     ("api", "variation.deed"),
-    ("bank.ops", "doctypes"),
-    ("deal.pack", "package.writer"),
     ("doctypes.alliance", "checks.rules"),
     ("doctypes.common", "checks.rules"),
     ("doctypes.mou", "checks.rules"),

@@ -16,14 +16,14 @@ from assembler.bank.project import HOUSE_BANK, MANIFEST, bank_path, find_bank
 from assembler.checks.coverage import Row, coverage
 from assembler.core import cache
 from assembler.core.errors import AssemblerError, Diagnostic
-from assembler.core.files import check_outputs, read_bounded
+from assembler.core.files import check_outputs, read_bounded, write_all
 from assembler.core.schema import suggest
 from assembler.core.yamlio import MAX_DEAL_BYTES, read_yaml
 from assembler.deal.sheet import Deal, execution_blanks, load_deal, unused_values
 from assembler.package import export, provenance
 from assembler.package.lockfile import dump, layout_of, lock_data, lock_path_for, pins_of, read_lock
 from assembler.package.provenance import clause_fingerprints
-from assembler.package.writer import docx_parts, write_all, zip_parts
+from assembler.package.writer import docx_parts, zip_parts
 from assembler.plan.planner import Pins, Place, Plan, Planner, document_info, party_records
 from assembler.render.renderer import E, Rendered, Renderer, bookmark_name
 from assembler.template.sandbox import (

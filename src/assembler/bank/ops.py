@@ -12,7 +12,7 @@ import hashlib
 import io
 import re
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, TypeAlias
@@ -24,6 +24,7 @@ from assembler.bank.clausebank import Clause, ClauseBank, ClauseVersion
 from assembler.bank.outline import outline_paths
 from assembler.core.errors import AssemblerError, Diagnostic
 from assembler.core.extras import pypandoc
+from assembler.core.schema import Map
 from assembler.oxml.ns import WRAPPER_CLOSE, WRAPPER_OPEN, parse_xml, qn
 from assembler.oxml.text import style_of, text_of
 
@@ -381,14 +382,18 @@ Trial: TypeAlias = tuple[Path, dict[str, str] | None, dict[str, str] | None, boo
 
 
 def check_bank(
-    bank: ClauseBank, templates: Path, run: Callable[[list[Trial]], list[Any]]
+    bank: ClauseBank,
+    templates: Path,
+    run: Callable[[list[Trial]], list[Any]],
+    schemas: Mapping[str, Map],
 ) -> CheckResult:
     """Metadata, hashes, criteria coverage, rendering, cross-references and template needs.
 
     ``run(trials)`` builds each example deal of ``trials`` (a draft, with clause versions pinned
     and alternatives chosen) and gives, for each, ``{clause id: version}`` of the clauses it used
     or the list of diagnostics of why it failed. The caller supplies it (on worker processes),
-    so this module does not depend on the build pipeline.
+    so this module does not depend on the build pipeline; and ``schemas``, the deal-sheet schema
+    of each document type (:data:`assembler.doctypes.SCHEMAS`), which sit a layer above the bank.
     """
     result = CheckResult()
     add = result.findings.append
@@ -447,7 +452,7 @@ def check_bank(
                 )
             )
     _check_references(bank, add)
-    _check_fragments(bank, add)
+    _check_fragments(bank, schemas, add)
     _check_templates(bank, templates, add)
     examples = sorted((templates.parent / "examples").glob("*.yaml"))
     _check_deal_names(bank, examples, add)
@@ -517,7 +522,7 @@ def _check_references(bank: ClauseBank, add: Any) -> None:
         try:
             fragment, _ = bank.fragment(latest)
             tree = bank_env(bank).parse(fragment.source)
-        except Exception:  # reported by the hash and render checks
+        except (AssemblerError, TemplateSyntaxError):  # reported by the hash and render checks
             continue
         for target in _unguarded_refs(tree):
             target_id = target.split(".")[0]
@@ -610,7 +615,7 @@ def _check_reachable(bank: ClauseBank, reached: set[str], add: Any) -> None:
             )
 
 
-def _check_fragments(bank: ClauseBank, add: Any) -> None:
+def _check_fragments(bank: ClauseBank, schemas: Mapping[str, Map], add: Any) -> None:
     """Every version, approved or not, read statically: its Jinja blocks balance (reported as
     clause@version and paragraph), its ref() targets exist, and the deal names it reads are ones
     the schema of its document types defines."""
@@ -648,7 +653,9 @@ def _check_fragments(bank: ClauseBank, add: Any) -> None:
                             hint="clause ids: `assemble bank list`; labels are {{ label('...') }} in the target",
                         )
                     )
-            for path in _unknown_names(tree, clause.document_types):
+            for path in _unknown_names(
+                tree, [schemas[t] for t in clause.document_types if t in schemas]
+            ):
                 add(
                     Diagnostic(
                         "E-check-11",
@@ -691,11 +698,8 @@ def _ref_targets(tree: nodes.Node) -> list[str]:
     return found
 
 
-def _unknown_names(tree: nodes.Node, document_types: list[str]) -> list[str]:
-    """``deal.a.b`` paths the template reads that no schema of its document types defines."""
-    from assembler.doctypes import SCHEMAS
-
-    schemas = [SCHEMAS[t] for t in document_types if t in SCHEMAS]
+def _unknown_names(tree: nodes.Node, schemas: list[Map]) -> list[str]:
+    """``deal.a.b`` paths the template reads that none of ``schemas`` (its document types') defines."""
     unknown = []
     for path in dict.fromkeys(_deal_paths(tree)):
         if schemas and not any(_defines(schema, path) for schema in schemas):

@@ -14,6 +14,9 @@ import click
 from assembler.core.errors import AssemblerError, Diagnostic
 
 if TYPE_CHECKING:
+    from rich.console import Console
+
+    from assembler.bank.clausebank import ClauseBank
     from assembler.batch.run import Outcome
 
 EXIT_INPUT_ERROR = 1
@@ -78,14 +81,14 @@ def escape(text: str) -> str:
     return rich_escape(text)
 
 
-def _console():
+def _console() -> Console:
     from rich.console import Console
 
     # markup off by default: messages and table cells hold the user's text, "[CCG]" included
     return Console(stderr=True, highlight=False, soft_wrap=True, markup=False)
 
 
-def _stdout():
+def _stdout() -> Console:
     """Reports (tables a user may redirect to a file) go to stdout; diagnostics to stderr."""
     from rich.console import Console
 
@@ -109,7 +112,7 @@ def _report(diagnostics: list[Diagnostic]) -> None:
 class _Group(click.Group):
     """Turns the engine's input errors into located messages and exit code 1, without a traceback."""
 
-    def invoke(self, ctx: click.Context):  # type: ignore[override]
+    def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except AssemblerError as exc:
@@ -208,16 +211,16 @@ def build(
       assemble build examples/over-65s-alliance.yaml -o out/over-65s-alliance.docx
     """
     from assembler import api
-    from assembler.core.files import check_outputs
+    from assembler.core.files import all_or_nothing, check_outputs
     from assembler.package import export
     from assembler.package.lockfile import lock_path_for
-    from assembler.package.writer import all_or_nothing
+    from assembler.render.review import FORMATS
 
     if deal is None and locked is None:
         raise click.UsageError("give a deal sheet, or --locked LOCK")
     # every output, exports included, checked before work and kept or rolled back together
     extras = [output.with_suffix(".pdf")] if pdf else []
-    extras += [output.with_suffix(export.FORMATS[fmt]) for fmt in formats]
+    extras += [output.with_suffix(FORMATS[fmt]) for fmt in formats]
     outputs = [output, lock_path_for(output), *extras]
     check_outputs(outputs, [p for p in (deal, locked) if p is not None])
     workspace = api.Workspace.open(bank, templates)
@@ -320,12 +323,16 @@ def fragment(draft: Path, output: Path | None, templates: Path | None) -> None:
     One paragraph per line; "1.1 ", "(a) ", "(i) ", "> ", "* ", "# " and "## " at the start of a line
     pick the style. See docs/authoring.md.
     """
+    from zipfile import BadZipFile
+
+    from docx.opc.exceptions import OpcError
+    from lxml.etree import LxmlError
+
     from assembler.api import default_dir
     from assembler.bank.authoring import draft_from_fragment, fragment_from_draft
     from assembler.bank.fragment import MAX_FRAGMENT_BYTES
-    from assembler.core.files import check_outputs, read_bounded, read_text
+    from assembler.core.files import check_outputs, read_bounded, read_text, write_atomic
     from assembler.oxml.reader import WordPackage
-    from assembler.package.writer import write_atomic
 
     to_text = draft.suffix.lower() == ".docx"
     target = output or draft.with_suffix(".txt" if to_text else ".docx")
@@ -340,9 +347,9 @@ def fragment(draft: Path, output: Path | None, templates: Path | None) -> None:
                 package.xml(part)
         try:
             text = draft_from_fragment(read_bounded(draft, MAX_FRAGMENT_BYTES, "Word file"))
-        except AssemblerError:
-            raise
-        except Exception as exc:  # python-docx's own view of a package our reader accepted
+        except (OpcError, BadZipFile, LxmlError, KeyError, ValueError) as exc:
+            # python-docx's own view of a package our reader accepted: a part it requires is
+            # missing (KeyError), or has a content type or value it does not expect (ValueError)
             raise AssemblerError(
                 Diagnostic("E-frag-04", f"not a readable .docx: {exc}", str(draft))
             ) from None
@@ -354,12 +361,12 @@ def fragment(draft: Path, output: Path | None, templates: Path | None) -> None:
 
 
 #: Worker processes for the commands that build many documents.
-jobs_option = click.option(
+jobs_option: Callable[[Callable[..., Any]], Callable[..., Any]] = click.option(
     "-j", "--jobs", type=click.IntRange(1), help="Worker processes (default: CPUs)."
 )
 
 
-def outdir_option(help_text: str) -> Any:
+def outdir_option(help_text: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """``-o/--outdir``, for the commands that write many files."""
     return click.option(
         "-o",
@@ -840,11 +847,10 @@ def new(
     from assembler.api import default_dir
     from assembler.bank.outline import load_outline
     from assembler.core.errors import AssemblerError, Diagnostic
-    from assembler.core.files import check_outputs
+    from assembler.core.files import check_outputs, write_atomic
     from assembler.core.schema import suggest
     from assembler.deal.starter import starter
     from assembler.doctypes import SCHEMAS
-    from assembler.package.writer import write_atomic
 
     if document_type not in SCHEMAS:
         hint = suggest(document_type, SCHEMAS) or "document types: " + ", ".join(SCHEMAS)
@@ -900,7 +906,7 @@ bank_option = click.option(
 )
 
 
-def _open_bank(bank_dir: Path | None):
+def _open_bank(bank_dir: Path | None) -> ClauseBank:
     from assembler.api import default_dir
     from assembler.bank.clausebank import ClauseBank
 
@@ -1206,6 +1212,7 @@ def bank_check(
     from assembler.bank.ops import check_bank
     from assembler.bank.ops import record_hashes as record
     from assembler.batch.run import fork_map
+    from assembler.doctypes import SCHEMAS
 
     _known_rules(ignore)
     if record_hashes:
@@ -1218,6 +1225,7 @@ def bank_check(
             clause_bank,
             templates_dir,
             lambda trials: fork_map(api.trial, trials, workspace, jobs, tick(len(trials))),
+            SCHEMAS,
         )
     findings = [f for f in result.findings if f.rule not in ignore]
     failed = any(f.severity == "error" for f in findings) or (strict and bool(findings))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from typing import Any
 
 from assembler.checks.rules import deal_rule
@@ -57,7 +58,7 @@ DATES = deal_rule(
 )
 
 
-def date_order(*pairs: tuple[str, str]):
+def date_order(*pairs: tuple[str, str]) -> Callable[[dict[str, Any], Checker, str], None]:
     """A rule: for each (earlier, later) pair of dotted paths, the later date must be after."""
 
     @DATES

@@ -153,7 +153,7 @@ def _located(container: Any, key: Any, message: str, where: str) -> Diagnostic:
     lc = getattr(container, "lc", None)
     line = col = None
     if lc is not None:
-        with contextlib.suppress(Exception):
+        with contextlib.suppress(LookupError, TypeError):  # no position kept for this key
             line, col = lc.key(key) if isinstance(key, str) and key in container else lc.item(key)
         if line is None and isinstance(key, str):
             line, col = lc.line, lc.col

@@ -17,7 +17,7 @@ from assembler.bank.outline import Outline, Slot
 from assembler.core.errors import AssemblerError, Diagnostic
 from assembler.core.schema import suggest
 from assembler.deal.sheet import Deal
-from assembler.template.sandbox import ClauseEnvironment, MapNode, budget
+from assembler.template.sandbox import EVALUATION_ERRORS, ClauseEnvironment, MapNode, budget
 
 ENGINE_VERSION = "0.1.0"
 
@@ -286,7 +286,7 @@ class Planner:
                     str(clause.condition), undefined_to_none=False
                 )
                 return bool(expression(**self.names))
-        except Exception as exc:  # a bad condition is the bank's error: say which clause
+        except EVALUATION_ERRORS as exc:  # a bad condition is the bank's error: say which clause
             self.errors.append(
                 Diagnostic(
                     "E-bank-07",

@@ -39,7 +39,7 @@ from assembler.api import (
     write_document,
 )
 from assembler.core.errors import AssemblerError, Diagnostic
-from assembler.core.files import check_outputs
+from assembler.core.files import all_or_nothing, check_outputs, write_atomic
 from assembler.deal.sheet import Deal, load_deal
 from assembler.doctypes.variation import DEED_PARTY
 from assembler.oxml import text as ox
@@ -49,7 +49,7 @@ from assembler.oxml.tracked import Revisions, conform, marked_up, renamed
 from assembler.package import provenance
 from assembler.package.export import to_pdf
 from assembler.package.lockfile import lock_path_for
-from assembler.package.writer import all_or_nothing, docx_parts, write_atomic, zip_parts
+from assembler.package.writer import docx_parts, zip_parts
 from assembler.plan.planner import Plan
 from assembler.render.renderer import Rendered
 from assembler.template.sandbox import longdate
