@@ -7,7 +7,9 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from assembler.checks.rules import deal_rule
+from assembler.checks.rules import (
+    deal_rule as deal_rule,  # the doctypes register rules through here
+)
 from assembler.core.schema import (
     Bool,
     Checker,
