@@ -50,7 +50,7 @@ def test_an_uncovered_or_unknown_criterion_fails_check_and_can_be_ignored(tmp_pa
     assert result.exit_code == 1
     where = position_of(text, "criteria: [^plain_languge")
     assert f"{where}: error E-crit-02" in result.output
-    assert "did you mean 'plain_language'?" in result.output
+    assert "hint: did you mean 'plain_language'?\n" in result.output
     assert run("check", str(deal), "--ignore", "E-crit-02").exit_code == 0
 
 

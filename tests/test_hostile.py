@@ -16,7 +16,7 @@ from click.testing import CliRunner
 
 from assembler.bank.authoring import fragment_from_draft
 from assembler.cli.main import main
-from assembler.render import renderer
+from assembler.render import templates
 
 from conftest import BANK, EXAMPLE, libreoffice_resave, needs_soffice, position_of
 
@@ -207,7 +207,7 @@ def test_hostile_templates(tmp_path, draft, rule, where):
 
 
 def test_a_loop_that_never_ends_is_stopped(tmp_path, monkeypatch):
-    monkeypatch.setattr(renderer, "MAX_RENDER_SECONDS", 0.5)
+    monkeypatch.setattr(templates, "MAX_RENDER_SECONDS", 0.5)
     draft = "1.1 {% for a in range(100000) %}{% for b in range(100000) %}{% endfor %}{% endfor %}"
     refuse(tmp_path, "E-tmpl-06", "relationship", "--bank", str(bank_with(tmp_path, draft)))
 

@@ -108,7 +108,8 @@ def apply(old: dict, amendments: list[dict]) -> dict[str, list[str]]:
 def assert_instructions_give_the_new_text(result, ws, signed_lock):
     _, old = rebuild(signed_lock, ws)
     _, new = rebuild(result.conformed_lock, ws)
-    before, after = sections(old.plan, old.rendered), sections(new.plan, new.rendered)
+    before = sections(old.plan, old.rendered.laid_out)
+    after = sections(new.plan, new.rendered.laid_out)
     applied = apply(before, result.amendments)
     inserted = {
         f"new {s.number.removeprefix('Schedule ').strip()}": s

@@ -21,7 +21,6 @@ from jinja2 import TemplateSyntaxError, nodes
 from ruamel.yaml import YAML
 
 from assembler.bank.clausebank import Clause, ClauseBank, ClauseVersion
-from assembler.bank.outline import outline_paths
 from assembler.core.errors import AssemblerError, Diagnostic
 from assembler.core.extras import pypandoc
 from assembler.core.schema import Map
@@ -30,6 +29,37 @@ from assembler.oxml.text import style_of, text_of
 
 LEVEL_MARKS = {"Clause2": "1.1", "Clause3": "(a)", "Clause4": "(i)", "ScheduleClause1": "#",
                "SchedulePart": "##", "ListBullet": "*", "BodyText2": ">"}  # fmt: skip
+
+
+def select(
+    bank: ClauseBank,
+    criterion: str | None = None,
+    status: str | None = None,
+    document_type: str | None = None,
+) -> list[Clause]:
+    """The clauses ``bank list`` shows, by id: those meeting a criterion (a top-level one meets
+    its sub-criteria too), with a version in a status, for a document type."""
+    return [
+        clause
+        for clause in sorted(bank.clauses.values(), key=lambda c: c.id)
+        if (not criterion or any(c.split(".")[0] == criterion for c in clause.criteria))
+        and (not status or any(v.status == status for v in clause.versions))
+        and (not document_type or document_type in clause.document_types)
+    ]
+
+
+def clause_record(clause: Clause) -> dict[str, Any]:
+    """A clause and the record of each version, as ``bank list`` and ``bank show`` print it."""
+    return {
+        "id": clause.id,
+        "title": clause.title,
+        "document_types": clause.document_types,
+        "criteria": clause.criteria,
+        "versions": [
+            {**v.record, "status": v.status, "withdrawn_on": v.withdrawn_on}
+            for v in clause.versions
+        ],
+    }
 
 
 def parse_ref(text: str) -> tuple[str, str | None]:
@@ -393,7 +423,8 @@ def check_bank(
     and alternatives chosen) and gives, for each, ``{clause id: version}`` of the clauses it used
     or the list of diagnostics of why it failed. The caller supplies it (on worker processes),
     so this module does not depend on the build pipeline; and ``schemas``, the deal-sheet schema
-    of each document type (:data:`assembler.doctypes.SCHEMAS`), which sit a layer above the bank.
+    of each document type (the bank's ``types/<type>/schema.yaml``, read by
+    :func:`assembler.deal.types.bank_types`, a layer above the bank).
     """
     result = CheckResult()
     add = result.findings.append
@@ -562,7 +593,8 @@ def _check_templates(bank: ClauseBank, templates: Path, add: Any) -> None:
     """Every clause an outline names exists and has a version that is not retired."""
     yaml = YAML(typ="safe")
     reached: set[str] = set()
-    for outline in outline_paths(templates):
+    outlines = [*templates.glob("*.yaml"), *bank.root.glob("types/*/outline.yaml")]
+    for outline in sorted(outlines):
         data = yaml.load(outline.read_text(encoding="utf-8")) or {}
         if "clauses" not in data:
             continue
@@ -581,7 +613,7 @@ def _check_templates(bank: ClauseBank, templates: Path, add: Any) -> None:
                 add(
                     Diagnostic(
                         "E-check-06",
-                        f"{outline.name} needs clause {clause_id}, which the bank lacks",
+                        f"{outline.parent.name}/{outline.name} needs clause {clause_id}, which the bank lacks",
                         str(outline),
                     )
                 )
@@ -589,7 +621,7 @@ def _check_templates(bank: ClauseBank, templates: Path, add: Any) -> None:
                 add(
                     Diagnostic(
                         "E-check-07",
-                        f"{outline.name} needs clause {clause_id}, which has no approved version "
+                        f"{outline.parent.name}/{outline.name} needs clause {clause_id}, which has no approved version "
                         f"({', '.join(f'{v.version} {v.status}' for v in clause.versions)})",
                         str(outline),
                         hint=f"approve one: assemble bank approve {clause_id}@VERSION",
@@ -609,7 +641,7 @@ def _check_reachable(bank: ClauseBank, reached: set[str], add: Any) -> None:
                     "W-check-01",
                     f"clause {clause.id} is approved but no outline can place it",
                     str(bank.root / "clauses" / clause.id / "clause.yaml"),
-                    hint="name it in an outline under templates/, or retire it",
+                    hint="name it in an outline (types/<document_type>/outline.yaml), or retire it",
                     severity="warning",
                 )
             )
@@ -749,14 +781,22 @@ _TAGS = re.compile(r"<[^>]+>|\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}")
 def _deal_given_names(data: Any, path: str = "") -> dict[str, str]:
     """Name -> the deal path that gives it: every multi-word value under a ``name``/``title`` key."""
     found: dict[str, str] = {}
-    items = data.items() if isinstance(data, dict) else enumerate(data) if isinstance(data, list) else []
+    items = (
+        data.items()
+        if isinstance(data, dict)
+        else enumerate(data)
+        if isinstance(data, list)
+        else []
+    )
     for key, value in items:
         here = f"{path}[{key}]" if isinstance(key, int) else f"{path}.{key}".lstrip(".")
         if isinstance(value, str) and isinstance(key, str) and _NAME_KEY.search(key):
             if " " in value.strip() and not value.startswith("["):
                 found.setdefault(value.strip(), here)
         else:
-            found.update({k: v for k, v in _deal_given_names(value, here).items() if k not in found})
+            found.update(
+                {k: v for k, v in _deal_given_names(value, here).items() if k not in found}
+            )
     return found
 
 

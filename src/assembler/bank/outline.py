@@ -75,21 +75,17 @@ class Outline:
         return self.execution == "deed"
 
 
-def outline_path(templates: Path, document_type: str) -> Path:
-    """``templates/<type>.yaml``, else the type's folder of data in the bank,
-    ``types/<type>/outline.yaml`` (the layout issue 16 moves every outline to)."""
-    legacy = templates / f"{document_type}.yaml"
-    folder = templates.parent / "types" / document_type / "outline.yaml"
-    return folder if not legacy.is_file() and folder.is_file() else legacy
+def outline_file(templates: Path, document_type: str, bank: Path | None = None) -> Path:
+    """A document type's outline: ``<document_type>.yaml`` in a templates folder given to override
+    it, else the bank's ``types/<document_type>/outline.yaml``."""
+    override = templates / f"{document_type}.yaml"
+    roots = [root for root in (bank, templates.parent) if root is not None]
+    found = [root / "types" / document_type / "outline.yaml" for root in roots]
+    return next((p for p in [override, *found] if p.is_file()), found[0])
 
 
-def outline_paths(templates: Path) -> list[Path]:
-    """Every outline file of a bank, in both places."""
-    return sorted(templates.glob("*.yaml")) + sorted(templates.parent.glob("types/*/outline.yaml"))
-
-
-def load_outline(templates: Path, document_type: str) -> Outline:
-    path = outline_path(templates, document_type)
+def load_outline(templates: Path, document_type: str, bank: Path | None = None) -> Outline:
+    path = outline_file(templates, document_type, bank)
     if not path.is_file():
         raise AssemblerError(Diagnostic("E-tmpl-01", f"no outline for {document_type}", str(path)))
     data, _ = read_yaml(path)

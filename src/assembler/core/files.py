@@ -4,6 +4,7 @@ outputs atomically, all of a command's files or none, so a failure never leaves 
 from __future__ import annotations
 
 import contextlib
+import itertools
 import os
 import shutil
 import stat
@@ -234,11 +235,16 @@ def _restore(path: Path, backup: Path | None) -> None:
         os.replace(backup, path)
 
 
+_BACKUP_NUMBERS = itertools.count()
+
+
 def _backup(path: Path) -> Path | None:
     """A second name for the file now at ``path`` (None if there is none), to roll back to."""
     if not path.exists():
         return None
-    backup = path.with_name(f".{path.name}.{os.getpid()}.{id(path)}.old")
+    # a number of its own for each backup: a write inside an all_or_nothing block backs up the
+    # same file again, and a name shared with the block's backup would be removed under it
+    backup = path.with_name(f".{path.name}.{os.getpid()}.{next(_BACKUP_NUMBERS)}.old")
     backup.unlink(missing_ok=True)
     try:
         os.link(path, backup)

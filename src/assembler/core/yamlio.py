@@ -84,8 +84,12 @@ def yaml_nodes(text: str, name: str = "<text>") -> Node:
 
 def read_yaml(path: Path) -> tuple[Any, bytes]:
     """Parse YAML keeping positions; syntax problems become located diagnostics."""
-    name = str(path)
     raw = read_bounded(path, MAX_DEAL_BYTES, "YAML file")
+    return parse_yaml(raw, str(path)), raw
+
+
+def parse_yaml(raw: bytes, name: str) -> Any:
+    """:func:`read_yaml` of bytes already read (``name`` is what diagnostics call them)."""
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -115,7 +119,7 @@ def read_yaml(path: Path) -> tuple[Any, bytes]:
         if loader is not None:
             loader.dispose()
     _bound_size(data, name)
-    return data, raw
+    return data
 
 
 def _bad_character(exc: ReaderError, text: str, name: str) -> Diagnostic:

@@ -4,80 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable
 from typing import Any
 
-from assembler.checks.rules import (
-    deal_rule as deal_rule,  # the doctypes register rules through here
-)
+from assembler.core.ruleids import deal_rule
 from assembler.core.schema import (
-    Bool,
     Checker,
-    Code,
-    Date,
-    Enum,
-    F,
-    Id,
-    Int,
-    ListOf,
-    Map,
-    MapOf,
-    OneOf,
-    Percent,
-    Ref,
-    Str,
 )
-
-#: Legal forms a party can take; each has a description and execution blocks in
-#: ``templates/legal-forms.yaml``. The first is the starter's default, so it is a body in force
-#: today (a CCG only for a deal before 1 July 2022: E-law-01).
-LEGAL_FORMS = (
-    "icb",
-    "ccg",
-    "nhs_trust",
-    "nhs_foundation_trust",
-    "local_authority",
-    "company",
-    "charity",
-    "third_sector",
-    "gp_partnership",
-    "gp_federation",
-    "nhs_england",
-    "university",
-    "community_interest_company",
-    "cio",
-)
-ROLES = ("commissioner", "provider", "host", "observer")
-DECISION_RULES = (
-    "unanimous_only",
-    "unanimous_then_majority_if_decision_required",
-    "consensus_forum",
-)
-
+from assembler.deal.types import dig
 
 DATES = deal_rule(
     ("E-date-01", "engine", "a later date in the deal sheet is not after an earlier one")
 )
-
-
-def date_order(*pairs: tuple[str, str]) -> Callable[[dict[str, Any], Checker, str], None]:
-    """A rule: for each (earlier, later) pair of dotted paths, the later date must be after."""
-
-    @DATES
-    def rule(values: dict[str, Any], ck: Checker, path: str) -> None:
-        for earlier, later in pairs:
-            a, b = dig(values, earlier), dig(values, later)
-            if isinstance(a, dt.date) and isinstance(b, dt.date) and b <= a:
-                where = f"{path}.{later}" if path else later
-                ck.error(
-                    "E-date-01",
-                    where,
-                    ck.at(where),
-                    f"{b.isoformat()} must be after {earlier} ({a.isoformat()})",
-                    "check the order of the dates",
-                )
-
-    return rule
 
 
 @DATES
@@ -136,27 +73,6 @@ def open_book_subject_to_competition_law(values: dict[str, Any], ck: Checker, pa
             ck.at("information_sharing.subject_to_competition_law"),
             "open-book information sharing must be subject to competition law",
             "set it to true (drafting guidance G16; Template clauses 10.7 and 10.8)",
-        )
-
-
-@deal_rule(
-    (
-        "E-rule-G18",
-        "contracting-model.md G18; seed 001 ch1, ch7",
-        "an alliance agreement has a commissioner, whose reserved matters it must include",
-    )
-)
-def has_commissioner(values: dict[str, Any], ck: Checker, path: str) -> None:
-    """An NHS alliance agreement is between commissioner(s) and providers (001 Glossary, ch1),
-    and its reserved matters belong to the commissioners (guidance G18)."""
-    parties = [p for p in values.get("parties") or [] if isinstance(p, dict)]
-    if parties and not any("commissioner" in (p.get("roles") or []) for p in parties):
-        ck.error(
-            "E-rule-G18",
-            "parties",
-            ck.at("parties"),
-            "an alliance agreement needs at least one commissioner",
-            "give a party the role commissioner (seed 001 ch1; drafting guidance G18)",
         )
 
 
@@ -285,258 +201,6 @@ def age_carve_out(cohort: str) -> bool:
     return bool(ages - {AGE_OF_MAJORITY})
 
 
-def dig(values: Any, dotted: str) -> Any:
-    for part in dotted.split("."):
-        if not isinstance(values, dict):
-            return None
-        values = values.get(part)
-    return values
-
-
-def codes() -> ListOf:
-    return ListOf(Code())
-
-
-PARTY = Map(
-    {
-        "id": F(Id("party"), required=True),
-        "name": F(Str(), required=True, hint='the legal name, or a placeholder such as "[CCG]"'),
-        "kind": F(Enum(*LEGAL_FORMS), required=True, hint="the party's legal form"),
-        "roles": F(ListOf(Enum(*ROLES), min_items=1), required=True),
-        "address": F(Str()),
-        "registration": F(Str()),
-        "signatory": F(Str(), hint="who signs for the party"),
-        "position": F(Str(), hint="the signatory's position"),
-        "legal_form": F(Str(), hint="for example a company limited by guarantee"),
-        "witness": F(Str(), hint="the witness's name and address, for a deed signed by a director"),
-        "partners": F(
-            ListOf(Str(), min_items=1),
-            hint="a GP partnership: the name of every partner (each executes a deed)",
-        ),
-        # in a deed of variation: whether the party stays, joins or leaves the varied agreement
-        "change": F(Enum("continuing", "joining", "leaving")),
-        "dual_role_conflict": F(Bool()),
-        "participation_funding": F(Bool()),
-        "lead_commissioner": F(Bool()),
-        "risk_share_participant": F(Bool()),
-        "reason": F(Str()),
-        "chairs_board": F(Bool()),
-        "activity_shift_risk_holder": F(Bool()),
-        "jv_party": F(Bool()),
-        # a university: a higher education corporation or a body incorporated by Royal Charter
-        "constitution": F(
-            Enum("higher_education_corporation", "chartered_body"),
-            hint="a university: higher_education_corporation or chartered_body",
-        ),
-        # what the party answers for clinically, and whether it shares gains and losses: set apart
-        # (issue 16: a party may share gains but not losses, or hold no clinical responsibility)
-        "clinical_responsibility": F(
-            Enum("none", "some_services", "full"),
-            hint="none, some_services (name them under clinical_services) or full",
-        ),
-        "clinical_services": F(ListOf(Str(), min_items=1), hint="with some_services: which"),
-        "shares_gains": F(Bool(), hint="whether the party takes a share of any gain"),
-        "shares_losses": F(Bool(), hint="whether the party bears a share of any loss"),
-    },
-)
-
-#: The keys a party may give beyond the ones every party has, by legal form: a key another form
-#: uses is an error at the key (a university has no company number; only a GP partnership has
-#: partners). A form not listed takes none of them.
-COMMON_PARTY_KEYS = frozenset(
-    {"id", "name", "kind", "roles", "address", "signatory", "position", "notice_contact"}
-)
-FORM_KEYS: dict[str, frozenset[str]] = {
-    "company": frozenset({"registration", "witness", "legal_form"}),
-    "community_interest_company": frozenset({"registration", "witness"}),
-    "charity": frozenset({"registration", "legal_form", "witness"}),
-    "cio": frozenset({"registration"}),
-    "third_sector": frozenset({"registration", "legal_form", "witness"}),
-    "gp_federation": frozenset({"registration", "legal_form", "witness"}),
-    "gp_partnership": frozenset({"partners"}),
-    "university": frozenset({"constitution"}),
-}
-#: Keys that are the document's business, not the legal form's: any party may give them.
-DEAL_PARTY_KEYS = frozenset(
-    {
-        "change",
-        "dual_role_conflict",
-        "participation_funding",
-        "lead_commissioner",
-        "risk_share_participant",
-        "reason",
-        "chairs_board",
-        "activity_shift_risk_holder",
-        "jv_party",
-        "clinical_responsibility",
-        "clinical_services",
-        "shares_gains",
-        "shares_losses",
-    }
-)
-
-BODY = Map(
-    {
-        "id": F(Id("body"), required=True),
-        "name": F(Str(), required=True),
-        "membership": F(Code()),
-        "role": F(Code()),
-        "appointed_by": F(Ref("body")),
-        "chair": F(Ref("party")),
-    }
-)
-
-SERVICE_CONTRACT = Map(
-    {
-        "id": F(Id("service_contract"), required=True),
-        "form": F(Code(), required=True),
-        "commissioner": F(Ref("party"), required=True),
-        "provider": F(Ref("party"), required=True),
-        "scope": F(Code()),
-        "transitioned_from": F(Code()),
-        # a party's arrangement with itself (a council's in-house service level agreement): not a
-        # contract, so not a Service Contract (E-sc-01)
-        "internal": F(Bool(), hint="true for a party's own internal arrangement"),
-    }
-)
-
-TERM = Map(
-    {
-        "transition_years": F(Int(minimum=0)),
-        "post_transition_years": F(Int(minimum=0)),
-        "initial_years": F(Int(minimum=1)),
-        "extension_option_years": F(Int(minimum=0)),
-        "extension_years": F(Int(minimum=0)),
-        "review_points": F(
-            ListOf(
-                Map(
-                    {
-                        "at": F(OneOf(Date(), Code()), required=True),
-                        "purpose": F(Str(), required=True),
-                    }
-                )
-            )
-        ),
-    }
-)
-
-GOVERNANCE = Map(
-    {
-        "bodies": F(ListOf(BODY, min_items=1), required=True),
-        "central_team_size": F(Int()),
-        "decision_rule": F(Enum(*DECISION_RULES), required=True),
-        # G17: the non-adoption protocol is always included
-        "non_adoption_protocol": F(Enum("required")),
-        "reserved_matters": F(codes()),
-        "conflicts_of_interest": F(
-            Map({"declaration": F(Code()), "handled_by": F(ListOf(Ref("body")))})
-        ),
-        "meeting_frequency": F(Str()),
-    }
-)
-
-PLANNED_MECHANISM = Map(
-    {
-        "mechanism": F(Code(), required=True),
-        "share_of_contract_value": F(Percent()),
-        "split": F(Str()),
-        "status": F(Code()),
-    }
-)
-
-PAYMENT = Map(
-    {
-        "year1": F(Code()),
-        "year1_contract_split": F(codes()),
-        "planned_from_year2": F(ListOf(PLANNED_MECHANISM)),
-        "deferred_mechanism_default": F(Code()),
-        "deferred_mechanism_deadline": F(Date()),
-        "deferred_mechanism_owner": F(Ref("body", "party")),
-    }
-)
-
-PROCUREMENT = Map(
-    {
-        # the procurement rules that govern a change to the services (document-structures.md 5.5)
-        "regimes": F(ListOf(Code(), min_items=1), required=True),
-        "basis": F(Str(), required=True, hint="the ground on which the change is permitted"),
-        "notice": F(Enum("published", "to_be_published", "not_required"), required=True),
-        "notice_details": F(
-            Str(), hint="when and where it was or will be published, or why none is needed"
-        ),
-        "responsible": F(ListOf(Ref("party"), min_items=1), required=True),
-    }
-)
-
-#: How this deal varies an agreement already signed (read by `assemble vary`).
-VARIATION = Map(
-    {
-        "date": F(Date(), required=True, hint="the Variation Date: when the changes take effect"),
-        "made": F(Date(), hint="the date the deed is made (signed and delivered), if known"),
-        "original_date": F(Date(), required=True, hint="the date written on the agreement"),
-        "reasons": F(
-            ListOf(Str(), min_items=1),
-            required=True,
-            hint="why the parties vary the agreement, one full sentence each (the deed's recitals)",
-        ),
-        "timing": F(Enum("prospective", "retrospective")),
-        "services_change": F(Bool(), required=True),
-        "power": F(Str(), hint="the slot of the agreement's variation clause (default variation)"),
-        "procurement": F(PROCUREMENT),
-        # a body abolished and its place taken by law (a CCG by an ICB on 1 July 2022 under the
-        # Health and Care Act 2022): recited and read as the successor from that date, not
-        # amended word by word
-        "successions": F(
-            ListOf(
-                Map(
-                    {
-                        "party": F(Ref("party"), required=True, hint="the successor"),
-                        "predecessor": F(
-                            Str(), required=True, hint="its id in the agreement as signed"
-                        ),
-                        "instrument": F(
-                            Str(), required=True, hint="the Act or transfer scheme that did it"
-                        ),
-                        "date": F(Date(), required=True, hint="the date the transfer took effect"),
-                    }
-                )
-            )
-        ),
-    }
-)
-
-COMMON: dict[str, F] = {
-    "deal_id": F(Str(r"[a-z0-9][a-z0-9_-]*", "lower case letters, digits, - and _"), required=True),
-    "document_type": F(Str(), required=True),
-    "title": F(Str(), required=True),
-    "status": F(Enum("draft", "draft_for_signature", "execution_version")),
-    "effective_date": F(Date(), required=True),
-    "template_basis": F(Str()),
-    # the contracting criteria the document must satisfy (default: the document type's set)
-    "criteria": F(ListOf(Str())),
-    # judgement-call warnings (W-rule-...) the drafters have considered: rule id -> why it is fine
-    "acknowledge": F(
-        MapOf(
-            Str(r"W-[a-z]+-[A-Za-z0-9]+", "a warning's rule id, such as W-rule-G10"),
-            Str(),
-        )
-    ),
-    # for `assemble vary`: the variation this deal sheet makes to the agreement as signed
-    "variation": F(VARIATION),
-    # include the schedule "How this agreement meets the contracting criteria"
-    "criteria_schedule": F(Bool()),
-    # clause id -> the version this deal must use (else the newest approved version in force)
-    "pins": F(
-        MapOf(
-            Str(r"[a-z0-9]+(-[a-z0-9]+)*", "a clause id"),
-            Str(r"\d+\.\d+\.\d+", "a version such as 1.2.0"),
-        )
-    ),
-    # slot -> option: which alternative fills a `choose:` slot of the outline (checked by the plan)
-    "choices": F(MapOf(Str(r"[a-z][a-z_]*", "a choice such as liability"), Str())),
-}
-
-
 @deal_rule(
     (
         "E-law-01",
@@ -635,6 +299,48 @@ def internal_arrangements_marked(values: dict[str, Any], ck: Checker, path: str)
             )
 
 
+#: The keys a party may give beyond the ones every party has, by legal form: a key another form
+#: uses is an error at the key (a university has no company number; only a GP partnership has
+#: partners). A form not listed takes none of them.
+COMMON_PARTY_KEYS = frozenset(
+    {"id", "name", "kind", "roles", "address", "signatory", "position", "notice_contact"}
+)
+FORM_KEYS: dict[str, frozenset[str]] = {
+    "company": frozenset({"registration", "witness", "legal_form"}),
+    "community_interest_company": frozenset({"registration", "witness"}),
+    "charity": frozenset({"registration", "legal_form", "witness"}),
+    "cio": frozenset({"registration"}),
+    "third_sector": frozenset({"registration", "legal_form", "witness"}),
+    "gp_federation": frozenset({"registration", "legal_form", "witness"}),
+    "gp_partnership": frozenset({"partners"}),
+    "university": frozenset({"constitution"}),
+}
+#: Keys that are the document's business, not the legal form's: any party may give them.
+DEAL_PARTY_KEYS = frozenset(
+    {
+        "change",
+        "dual_role_conflict",
+        "participation_funding",
+        "lead_commissioner",
+        "risk_share_participant",
+        "reason",
+        "chairs_board",
+        "activity_shift_risk_holder",
+        "jv_party",
+        "clinical_responsibility",
+        "clinical_services",
+        "shares_gains",
+        "shares_losses",
+    }
+)
+
+#: The hint for a key a legal form requires.
+FORM_HINTS = {
+    "partners": "a GP partnership: the name of every partner (each executes a deed)",
+    "constitution": "a university: higher_education_corporation or chartered_body",
+}
+
+
 #: Keys a legal form cannot do without: a GP partnership names its partners (each executes a
 #: deed), a university says how it is incorporated (its description and seal follow from it).
 FORM_REQUIRED: dict[str, tuple[str, ...]] = {
@@ -682,9 +388,12 @@ def keys_fit_the_legal_form(values: dict[str, Any], ck: Checker, path: str) -> N
                 where,
                 ck.at(path),
                 f"is required for a party of legal form {kind}",
-                PARTY.fields[key].hint,
+                FORM_HINTS.get(key),
             )
-    if values.get("clinical_responsibility") == "some_services" and "clinical_services" not in values:
+    if (
+        values.get("clinical_responsibility") == "some_services"
+        and "clinical_services" not in values
+    ):
         where = f"{path}.clinical_services"
         ck.error(
             "E-key-02",
@@ -693,6 +402,3 @@ def keys_fit_the_legal_form(values: dict[str, Any], ck: Checker, path: str) -> N
             "is required when clinical_responsibility is some_services",
             "list the services the party is clinically responsible for",
         )
-
-
-PARTY.rules.append(keys_fit_the_legal_form)

@@ -10,14 +10,13 @@ import io
 import posixpath
 import zipfile
 from html import escape
-from typing import TypeAlias
+from typing import Protocol, TypeAlias
 
 from lxml import etree
 
 from assembler.bank.housestyle import HouseStyle
 from assembler.oxml import text as ox
 from assembler.oxml.ns import NS, parse_xml, qn, write_xml
-from assembler.render.renderer import Rendered
 
 E: TypeAlias = etree._Element
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
@@ -54,12 +53,24 @@ DOCUMENT_RELS = {
     "rIdCustomXml": ("../customXml/item1.xml", "customXml"),
 }
 
+
+class Content(Protocol):
+    """What the writer packages of a rendered document (:class:`assembler.render.renderer.Rendered`
+    has it): the body, the numbering part, comments, footnotes and a draft's legend."""
+
+    body: E
+    numbering: E
+    comments: list[tuple[int, str]]
+    footnotes: list[str]
+    legend: str
+
+
 #: A part: its bytes, or an XML tree that :func:`zip_parts` serialises straight into the package.
 Part: TypeAlias = bytes | E
 
 
 def docx_parts(
-    rendered: Rendered, house: HouseStyle, title: str, extra: dict[str, bytes] | None = None
+    rendered: Content, house: HouseStyle, title: str, extra: dict[str, bytes] | None = None
 ) -> dict[str, Part]:
     """Every part of the package, by name (``extra``: the provenance parts)."""
     parts: dict[str, Part] = dict(house.parts)
