@@ -46,6 +46,7 @@ def test_init_writes_a_bank_project(own_bank):
         "service_operations_manual",
         "memorandum_of_understanding",
         "deed_of_variation",
+        "section_75_agreement",
     }
 
 

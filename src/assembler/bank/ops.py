@@ -489,6 +489,7 @@ def check_bank(
     _check_fragments(bank, schemas, add)
     _check_templates(bank, templates, add)
     examples = sorted((templates.parent / "examples").glob("*.yaml"))
+    _check_deal_names(bank, examples, add)
     if not examples:
         add(
             Diagnostic(
@@ -773,3 +774,83 @@ def bank_env(bank: ClauseBank) -> Any:
     from assembler.template.sandbox import make_environment
 
     return make_environment(bank.vocabulary)
+
+
+#: Keys whose value is a name the deal gives (a board, an officer's title, the scheme, a party).
+_NAME_KEY = re.compile(r"(^|_)(name|title)$")
+_TAGS = re.compile(r"<[^>]+>|\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}")
+
+
+def _deal_given_names(data: Any, path: str = "") -> dict[str, str]:
+    """Name -> the deal path that gives it: every multi-word value under a ``name``/``title`` key."""
+    found: dict[str, str] = {}
+    items = (
+        data.items()
+        if isinstance(data, dict)
+        else enumerate(data)
+        if isinstance(data, list)
+        else []
+    )
+    for key, value in items:
+        here = f"{path}[{key}]" if isinstance(key, int) else f"{path}.{key}".lstrip(".")
+        if isinstance(value, str) and isinstance(key, str) and _NAME_KEY.search(key):
+            if " " in value.strip() and not value.startswith("["):
+                found.setdefault(value.strip(), here)
+        else:
+            found.update(
+                {k: v for k, v in _deal_given_names(value, here).items() if k not in found}
+            )
+    return found
+
+
+def _check_deal_names(bank: ClauseBank, examples: list[Path], add: Any) -> None:
+    """A clause never writes a literal for something the deal names (issue 16): the names the
+    bank's examples give (their boards, officers, scheme) must reach a clause through the deal
+    sheet, or a deal that names them otherwise gets the bank's name in some clauses and its own
+    in others. Read in the newest version of each clause of the example's document type."""
+    yaml = YAML(typ="safe")
+    for example in examples:
+        try:
+            data = yaml.load(example.read_text(encoding="utf-8")) or {}
+        except Exception:  # noqa: BLE001 - a broken example is reported when it is built
+            continue
+        if not isinstance(data, dict):
+            continue
+        names = _deal_given_names({k: v for k, v in data.items() if k != "title"})
+        doc_type = data.get("document_type")
+        for clause in bank.clauses.values():
+            live = [v for v in clause.versions if v.status != "retired"]
+            if doc_type not in clause.document_types or not live:
+                continue
+            newest = max(live, key=lambda v: tuple(int(n) for n in v.version.split(".")))
+            for name, path, at in _literal_names(bank, clause, newest, names):
+                add(
+                    Diagnostic(
+                        "W-check-12",
+                        f"{clause.id}@{newest.version}, {at}: writes {name!r}, which the deal "
+                        f"names ({path} in {example.name})",
+                        str(newest.path),
+                        hint="read it from the deal sheet (body_named('strategic'), "
+                        "officer_named(), deal....name), so a deal that names it otherwise is "
+                        "followed everywhere",
+                        severity="warning",
+                    )
+                )
+
+
+def _literal_names(
+    bank: ClauseBank, clause: Clause, version: ClauseVersion, names: dict[str, str]
+) -> list[tuple[str, str, str]]:
+    """(name, deal path, where) for each deal-given name the version writes as a literal."""
+    found = [(n, p, "defined term") for n, p in names.items() if n in clause.defines]
+    try:
+        fragment = bank.imported(version.path)
+    except AssemblerError:  # reported by the hash check
+        return found
+    for i, line in enumerate(fragment.source.split("\n")):
+        text = _TAGS.sub(" ", line)
+        for name, path in names.items():
+            if name in text:
+                number = fragment.paragraphs[i] if i < len(fragment.paragraphs) else i + 1
+                found.append((name, path, f"paragraph {number}"))
+    return found

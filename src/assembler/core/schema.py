@@ -453,6 +453,9 @@ class Map(Spec):
     def __init__(self, fields: dict[str, F], rules: list[Callable[..., None]] | None = None):
         self.fields = fields
         self.rules = rules or []
+        #: values a starter deal sheet writes, by list path and item number (JSON Schema's
+        #: ``examples``): a section 75 agreement starts with an ICB and a council that hosts
+        self.starter: dict[tuple[str, int], dict[str, str]] = {}
 
     def check(self, value: Any, ck: Checker, path: str, pos: Pos) -> Any:
         if not isinstance(value, dict):

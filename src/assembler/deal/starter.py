@@ -69,7 +69,7 @@ def starter(
         "# key (the bank's criteria.yaml).",
         "",
     ]
-    given = dict(STARTER_VALUES)
+    given = {**STARTER_VALUES, **schema.starter}
     if original:
         given[("original", 1)] = {"deal": json.dumps(original)}
     lines = list(_fields(schema, "", 0, False, serves, document_type, given=given))

@@ -279,7 +279,12 @@ def items(values: Any, dotted: str) -> list[tuple[str, Any]]:
         key = part.removesuffix("[]")
         step = [(f"{p}.{key}".lstrip("."), dig(v, key)) for p, v in found]
         found = (
-            [(f"{p}[{i}]", item) for p, v in step if isinstance(v, list) for i, item in enumerate(v)]
+            [
+                (f"{p}[{i}]", item)
+                for p, v in step
+                if isinstance(v, list)
+                for i, item in enumerate(v)
+            ]
             if each
             else step
         )
@@ -387,6 +392,27 @@ def _check_meta(file: Path, source: dict[str, Any]) -> None:
         raise _fail(file, f"not valid JSON Schema 2020-12 at {where}: {error.message}")
 
 
+def _starter_values(source: dict[str, Any]) -> dict[tuple[str, int], dict[str, str]]:
+    """What a starter deal sheet writes in a top-level list's items, from the list's first JSON
+    Schema ``examples`` entry (a section 75 agreement starts with an ICB and a council that hosts)."""
+    given: dict[tuple[str, int], dict[str, str]] = {}
+    for key, node in (source.get("properties") or {}).items():
+        examples = node.get("examples") if isinstance(node, dict) else None
+        if not examples or not isinstance(examples[0], list):
+            continue
+        for n, item in enumerate(examples[0], start=1):
+            if isinstance(item, dict):
+                given[(f"{key}[]", n)] = {str(k): _flow(v) for k, v in item.items()}
+    return given
+
+
+def _flow(value: Any) -> str:
+    """A value as YAML flow text: ``[commissioner, host]``."""
+    if isinstance(value, list):
+        return "[" + ", ".join(_flow(v) for v in value) + "]"
+    return str(value).lower() if isinstance(value, bool) else str(value)
+
+
 def load_types(root: Path, registry: Mapping[str, Rule]) -> dict[str, DocType]:
     """Every document type a bank folder's ``types/`` declares, by name."""
     types_dir = root / "types"
@@ -405,6 +431,7 @@ def load_types(root: Path, registry: Mapping[str, Rule]) -> dict[str, DocType]:
         rules_file = folder / "rules.yaml"
         entries = _plain(_read(rules_file)) if rules_file.is_file() else []
         top.rules = [*top.rules, *(compile_rule(e, registry, rules_file) for e in entries or [])]
+        top.starter = _starter_values(source)
         found[folder.name] = DocType(folder.name, folder, top, source, common)
     return found
 

@@ -25,6 +25,7 @@ from assembler.doctypes.common import (
     dual_role_conflicts_declared,
     internal_arrangements_marked,
     judgement_calls,
+    keys_fit_the_legal_form,
     law_in_force,
     open_book_subject_to_competition_law,
     review_dates_after_start,
@@ -36,6 +37,7 @@ from assembler.doctypes.mou import (
     mou_has_reviews_and_context_trigger,
     mou_is_not_binding_and_has_dated_deliverables,
 )
+from assembler.doctypes.pooled_fund import pooled_fund_rules
 from assembler.doctypes.som import (
     change_log_in_order,
     effective_on_or_after_agreement,
@@ -114,6 +116,7 @@ PYTHON_RULES: dict[str, Rule] = {
         incentivised_outcomes_measured,
         internal_arrangements_marked,
         judgement_calls,
+        keys_fit_the_legal_form,
         law_in_force,
         manual_is_last,
         money_adds_up,
@@ -123,6 +126,7 @@ PYTHON_RULES: dict[str, Rule] = {
         open_book_subject_to_competition_law,
         overspend_shares_capped,
         participation_honoured,
+        pooled_fund_rules,
         procurement_from_a_basis,
         procurement_when_services_change,
         reopener_has_threshold,

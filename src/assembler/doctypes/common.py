@@ -297,3 +297,91 @@ def internal_arrangements_marked(values: dict[str, Any], ck: Checker, path: str)
                 "mark it internal: true (a party's own arrangement, listed apart from the Service "
                 "Contracts), or name the other party",
             )
+
+
+#: The keys only some legal forms take, by legal form: a key another form uses is an error at
+#: the key (a university has no company number; only a GP partnership has
+#: partners). A form not listed takes none of them.
+FORM_KEYS: dict[str, frozenset[str]] = {
+    "company": frozenset({"registration", "witness", "legal_form"}),
+    "community_interest_company": frozenset({"registration", "witness"}),
+    "charity": frozenset({"registration", "legal_form", "witness"}),
+    "cio": frozenset({"registration"}),
+    "third_sector": frozenset({"registration", "legal_form", "witness"}),
+    "gp_federation": frozenset({"registration", "legal_form", "witness"}),
+    "gp_partnership": frozenset({"partners"}),
+    "university": frozenset({"constitution"}),
+}
+#: Keys some legal form takes: only these are the legal form's business. Every other key of a
+#: party is the document type's (its schema.yaml refuses one it does not know), so a key a
+#: document type adds to its parties never needs listing here.
+FORM_ONLY_KEYS = frozenset().union(*FORM_KEYS.values())
+
+#: The hint for a key a legal form requires.
+FORM_HINTS = {
+    "partners": "a GP partnership: the name of every partner (each executes a deed)",
+    "constitution": "a university: higher_education_corporation or chartered_body",
+}
+
+
+#: Keys a legal form cannot do without: a GP partnership names its partners (each executes a
+#: deed), a university says how it is incorporated (its description and seal follow from it).
+FORM_REQUIRED: dict[str, tuple[str, ...]] = {
+    "gp_partnership": ("partners",),
+    "university": ("constitution",),
+}
+
+
+@deal_rule(
+    (
+        "E-key-01",
+        "the document type's schema; templates/legal-forms.yaml",
+        "a key the schema does not have, or one the party's legal form does not take",
+    ),
+    (
+        "E-key-02",
+        "the document type's schema; law-by-date.md (Executing a deed)",
+        "a required key is missing (some are required by a party's legal form)",
+    ),
+)
+def keys_fit_the_legal_form(values: dict[str, Any], ck: Checker, path: str) -> None:
+    """A key of another legal form is an error at the key, not ignored: a university given a
+    company number would print "with company number"; a partnership's partners on a company would
+    be dropped silently."""
+    kind = values.get("kind")
+    if not isinstance(kind, str):
+        return
+    allowed = FORM_KEYS.get(kind, frozenset())
+    for key in values:
+        if key in FORM_ONLY_KEYS and key not in allowed:
+            where = f"{path}.{key}"
+            takes = sorted(FORM_KEYS.get(kind, ())) or ["none beyond those every party has"]
+            ck.error(
+                "E-key-01",
+                where,
+                ck.at(where),
+                f"unknown key for a party of legal form {kind}",
+                f"a {kind} takes: {', '.join(takes)}",
+            )
+    for key in FORM_REQUIRED.get(kind, ()):
+        if key not in values:
+            where = f"{path}.{key}"
+            ck.error(
+                "E-key-02",
+                where,
+                ck.at(path),
+                f"is required for a party of legal form {kind}",
+                FORM_HINTS.get(key),
+            )
+    if (
+        values.get("clinical_responsibility") == "some_services"
+        and "clinical_services" not in values
+    ):
+        where = f"{path}.clinical_services"
+        ck.error(
+            "E-key-02",
+            where,
+            ck.at(f"{path}.clinical_responsibility"),
+            "is required when clinical_responsibility is some_services",
+            "list the services the party is clinically responsible for",
+        )

@@ -31,7 +31,8 @@ def defined_terms(
             continue
         clause = bank.clause(pc.clause_id)
         path = str(bank.root / "clauses" / clause.id / "clause.yaml")
-        for term, source in clause.definitions(pc.version).items():
+        for key, source in clause.definitions(pc.version).items():
+            term = _term_name(key, clause.id, path, sandbox, trace)
             where = f"clause {clause.id}, definition of {term!r}"
             text, found = sandbox.text(source, clause.id, where, path)
             trace.add(found)
@@ -40,6 +41,16 @@ def defined_terms(
     report = find_terms(defined, texts, _known_names(plan, sandbox.names), _inherited(sandbox))
     trace.warnings += report.warnings
     return report, trace
+
+
+def _term_name(key: str, clause_id: str, path: str, sandbox: Sandbox, trace: Trace) -> str:
+    """A defined term as the deal names it: a key may be Jinja (``{{ body_named('strategic')
+    }}``), so a board or officer the deal names is defined under the deal's name."""
+    if "{" not in key:
+        return key
+    text, found = sandbox.text(key, clause_id, f"clause {clause_id}, defined term {key!r}", path)
+    trace.add(found)
+    return Markup(text).unescape().strip()
 
 
 def _known_names(plan: Plan, names: dict[str, Any]) -> list[str]:

@@ -448,6 +448,15 @@ def _join(values: Any, word: str) -> Markup:
     return Markup(", ").join(items[:-1]) + Markup(f" {word} ") + items[-1]
 
 
+def total(values: Any) -> Any:
+    """The sum of amounts the deal gives (a year's contributions, a partner's over the years), so
+    a clause never types a total; while any amount is a [placeholder], the total is one too."""
+    amounts = list(values)
+    if all(isinstance(v, int | float) and not isinstance(v, bool) for v in amounts):
+        return sum(amounts)
+    return "[total]"
+
+
 def join_and(values: Any) -> Markup:
     return _join(values, "and")
 
@@ -538,6 +547,7 @@ def make_environment(vocabulary: dict[str, str]) -> ClauseEnvironment:
     env.filters.update(
         money=money,
         percent=percent,
+        total=total,
         longdate=longdate,
         years=years,
         join_and=join_and,
@@ -569,11 +579,29 @@ def deal_names(
     def body(body_id: str) -> Any:
         return bodies.get(body_id) or by_id.get(body_id) or Missing(name=f"body('{body_id}')")
 
+    def body_named(role: str) -> Any:
+        """The name the deal gives its body with this role (``body_named('strategic')``): a clause
+        never writes a body's name itself, so a board the deal renames is renamed everywhere."""
+        for b in bodies.values():
+            if b.get("role") == role:
+                return b["name"]
+        return Missing(name=f"deal.governance.bodies[role={role}].name")
+
+    def officer_named() -> Any:
+        """The title the deal gives its officer: the governance body that has no membership (a
+        post, not a board), such as the Alliance Programme Manager."""
+        for b in bodies.values():
+            if "membership" not in b and "role" not in b:
+                return b["name"]
+        return Missing(name="deal.governance.bodies[officer].name")
+
     return {
         "deal": deal,
         "parties": party_nodes,
         "party": party,
         "body": body,
+        "body_named": body_named,
+        "officer_named": officer_named,
         "commissioners": SeqNode([p for p in party_nodes if p["is_commissioner"]], "commissioners"),
         "providers": SeqNode([p for p in party_nodes if p["is_provider"]], "providers"),
         "document": MapNode(document, "document"),
