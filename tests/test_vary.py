@@ -65,44 +65,83 @@ def strip_label(text: str) -> str:
     return re.sub(r"^(# |> |\([a-z0-9-]+\) )", "", text)
 
 
-def apply(old: dict, amendments: list[dict]) -> dict[str, list[str]]:
-    """Follow the deed's instructions on the original's text, as a reader would."""
-    texts = {slot: list(section.texts) for slot, section in old.items()}
+def provision_number(section, provision: str) -> str:
+    """The full number of a provision the deed names within a clause: clause 5 + "1(a)" is
+    5.1(a); a schedule's paragraph by its own number."""
+    own = section.number
+    if own.startswith("Schedule"):
+        return provision
+    return own + ("" if provision.startswith("(") else ".") + provision
+
+
+def apply_numbered(old: dict, amendments: list[dict]) -> dict[str, list[tuple[str | None, str]]]:
+    """Follow the deed's instructions on the original's text, as a reader would: each place's
+    paragraphs as (number, text), the number None where the deed renumbers (a clause it
+    substitutes)."""
+    texts = {slot: [(n, t) for n, _, t in section.paragraphs] for slot, section in old.items()}
     for a in amendments:
         at = a["at"]
-        where = range(len(texts[at]))
+        paragraphs = texts.get(at, [])
+        where = list(range(len(paragraphs)))
+        full = ""
         if "provision" in a:  # the provision named: clause 5 + "1(a)" is 5.1(a)
-            numbers = [number for number, _, _ in old[at].paragraphs]
-            own = old[at].number
-            full = (
-                a["provision"]
-                if own.startswith("Schedule")
-                else own + ("" if a["provision"].startswith("(") else ".") + a["provision"]
-            )
+            full = provision_number(old[at], a["provision"])
+            numbers = [number for number, _ in paragraphs]
             assert numbers.count(full) == 1, a
             where = [numbers.index(full)]
         if "definition" in a:  # in clause 1.1, in the definition of "Term"
             where = [
-                i for i, t in enumerate(texts[at]) if t.startswith(f"\u201c{a['definition']}\u201d")
+                i
+                for i, (_, t) in enumerate(paragraphs)
+                if t.startswith(f"\u201c{a['definition']}\u201d")
             ]
             assert len(where) == 1, a
-        if a["op"] == "substitute_words":
-            hits = [i for i in where if a["words_from"] in texts[at][i]]
-            assert len(hits) == 1 and texts[at][hits[0]].count(a["words_from"]) == 1, a
-            texts[at][hits[0]] = texts[at][hits[0]].replace(a["words_from"], a["words_to"])
-        elif a["op"] == "replace_provision":
-            texts[at][where[0]] = a["text"]
-        elif a["op"] in ("replace_clause", "replace_schedule"):
-            texts[at] = [strip_label(t) for t in a["text"]]
-        elif a["op"] == "delete_clause_not_used":
+        op = a["op"]
+        if op == "substitute_words":
+            hits = [i for i in where if a["words_from"] in paragraphs[i][1]]
+            assert len(hits) == 1 and paragraphs[hits[0]][1].count(a["words_from"]) == 1, a
+            number, text = paragraphs[hits[0]]
+            paragraphs[hits[0]] = (number, text.replace(a["words_from"], a["words_to"]))
+        elif op == "replace_provision":
+            paragraphs[where[0]] = (full, a["text"])
+        elif op == "omit_provision":  # the provision and its items; its number stays
+            i = where[0]
+            paragraphs[i : _provision_end(paragraphs, i)] = [(full, "Not used.")]
+        elif op == "insert_provision":  # after the provision named and its items
+            number = provision_number(old[at], a["number"])
+            added = [
+                (number + t[: t.index(")") + 1] if t.startswith("(") else number, strip_label(t))
+                for t in a["text"]
+            ]
+            end = _provision_end(paragraphs, where[0])
+            paragraphs[end:end] = added
+        elif op in ("replace_clause", "replace_schedule"):
+            texts[at] = [(None, strip_label(t)) for t in a["text"]]
+        elif op == "delete_clause_not_used":
             texts[at] = []
-        elif a["op"] == "insert_clause":
-            texts[f"new {a['number']}"] = [strip_label(t) for t in a["text"]]
-        elif a["op"] == "insert_definition":
-            texts[at].append(f"\u201c{a['term']}\u201d means {a['text']};")
+        elif op == "insert_clause":
+            texts[f"new {a['number']}"] = [(None, strip_label(t)) for t in a["text"]]
+        elif op == "insert_definition":
+            paragraphs.append((None, f"\u201c{a['term']}\u201d means {a['text']};"))
         else:
             raise AssertionError(a)
     return texts
+
+
+def _provision_end(paragraphs: list[tuple[str | None, str]], i: int) -> int:
+    """The index after the provision at I and the items and text below it."""
+    end = i + 1
+    while end < len(paragraphs) and not re.fullmatch(r"\d+\.\d+[A-Z]?", paragraphs[end][0] or ""):
+        end += 1
+    return end
+
+
+def apply(old: dict, amendments: list[dict]) -> dict[str, list[str]]:
+    """The text of each place after the deed's instructions (:func:`apply_numbered`)."""
+    return {
+        slot: [text for _, text in paragraphs]
+        for slot, paragraphs in apply_numbered(old, amendments).items()
+    }
 
 
 def assert_instructions_give_the_new_text(result, ws, signed_lock):

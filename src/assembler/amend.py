@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import difflib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from .oxml import text as ox
+from .oxml.provisions import NOT_USED_TEXT, PROVISION
 from .plan import NOT_USED, Place, Plan
 from .render import Rendered
 
@@ -126,12 +127,182 @@ def _change(before: Section, after: Section) -> list[dict[str, Any]]:
 
 def _provision_changes(before: Section, after: Section) -> list[dict[str, Any]] | None:
     """One instruction per changed provision, each the smallest whole unit that reads correctly:
-    the changed words when one passage of the provision changed, else the provision itself. None
-    when the provisions do not line up (one added, removed or renumbered): the whole clause or
-    schedule is then substituted."""
-    if before.title != after.title or len(before.paragraphs) != len(after.paragraphs):
+    "Omit clause 15.3" for a provision left "Not used", "After clause 9.4 insert:" for one the
+    deed numbers 9.4A, the changed words when one passage of a provision changed, else the
+    provision itself. None when the provisions do not line up: the whole clause or schedule is
+    then substituted."""
+    if before.title != after.title:
         return None
-    pairs = [(a, b) for a, b in zip(before.paragraphs, after.paragraphs, strict=True) if a != b]
+    if before.kind != "definitions" and not before.number.startswith("Schedule"):
+        grouped = _grouped_changes(before, after)
+        if grouped is not None:
+            return grouped
+    return _paragraph_changes(before, before.paragraphs, after.paragraphs)
+
+
+Paragraph = tuple[str, str, str]  # (number, style, text)
+Group = tuple[str, list[Paragraph]]  # a provision's own label ("4", "4A") and its paragraphs
+
+
+def _grouped_changes(before: Section, after: Section) -> list[dict[str, Any]] | None:
+    """The changes provision by provision, where every provision as signed keeps its label
+    (the layout held them: :func:`held_provisions`)."""
+    intro_a, old = provision_groups(before)
+    intro_b, new = provision_groups(after)
+    signed = dict(old)
+    if not old or [label for label, _ in new if label in signed] != list(signed):
+        return None
+    found = _paragraph_changes(before, intro_a, intro_b)
+    if found is None:
+        return None
+    previous = ""
+    for label, group in new:
+        was = signed.get(label)
+        if was is None:
+            if not previous:
+                return None
+            found.append(
+                {
+                    "op": "insert_provision",
+                    "at": before.slot,
+                    "provision": previous,
+                    "number": label,
+                    "text": _replacement(group),
+                }
+            )
+        elif [text for _, _, text in group] == [NOT_USED_TEXT] and group != was:
+            found.append({"op": "omit_provision", "at": before.slot, "provision": label})
+        elif group != was:
+            changes = _paragraph_changes(before, was, group)
+            if changes is None:
+                return None
+            found += changes
+        previous = label
+    return found
+
+
+def provision_groups(section: Section) -> tuple[list[Paragraph], list[Group]]:
+    """A clause's text before its first numbered provision, and each provision ("9.4") with
+    the items and text below it, by its label within the clause ("4")."""
+    intro: list[Paragraph] = []
+    groups: list[Group] = []
+    for para in section.paragraphs:
+        number, style, _ = para
+        if style == PROVISION and number.startswith(section.number + "."):
+            groups.append((number.removeprefix(section.number + "."), [para]))
+        elif groups:
+            groups[-1][1].append(para)
+        else:
+            intro.append(para)
+    return intro, groups
+
+
+def held_provisions(
+    layout: list[Place], old: dict[str, Section], new: dict[str, Section]
+) -> list[Place]:
+    """LAYOUT with each clause's provisions labelled as a deed leaves them: a provision the new
+    text no longer has keeps its number, "Not used"; a new one takes the number of the one
+    before it and a letter (9.4A, 9.4B); every other keeps its signed number."""
+    held = []
+    for place in layout:
+        before, after = old.get(place.slot), new.get(place.slot)
+        labels = None
+        if (
+            place.part == "clauses"
+            and before
+            and after
+            and NOT_USED not in (before.kind, after.kind)
+        ):
+            labels = _labels(before, after) if before.kind != "definitions" else None
+        held.append(replace(place, provisions=labels[0], omitted=labels[1]) if labels else place)
+    return held
+
+
+def _labels(before: Section, after: Section) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
+    intro_a, old = provision_groups(before)
+    intro_b, new = provision_groups(after)
+    if not old or not new or bool(intro_a) != bool(intro_b):
+        return None
+    labels: list[str] = []
+    omitted: list[str] = []
+    for i, j in _aligned([_key(g) for _, g in old], [_key(g) for _, g in new]):
+        if i is not None:
+            labels.append(old[i][0])
+            if j is None:
+                omitted.append(old[i][0])
+        elif not labels:
+            return None  # a provision before the first: the clause is substituted whole
+        else:
+            labels.append(_next_label(labels[-1]))
+    if len(set(labels)) != len(labels):
+        return None
+    if not omitted and labels == [str(n) for n in range(1, len(labels) + 1)]:
+        return None
+    return tuple(labels), tuple(omitted)
+
+
+def _next_label(label: str) -> str:
+    """The number a provision inserted after LABEL takes: 4 -> 4A, 4A -> 4B."""
+    if label[-1].isalpha():
+        return label[:-1] + chr(ord(label[-1]) + 1)
+    return label + "A"
+
+
+def _key(group: list[Paragraph]) -> str:
+    return " ".join(text for _, _, text in group)
+
+
+#: How alike two provisions' texts must be to count as one provision reworded.
+SAME_PROVISION = 0.5
+
+
+def _aligned(old: list[str], new: list[str]) -> list[tuple[int | None, int | None]]:
+    """Old and new provisions in order, paired where one is the other reworded (the pairing of
+    greatest likeness, in order); between two pairs, the leftovers pair up in order as
+    rewordings, and what remains is omitted (old only) or inserted (new only)."""
+    n, m = len(old), len(new)
+    like = [[_likeness(a, b) for b in new] for a in old]
+    best = [[0.0] * (m + 1) for _ in range(n + 1)]
+    for i in range(n - 1, -1, -1):
+        for j in range(m - 1, -1, -1):
+            best[i][j] = max(best[i + 1][j], best[i][j + 1])
+            if like[i][j] >= SAME_PROVISION:
+                best[i][j] = max(best[i][j], like[i][j] + best[i + 1][j + 1])
+    pairs: list[tuple[int, int]] = []
+    i = j = 0
+    while i < n and j < m:
+        if like[i][j] >= SAME_PROVISION and best[i][j] == like[i][j] + best[i + 1][j + 1]:
+            pairs.append((i, j))
+            i, j = i + 1, j + 1
+        elif best[i][j] == best[i + 1][j]:
+            i += 1
+        else:
+            j += 1
+    out: list[tuple[int | None, int | None]] = []
+    i = j = 0
+    for a, b in [*pairs, (n, m)]:
+        gap_old, gap_new = list(range(i, a)), list(range(j, b))
+        common = min(len(gap_old), len(gap_new))
+        out += zip(gap_old[:common], gap_new[:common], strict=True)
+        out += ((x, None) for x in gap_old[common:])
+        out += ((None, y) for y in gap_new[common:])
+        if a < n:
+            out.append((a, b))
+        i, j = a + 1, b + 1
+    return out
+
+
+def _likeness(a: str, b: str) -> float:
+    return difflib.SequenceMatcher(a=a.split(), b=b.split(), autojunk=False).ratio()
+
+
+def _paragraph_changes(
+    before: Section, old_paragraphs: list[Paragraph], new_paragraphs: list[Paragraph]
+) -> list[dict[str, Any]] | None:
+    """One instruction per changed paragraph of paragraphs that line up one to one."""
+    if len(old_paragraphs) != len(new_paragraphs):
+        return None
+    pairs = [(a, b) for a, b in zip(old_paragraphs, new_paragraphs, strict=True) if a != b]
     if any(old[:2] != new[:2] for old, new in pairs):
         return None
     found = []
@@ -166,8 +337,12 @@ def _title(before: Section, after: Section) -> dict[str, str]:
 def replacement_text(section: Section) -> list[str]:
     """Paragraphs in the deed's convention: a list item keeps its printed label ("(a) ..."), a
     schedule paragraph heading starts "# "; any other paragraph is numbered by the deed."""
+    return _replacement(section.paragraphs)
+
+
+def _replacement(paragraphs: list[Paragraph]) -> list[str]:
     out = []
-    for number, style, text in section.paragraphs:
+    for number, style, text in paragraphs:
         if style in ITEM_STYLES:
             label = re.search(r"\([a-z0-9]+\)$", number)
             out.append(f"{label.group(0) if label else '(-)'} {text}")

@@ -39,8 +39,8 @@ from .dealsheet import text_values
 from .errors import AssemblerError, Diagnostic, Where
 from .housestyle import HouseStyle
 from .outline import Outline
+from .oxml import provisions, toc
 from .oxml import text as ox
-from .oxml import toc
 from .oxml.ns import WRAPPER_CLOSE, WRAPPER_OPEN, parse_xml, qn
 from .oxml.numbering import Numbering
 from .oxml.tables import complete_tables, paragraphs_in
@@ -150,6 +150,7 @@ class Renderer:
             bodies = {
                 pc.slot: self._clause_body(pc) for pc in self.plan.all_clauses() if pc.clause_id
             }
+            self._hold_provisions(bodies)
             terms = self._terms(bodies)
             body = ox.el("w:body")
             self._cover(body)
@@ -232,6 +233,22 @@ class Renderer:
             ) from None
         complete_tables(blocks)
         return blocks
+
+    def _hold_provisions(self, bodies: dict[str, list[E]]) -> None:
+        """An agreement as varied keeps its provisions in the places its deeds gave them: an
+        omitted one "Not used", an inserted one numbered as the deed numbered it."""
+        numbers = {pc.slot: pc.number for pc in self.plan.clauses}
+        for place in self.plan.layout or []:
+            if place.provisions and place.slot in bodies and place.slot in numbers:
+                held = provisions.hold(
+                    bodies[place.slot],
+                    place.provisions,
+                    place.omitted,
+                    numbers[place.slot],
+                    self.numbering,
+                )
+                if held is not None:
+                    bodies[place.slot] = held
 
     def _compile(
         self, source: str, where: str, path: str, paragraphs: list[int] | None = None

@@ -28,7 +28,7 @@ from lxml import etree
 from ruamel.yaml import YAML
 
 from . import provenance
-from .amend import Section, amendments, sections, varied_layout
+from .amend import Section, amendments, held_provisions, sections, varied_layout
 from .api import (
     Assembled,
     BuildResult,
@@ -122,6 +122,10 @@ def _vary(
         slot: replace(s, paragraphs=[(n, st, _rename(t, by_law)) for n, st, t in s.paragraphs])
         for slot, s in sections(old.plan, old.rendered).items()
     }
+    held = held_provisions(layout, signed, sections(varied.plan, varied.rendered))
+    if held != layout:  # a provision omitted or inserted: laid out as the deed numbers it
+        layout = held
+        varied = assemble(deal, ws, draft=draft, layout=layout)
     now = sections(varied.plan, varied.rendered)
     changes = amendments(signed, now)
     if not changes:

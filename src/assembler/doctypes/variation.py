@@ -66,6 +66,10 @@ OPS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "replace_schedule": (("text",), ("title",)),
     # "The following definition is inserted in clause 1.1 in its alphabetical position: ..."
     "insert_definition": (("term", "text"), ()),
+    # "Omit clause 15.3, leaving its number in place marked "Not used"" (15.4 stays 15.4)
+    "omit_provision": (("provision",), ()),
+    # "After clause 9.4 insert: "9.4A ..."" (provision: 4, number: 4A)
+    "insert_provision": (("provision", "number", "text"), ()),
 }
 AMENDMENT_KEYS = (
     "title",
@@ -131,7 +135,8 @@ AMENDMENT = Map(
         "term": F(Str(), hint="the defined term a new definition introduces"),
         "number": F(
             Str(r"\d+[A-Z]?", "a clause or schedule number such as 35 or 7A"),
-            hint="insert_clause: the new number, if it is not the number after + A",
+            hint="insert_clause: the new number, if it is not the number after + A; "
+            "insert_provision: the new provision's number within the clause, such as 4A",
         ),
         "definition": F(
             Str(), hint="the defined term whose definition (in the definitions clause) it changes"
