@@ -790,3 +790,102 @@ def test_a_clause_for_a_role_no_party_now_has_is_omitted_with_a_warning(tmp_path
     first = next(i for i, t in enumerate(lines, 1) if t.startswith("  - {id: ccg"))
     assert all((w.file, w.line) == (str(new), first) for w in warned)  # the parties list
     assert any("no party now meets its condition" in w.message for w in warned)
+
+
+def without_first_year_aims_with_eligibility(tmp_path: Path, deal: Path) -> Path:
+    """Year 2: the first-year aims are spent (their provisions go) and eligibility criteria are
+    agreed (a provision is inserted after the population's)."""
+    text = re.sub(r"  year1_service_aims: \[[^\]]*\][^\n]*\n", "", deal.read_text())
+    cohort = '  cohort: "people aged 65 and over living in the area of [Council]"'
+    assert cohort in text
+    text = text.replace(cohort, cohort + '\n  eligibility_criteria: "[the eligibility criteria]"')
+    base = tmp_path / "base-year2.yaml"
+    base.write_text(text)
+    return changed(tmp_path, "year2.yaml", base)
+
+
+def touched_headings(docx: Path) -> set[str]:
+    """The headings of the clauses and schedules holding a tracked change."""
+    with zipfile.ZipFile(docx) as package:
+        root = etree.fromstring(package.read("word/document.xml"))
+    heading, found = "", set()
+    for p in root.iter(qn("w:p")):
+        style = p.find(f"{qn('w:pPr')}/{qn('w:pStyle')}")
+        if style is not None and style.get(qn("w:val")) in ("ClauseHeading", "ScheduleHeading"):
+            heading = "".join(t.text or "" for t in p.iter(qn("w:t")))
+        if p.find(f".//{qn('w:ins')}") is not None or p.find(f".//{qn('w:del')}") is not None:
+            found.add(heading)
+    return found
+
+
+def test_a_provision_omitted_or_inserted_keeps_the_numbers_the_deed_gives(
+    tmp_path, ws, signed, assert_valid
+):
+    deal, lock = signed
+    new = without_first_year_aims_with_eligibility(tmp_path, deal)
+    result = vary(lock, new, tmp_path / "v.docx", workspace=ws)
+    _, old = rebuild(lock, ws)
+    numbers = {pc.slot: pc.number for pc in old.plan.clauses}
+    scope, objectives = numbers["scope"], numbers["objectives"]
+    text = deed_text(result.deed.output)
+    assert (
+        f"Omit clause {objectives}.2, leaving its number in place marked \u201cNot used\u201d."
+        in text
+    )
+    inserted = text.index(f"After clause {scope}.1 insert:")
+    assert text[inserted + 1] == (
+        f"\u201c{scope}.1A Who is eligible for the Alliance Services is decided in accordance "
+        "with these eligibility criteria: [the eligibility criteria].\u201d"
+    )
+    # the deed's instructions on the signed text give the agreement as varied, numbers included
+    _, varied = rebuild(result.conformed_lock, ws)
+    before, after = sections(old.plan, old.rendered), sections(varied.plan, varied.rendered)
+    applied = apply_numbered(before, result.amendments)
+    for a in result.amendments:
+        assert applied[a["at"]] == [(n, t) for n, _, t in after[a["at"]].paragraphs], a["at"]
+    got = [(n, t) for n, _, t in after["objectives"].paragraphs if "(" not in n]
+    assert [n for n, _ in got[:3]] == [f"{objectives}.{i}" for i in (1, 2, 3)]
+    assert got[1][1] == "Not used." and got[2][1].startswith("The Parties have identified")
+    assert [n for n, _, _ in after["scope"].paragraphs][:3] == [
+        f"{scope}.1",
+        f"{scope}.1A",
+        f"{scope}.2",
+    ]
+    assert_instructions_give_the_new_text(result, ws, lock)
+    # the conformed copy: accept all gives the fresh build; the changes are where the deed says
+    accepted = conformed_texts(result.conformed, accept=True)
+    operative = part_texts(varied)[1]
+    start = accepted.index(operative[0])
+    assert accepted[start : start + len(operative)] == operative
+    named = {pc.title for pc in old.plan.clauses if pc.slot in {a["at"] for a in result.amendments}}
+    assert touched_headings(result.conformed) == named
+    assert_valid(result.deed.output)
+    assert_valid(result.conformed)
+    # a second variation keeps those numbers and does not touch them again
+    later = VARIATION.replace("2018-04-01", "2019-04-01")
+    year3 = changed(
+        tmp_path, "year3.yaml", new, ("people aged 65 and over", "the whole population"), extra=later
+    )
+    second = vary(result.conformed_lock, year3, tmp_path / "v2.docx", workspace=ws)
+    assert not [a for a in second.amendments if a["op"] in ("omit_provision", "insert_provision")]
+    _, twice = rebuild(second.conformed_lock, ws)
+    again = sections(twice.plan, twice.rendered)
+    for slot in ("scope", "objectives"):
+        assert [n for n, _, _ in again[slot].paragraphs] == [
+            n for n, _, _ in after[slot].paragraphs
+        ]
+    assert_instructions_give_the_new_text(second, ws, result.conformed_lock)
+
+
+@needs_soffice()
+def test_libreoffice_accepts_an_inserted_provision_with_the_deeds_number(tmp_path, ws, signed):
+    deal, lock = signed
+    new = without_first_year_aims_with_eligibility(tmp_path, deal)
+    result = vary(lock, new, tmp_path / "v.docx", workspace=ws)
+    _, old = rebuild(lock, ws)
+    numbers = {pc.slot: pc.number for pc in old.plan.clauses}
+    scope, objectives = numbers["scope"], numbers["objectives"]
+    flat = re.sub(r"\s+", " ", pdf_text(libreoffice_accept_all(result.conformed, tmp_path)))
+    assert f"{scope}.1A Who is eligible for the Alliance Services" in flat
+    assert f"{scope}.2 The Alliance Services are" in flat
+    assert f"{objectives}.2 Not used. {objectives}.3 The Parties have identified" in flat
