@@ -411,6 +411,15 @@ def test_the_year_2_example_varies_the_example_agreement_without_warnings(
     assert [str(w) for w in result.deed.warnings] == []
     assert ("substitute_words", "scope") in {(a["op"], a["at"]) for a in result.amendments}
     assert_instructions_give_the_new_text(result, ws, signed.lock)
+    # each substitution is a whole unit: no half of a bracket, no fragment of a sentence that
+    # is mostly changed, no shared punctuation at the end
+    for a in result.amendments:
+        for key in ("words_from", "words_to"):
+            words = a.get(key, "")
+            assert words.count("(") == words.count(")") and words.count("[") == words.count("]")
+            assert not words.endswith((";", ",")), a
+    scope = next(a for a in result.amendments if a["at"] == "scope")
+    assert scope["words_from"].startswith("The Alliance covers health and social care for")
     assert_valid(result.deed.output)
     assert_valid(result.conformed)
     # the lock names its deal sheet relative to itself: the pair can be moved together

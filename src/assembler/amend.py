@@ -372,8 +372,10 @@ def _added_definitions(before: Section, after: Section) -> list[tuple[str, str]]
 
 
 def _substitution(scope: str, old: str, new: str) -> dict[str, str] | None:
-    """words_from/words_to when one passage of the paragraph changed, and the old words occur
-    once in the scope the instruction names (so it cannot be misread)."""
+    """words_from/words_to for the smallest whole unit around the passage that changed: never
+    half of a bracket or parenthesis, the whole sentence when the change is most of it, no
+    punctuation both sides share at the end, and old words that occur once in the scope the
+    instruction names (so it cannot be misread)."""
     old_words, new_words = _tokens(old), _tokens(new)
     matcher = difflib.SequenceMatcher(a=old_words, b=new_words, autojunk=False)
     edits = [op for op in matcher.get_opcodes() if op[0] != "equal"]
@@ -381,14 +383,65 @@ def _substitution(scope: str, old: str, new: str) -> dict[str, str] | None:
     i1, i2, j2 = edits[0][1], edits[-1][2], edits[-1][4]
     if max(i2 - i1, j2 - i1) > MAX_SUBSTITUTION_TOKENS:
         return None  # so much changed that the whole clause reads better
-    for widen in range(0, max(len(old_words), len(new_words)) + 1, 2):
-        start, end = max(i1 - widen, 0), min(i2 + widen, len(old_words))
-        words_from = "".join(old_words[start:end]).strip()
-        words_to = "".join(new_words[start : j2 + (end - i2)]).strip()
-        # both sides non-empty, and the old words found once in the clause
-        if words_from and words_to and scope.count(words_from) == 1:
-            return {"words_from": words_from, "words_to": words_to}
+    i1, i2 = _sentence_if_most(old_words, i1, i2)
+    shift = j2 - edits[-1][2]  # the new text's end, less the old's, past the change
+    for extra in range(len(old_words) + 1):
+        for left in range(min(extra, i1) + 1):
+            start, end = i1 - left, i2 + extra - left
+            if end > len(old_words):
+                continue
+            words_from, words_to = _trimmed(
+                "".join(old_words[start:end]).strip(),
+                "".join(new_words[start : end + shift]).strip(),
+            )
+            if (
+                words_from
+                and words_to
+                and _whole(words_from)
+                and _whole(words_to)
+                and scope.count(words_from) == 1
+            ):
+                return {"words_from": words_from, "words_to": words_to}
     return None
+
+
+#: Punctuation that ends a sentence or a list item.
+SENTENCE_END = (".", ";", ":")
+
+
+def _sentence_if_most(words: list[str], i1: int, i2: int) -> tuple[int, int]:
+    """The whole sentence around tokens I1..I2 when they are most of it (the rest would read as
+    a fragment), else I1..I2."""
+    start = i1
+    while start > 0 and not words[start - 1].rstrip().endswith(SENTENCE_END):
+        start -= 1
+    end = max(i2, i1 + 1)
+    while end < len(words) and not words[end - 1].rstrip().endswith(SENTENCE_END):
+        end += 1
+    changed = sum(1 for w in words[i1:i2] if w.strip())
+    sentence = sum(1 for w in words[start:end] if w.strip())
+    return (start, end) if changed * 2 > sentence else (i1, i2)
+
+
+def _trimmed(old: str, new: str) -> tuple[str, str]:
+    """Both passages without the punctuation they share at the end ("planned);" and "agreed);"
+    are "planned)" and "agreed)")."""
+    while old and new and old[-1] == new[-1] and old[-1] in ".,;:":
+        old, new = old[:-1].rstrip(), new[:-1].rstrip()
+    return old, new
+
+
+def _whole(words: str) -> bool:
+    """No bracket or parenthesis opened without being closed, or closed without being opened."""
+    for opening, closing in ("()", "[]"):
+        depth = 0
+        for char in words:
+            depth += (char == opening) - (char == closing)
+            if depth < 0:
+                return False
+        if depth:
+            return False
+    return True
 
 
 def _tokens(text: str) -> list[str]:
