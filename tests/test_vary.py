@@ -561,6 +561,23 @@ def test_a_statutory_successor_is_recited_and_read_in_not_swapped_word_by_word(
         "Health and Care Act 2022. That change was made by law, not by this Deed, and [ICB] is a "
         "party to this Deed in its own right." in recitals
     )
+    # the Agreement was made by the CCG: the deed does not say the ICB signed it in 2017, and
+    # gives the successor its place from the transfer date, not the Variation Date
+    assert not [t for t in recitals if "[ICB]" in t and "dated 1 April 2017" in t]
+    assert any(
+        t.startswith("The Over-65s") and "dated 1 April 2017 was made between [CCG], [Council]" in t
+        for t in recitals
+    )
+    assert (
+        "With effect from 1 July 2022, each reference in the Agreement to [CCG] is a reference to "
+        "[ICB], which took its place on that date under the Health and Care Act 2022."
+    ) in " ".join(recitals)
+    # the conformed copy keeps the parties and recitals as signed: the CCG signed it
+    _, old = rebuild(lock, ws)
+    front = part_texts(old)[0]
+    assert any("[CCG]" in t for t in front)
+    accepted = conformed_texts(result.conformed, accept=True)
+    assert accepted[accepted.index(front[0]) :][: len(front)] == front
     # the conformed copy does not mark the name as the deed's change
     with zipfile.ZipFile(result.conformed) as package:
         xml = package.read("word/document.xml").decode()
@@ -873,7 +890,11 @@ def test_a_provision_omitted_or_inserted_keeps_the_numbers_the_deed_gives(
     # a second variation keeps those numbers and does not touch them again
     later = VARIATION.replace("2018-04-01", "2019-04-01")
     year3 = changed(
-        tmp_path, "year3.yaml", new, ("people aged 65 and over", "the whole population"), extra=later
+        tmp_path,
+        "year3.yaml",
+        new,
+        ("people aged 65 and over", "the whole population"),
+        extra=later,
     )
     second = vary(result.conformed_lock, year3, tmp_path / "v2.docx", workspace=ws)
     assert not [a for a in second.amendments if a["op"] in ("omit_provision", "insert_provision")]
