@@ -691,13 +691,14 @@ def test_a_provision_the_change_may_make_false_is_a_located_warning(tmp_path, ws
     cohort = next(i for i, t in enumerate(lines, 1) if "cohort:" in t)
     assert [(w.file, w.line) for w in spent] == [(str(new), cohort)]
     assert f"still reads 'people aged 65 and over' in clause {finance}.3" in spent[0].message
-    # a figure the change leaves beside the changed words: the over-65s estimate
-    beside = [w for w in traced if "beside it" in w.message]
+    # a figure the change leaves beside the changed words: the over-65s estimate, which the
+    # plan knows the scope clause read with the cohort that changed
+    beside = [w for w in traced if "changes with" in w.message]
     size = next(i for i, t in enumerate(lines, 1) if "estimated_size:" in t)
     assert [(w.file, w.line) for w in beside] == [(str(new), size)]
     assert beside[0].message.startswith(
-        f"clause {scope}.1 now reads 'the whole population' and still gives "
-        "population.estimated_size (50,000) beside it"
+        f"clause {scope}.1 changes with population.cohort and still gives "
+        "population.estimated_size (50,000), which the variation does not change"
     )
     # the drafters may record that they have considered it
     considered = changed(
@@ -795,6 +796,16 @@ def test_a_derived_value_is_derived_again_not_edited_as_words(tmp_path, ws, sign
     # the tracked changes touch only the provisions the deed names
     touched = {a["at"] for a in result.amendments}
     assert touched == {slot for slot in before if before[slot].texts != after[slot].texts}
+    # the plan records which clauses read the value: the deed amends those, and only those
+    _, varied = rebuild(result.conformed_lock, ws)
+    readers = {
+        slot
+        for slot, read in varied.rendered.reads.items()
+        if "deal.term.post_transition_years" in read
+    }
+    assert touched and touched <= readers
+    assert "deal.population.cohort" in varied.rendered.reads["scope"]
+    assert "deal.population.cohort" not in varied.rendered.reads["liability"]
 
 
 def test_a_clause_for_a_role_no_party_now_has_is_omitted_with_a_warning(tmp_path, ws, signed):

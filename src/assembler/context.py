@@ -562,6 +562,21 @@ def mark_used(*paths: str) -> None:
         _accessed.get().update(paths)
 
 
+@contextlib.contextmanager
+def reading() -> Iterator[set[str]]:
+    """The deal values read inside the block (one clause's render: which clauses read which
+    values, for a deed of variation to trace a change), recorded as read around it too."""
+    read: set[str] = set()
+    outer = _accessed.get(None)
+    token = _accessed.set(read)
+    try:
+        yield read
+    finally:
+        _accessed.reset(token)
+        if outer is not None:
+            outer.update(read)
+
+
 class Recorder:
     """Collect what a render found missing and which deal values it read: ``with Recorder() as r``.
 

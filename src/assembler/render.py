@@ -34,6 +34,7 @@ from .context import (
     check_markers,
     in_clause,
     mark_used,
+    reading,
 )
 from .dealsheet import text_values
 from .errors import AssemblerError, Diagnostic, Where
@@ -104,6 +105,9 @@ class Rendered:
     legend: str = ""
     #: footnote texts from fragments, numbered from 1 in reading order
     footnotes: list[str] = field(default_factory=list)
+    #: the deal values ("deal.population.cohort") each clause read, by slot: what a deed of
+    #: variation traces a changed value through
+    reads: dict[str, frozenset[str]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,13 +147,18 @@ class Renderer:
         self.footnotes: list[str] = []
         self.warnings: list[Diagnostic] = []
         self.legend = ""
+        #: the deal values each clause read, by slot
+        self.reads: dict[str, frozenset[str]] = {}
 
     # -- the checklist -------------------------------------------------------------------------
     def render(self) -> Rendered:
         with Recorder(self.issued) as record:
-            bodies = {
-                pc.slot: self._clause_body(pc) for pc in self.plan.all_clauses() if pc.clause_id
-            }
+            bodies = {}
+            for pc in self.plan.all_clauses():
+                if pc.clause_id:
+                    with reading() as read:
+                        bodies[pc.slot] = self._clause_body(pc)
+                    self.reads[pc.slot] = frozenset(read)
             self._hold_provisions(bodies)
             terms = self._terms(bodies)
             body = ox.el("w:body")
@@ -201,6 +210,7 @@ class Renderer:
             paragraphs=self.paragraphs,
             legend=self.legend,
             footnotes=self.footnotes,
+            reads=self.reads,
         )
 
     # -- clause bodies -------------------------------------------------------------------------
