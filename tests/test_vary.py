@@ -102,6 +102,12 @@ def apply_numbered(old: dict, amendments: list[dict]) -> dict[str, list[tuple[st
             assert len(hits) == 1 and paragraphs[hits[0]][1].count(a["words_from"]) == 1, a
             number, text = paragraphs[hits[0]]
             paragraphs[hits[0]] = (number, text.replace(a["words_from"], a["words_to"]))
+        elif op == "replace_provision" and isinstance(a["text"], list):  # with its items
+            i = where[0]
+            paragraphs[i : _provision_end(paragraphs, i)] = [
+                (full + t[: t.index(")") + 1] if t.startswith("(") else full, strip_label(t))
+                for t in a["text"]
+            ]
         elif op == "replace_provision":
             paragraphs[where[0]] = (full, a["text"])
         elif op == "omit_provision":  # the provision and its items; its number stays
@@ -131,7 +137,9 @@ def apply_numbered(old: dict, amendments: list[dict]) -> dict[str, list[tuple[st
 def _provision_end(paragraphs: list[tuple[str | None, str]], i: int) -> int:
     """The index after the provision at I and the items and text below it."""
     end = i + 1
-    while end < len(paragraphs) and not re.fullmatch(r"\d+\.\d+[A-Z]?", paragraphs[end][0] or ""):
+    while end < len(paragraphs) and not re.fullmatch(
+        r"\d+(\.\d+)?[A-Z]?", paragraphs[end][0] or ""
+    ):
         end += 1
     return end
 
@@ -978,3 +986,29 @@ def test_libreoffice_accepts_an_inserted_provision_with_the_deeds_number(tmp_pat
     assert f"{scope}.1A Who is eligible for the Alliance Services" in flat
     assert f"{scope}.2 The Alliance Services are" in flat
     assert f"{objectives}.2 Not used. {objectives}.3 The Parties have identified" in flat
+
+
+def test_an_item_removed_substitutes_its_provision_not_the_clause_or_schedule(
+    tmp_path, ws, signed, assert_valid
+):
+    """Capitation is no longer planned: the provision listing the mechanisms (and the transition
+    plan's paragraph) is substituted with its items; the rest of the clause and schedule stay."""
+    deal, lock = signed
+    new = changed(
+        tmp_path, "year2.yaml", deal, ("    - {mechanism: capitation, status: planned}\n", "")
+    )
+    result = vary(lock, new, tmp_path / "v.docx", workspace=ws)
+    _, old = rebuild(lock, ws)
+    numbers = {pc.slot: pc.number for pc in old.plan.clauses + old.plan.schedules}
+    ops = [(a["op"], a["at"], a.get("provision")) for a in result.amendments]
+    assert ("replace_provision", "transition", "1.1") in ops
+    assert [op for op in ops if op[1] == "finance"] == [("replace_provision", "finance", "4")]
+    text = deed_text(result.deed.output)
+    start = text.index(f"For clause {numbers['finance']}.4 substitute:")
+    assert text[start + 1].startswith("\u201cDuring the Transition Period the Parties must work")
+    assert text[start + 2].startswith("(a) outcome-based payment")
+    assert f"For paragraph 1.1 of {numbers['transition']} substitute:" in text
+    assert not [t for t in text if "capitation" in t]
+    assert_instructions_give_the_new_text(result, ws, lock)
+    assert_the_conformed_copy_is_the_deed(result, ws, lock)
+    assert_valid(result.deed.output)

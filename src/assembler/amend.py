@@ -24,6 +24,8 @@ from .render import Rendered
 HEADINGS = ("ClauseHeading", "ScheduleHeading")
 #: the longest passage (words and spaces) a word substitution replaces
 MAX_SUBSTITUTION_TOKENS = 40
+#: a schedule's paragraph heading ("1 Workstreams")
+SCHEDULE_HEADING = "ScheduleClause1"
 #: list item styles, whose printed label ("(a)") is not part of the paragraph's text
 ITEM_STYLES = ("Clause3", "Clause4")
 
@@ -133,7 +135,7 @@ def _provision_changes(before: Section, after: Section) -> list[dict[str, Any]] 
     then substituted."""
     if before.title != after.title:
         return None
-    if before.kind != "definitions" and not before.number.startswith("Schedule"):
+    if before.kind != "definitions":
         grouped = _grouped_changes(before, after)
         if grouped is not None:
             return grouped
@@ -172,24 +174,32 @@ def _grouped_changes(before: Section, after: Section) -> list[dict[str, Any]] | 
             )
         elif [text for _, _, text in group] == [NOT_USED_TEXT] and group != was:
             found.append({"op": "omit_provision", "at": before.slot, "provision": label})
-        elif group != was:
-            changes = _paragraph_changes(before, was, group)
-            if changes is None:
-                return None
-            found += changes
+        elif group != was:  # its words, or the provision and its items whole
+            found += _paragraph_changes(before, was, group) or [
+                {
+                    "op": "replace_provision",
+                    "at": before.slot,
+                    "provision": label,
+                    "text": _replacement(group),
+                }
+            ]
         previous = label
     return found
 
 
 def provision_groups(section: Section) -> tuple[list[Paragraph], list[Group]]:
     """A clause's text before its first numbered provision, and each provision ("9.4") with
-    the items and text below it, by its label within the clause ("4")."""
+    the items and text below it, by its label within the clause ("4"); a schedule's paragraphs
+    ("1", "1.1") by their own numbers."""
+    schedule = section.number.startswith("Schedule")
+    prefix = "" if schedule else section.number + "."
+    starts = (PROVISION, SCHEDULE_HEADING) if schedule else (PROVISION,)
     intro: list[Paragraph] = []
     groups: list[Group] = []
     for para in section.paragraphs:
         number, style, _ = para
-        if style == PROVISION and number.startswith(section.number + "."):
-            groups.append((number.removeprefix(section.number + "."), [para]))
+        if style in starts and number and number.startswith(prefix):
+            groups.append((number.removeprefix(prefix), [para]))
         elif groups:
             groups[-1][1].append(para)
         else:
@@ -346,7 +356,7 @@ def _replacement(paragraphs: list[Paragraph]) -> list[str]:
         if style in ITEM_STYLES:
             label = re.search(r"\([a-z0-9]+\)$", number)
             out.append(f"{label.group(0) if label else '(-)'} {text}")
-        elif style == "ScheduleClause1":
+        elif style == SCHEDULE_HEADING:
             out.append(f"# {text}")
         elif not number:  # text under a heading: the deed must not number it
             out.append(f"> {text}")
