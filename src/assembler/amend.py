@@ -184,7 +184,27 @@ def _grouped_changes(before: Section, after: Section) -> list[dict[str, Any]] | 
                 }
             ]
         previous = label
+    restructured = [
+        label
+        for label, group in new
+        if label not in signed or (group != signed[label] and _restructured(signed[label], group))
+    ]
+    if _mostly(len(restructured), len(old)):
+        return None
     return found
+
+
+def _restructured(old: list[Paragraph], new: list[Paragraph]) -> bool:
+    """A provision omitted ("Not used."), or with items added or removed: not a change of words."""
+    return [style for _, style, _ in old] != [style for _, style, _ in new] or (
+        [text for _, _, text in new] == [NOT_USED_TEXT] != [text for _, _, text in old]
+    )
+
+
+def _mostly(changed: int, provisions: int) -> bool:
+    """Whether a change to CHANGED of a clause's PROVISIONS reads better as the whole clause
+    substituted than as one instruction per provision."""
+    return changed > 1 and changed * 2 > provisions
 
 
 def provision_groups(section: Section) -> tuple[list[Paragraph], list[Group]]:
@@ -235,7 +255,13 @@ def _labels(before: Section, after: Section) -> tuple[tuple[str, ...], tuple[str
         return None
     labels: list[str] = []
     omitted: list[str] = []
-    for i, j in _aligned([_key(g) for _, g in old], [_key(g) for _, g in new]):
+    aligned = _aligned([_key(g) for _, g in old], [_key(g) for _, g in new])
+    changed = [
+        (i, j) for i, j in aligned if i is None or j is None or _restructured(old[i][1], new[j][1])
+    ]
+    if _mostly(len(changed), len(old)):
+        return None  # the clause is substituted whole, and numbered afresh
+    for i, j in aligned:
         if i is not None:
             labels.append(old[i][0])
             if j is None:
