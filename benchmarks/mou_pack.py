@@ -19,7 +19,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from assembler.project import HOUSE_BANK
+from assembler.bank.project import HOUSE_BANK
 
 ROOT = Path(__file__).resolve().parents[1]
 BANK = HOUSE_BANK

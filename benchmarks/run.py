@@ -34,7 +34,7 @@ from pathlib import Path
 if __package__ in (None, ""):  # run as a script: make `benchmarks` importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from assembler.project import HOUSE_BANK  # noqa: E402
+from assembler.bank.project import HOUSE_BANK  # noqa: E402
 from benchmarks import completeness, synthetic  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -17,7 +17,7 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from assembler.project import HOUSE_BANK
+from assembler.bank.project import HOUSE_BANK
 
 ROOT = Path(__file__).resolve().parents[1]
 BANK = HOUSE_BANK
@@ -215,8 +215,8 @@ governance:
 def _write_bank(bank: Path, specs: list[ClauseSpec]) -> None:
     """bank.yaml, a two-code vocabulary, a one-criterion taxonomy and one folder per clause, each
     fragment written by the engine's own authoring function and its sha256 recorded."""
-    from assembler.authoring import fragment_from_draft
-    from assembler.fragment import import_fragment
+    from assembler.bank.authoring import fragment_from_draft
+    from assembler.bank.fragment import import_fragment
 
     (bank / "clauses").mkdir(parents=True)
     (bank / "bank.yaml").write_text(

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from assembler.project import HOUSE_BANK
+from assembler.bank.project import HOUSE_BANK
 
 sys.path.insert(0, str(Path(__file__).parent))
 
@@ -103,3 +103,11 @@ def libreoffice_resave(docx: Path, tmp_path: Path) -> Path:
     result = saved / docx.name
     assert result.is_file(), "LibreOffice did not save the document"
     return result
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-golden",
+        action="store_true",
+        help="rewrite tests/golden/ from what the engine writes now (say why in the commit)",
+    )

@@ -12,8 +12,8 @@ from click.testing import CliRunner
 from ruamel.yaml import YAML
 
 from assembler.api import build
-from assembler.cli import main
-from assembler.schema import is_placeholder
+from assembler.cli.main import main
+from assembler.core.schema import is_placeholder
 
 from conftest import BANK, EXAMPLE, ROOT
 from reading import clause_texts, paragraphs

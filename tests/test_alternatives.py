@@ -11,8 +11,8 @@ import docx
 import pytest
 
 from assembler.api import build
-from assembler.dealsheet import load_deal
-from assembler.errors import AssemblerError
+from assembler.core.errors import AssemblerError
+from assembler.deal.sheet import load_deal
 
 from conftest import BANK, EXAMPLE, position_of
 

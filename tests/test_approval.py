@@ -9,9 +9,9 @@ import pytest
 from click.testing import CliRunner
 
 from assembler.api import Workspace, build
-from assembler.bank import ClauseBank
-from assembler.cli import main
-from assembler.errors import AssemblerError
+from assembler.bank.clausebank import ClauseBank
+from assembler.cli.main import main
+from assembler.core.errors import AssemblerError
 
 from conftest import BANK, EXAMPLE
 
@@ -118,7 +118,7 @@ def test_no_version_in_force_names_the_approved_ones(bank):
 def test_record_hashes_seals_the_records_of_an_older_bank(bank, tmp_path):
     """A bank approved before records were hashed: `bank check --record-hashes` seals them, and a
     later hand edit of an effective date is then caught."""
-    from assembler.bankops import record_hashes
+    from assembler.bank.ops import record_hashes
 
     assert record_hashes(ClauseBank.load(bank)) > 0
     assert record_hashes(ClauseBank.load(bank)) == 0  # once

@@ -10,10 +10,10 @@ import sys
 import pytest
 from click.testing import CliRunner
 
-from assembler.authoring import fragment_from_draft
-from assembler.bank import ClauseBank
-from assembler.bankops import bump, check_bank
-from assembler.cli import main
+from assembler.bank.authoring import fragment_from_draft
+from assembler.bank.clausebank import ClauseBank
+from assembler.bank.ops import bump, check_bank
+from assembler.cli.main import main
 
 from conftest import BANK
 

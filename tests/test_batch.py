@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from click.testing import CliRunner
 
-from assembler.cli import main
+from assembler.cli.main import main
 
 from conftest import EXAMPLE, position_of
 
@@ -80,7 +80,7 @@ def _slow_square(ws, n: int) -> tuple[int, int]:
 def test_fork_map_keeps_the_items_order_in_workers_and_in_this_process(workspace):
     import os
 
-    from assembler.batch import fork_map
+    from assembler.batch.run import fork_map
 
     items = [1, 2, 3, 4]
     in_workers = fork_map(_slow_square, items, workspace, jobs=2)

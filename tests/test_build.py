@@ -10,7 +10,7 @@ import pytest
 from lxml import etree
 
 from assembler.api import build
-from assembler.errors import AssemblerError
+from assembler.core.errors import AssemblerError
 
 from conftest import BANK, EXAMPLE
 from reading import paragraphs
@@ -73,7 +73,7 @@ def test_clause_headings_are_numbered_in_order_by_the_house_list(example):
 
 
 def test_cross_references_show_the_target_number(example):
-    from assembler.render import bookmark_name
+    from assembler.render.renderer import bookmark_name
 
     result, data = example
     root = document_xml(data)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from assembler.api import build, check
-from assembler.errors import AssemblerError
+from assembler.core.errors import AssemblerError
 
 from conftest import BANK, EXAMPLE
 

@@ -13,9 +13,9 @@ import pytest
 from click.testing import CliRunner
 
 from assembler.api import Workspace, build
-from assembler.cli import main
-from assembler.errors import AssemblerError
-from assembler.lint import lint
+from assembler.checks.lint import lint
+from assembler.cli.main import main
+from assembler.core.errors import AssemblerError
 
 from conftest import BANK, EXAMPLE, position_of
 

@@ -7,7 +7,7 @@ import sys
 
 from click.testing import CliRunner
 
-from assembler.cli import main
+from assembler.cli.main import main
 
 from conftest import BANK, EXAMPLE, position_of
 
@@ -97,7 +97,7 @@ def test_markdown_export_through_pandoc(tmp_path):
 
 
 def test_a_plain_text_draft_becomes_a_fragment_in_the_house_styles(tmp_path):
-    from assembler.fragment import import_fragment
+    from assembler.bank.fragment import import_fragment
 
     draft = tmp_path / "draft.txt"
     draft.write_text(

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from assembler.dealsheet import load_deal
-from assembler.errors import AssemblerError
+from assembler.core.errors import AssemblerError
+from assembler.deal.sheet import load_deal
 
 from conftest import BANK, position_of
 

@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from assembler.api import build
-from assembler.cli import main
+from assembler.cli.main import main
 from assembler.oxml.ns import qn
 from assembler.oxml.text import text_of
 
@@ -40,7 +40,7 @@ def paragraphs(docx: Path) -> list[str]:
 
 
 def test_there_is_an_example_for_every_document_type():
-    from assembler.dealsheet import load_deal
+    from assembler.deal.sheet import load_deal
     from assembler.doctypes import SCHEMAS
 
     types = {load_deal(e).document_type for e in BUILDABLE}

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from assembler.api import build, check
-from assembler.errors import AssemblerError
+from assembler.core.errors import AssemblerError
 
 from conftest import EXAMPLE
 

@@ -6,7 +6,7 @@ import sys
 
 from click.testing import CliRunner
 
-from assembler.cli import main
+from assembler.cli.main import main
 
 from conftest import BANK, EXAMPLE
 

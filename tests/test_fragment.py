@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from jinja2.sandbox import SandboxedEnvironment
 
-from assembler.errors import AssemblerError
-from assembler.fragment import import_fragment
+from assembler.bank.fragment import import_fragment
+from assembler.core.errors import AssemblerError
 
 from wordlike import write_docx
 

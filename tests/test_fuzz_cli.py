@@ -17,7 +17,7 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from assembler.cli import main
+from assembler.cli.main import main
 
 from conftest import BANK, EXAMPLE
 
@@ -227,8 +227,8 @@ def test_a_fragment_the_importer_accepts_renders_to_a_valid_package(
     """Property: any clause text the importer accepts builds into a package that passes the
     validators (or is refused with a located error: a blank the text leaves, say)."""
     from assembler.api import Workspace, build
-    from assembler.authoring import fragment_from_draft
-    from assembler.errors import AssemblerError
+    from assembler.bank.authoring import fragment_from_draft
+    from assembler.core.errors import AssemblerError
 
 
     draft = "\n".join(mark + text.replace("\n", " ") for mark, text in lines)

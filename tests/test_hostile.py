@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from assembler import render
-from assembler.authoring import fragment_from_draft
-from assembler.cli import main
+from assembler.bank.authoring import fragment_from_draft
+from assembler.cli.main import main
+from assembler.render import renderer
 
 from conftest import BANK, EXAMPLE, libreoffice_resave, needs_soffice, position_of
 
@@ -207,7 +207,7 @@ def test_hostile_templates(tmp_path, draft, rule, where):
 
 
 def test_a_loop_that_never_ends_is_stopped(tmp_path, monkeypatch):
-    monkeypatch.setattr(render, "MAX_RENDER_SECONDS", 0.5)
+    monkeypatch.setattr(renderer, "MAX_RENDER_SECONDS", 0.5)
     draft = "1.1 {% for a in range(100000) %}{% for b in range(100000) %}{% endfor %}{% endfor %}"
     refuse(tmp_path, "E-tmpl-06", "relationship", "--bank", str(bank_with(tmp_path, draft)))
 
@@ -361,7 +361,7 @@ def test_a_full_disk_keeps_the_previous_output(tmp_path, monkeypatch):
 
 
 def test_an_interrupted_write_keeps_the_previous_output(tmp_path, monkeypatch):
-    from assembler import package as packaging
+    from assembler.package import writer as packaging
 
     out = tmp_path / "a.docx"
     assert CliRunner().invoke(main, ["build", str(EXAMPLE), "-o", str(out)]).exit_code == 0

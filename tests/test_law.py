@@ -10,7 +10,7 @@ import re
 import pytest
 from click.testing import CliRunner
 
-from assembler.cli import main
+from assembler.cli.main import main
 
 from conftest import BANK, EXAMPLE, position_of
 

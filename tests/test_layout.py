@@ -15,9 +15,9 @@ from click.testing import CliRunner
 from ruamel.yaml import YAML
 
 from assembler.api import build
-from assembler.cli import main
-from assembler.export import to_pdf
-from assembler.lockfile import lock_path_for
+from assembler.cli.main import main
+from assembler.package.export import to_pdf
+from assembler.package.lockfile import lock_path_for
 
 from conftest import BANK, EXAMPLE, needs_soffice
 
@@ -176,7 +176,7 @@ def test_the_api_lays_out_on_request_and_writes_the_pdf(name, tmp_path, workspac
 def test_without_libreoffice_the_docx_is_written_and_the_pdf_is_not(
     tmp_path, monkeypatch, assert_valid
 ):
-    from assembler import export
+    from assembler.package import export
 
     monkeypatch.setattr(export, "soffice", lambda: None)
     out = tmp_path / "mou.docx"

@@ -11,9 +11,9 @@ from ruamel.yaml import YAML
 
 from assembler import __version__
 from assembler.api import build
-from assembler.export import to_pdf
 from assembler.oxml.ns import parse_xml, qn
 from assembler.oxml.text import style_of, text_of
+from assembler.package.export import to_pdf
 
 from conftest import BANK, EXAMPLE, needs_soffice
 

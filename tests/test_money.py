@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from assembler.api import build
-from assembler.cli import main
+from assembler.cli.main import main
 
 from conftest import BANK, position_of
 from reading import clause_texts

@@ -8,7 +8,7 @@ import subprocess
 import pytest
 
 from assembler.api import build
-from assembler.errors import AssemblerError
+from assembler.core.errors import AssemblerError
 
 from conftest import BANK, needs_soffice, position_of
 from reading import clause_texts, paragraphs, refs
@@ -197,7 +197,7 @@ def test_a_decision_gate_after_the_sunset_date_is_refused(tmp_path, workspace):
 
 @needs_soffice()
 def test_libreoffice_prints_the_numbers(mou, tmp_path):
-    from assembler.export import to_pdf
+    from assembler.package.export import to_pdf
 
     _, data = mou
     path = tmp_path / "mou.docx"

@@ -7,10 +7,10 @@ import pytest
 from click.testing import CliRunner
 
 from assembler.api import build
-from assembler.cli import main
-from assembler.dealsheet import load_deal
-from assembler.errors import AssemblerError
-from assembler.pack import make_pack
+from assembler.cli.main import main
+from assembler.core.errors import AssemblerError
+from assembler.deal.pack import make_pack
+from assembler.deal.sheet import load_deal
 
 from conftest import BANK
 from reading import paragraphs

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import subprocess
 
-from assembler.export import to_pdf
+from assembler.package.export import to_pdf
 
 from conftest import needs_soffice
 

@@ -7,9 +7,9 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from assembler.cli import main
-from assembler.errors import AssemblerError
-from assembler.project import HOUSE_BANK, find_bank, init_bank
+from assembler.bank.project import HOUSE_BANK, find_bank, init_bank
+from assembler.cli.main import main
+from assembler.core.errors import AssemblerError
 
 from conftest import EXAMPLE
 

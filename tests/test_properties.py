@@ -9,9 +9,9 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from assembler.dealsheet import load_deal
-from assembler.errors import AssemblerError
-from assembler.fragment import import_fragment
+from assembler.bank.fragment import import_fragment
+from assembler.core.errors import AssemblerError
+from assembler.deal.sheet import load_deal
 
 from test_dealsheet import MINIMAL
 from wordlike import docx_bytes

@@ -12,8 +12,8 @@ import pytest
 from click.testing import CliRunner
 
 from assembler.api import build
-from assembler.cli import main
-from assembler.review import export_text
+from assembler.cli.main import main
+from assembler.render.review import export_text
 
 from conftest import BANK, EXAMPLE
 

@@ -9,7 +9,7 @@ import re
 import pytest
 from click.testing import CliRunner
 
-from assembler.cli import main
+from assembler.cli.main import main
 
 from conftest import BANK, EXAMPLE, position_of
 
@@ -162,7 +162,7 @@ def test_more_of_the_seeds_guidance_fires_at_its_place(tmp_path, rule, base, edi
 
 
 def test_at_least_24_of_the_seeds_guidance_points_are_rules_citing_their_seed():
-    from assembler.rules import catalogue
+    from assembler.checks.rules import catalogue
 
     guided = {}
     for rule in catalogue():

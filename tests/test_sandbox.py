@@ -8,8 +8,8 @@ import time
 import pytest
 
 from assembler.api import Workspace, build
-from assembler.authoring import fragment_from_draft
-from assembler.errors import AssemblerError
+from assembler.bank.authoring import fragment_from_draft
+from assembler.core.errors import AssemblerError
 
 from conftest import BANK, EXAMPLE
 from reading import clause_texts

@@ -10,8 +10,8 @@ import pytest
 from lxml import etree
 
 from assembler.api import build
-from assembler.errors import AssemblerError
-from assembler.render import bookmark_name
+from assembler.core.errors import AssemblerError
+from assembler.render.renderer import bookmark_name
 
 from conftest import BANK, position_of
 from reading import clause_texts, paragraphs, refs, table_rows

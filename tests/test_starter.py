@@ -8,8 +8,8 @@ import shlex
 import pytest
 from click.testing import CliRunner
 
-from assembler.cli import main
-from assembler.dealsheet import load_deal
+from assembler.cli.main import main
+from assembler.deal.sheet import load_deal
 from assembler.doctypes import SCHEMAS
 
 

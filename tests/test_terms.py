@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from assembler.api import build
-from assembler.terms import DefinedTerm, find_terms
+from assembler.template.terms import DefinedTerm, find_terms
 
 from conftest import EXAMPLE
 from reading import paragraphs

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from assembler.cli import main
+from assembler.cli.main import main
 
 from conftest import EXAMPLE
 
@@ -363,7 +363,7 @@ def test_concurrent_builds_of_one_output_never_mix_two_deals(tmp_path):
     import subprocess
     import sys
 
-    from assembler.provenance import read_lock
+    from assembler.package.provenance import read_lock
 
     other = EXAMPLE.with_name("over-65s-alliance-year2.yaml")
     out = tmp_path / "a.docx"
@@ -387,8 +387,8 @@ def test_concurrent_builds_of_one_output_never_mix_two_deals(tmp_path):
 def test_a_failed_export_takes_the_build_back(tmp_path, monkeypatch):
     """The .docx, its lock and its exports are one transaction: an export that fails leaves the
     folder as it was, an earlier build's files included."""
-    from assembler import export
-    from assembler.errors import AssemblerError, Diagnostic
+    from assembler.core.errors import AssemblerError, Diagnostic
+    from assembler.package import export
 
     out = built(tmp_path)
     before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}

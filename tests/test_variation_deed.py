@@ -15,8 +15,8 @@ import docx
 import pytest
 
 from assembler.api import build, plan_deal
-from assembler.context import longdate
-from assembler.errors import AssemblerError
+from assembler.core.errors import AssemblerError
+from assembler.template.sandbox import longdate
 
 from conftest import BANK, position_of
 

@@ -12,12 +12,12 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from assembler.amend import sections
 from assembler.api import Workspace, rebuild
-from assembler.dealsheet import load_deal
-from assembler.errors import AssemblerError
+from assembler.core.errors import AssemblerError
+from assembler.deal.sheet import load_deal
 from assembler.oxml.ns import qn
-from assembler.vary import vary
+from assembler.variation.amend import sections
+from assembler.variation.vary import vary
 
 from conftest import BANK, EXAMPLE, libreoffice_resave, needs_soffice
 
@@ -308,7 +308,7 @@ def conformed_texts(docx: Path, accept: bool) -> list[str]:
 def part_texts(made) -> tuple[list[str], ...]:
     """The non-empty paragraph texts of the front matter, operative part and execution blocks."""
     from assembler.oxml.text import text_of
-    from assembler.vary import _parts
+    from assembler.variation.vary import _parts
 
     return tuple(
         [t for t in (text_of(p) for e in part for p in e.iter(qn("w:p"))) if t.strip()]
@@ -658,7 +658,7 @@ def test_a_successor_of_a_body_that_was_not_a_party_is_e_var_08(tmp_path, ws, si
 def test_the_redline_pdf_marks_the_changes_in_the_varied_numbering(tmp_path, ws, signed):
     import subprocess
 
-    from assembler.vary import redline_pdf
+    from assembler.variation.vary import redline_pdf
 
     deal, lock = signed
     new = changed(
@@ -805,7 +805,7 @@ def libreoffice_accept_all(docx: Path, tmp_path: Path) -> Path:
 def pdf_text(docx: Path) -> str:
     import subprocess
 
-    from assembler.export import to_pdf
+    from assembler.package.export import to_pdf
 
     pdf = to_pdf(docx)
     return subprocess.run(

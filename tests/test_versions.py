@@ -13,11 +13,11 @@ import pytest
 from click.testing import CliRunner
 
 from assembler.api import Workspace, build
-from assembler.bank import ClauseBank
-from assembler.bankops import approve, bump, find_version, plain_text, retire, word_diff
-from assembler.cli import main
-from assembler.errors import AssemblerError
-from assembler.provenance import verify
+from assembler.bank.clausebank import ClauseBank
+from assembler.bank.ops import approve, bump, find_version, plain_text, retire, word_diff
+from assembler.cli.main import main
+from assembler.core.errors import AssemblerError
+from assembler.package.provenance import verify
 
 from conftest import BANK, EXAMPLE, libreoffice_resave, needs_soffice, position_of
 
@@ -86,7 +86,7 @@ def test_a_deal_can_pin_a_version(bank, tmp_path):
 
 
 def test_an_approved_version_edited_in_place_is_refused(bank, tmp_path):
-    from assembler.authoring import fragment_from_draft
+    from assembler.bank.authoring import fragment_from_draft
 
     target = bank / "clauses" / "relationship" / "1.0.0.docx"
     target.write_bytes(
@@ -119,7 +119,7 @@ def test_bank_commands_from_the_command_line(bank, tmp_path):
     assert "disputes-ladder@1.0.0 (approved): Resolving disputes" in shown.output
     assert "{{ label('facilitator') }}" in shown.output
     assert cli("bank", "bump", "--bank", str(bank), "relationship").exit_code == 0
-    from assembler.authoring import fragment_from_draft
+    from assembler.bank.authoring import fragment_from_draft
 
     (bank / "clauses" / "relationship" / "1.1.0.docx").write_bytes(
         fragment_from_draft(
@@ -306,7 +306,7 @@ def test_a_draft_pinned_in_a_final_build_is_refused(bank, tmp_path):
 
 
 def test_a_tampered_locked_version_is_refused(bank, tmp_path):
-    from assembler.authoring import fragment_from_draft
+    from assembler.bank.authoring import fragment_from_draft
 
     ws = Workspace.open(bank, BANK / "templates")
     first = build(EXAMPLE, tmp_path / "a.docx", workspace=ws)

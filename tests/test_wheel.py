@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from assembler.authoring import fragment_from_draft
+from assembler.bank.authoring import fragment_from_draft
 
 from conftest import ROOT
 

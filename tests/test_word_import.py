@@ -16,12 +16,12 @@ from jinja2.sandbox import SandboxedEnvironment
 from ruamel.yaml import YAML
 
 from assembler.api import Workspace, build
-from assembler.bank import ClauseBank
-from assembler.bankops import approve, bump, new_clause, plain_text
-from assembler.errors import AssemblerError
-from assembler.export import to_pdf
-from assembler.fragment import import_fragment
+from assembler.bank.clausebank import ClauseBank
+from assembler.bank.fragment import import_fragment
+from assembler.bank.ops import approve, bump, new_clause, plain_text
+from assembler.core.errors import AssemblerError
 from assembler.oxml.checks import check_package
+from assembler.package.export import to_pdf
 
 from conftest import BANK, EXAMPLE, needs_soffice
 from reading import table_rows
@@ -319,7 +319,7 @@ def edit_in_libreoffice(fragment: Path, old: bytes, new: bytes, tmp_path: Path) 
 def test_the_libreoffice_edit_round_trip_shows_only_the_edit(tmp_path, assert_valid):
     from click.testing import CliRunner
 
-    from assembler.cli import main
+    from assembler.cli.main import main
 
     def cli(*args: str) -> str:
         result = CliRunner().invoke(main, list(args), catch_exceptions=False)
@@ -412,7 +412,7 @@ def test_rows_in_a_loop_are_not_header_rows_and_nested_tables_loop_too(tmp_path)
 
 
 def test_a_text_draft_of_a_fragment_with_a_table_is_refused(tmp_path):
-    from assembler.authoring import draft_from_fragment
+    from assembler.bank.authoring import draft_from_fragment
 
     with pytest.raises(AssemblerError) as caught:
         draft_from_fragment((BANK / "clauses/som-schedule-kpis/1.1.0.docx").read_bytes())

@@ -3,9 +3,9 @@
 The pipeline is deal sheet -> plan -> render -> package; :func:`build` runs it end to end.
 """
 
-from .api import BuildResult as BuildResult
-from .api import build as build
-from .errors import AssemblerError as AssemblerError
-from .errors import Diagnostic as Diagnostic
+from assembler.api import BuildResult as BuildResult
+from assembler.api import build as build
+from assembler.core.errors import AssemblerError as AssemblerError
+from assembler.core.errors import Diagnostic as Diagnostic
 
 __version__ = "0.1.0"

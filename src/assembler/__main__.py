@@ -6,7 +6,7 @@ import sys
 
 def run() -> None:
     try:
-        from .cli import main
+        from assembler.cli.main import main
     except KeyboardInterrupt:
         sys.exit(130)
     main()

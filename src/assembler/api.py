@@ -8,27 +8,35 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import cache, export, provenance
-from .bank import ClauseBank
-from .context import ClauseEnvironment, Recorder, deal_names, make_environment, wrap
-from .coverage import Row, coverage
-from .dealsheet import MAX_DEAL_BYTES, Deal, execution_blanks, load_deal, read_yaml, unused_values
-from .errors import AssemblerError, Diagnostic
-from .files import check_outputs, read_bounded
-from .housestyle import HouseStyle
-from .law import citer
-from .lockfile import dump, layout_of, lock_data, lock_path_for, pins_of, read_lock
-from .outline import Outline, load_outline
-from .package import docx_parts, write_all, zip_parts
-from .plan import Pins, Place, Plan, Planner, document_info, party_records
-from .project import HOUSE_BANK, MANIFEST, bank_path, find_bank
-from .provenance import clause_fingerprints
-from .render import E, Rendered, Renderer, bookmark_name
-from .schema import suggest
-from .variation import original_agreement
+from assembler.bank.clausebank import ClauseBank
+from assembler.bank.housestyle import HouseStyle
+from assembler.bank.law import citer
+from assembler.bank.outline import Outline, load_outline
+from assembler.bank.project import HOUSE_BANK, MANIFEST, bank_path, find_bank
+from assembler.checks.coverage import Row, coverage
+from assembler.core import cache
+from assembler.core.errors import AssemblerError, Diagnostic
+from assembler.core.files import check_outputs, read_bounded
+from assembler.core.schema import suggest
+from assembler.core.yamlio import MAX_DEAL_BYTES, read_yaml
+from assembler.deal.sheet import Deal, execution_blanks, load_deal, unused_values
+from assembler.package import export, provenance
+from assembler.package.lockfile import dump, layout_of, lock_data, lock_path_for, pins_of, read_lock
+from assembler.package.provenance import clause_fingerprints
+from assembler.package.writer import docx_parts, write_all, zip_parts
+from assembler.plan.planner import Pins, Place, Plan, Planner, document_info, party_records
+from assembler.render.renderer import E, Rendered, Renderer, bookmark_name
+from assembler.template.sandbox import (
+    ClauseEnvironment,
+    Recorder,
+    deal_names,
+    make_environment,
+    wrap,
+)
+from assembler.variation.deed import original_agreement
 
 if TYPE_CHECKING:  # the type only: bank operations are not imported by a build
-    from .bankops import Trial
+    from assembler.bank.ops import Trial
 
 
 @dataclass
@@ -40,7 +48,7 @@ class BuildResult:
     missing: list[tuple[str, str]] = field(default_factory=list)
     placeholders: int = 0
     exports: list[Path] = field(default_factory=list)
-    #: the numbered body, for the review exports (:func:`assembler.export.write_review`)
+    #: the numbered body, for the review exports (:func:`assembler.package.export.write_review`)
     rendered: Rendered | None = None
     #: what was asked for and could not be made (a PDF without LibreOffice), and why
     not_made: list[Diagnostic] = field(default_factory=list)
@@ -112,7 +120,7 @@ def build(
     """Build one document from a deal sheet (or from a lock file, exactly as it was built).
 
     ``toc_pages`` fills the contents page's page numbers and ``pdf`` writes a PDF beside it,
-    both through LibreOffice (:func:`assembler.export.finish`; ``not_made`` says what could not
+    both through LibreOffice (:func:`assembler.package.export.finish`; ``not_made`` says what could not
     be made without it). ``toc_pages`` defaults to ``$ASSEMBLER_TOC_PAGES``, else off: the layout
     pass costs about 2 s, and a program building many documents should ask for it."""
     ws = workspace or Workspace.open(bank, templates)
@@ -372,7 +380,10 @@ def _laid_out(made: Assembled, output: Path) -> tuple[Assembled, list[Diagnostic
     except AssemblerError as exc:
         message = exc.diagnostics[0].message
         return made, [Diagnostic("W-export-02", message, str(output), severity="warning")]
-    lock = {**made.lock, "document": {**made.lock["document"], "sha256": hashlib.sha256(data).hexdigest()}}
+    lock = {
+        **made.lock,
+        "document": {**made.lock["document"], "sha256": hashlib.sha256(data).hexdigest()},
+    }
     return replace(made, data=data, lock=lock), []
 
 
@@ -520,7 +531,7 @@ def _plain_language_gate(
     """When the deal requires plain language, the house thresholds gate a final build."""
     if "plain_language" not in required:
         return []
-    from .lint import lint_body
+    from assembler.checks.lint import lint_body
 
     findings = [
         Diagnostic(

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from ..schema import Map
-from .alliance import ALLIANCE_AGREEMENT
-from .mou import MEMORANDUM_OF_UNDERSTANDING
-from .som import SERVICE_OPERATIONS_MANUAL
-from .variation import DEED_OF_VARIATION
+from assembler.core.schema import Map
+from assembler.doctypes.alliance import ALLIANCE_AGREEMENT
+from assembler.doctypes.mou import MEMORANDUM_OF_UNDERSTANDING
+from assembler.doctypes.som import SERVICE_OPERATIONS_MANUAL
+from assembler.doctypes.variation import DEED_OF_VARIATION
 
 SCHEMAS: dict[str, Map] = {
     "alliance_agreement": ALLIANCE_AGREEMENT,

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any, cast
 
-from ..rules import deal_rule
-from ..schema import (
+from assembler.checks.rules import deal_rule
+from assembler.core.schema import (
     Bool,
     Checker,
     Code,
@@ -21,7 +21,7 @@ from ..schema import (
     Ref,
     Str,
 )
-from .common import (
+from assembler.doctypes.common import (
     COMMON,
     GOVERNANCE,
     PARTY,

@@ -6,8 +6,8 @@ import datetime as dt
 import re
 from typing import Any
 
-from ..rules import deal_rule
-from ..schema import (
+from assembler.checks.rules import deal_rule
+from assembler.core.schema import (
     Bool,
     Checker,
     Code,
@@ -510,7 +510,11 @@ def law_in_force(values: dict[str, Any], ck: Checker, path: str) -> None:
         if why:
             where = f"parties[{i}].kind"
             ck.error(
-                "E-law-01", where, ck.at(where), f"{kind} is not a body that exists on {applied}", why
+                "E-law-01",
+                where,
+                ck.at(where),
+                f"{kind} is not a body that exists on {applied}",
+                why,
             )
     for key in ("procurement", "variation.procurement"):
         for i, regime in enumerate(dig(values, f"{key}.regimes") or []):

@@ -11,8 +11,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from ..rules import deal_rule
-from ..schema import (
+from assembler.checks.rules import deal_rule
+from assembler.core.schema import (
     Bool,
     Checker,
     Code,
@@ -27,7 +27,7 @@ from ..schema import (
     Ref,
     Str,
 )
-from .common import COMMON, DATES, PARTY, codes, date_order, dig, law_in_force
+from assembler.doctypes.common import COMMON, DATES, PARTY, codes, date_order, dig, law_in_force
 
 #: Provisions a non-binding MoU may make legally binding (document-structures.md 3.6, part (b)).
 BINDING_CLAUSES = ("confidentiality", "intellectual_property", "costs", "governing_law")

@@ -23,7 +23,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from ..schema import (
+from assembler.core.schema import (
     Bool,
     Checker,
     Code,
@@ -40,7 +40,7 @@ from ..schema import (
     Str,
     is_placeholder,
 )
-from .common import (
+from assembler.doctypes.common import (
     COMMON,
     DECISION_RULES,
     PARTY,

@@ -26,8 +26,20 @@ import datetime as dt
 import re
 from typing import Any
 
-from ..schema import Bool, Checker, Date, Enum, F, ListOf, Map, OneOf, Ref, Str, is_placeholder
-from .common import COMMON, PARTY, PROCUREMENT, law_in_force
+from assembler.core.schema import (
+    Bool,
+    Checker,
+    Date,
+    Enum,
+    F,
+    ListOf,
+    Map,
+    OneOf,
+    Ref,
+    Str,
+    is_placeholder,
+)
+from assembler.doctypes.common import COMMON, PARTY, PROCUREMENT, law_in_force
 
 LOCATOR = Str(
     r"[a-z][a-z0-9]*(-[a-z0-9]+)*",

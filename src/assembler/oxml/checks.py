@@ -8,7 +8,7 @@ import re
 import zipfile
 from pathlib import Path
 
-from .ns import NS, parse_xml, qn
+from assembler.oxml.ns import NS, parse_xml, qn
 
 FIELD_TARGET = re.compile(r"\b(?:REF|PAGEREF|NOTEREF)\s+([^\s\\]+)")
 STORY = re.compile(r"word/(document|header\d*|footer\d*|footnotes|endnotes|comments)\.xml")

@@ -9,8 +9,8 @@ from typing import TypeAlias
 
 from lxml import etree
 
-from .ns import qn
-from .text import text_of
+from assembler.oxml.ns import qn
+from assembler.oxml.text import text_of
 
 E: TypeAlias = etree._Element
 

@@ -15,8 +15,8 @@ from typing import TypeAlias
 
 from lxml import etree
 
-from .ns import qn
-from .text import el, ppr_of
+from assembler.oxml.ns import qn
+from assembler.oxml.text import el, ppr_of
 
 E: TypeAlias = etree._Element
 

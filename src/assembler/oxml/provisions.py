@@ -11,10 +11,10 @@ deed's numbers.
 
 from __future__ import annotations
 
-from .ns import qn
-from .numbering import Numbering
-from .tables import paragraphs_in
-from .text import E, paragraph, set_numbering, style_of
+from assembler.oxml.ns import qn
+from assembler.oxml.numbering import Numbering
+from assembler.oxml.tables import paragraphs_in
+from assembler.oxml.text import E, paragraph, set_numbering, style_of
 
 #: The style of a clause's numbered provisions ("9.4"), and of the items below them.
 PROVISION = "Clause2"

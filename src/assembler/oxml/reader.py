@@ -17,9 +17,9 @@ from typing import TypeAlias
 
 from lxml import etree
 
-from ..errors import AssemblerError, Diagnostic
-from ..files import read_bounded
-from .ns import UnsafeXML, parse_xml
+from assembler.core.errors import AssemblerError, Diagnostic
+from assembler.core.files import read_bounded
+from assembler.oxml.ns import UnsafeXML, parse_xml
 
 E: TypeAlias = etree._Element
 

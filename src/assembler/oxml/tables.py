@@ -7,7 +7,7 @@ from typing import TypeAlias
 
 from lxml import etree
 
-from .ns import qn
+from assembler.oxml.ns import qn
 
 E: TypeAlias = etree._Element
 

@@ -6,7 +6,7 @@ from typing import TypeAlias
 
 from lxml import etree
 
-from .ns import W, qn
+from assembler.oxml.ns import W, qn
 
 E: TypeAlias = etree._Element
 

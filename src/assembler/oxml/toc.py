@@ -8,8 +8,8 @@ from typing import TypeAlias
 
 from lxml import etree
 
-from . import text as ox
-from .ns import qn
+from assembler.oxml import text as ox
+from assembler.oxml.ns import qn
 
 E: TypeAlias = etree._Element
 

@@ -19,8 +19,8 @@ from itertools import count
 
 from lxml import etree
 
-from .ns import qn
-from .text import E, el, style_of, text_of
+from assembler.oxml.ns import qn
+from assembler.oxml.text import E, el, style_of, text_of
 
 #: Elements that mark a place rather than carry text: a deleted paragraph drops them, because the
 #: new text already has the same bookmarks and two with one name would make Word repair the file.

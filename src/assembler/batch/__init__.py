@@ -1,0 +1,1 @@
+"""Layer 9: many deal sheets on a process pool."""

@@ -1,0 +1,1 @@
+"""Layer 1: the sandboxed Jinja environment clause text renders in, and defined-term checks."""
