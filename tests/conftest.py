@@ -9,6 +9,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner, Result
 
 from assembler.bank.project import HOUSE_BANK
 
@@ -76,12 +77,38 @@ def assert_valid(validator):
     return _assert
 
 
-def needs_soffice():
-    return pytest.mark.skipif(
-        shutil.which("soffice") is None or shutil.which("pdftotext") is None,
-        reason="LibreOffice (soffice) and pdftotext are not installed: "
-        "apt-get install libreoffice-writer-nogui poppler-utils",
-    )
+@pytest.fixture()
+def bank(tmp_path: Path) -> Path:
+    """A copy of the house bank, for a test to change."""
+    folder = tmp_path / "clausebank"
+    shutil.copytree(BANK, folder)
+    return folder
+
+
+def cli(*args: str) -> Result:
+    """``assemble ARGS``, in this process; an exception the command does not handle fails the test."""
+    from assembler.cli.main import main
+
+    return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+
+def edited(
+    tmp_path: Path, *edits: tuple[str, str], base: Path = EXAMPLE, name: str = "deal.yaml"
+) -> Path:
+    """A copy of the deal sheet ``base`` with each (old, new) made once, in order. An ``old`` the
+    text lacks fails the test, so a change to the example cannot leave a test checking nothing."""
+    text = base.read_text(encoding="utf-8")
+    for old, new in edits:
+        assert old in text, f"{base.name} has no {old!r}"
+        text = text.replace(old, new, 1)
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def needs_soffice() -> pytest.MarkDecorator:
+    """A test that runs LibreOffice: slow (seconds a document), and skipped without it."""
+    return pytest.mark.soffice
 
 
 def libreoffice_resave(docx: Path, tmp_path: Path) -> Path:
@@ -107,7 +134,32 @@ def libreoffice_resave(docx: Path, tmp_path: Path) -> Path:
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption(
+        "--slow",
+        action="store_true",
+        help="also run the slow tests (LibreOffice, the wheel, whole-bank checks, fuzzing, the "
+        "benchmark): CI runs them all; without it the inner loop stays under a minute",
+    )
+    parser.addoption(
         "--update-golden",
         action="store_true",
         help="rewrite tests/golden/ from what the engine writes now (say why in the commit)",
     )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Without ``--slow``, leave out the slow tests; a LibreOffice test is slow, and is skipped
+    (saying what to install) where LibreOffice or poppler is missing."""
+    missing = shutil.which("soffice") is None or shutil.which("pdftotext") is None
+    no_office = pytest.mark.skip(
+        reason="LibreOffice (soffice) and pdftotext are not installed: "
+        "apt-get install libreoffice-writer-nogui poppler-utils"
+    )
+    kept, slow = [], []
+    for item in items:
+        is_slow = item.get_closest_marker("slow") or item.get_closest_marker("soffice")
+        (slow if is_slow and not config.getoption("--slow") else kept).append(item)
+        if missing and item.get_closest_marker("soffice"):
+            item.add_marker(no_office)
+    if slow:
+        config.hook.pytest_deselected(items=slow)
+        items[:] = kept

@@ -158,12 +158,14 @@ def bank_check():
     return json.loads(result.stdout)
 
 
+@pytest.mark.slow
 def test_bank_check_finds_every_criterion_covered(bank_check):
     # the check may still fail on other work in progress; the criteria part must be clean
     uncovered = [f["message"] for f in bank_check["findings"] if f["rule"] == "E-check-03"]
     assert uncovered == []
 
 
+@pytest.mark.slow
 def test_bank_check_builds_the_over_65s_example_with_every_version(bank_check):
     about_example = [
         f["message"] for f in bank_check["findings"] if "over-65s-alliance.yaml" in f["message"]

@@ -3,28 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 
 import pytest
-from click.testing import CliRunner
 
 from assembler.api import Workspace, build
 from assembler.bank.clausebank import ClauseBank
-from assembler.cli.main import main
 from assembler.core.errors import AssemblerError
 
-from conftest import BANK, EXAMPLE
-
-
-@pytest.fixture()
-def bank(tmp_path):
-    folder = tmp_path / "bank"
-    shutil.copytree(BANK, folder)
-    return folder
-
-
-def cli(*args: str):
-    return CliRunner().invoke(main, list(args), catch_exceptions=False)
+from conftest import EXAMPLE, cli
 
 
 def _meta(bank):

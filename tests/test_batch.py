@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from click.testing import CliRunner
 
 from assembler.cli.main import main
@@ -20,6 +21,7 @@ def _pack(folder, count=3):
     return bad
 
 
+@pytest.mark.slow  # a process pool and three builds
 def test_a_bad_deal_sheet_is_reported_and_the_others_are_built(tmp_path, assert_valid):
     bad = _pack(tmp_path / "in")
     out = tmp_path / "out"
@@ -39,6 +41,7 @@ def test_a_bad_deal_sheet_is_reported_and_the_others_are_built(tmp_path, assert_
     assert result.output.count("ok ") >= 3 and "FAILED" in result.output
 
 
+@pytest.mark.slow  # a process pool and four builds
 def test_each_document_matches_its_single_build(tmp_path):
     """Workers share the parent's workspace; the result must be the same bytes as a lone build."""
     folder = tmp_path / "in"
@@ -80,7 +83,7 @@ def _slow_square(ws, n: int) -> tuple[int, int]:
 def test_fork_map_keeps_the_items_order_in_workers_and_in_this_process(workspace):
     import os
 
-    from assembler.batch.run import fork_map
+    from assembler.batches.run import fork_map
 
     items = [1, 2, 3, 4]
     in_workers = fork_map(_slow_square, items, workspace, jobs=2)

@@ -22,6 +22,8 @@ sys.path.append(str(ROOT))  # benchmarks/ is a folder of scripts, not an install
 
 from benchmarks import completeness, mou_pack, routes, run, synthetic  # noqa: E402
 
+pytestmark = pytest.mark.slow  # every peer route in a fresh process
+
 
 @pytest.fixture(scope="module")
 def bench(tmp_path_factory):

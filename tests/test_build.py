@@ -73,7 +73,7 @@ def test_clause_headings_are_numbered_in_order_by_the_house_list(example):
 
 
 def test_cross_references_show_the_target_number(example):
-    from assembler.render.renderer import bookmark_name
+    from assembler.plan.laidout import bookmark_name
 
     result, data = example
     root = document_xml(data)
@@ -219,13 +219,11 @@ def test_the_committed_house_style_is_what_the_script_writes(tmp_path, assert_va
 
 
 def test_a_deed_outline_gives_deed_wording_and_execution_by_legal_form(tmp_path, assert_valid):
-    import shutil
 
     from assembler.api import Workspace
 
 
-    templates = tmp_path / "templates"
-    shutil.copytree(BANK / "templates", templates)
+    templates = _templates_copy(tmp_path)
     outline = templates / "alliance_agreement.yaml"
     outline.write_text(outline.read_text().replace("execution: agreement", "execution: deed"))
     ws = Workspace.open(BANK, templates)
@@ -294,6 +292,8 @@ def _templates_copy(tmp_path):
 
     templates = tmp_path / "templates"
     shutil.copytree(BANK / "templates", templates)
+    # an outline in the templates folder overrides the bank's types/<document_type>/outline.yaml
+    shutil.copy(BANK / "types" / "alliance_agreement" / "outline.yaml", templates / "alliance_agreement.yaml")
     return templates
 
 

@@ -17,7 +17,7 @@ from assembler.checks.lint import lint
 from assembler.cli.main import main
 from assembler.core.errors import AssemblerError
 
-from conftest import BANK, EXAMPLE, position_of
+from conftest import BANK, EXAMPLE, edited, position_of
 
 
 def run(*args: str):
@@ -25,10 +25,7 @@ def run(*args: str):
 
 
 def deal_with(tmp_path, old: str, new: str):
-    text = EXAMPLE.read_text()
-    assert old in text
-    path = tmp_path / "deal.yaml"
-    path.write_text(text.replace(old, new, 1))
+    path = edited(tmp_path, (old, new))
     return path, path.read_text()
 
 
@@ -53,7 +50,7 @@ def test_an_uncovered_or_unknown_criterion_fails_check_and_can_be_ignored(tmp_pa
     assert result.exit_code == 1
     where = position_of(text, "criteria: [^plain_languge")
     assert f"{where}: error E-crit-02" in result.output
-    assert "did you mean 'plain_language'?" in result.output
+    assert "hint: did you mean 'plain_language'?\n" in result.output
     assert run("check", str(deal), "--ignore", "E-crit-02").exit_code == 0
 
 

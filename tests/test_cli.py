@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
 from click.testing import CliRunner
 
 from assembler.cli.main import main
@@ -87,6 +88,7 @@ def test_python_dash_m_works():
     assert done.returncode == 0 and "Usage" in done.stdout
 
 
+@pytest.mark.slow  # runs pandoc
 def test_markdown_export_through_pandoc(tmp_path):
     out = tmp_path / "a.docx"
     result = run("build", str(EXAMPLE), "-o", str(out), "--format", "md")
@@ -110,6 +112,7 @@ def test_a_plain_text_draft_becomes_a_fragment_in_the_house_styles(tmp_path):
     assert "{% if x %}" in source.splitlines() and "<w:b/>" in source
 
 
+@pytest.mark.slow  # runs pandoc
 def test_html_export_through_pandoc(tmp_path):
     out = tmp_path / "a.docx"
     result = run("build", str(EXAMPLE), "-o", str(out), "--format", "html")

@@ -32,6 +32,7 @@ FUZZ = settings(
 LOCATED = re.compile(r"\S+(:\d+)*: error [A-Z]-[a-z]+-\d\d")
 GOOD = EXAMPLE.read_text()
 MOU = EXAMPLE.with_name("ooh-transformation-mou.yaml")
+pytestmark = pytest.mark.slow  # each example runs a command; a build takes seconds under load
 
 
 def holds(argv: list[str], inputs: list[Path], out: Path) -> int:

@@ -16,7 +16,7 @@ from click.testing import CliRunner
 
 from assembler.bank.authoring import fragment_from_draft
 from assembler.cli.main import main
-from assembler.render import renderer
+from assembler.render import templates
 
 from conftest import BANK, EXAMPLE, libreoffice_resave, needs_soffice, position_of
 
@@ -207,7 +207,7 @@ def test_hostile_templates(tmp_path, draft, rule, where):
 
 
 def test_a_loop_that_never_ends_is_stopped(tmp_path, monkeypatch):
-    monkeypatch.setattr(renderer, "MAX_RENDER_SECONDS", 0.5)
+    monkeypatch.setattr(templates, "MAX_RENDER_SECONDS", 0.5)
     draft = "1.1 {% for a in range(100000) %}{% for b in range(100000) %}{% endfor %}{% endfor %}"
     refuse(tmp_path, "E-tmpl-06", "relationship", "--bank", str(bank_with(tmp_path, draft)))
 
@@ -361,22 +361,22 @@ def test_a_full_disk_keeps_the_previous_output(tmp_path, monkeypatch):
 
 
 def test_an_interrupted_write_keeps_the_previous_output(tmp_path, monkeypatch):
-    from assembler.package import writer as packaging
+    from assembler.core import files
 
     out = tmp_path / "a.docx"
     assert CliRunner().invoke(main, ["build", str(EXAMPLE), "-o", str(out)]).exit_code == 0
     before = out.read_bytes()
-    real_replace = packaging.os.replace
+    real_replace = files.os.replace
 
     def interrupted(src, dst):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(packaging.os, "replace", interrupted)
+    monkeypatch.setattr(files.os, "replace", interrupted)
     from assembler.api import build
 
     with pytest.raises(KeyboardInterrupt):
         build(EXAMPLE, out)
-    monkeypatch.setattr(packaging.os, "replace", real_replace)
+    monkeypatch.setattr(files.os, "replace", real_replace)
     assert out.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.docx", "a.lock.yaml"]
 

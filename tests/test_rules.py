@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from assembler.cli.main import main
 
-from conftest import BANK, EXAMPLE, position_of
+from conftest import BANK, EXAMPLE, edited, position_of
 
 
 def check(path) -> tuple[int, dict]:
@@ -50,11 +50,8 @@ CASES = [
 
 @pytest.mark.parametrize(("rule", "old", "new", "where"), CASES, ids=[c[0] for c in CASES])
 def test_each_rule_fires_at_its_place(tmp_path, rule, old, new, where):
-    text = EXAMPLE.read_text()
-    assert old in text
-    changed = text.replace(old, new, 1)
-    deal = tmp_path / "deal.yaml"
-    deal.write_text(changed)
+    deal = edited(tmp_path, (old, new))
+    changed = deal.read_text()
     code, report = check(deal)
     findings = report.get("findings", []) + report.get("errors", [])
     line = int(position_of(changed, where).split(":")[0])
@@ -77,12 +74,8 @@ def test_each_rule_fires_at_its_place(tmp_path, rule, old, new, where):
     ],
 )
 def test_g10_tells_an_adult_service_from_an_age_carve_out(tmp_path, cohort, carve_out):
-    text = EXAMPLE.read_text()
     old = 'cohort: "people aged 65 and over living in the area of [Council]"'
-    assert old in text
-    changed = text.replace(old, f'cohort: "{cohort}"').replace("  W-rule-G10: >-", "  W-x-G99: >-")
-    deal = tmp_path / "deal.yaml"
-    deal.write_text(changed)
+    deal = edited(tmp_path, (old, f'cohort: "{cohort}"'), ("  W-rule-G10: >-", "  W-x-G99: >-"))
     code, report = check(deal)
     assert code == 0
     assert ("W-rule-G10" in {f["rule"] for f in report.get("findings", [])}) is carve_out
@@ -179,10 +172,10 @@ def test_a_party_s_own_internal_arrangement_is_not_a_service_contract(tmp_path, 
     from reading import paragraphs
 
     text = EXAMPLE.read_text()
-    old = "commissioner: la, provider: la, internal: true}"
-    assert old in text
-    deal = tmp_path / "deal.yaml"
-    deal.write_text(text.replace(old, "commissioner: la, provider: la}"))
+    deal = edited(
+        tmp_path,
+        ("commissioner: la, provider: la, internal: true}", "commissioner: la, provider: la}"),
+    )
     code, report = check(deal)
     line = int(position_of(text, "commissioner: la, provider: ^la, internal").split(":")[0])
     assert code == 1 and ("E-sc-01", line) in {(e["rule"], e["line"]) for e in report["findings"]}

@@ -11,7 +11,7 @@ from lxml import etree
 
 from assembler.api import build
 from assembler.core.errors import AssemblerError
-from assembler.render.renderer import bookmark_name
+from assembler.plan.laidout import bookmark_name
 
 from conftest import BANK, position_of
 from reading import clause_texts, paragraphs, refs, table_rows

@@ -10,7 +10,9 @@ from click.testing import CliRunner
 
 from assembler.cli.main import main
 from assembler.deal.sheet import load_deal
-from assembler.doctypes import SCHEMAS
+from assembler.deal.types import house_types
+
+SCHEMAS = {name: doc.schema for name, doc in house_types().items()}
 
 
 def run(*args: str):

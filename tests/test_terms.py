@@ -5,7 +5,7 @@ from __future__ import annotations
 from assembler.api import build
 from assembler.template.terms import DefinedTerm, find_terms
 
-from conftest import EXAMPLE
+from conftest import edited
 from reading import paragraphs
 
 
@@ -44,10 +44,7 @@ def test_a_capitalised_term_nobody_defined_is_a_warning():
 def test_a_name_the_deal_sheet_gives_is_not_taken_for_an_undefined_term(tmp_path, workspace):
     old = 'cohort: "people aged 65 and over living in the area of [Council]"'
     new = 'cohort: "people aged 65 and over registered with the Northshire Primary Care Network"'
-    text = EXAMPLE.read_text()
-    assert old in text
-    deal = tmp_path / "deal.yaml"
-    deal.write_text(text.replace(old, new))
+    deal = edited(tmp_path, (old, new))
     result = build(deal, tmp_path / "a.docx", workspace=workspace)
     printed = "\n".join(text for _, text in paragraphs(result.output.read_bytes()))
     assert "registered with the Northshire Primary Care Network" in printed

@@ -345,12 +345,12 @@ def test_every_command_refuses_every_malformed_deal_sheet(tmp_path, command, kin
 
 
 def test_a_fault_in_the_engine_is_reported_without_a_traceback(monkeypatch):
-    from assembler import api
+    from assembler.pipeline import build
 
     def broken(*args, **kwargs):
         raise ZeroDivisionError("a bug")
 
-    monkeypatch.setattr(api, "load_deal", broken)
+    monkeypatch.setattr(build, "load_deal", broken)
     result = CliRunner().invoke(main, ["check", str(EXAMPLE)])
     assert result.exit_code == 70 and "E-internal-01" in result.output
     assert "ZeroDivisionError: a bug" in result.output and "Traceback" not in result.output

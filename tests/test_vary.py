@@ -155,7 +155,8 @@ def apply(old: dict, amendments: list[dict]) -> dict[str, list[str]]:
 def assert_instructions_give_the_new_text(result, ws, signed_lock):
     _, old = rebuild(signed_lock, ws)
     _, new = rebuild(result.conformed_lock, ws)
-    before, after = sections(old.plan, old.rendered), sections(new.plan, new.rendered)
+    before = sections(old.plan, old.rendered.laid_out)
+    after = sections(new.plan, new.rendered.laid_out)
     applied = apply(before, result.amendments)
     inserted = {
         f"new {s.number.removeprefix('Schedule ').strip()}": s
@@ -932,7 +933,10 @@ def test_a_provision_omitted_or_inserted_keeps_the_numbers_the_deed_gives(
     )
     # the deed's instructions on the signed text give the agreement as varied, numbers included
     _, varied = rebuild(result.conformed_lock, ws)
-    before, after = sections(old.plan, old.rendered), sections(varied.plan, varied.rendered)
+    before, after = (
+        sections(old.plan, old.rendered.laid_out),
+        sections(varied.plan, varied.rendered.laid_out),
+    )
     applied = apply_numbered(before, result.amendments)
     for a in result.amendments:
         assert applied[a["at"]] == [(n, t) for n, _, t in after[a["at"]].paragraphs], a["at"]
@@ -966,7 +970,7 @@ def test_a_provision_omitted_or_inserted_keeps_the_numbers_the_deed_gives(
     second = vary(result.conformed_lock, year3, tmp_path / "v2.docx", workspace=ws)
     assert not [a for a in second.amendments if a["op"] in ("omit_provision", "insert_provision")]
     _, twice = rebuild(second.conformed_lock, ws)
-    again = sections(twice.plan, twice.rendered)
+    again = sections(twice.plan, twice.rendered.laid_out)
     for slot in ("scope", "objectives"):
         assert [n for n, _, _ in again[slot].paragraphs] == [
             n for n, _, _ in after[slot].paragraphs

@@ -6,34 +6,20 @@ import datetime as dt
 import json
 import re
 import shutil
-from pathlib import Path
 
 import docx
 import pytest
-from click.testing import CliRunner
 
 from assembler.api import Workspace, build
 from assembler.bank.clausebank import ClauseBank
 from assembler.bank.ops import approve, bump, find_version, plain_text, retire, word_diff
-from assembler.cli.main import main
 from assembler.core.errors import AssemblerError
 from assembler.package.provenance import verify
 
-from conftest import BANK, EXAMPLE, libreoffice_resave, needs_soffice, position_of
+from conftest import BANK, EXAMPLE, cli, libreoffice_resave, needs_soffice, position_of
 
 #: The change note these tests approve with (a bump writes a placeholder that approve refuses).
 CHANGE = "Says only that no legal partnership is created."
-
-
-@pytest.fixture()
-def bank(tmp_path) -> Path:
-    folder = tmp_path / "clausebank"
-    shutil.copytree(BANK, folder)
-    return folder
-
-
-def cli(*args: str):
-    return CliRunner().invoke(main, list(args), catch_exceptions=False)
 
 
 def test_dates_and_status_pick_the_version_in_force(bank):
@@ -85,6 +71,7 @@ def test_a_deal_can_pin_a_version(bank, tmp_path):
     assert [s.version for s in result.plan.clauses if s.clause_id == "relationship"] == ["1.0.0"]
 
 
+@pytest.mark.slow  # the whole-bank check
 def test_an_approved_version_edited_in_place_is_refused(bank, tmp_path):
     from assembler.bank.authoring import fragment_from_draft
 
@@ -169,6 +156,7 @@ def test_bank_commands_from_the_command_line(bank, tmp_path):
     assert ClauseBank.load(bank).clause("annual-meeting").versions[0].status == "draft"
 
 
+@pytest.mark.slow
 def test_bank_check_reports_a_criterion_no_approved_clause_satisfies(bank):
     from ruamel.yaml import YAML
 
@@ -185,6 +173,7 @@ def test_bank_check_reports_a_criterion_no_approved_clause_satisfies(bank):
     assert [g["message"] for g in gaps if "plain_language" in g["message"]], gaps
 
 
+@pytest.mark.slow
 def test_a_template_needing_a_retired_clause_fails_the_check(bank):
     retire(ClauseBank.load(bank), "relationship@1.0.0", dt.date(2020, 1, 1))
     result = cli("bank", "check", "--bank", str(bank), "--json")
@@ -375,6 +364,7 @@ def test_every_variant_the_engine_writes_passes_the_validators(tmp_path, workspa
     assert_valid(build(draft, tmp_path / "draft.docx", draft=True, workspace=workspace).output)
 
 
+@pytest.mark.slow
 def test_bank_check_renders_every_alternative_a_deal_could_choose(bank):
     source = bank / "clauses" / "ip-background-retained-foreground-licensed"
     alternative = bank / "clauses" / "ip-untried"

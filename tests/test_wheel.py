@@ -15,9 +15,12 @@ from assembler.bank.authoring import fragment_from_draft
 
 from conftest import ROOT
 
-pytestmark = pytest.mark.skipif(
-    os.environ.get("ASSEMBLER_SKIP_WHEEL") == "1", reason="ASSEMBLER_SKIP_WHEEL=1"
-)
+pytestmark = [
+    pytest.mark.slow,  # builds and installs the wheel in a fresh virtual environment
+    pytest.mark.skipif(
+        os.environ.get("ASSEMBLER_SKIP_WHEEL") == "1", reason="ASSEMBLER_SKIP_WHEEL=1"
+    ),
+]
 
 
 def _run(*args, cwd, check=True):

@@ -12,7 +12,7 @@ import hashlib
 import io
 import re
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, TypeAlias
@@ -23,11 +23,43 @@ from ruamel.yaml import YAML
 from assembler.bank.clausebank import Clause, ClauseBank, ClauseVersion
 from assembler.core.errors import AssemblerError, Diagnostic
 from assembler.core.extras import pypandoc
+from assembler.core.schema import Map
 from assembler.oxml.ns import WRAPPER_CLOSE, WRAPPER_OPEN, parse_xml, qn
 from assembler.oxml.text import style_of, text_of
 
 LEVEL_MARKS = {"Clause2": "1.1", "Clause3": "(a)", "Clause4": "(i)", "ScheduleClause1": "#",
                "SchedulePart": "##", "ListBullet": "*", "BodyText2": ">"}  # fmt: skip
+
+
+def select(
+    bank: ClauseBank,
+    criterion: str | None = None,
+    status: str | None = None,
+    document_type: str | None = None,
+) -> list[Clause]:
+    """The clauses ``bank list`` shows, by id: those meeting a criterion (a top-level one meets
+    its sub-criteria too), with a version in a status, for a document type."""
+    return [
+        clause
+        for clause in sorted(bank.clauses.values(), key=lambda c: c.id)
+        if (not criterion or any(c.split(".")[0] == criterion for c in clause.criteria))
+        and (not status or any(v.status == status for v in clause.versions))
+        and (not document_type or document_type in clause.document_types)
+    ]
+
+
+def clause_record(clause: Clause) -> dict[str, Any]:
+    """A clause and the record of each version, as ``bank list`` and ``bank show`` print it."""
+    return {
+        "id": clause.id,
+        "title": clause.title,
+        "document_types": clause.document_types,
+        "criteria": clause.criteria,
+        "versions": [
+            {**v.record, "status": v.status, "withdrawn_on": v.withdrawn_on}
+            for v in clause.versions
+        ],
+    }
 
 
 def parse_ref(text: str) -> tuple[str, str | None]:
@@ -380,14 +412,19 @@ Trial: TypeAlias = tuple[Path, dict[str, str] | None, dict[str, str] | None, boo
 
 
 def check_bank(
-    bank: ClauseBank, templates: Path, run: Callable[[list[Trial]], list[Any]]
+    bank: ClauseBank,
+    templates: Path,
+    run: Callable[[list[Trial]], list[Any]],
+    schemas: Mapping[str, Map],
 ) -> CheckResult:
     """Metadata, hashes, criteria coverage, rendering, cross-references and template needs.
 
     ``run(trials)`` builds each example deal of ``trials`` (a draft, with clause versions pinned
     and alternatives chosen) and gives, for each, ``{clause id: version}`` of the clauses it used
     or the list of diagnostics of why it failed. The caller supplies it (on worker processes),
-    so this module does not depend on the build pipeline.
+    so this module does not depend on the build pipeline; and ``schemas``, the deal-sheet schema
+    of each document type (the bank's ``types/<type>/schema.yaml``, read by
+    :func:`assembler.deal.types.bank_types`, a layer above the bank).
     """
     result = CheckResult()
     add = result.findings.append
@@ -446,7 +483,7 @@ def check_bank(
                 )
             )
     _check_references(bank, add)
-    _check_fragments(bank, add)
+    _check_fragments(bank, schemas, add)
     _check_templates(bank, templates, add)
     examples = sorted((templates.parent / "examples").glob("*.yaml"))
     if not examples:
@@ -515,7 +552,7 @@ def _check_references(bank: ClauseBank, add: Any) -> None:
         try:
             fragment, _ = bank.fragment(latest)
             tree = bank_env(bank).parse(fragment.source)
-        except Exception:  # reported by the hash and render checks
+        except (AssemblerError, TemplateSyntaxError):  # reported by the hash and render checks
             continue
         for target in _unguarded_refs(tree):
             target_id = target.split(".")[0]
@@ -555,7 +592,8 @@ def _check_templates(bank: ClauseBank, templates: Path, add: Any) -> None:
     """Every clause an outline names exists and has a version that is not retired."""
     yaml = YAML(typ="safe")
     reached: set[str] = set()
-    for outline in sorted(templates.glob("*.yaml")):
+    outlines = [*templates.glob("*.yaml"), *bank.root.glob("types/*/outline.yaml")]
+    for outline in sorted(outlines):
         data = yaml.load(outline.read_text(encoding="utf-8")) or {}
         if "clauses" not in data:
             continue
@@ -574,7 +612,7 @@ def _check_templates(bank: ClauseBank, templates: Path, add: Any) -> None:
                 add(
                     Diagnostic(
                         "E-check-06",
-                        f"{outline.name} needs clause {clause_id}, which the bank lacks",
+                        f"{outline.parent.name}/{outline.name} needs clause {clause_id}, which the bank lacks",
                         str(outline),
                     )
                 )
@@ -582,7 +620,7 @@ def _check_templates(bank: ClauseBank, templates: Path, add: Any) -> None:
                 add(
                     Diagnostic(
                         "E-check-07",
-                        f"{outline.name} needs clause {clause_id}, which has no approved version "
+                        f"{outline.parent.name}/{outline.name} needs clause {clause_id}, which has no approved version "
                         f"({', '.join(f'{v.version} {v.status}' for v in clause.versions)})",
                         str(outline),
                         hint=f"approve one: assemble bank approve {clause_id}@VERSION",
@@ -602,13 +640,13 @@ def _check_reachable(bank: ClauseBank, reached: set[str], add: Any) -> None:
                     "W-check-01",
                     f"clause {clause.id} is approved but no outline can place it",
                     str(bank.root / "clauses" / clause.id / "clause.yaml"),
-                    hint="name it in an outline under templates/, or retire it",
+                    hint="name it in an outline (types/<document_type>/outline.yaml), or retire it",
                     severity="warning",
                 )
             )
 
 
-def _check_fragments(bank: ClauseBank, add: Any) -> None:
+def _check_fragments(bank: ClauseBank, schemas: Mapping[str, Map], add: Any) -> None:
     """Every version, approved or not, read statically: its Jinja blocks balance (reported as
     clause@version and paragraph), its ref() targets exist, and the deal names it reads are ones
     the schema of its document types defines."""
@@ -646,7 +684,9 @@ def _check_fragments(bank: ClauseBank, add: Any) -> None:
                             hint="clause ids: `assemble bank list`; labels are {{ label('...') }} in the target",
                         )
                     )
-            for path in _unknown_names(tree, clause.document_types):
+            for path in _unknown_names(
+                tree, [schemas[t] for t in clause.document_types if t in schemas]
+            ):
                 add(
                     Diagnostic(
                         "E-check-11",
@@ -689,11 +729,8 @@ def _ref_targets(tree: nodes.Node) -> list[str]:
     return found
 
 
-def _unknown_names(tree: nodes.Node, document_types: list[str]) -> list[str]:
-    """``deal.a.b`` paths the template reads that no schema of its document types defines."""
-    from assembler.doctypes import SCHEMAS
-
-    schemas = [SCHEMAS[t] for t in document_types if t in SCHEMAS]
+def _unknown_names(tree: nodes.Node, schemas: list[Map]) -> list[str]:
+    """``deal.a.b`` paths the template reads that none of ``schemas`` (its document types') defines."""
     unknown = []
     for path in dict.fromkeys(_deal_paths(tree)):
         if schemas and not any(_defines(schema, path) for schema in schemas):

@@ -75,8 +75,17 @@ class Outline:
         return self.execution == "deed"
 
 
-def load_outline(templates: Path, document_type: str) -> Outline:
-    path = templates / f"{document_type}.yaml"
+def outline_file(templates: Path, document_type: str, bank: Path | None = None) -> Path:
+    """A document type's outline: ``<document_type>.yaml`` in a templates folder given to override
+    it, else the bank's ``types/<document_type>/outline.yaml``."""
+    override = templates / f"{document_type}.yaml"
+    roots = [root for root in (bank, templates.parent) if root is not None]
+    found = [root / "types" / document_type / "outline.yaml" for root in roots]
+    return next((p for p in [override, *found] if p.is_file()), found[0])
+
+
+def load_outline(templates: Path, document_type: str, bank: Path | None = None) -> Outline:
+    path = outline_file(templates, document_type, bank)
     if not path.is_file():
         raise AssemblerError(Diagnostic("E-tmpl-01", f"no outline for {document_type}", str(path)))
     data, _ = read_yaml(path)

@@ -1,82 +1,25 @@
 """The catalogue of checks with stable ids: the seeds' drafting guidance (G1-G28) as deal-sheet
-rules, the criteria coverage checks and the plain-language lint. ``assemble rules`` prints it.
-
-A deal-sheet rule is a function of a document type's schema, registered with :func:`deal_rule`;
-its id says its severity (``E-`` an error, ``W-`` a warning: a judgement call, shown with the seed
-reference) and the guidance it encodes (``E-rule-G3``).
+rules (declared in a document type's ``rules.yaml``, or Python functions of the registry in
+:mod:`doctypes`), the criteria coverage checks, the plain-language lint and the engine's own ids.
+``assemble rules`` prints it.
 """
 
 from __future__ import annotations
 
+import ast
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any, TypeVar
+from pathlib import Path
+from typing import Any
 
-Fn = TypeVar("Fn", bound=Callable[..., Any])
-
-
-@dataclass(frozen=True)
-class RuleInfo:
-    id: str
-    severity: str  # error | warning
-    source: str  # where it comes from: "contracting-model.md G3; seed 001 ch8"
-    summary: str
-    kind: str = "deal sheet"  # deal sheet | coverage | lint
-
-
-#: Every rule by id; deal-sheet rules register themselves on import of :mod:`doctypes`.
-RULES: dict[str, RuleInfo] = {}
-
-
-def deal_rule(*infos: tuple[str, str, str]) -> Callable[[Fn], Fn]:
-    """Register a schema rule function under one or more (id, source, summary) entries."""
-
-    def register(fn: Fn) -> Fn:
-        for rule_id, source, summary in infos:
-            severity = "warning" if rule_id.startswith("W-") else "error"
-            RULES[rule_id] = RuleInfo(rule_id, severity, source, summary)
-        fn.rule_ids = tuple(i[0] for i in infos)  # type: ignore[attr-defined]
-        return fn
-
-    return register
-
-
-def _static(kind: str, *entries: tuple[str, str, str, str]) -> None:
-    for rule_id, severity, source, summary in entries:
-        RULES[rule_id] = RuleInfo(rule_id, severity, source, summary, kind)
-
-
-_static(
-    "coverage",
-    (
-        "E-crit-01",
-        "error",
-        "000 Tables 1-4",
-        "a required criterion has no clause in the document (a warning in a draft build)",
-    ),
-    ("E-crit-02", "error", "the bank's criteria.yaml", "a listed criterion is not in the taxonomy"),
-    ("E-blank-01", "error", "house style", "a [bracketed] blank in an execution version"),
-)
-_static(
-    "lint",
-    ("L-sent-01", "warning", "house style", "a sentence is longer than the house limit"),
-    ("L-pass-01", "warning", "house style", "a passive sentence: say who does it"),
-    ("L-nom-01", "warning", "house style", 'a nominalisation ("make a decision"): use the verb'),
-    ("L-read-01", "warning", "house style", "a clause's reading ease is below the threshold"),
-    ("L-shall-01", "error", "house style", '"shall": the house style says "must" or "will"'),
-    ("L-arch-01", "error", "house style", "an archaism or legalese (herein, forthwith ...)"),
-    ("L-doc-01", "error", "house style", "the median sentence length exceeds the threshold"),
-    ("L-doc-02", "error", "house style", "the share of passive sentences exceeds the threshold"),
-    ("L-doc-03", "error", "house style", "the document's reading ease is below the threshold"),
-)
+from assembler.core.ruleids import RULES, RuleInfo
+from assembler.deal.types import house_types
 
 
 def catalogue() -> list[RuleInfo]:
     """Every rule, deal-sheet rules first, in id order within each kind."""
-    from assembler import doctypes  # noqa: F401 - importing the schemas registers their rules
-
-    order = {"deal sheet": 0, "coverage": 1, "lint": 2}
+    house_types()  # the rules of the document types (Python and declared) register their ids
+    order = {"deal sheet": 0, "coverage": 1, "lint": 2, "engine": 3}
 
     def key(rule: RuleInfo) -> tuple[int, str, int, str]:  # G2 before G10
         number = re.search(r"G(\d+)$", rule.id)
@@ -86,13 +29,12 @@ def catalogue() -> list[RuleInfo]:
 
 
 def document_types_of(rule_id: str) -> list[str]:
-    """The document types whose schema applies a deal-sheet rule."""
-    from assembler.doctypes import SCHEMAS
+    """The document types of the house bank whose schema or rules apply a deal-sheet rule."""
 
     return sorted(
         name
-        for name, schema in SCHEMAS.items()
-        if any(rule_id in getattr(fn, "rule_ids", ()) for fn in _all_rules(schema))
+        for name, doc in house_types().items()
+        if any(rule_id in getattr(fn, "rule_ids", ()) for fn in _all_rules(doc.schema))
     )
 
 
@@ -114,12 +56,20 @@ def _children(spec: Any) -> list[Any]:
     return list(getattr(spec, "options", []))
 
 
-def known_rule_ids() -> set[str]:
-    """Every rule id the engine can report: the catalogue's, and the ids the engine's modules
-    raise (E-ref-02, E-check-04 ...), read from its source so none is missed."""
-    from pathlib import Path
+RULE_ID = re.compile(r"[EWL]-[a-z]+-[0-9A-Za-z]+")
 
-    ids = {rule.id for rule in catalogue()}
+
+def source_rule_ids() -> set[str]:
+    """The rule ids the engine's modules spell out as string literals (what they can raise)."""
+    ids = set()
     for module in Path(__file__).parents[1].rglob("*.py"):
-        ids.update(re.findall(r"[\"']([EWL]-[a-z]+-[0-9A-Za-z]+)[\"']", module.read_text("utf-8")))
+        for node in ast.walk(ast.parse(module.read_text("utf-8"))):
+            text = node.value if isinstance(node, ast.Constant) else None
+            if isinstance(text, str) and RULE_ID.fullmatch(text):
+                ids.add(text)
     return ids
+
+
+def known_rule_ids() -> set[str]:
+    """Every rule id the engine can report: the catalogue's, and the ids its source raises."""
+    return {rule.id for rule in catalogue()} | source_rule_ids()

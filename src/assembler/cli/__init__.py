@@ -1,1 +1,2 @@
-"""Layer 11: the command line, a thin layer over assembler.api."""
+"""Layer 12: the command line, one module per command group, each loaded when its command runs;
+a thin layer over :mod:`assembler.api` (layer 11)."""

@@ -27,6 +27,17 @@ from types import CodeType
 from typing import Any, TypeVar
 
 T = TypeVar("T")
+#: What loading an entry written by another version raises: a class renamed or moved (Attribute-,
+#: ImportError), its fields changed (TypeError), another pickle or marshal format (the rest).
+STALE: tuple[type[Exception], ...] = (
+    pickle.UnpicklingError,
+    EOFError,
+    ValueError,
+    TypeError,
+    AttributeError,
+    ImportError,
+    LookupError,
+)
 
 #: Bump when a cached type changes shape, so old entries are not unpickled into new code.
 FORMAT = "3"
@@ -154,9 +165,10 @@ def cached(
     data = _read(kind, key)
     if data is not None:
         try:
-            return loads(data)  # our own cache, in the user's own folder
-        except Exception:
-            pass  # written by another version, or truncated: rebuild it
+            stored: T = loads(data)  # our own cache, in the user's own folder
+            return stored
+        except STALE:
+            pass  # written by another version of the engine or Python: rebuild it
     value = make()
     _write(kind, key, dumps(value))
     return value

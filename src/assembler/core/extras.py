@@ -20,4 +20,4 @@ def pypandoc(purpose: str) -> ModuleType:
                 hint='pip install "assembler[pandoc]"',
             )
         ) from None
-    return module
+    return module  # type: ignore[no-any-return]  # pypandoc ships no type hints

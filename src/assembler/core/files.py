@@ -1,9 +1,15 @@
-"""Reading input files with a size bound, so a huge or unreadable file is a located error."""
+"""Reading input files with a size bound, so a huge or unreadable file is a located error; writing
+outputs atomically, all of a command's files or none, so a failure never leaves half a result."""
 
 from __future__ import annotations
 
+import contextlib
+import itertools
 import os
+import shutil
 import stat
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 from assembler.core.errors import AssemblerError, Diagnostic
@@ -121,3 +127,159 @@ def _same(output: Path, source: Path) -> bool:
         return output.exists() and os.path.samefile(output, resolved)
     except OSError:
         return False
+
+
+# -- atomic writes ---------------------------------------------------------------------------------
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` so that ``path`` is either the old file or the complete new one."""
+    write_all({path: data})
+
+
+def write_all(files: dict[Path, bytes]) -> None:
+    """Write every file of one command as a transaction: each to a temporary file in its folder,
+    fsynced, then renamed into place; if any step fails, the files already replaced get their old
+    contents back and new ones are removed. The folders are locked (``flock``) meanwhile, so two
+    commands writing the same outputs never leave a mix of the two. Files get the mode the umask
+    gives, as any other program's would."""
+    try:
+        _write_all(files)
+    except OSError as exc:
+        where = exc.filename or next(iter(files), "")
+        raise AssemblerError(
+            Diagnostic("E-out-04", f"cannot write the output: {exc.strerror or exc}", str(where))
+        ) from None
+
+
+def _write_all(files: dict[Path, bytes]) -> None:
+    folders = sorted({path.parent for path in files})
+    for folder in folders:
+        folder.mkdir(parents=True, exist_ok=True)
+    with contextlib.ExitStack() as locks:
+        for folder in folders:
+            locks.enter_context(_folder_lock(folder))
+        staged: list[tuple[Path, Path]] = []
+        try:
+            for path, data in files.items():
+                staged.append((_stage(path, data), path))
+            _swap(staged)
+        finally:
+            for temp, _ in staged:
+                temp.unlink(missing_ok=True)
+        for folder in folders:
+            _fsync_folder(folder)
+
+
+@contextlib.contextmanager
+def all_or_nothing(paths: list[Path]) -> Iterator[None]:
+    """For a command that writes its outputs in several steps (``vary``): if the block fails,
+    each of ``paths`` gets back the file it had before, or is removed if it had none."""
+    backups = {path: _backup(path) for path in paths}
+    try:
+        yield
+    except BaseException:
+        for path, backup in backups.items():
+            _restore(path, backup)
+        raise
+    for backup in backups.values():
+        if backup is not None:
+            backup.unlink(missing_ok=True)
+
+
+def _stage(path: Path, data: bytes) -> Path:
+    handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    try:
+        os.fchmod(handle, 0o666 & ~_umask())
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+    return Path(temp)
+
+
+def _swap(staged: list[tuple[Path, Path]]) -> None:
+    """Rename each staged file into place, keeping the old file until all are in."""
+    done: list[tuple[Path, Path | None]] = []
+    try:
+        for temp, path in staged:
+            backup = _backup(path)
+            try:
+                os.replace(temp, path)
+            except BaseException:
+                if backup is not None:
+                    backup.unlink(missing_ok=True)
+                raise
+            done.append((path, backup))
+    except BaseException:
+        for path, backup in reversed(done):
+            _restore(path, backup)
+        raise
+    for _, backup in done:
+        if backup is not None:
+            backup.unlink(missing_ok=True)
+
+
+def _restore(path: Path, backup: Path | None) -> None:
+    """Put back what ``path`` held before (nothing: remove it). A backup is a hard link, and
+    rename(2) between two links of one file does nothing, leaving the backup's name behind: so
+    when the file was never replaced, the backup's name is simply removed."""
+    if backup is None:
+        path.unlink(missing_ok=True)
+    elif path.exists() and os.path.samefile(path, backup):
+        backup.unlink()
+    else:
+        os.replace(backup, path)
+
+
+_BACKUP_NUMBERS = itertools.count()
+
+
+def _backup(path: Path) -> Path | None:
+    """A second name for the file now at ``path`` (None if there is none), to roll back to."""
+    if not path.exists():
+        return None
+    # a number of its own for each backup: a write inside an all_or_nothing block backs up the
+    # same file again, and a name shared with the block's backup would be removed under it
+    backup = path.with_name(f".{path.name}.{os.getpid()}.{next(_BACKUP_NUMBERS)}.old")
+    backup.unlink(missing_ok=True)
+    try:
+        os.link(path, backup)
+    except OSError:  # no hard links here: copy instead
+        shutil.copy2(path, backup)
+    return backup
+
+
+@contextlib.contextmanager
+def _folder_lock(folder: Path) -> Iterator[None]:
+    """An exclusive lock on the folder itself (no lock file left behind); none where the
+    platform has no ``flock``."""
+    try:
+        import fcntl
+    except ImportError:
+        yield
+        return
+    descriptor = os.open(folder, os.O_RDONLY)
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(descriptor)
+
+
+def _fsync_folder(folder: Path) -> None:
+    with contextlib.suppress(OSError):
+        descriptor = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(descriptor)
+        finally:
+            os.close(descriptor)
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask

@@ -10,7 +10,8 @@ import datetime as dt
 import difflib
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
 from typing import Any, Protocol
 
 from assembler.core.errors import Diagnostic
@@ -46,8 +47,23 @@ class Checker:
     pending_refs: list[tuple[str, str, str, Pos]] = field(default_factory=list)
     #: the bank's register of law by date, for the E-law rules (None: they check nothing)
     law: InForce | None = None
+    #: values written as a lawyer writes them, read into canonical form: (path, written, read)
+    readings: list[tuple[str, str, str]] = field(default_factory=list)
+    #: drafting rules to run once the walk is done: (rule, the checked mapping, its path)
+    pending_rules: list[tuple[Callable[..., None], dict[str, Any], str]] = field(
+        default_factory=list
+    )
+    #: the paths of values that failed their schema (a rule reading one is not run)
+    failed: set[str] = field(default_factory=set)
+
+    def read_as(self, path: str, written: str, value: Any) -> Any:
+        """Record that ``written`` was read as ``value`` (``-v`` and the lock say so)."""
+        shown = value.isoformat() if isinstance(value, dt.date) else str(value).lower()
+        self.readings.append((path, written, shown))
+        return value
 
     def error(self, rule: str, path: str, pos: Pos, message: str, hint: str | None = None) -> None:
+        self.failed.add(path)
         line, col = pos if pos else (None, None)
         self.diagnostics.append(
             Diagnostic(rule, f"{path}: {message}", self.file, line, col, hint, "error")
@@ -98,7 +114,62 @@ def _type_name(value: object) -> str:
         return "a list"
     if value is None:
         return "nothing"
-    return f"{type(value).__name__} {value!r}"
+    if isinstance(value, bool):
+        return f"{'yes' if value else 'no'} (true or false)"
+    if isinstance(value, int | float):
+        return f"the number {value}"
+    if isinstance(value, dt.date):
+        return f"the date {value.isoformat()}"
+    return f"the text {str(value)!r}"
+
+
+#: Amounts as a lawyer writes them: "£1,200,000", "£1.2m", "£250k", "£1.5 million", "1,000".
+MONEY = re.compile(
+    r"£?\s*(?P<number>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*"
+    r"(?P<scale>k|m|bn|thousand|million|billion)?",
+    re.IGNORECASE,
+)
+SCALES = {"k": 1_000, "thousand": 1_000, "m": 1_000_000, "million": 1_000_000}
+SCALES |= {"bn": 1_000_000_000, "billion": 1_000_000_000}
+#: A percentage as written: "10%", "12.5 %", "10 per cent".
+PERCENT = re.compile(
+    r"(?P<number>\d+(?:\.\d+)?)\s*(?:%|per\s*cent|percent)(?P<scale>)", re.IGNORECASE
+)
+YES_NO = {"yes": True, "no": False, "true": True, "false": False}
+MONTHS = {
+    name: number
+    for number, name in enumerate(
+        ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1
+    )
+}
+#: "1 April 2027", "1st April 2027", "1 Apr 2027".
+LONG_DATE = re.compile(
+    r"(?P<day>\d{1,2})(?:st|nd|rd|th)?\s+(?P<month>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|"
+    r"apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|"
+    r"dec(?:ember)?),?\s+(?P<year>\d{4})",
+    re.IGNORECASE,
+)
+#: "01/04/2027", "1.4.27", "1-4-2027": a day and a month in an order a reader must guess.
+NUMERIC_DATE = re.compile(r"(?P<a>\d{1,2})[/.\-](?P<b>\d{1,2})[/.\-](?P<year>\d{2}|\d{4})")
+
+
+def _number(found: re.Match[str]) -> int | float:
+    """The amount a :data:`MONEY` or :data:`PERCENT` match spells, exactly (no float drift)."""
+    amount = Decimal(found.group("number").replace(",", ""))
+    amount *= SCALES.get((found.group("scale") or "").lower(), 1)
+    return int(amount) if amount == amount.to_integral_value() else float(amount)
+
+
+def _iso_hint(found: re.Match[str]) -> str:
+    """The ISO form (and the words) of the date an English reader means by day/month/year."""
+    year = found.group("year")
+    year = year if len(year) == 4 else f"20{year}"
+    day, month = int(found.group("a")), int(found.group("b"))
+    try:
+        meant = dt.date(int(year), month, day)
+    except ValueError:
+        return "write the date as YYYY-MM-DD, or in words such as 1 April 2027"
+    return f"write it {meant.isoformat()} (YYYY-MM-DD), or {meant.day} {meant:%B %Y}"
 
 
 #: Characters XML 1.0 forbids (tab, line feed and carriage return aside), and lone surrogates.
@@ -175,9 +246,13 @@ class Int(Scalar):
 
 
 class Money(Scalar):
-    expects = "an amount of money in pounds (a number, without £ or commas)"
+    expects = "an amount of money in pounds (1200000, £1,200,000 or £1.2m)"
+
+    written = MONEY
 
     def check_value(self, value: Any, ck: Checker, path: str, pos: Pos) -> Any:
+        if isinstance(value, str) and (found := self.written.fullmatch(value.strip())):
+            value = ck.read_as(path, value, _number(found))
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             return self.wrong(value, ck, path, pos)
         if value < 0:
@@ -187,7 +262,8 @@ class Money(Scalar):
 
 
 class Percent(Money):
-    expects = "a percentage (a number from 0 to 100)"
+    expects = "a percentage (a number from 0 to 100, or 10%)"
+    written = PERCENT
 
     def check_value(self, value: Any, ck: Checker, path: str, pos: Pos) -> Any:
         number = super().check_value(value, ck, path, pos)
@@ -198,20 +274,39 @@ class Percent(Money):
 
 
 class Bool(Scalar):
-    expects = "true or false"
+    expects = "true or false (or yes or no)"
 
     def check_value(self, value: Any, ck: Checker, path: str, pos: Pos) -> Any:
+        if isinstance(value, str) and value.strip().lower() in YES_NO:
+            return ck.read_as(path, value, YES_NO[value.strip().lower()])
         return value if isinstance(value, bool) else self.wrong(value, ck, path, pos)
 
 
 class Date(Scalar):
-    expects = "a date written YYYY-MM-DD"
+    expects = "a date written YYYY-MM-DD or 1 April 2027"
 
     def check_value(self, value: Any, ck: Checker, path: str, pos: Pos) -> Any:
         if isinstance(value, dt.datetime):
             return value.date()
         if isinstance(value, dt.date):
             return value
+        if isinstance(value, str) and (found := LONG_DATE.fullmatch(value.strip())):
+            day, month, year = found.group("day", "month", "year")
+            try:
+                read = dt.date(int(year), MONTHS[month.lower()[:3]], int(day))
+            except ValueError as exc:
+                ck.error("E-type-02", path, pos, f"{value!r} is not a real date ({exc})")
+                return None
+            return ck.read_as(path, value, read)
+        if isinstance(value, str) and (found := NUMERIC_DATE.fullmatch(value.strip())):
+            ck.error(
+                "E-type-02",
+                path,
+                pos,
+                f"{value!r} is ambiguous: day and month could be either way round",
+                _iso_hint(found),
+            )
+            return None
         if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{1,2}-\d{1,2}", value):
             try:
                 return dt.date.fromisoformat(value)
@@ -295,6 +390,8 @@ class OneOf(Spec):
             result = option.check(value, trial, path, pos)
             if not trial.diagnostics:
                 ck.pending_refs.extend(trial.pending_refs)
+                ck.readings.extend(trial.readings)
+                ck.pending_rules.extend(trial.pending_rules)
                 return result
         return self.wrong(value, ck, path, pos)
 
@@ -374,8 +471,7 @@ class Map(Spec):
             if spec.required and key not in value:
                 key_path = f"{path}.{key}" if path else key
                 ck.error("E-key-02", key_path, pos or (1, 1), "is required but missing", spec.hint)
-        for rule in self.rules:
-            rule(out, ck, path)
+        ck.pending_rules.extend((rule, out, path) for rule in self.rules)
         return out
 
 
@@ -395,3 +491,48 @@ def resolve_refs(ck: Checker) -> None:
         ck.error(
             "E-ref-01", path, pos, f"{what} {value!r} is not declared in this deal sheet", hint
         )
+
+
+def run_rules(ck: Checker) -> None:
+    """Run the drafting rules the walk collected, each on the checked values. A rule that read a
+    value which failed its schema (or a reference to nothing) is not run: one mistake, one error;
+    it reports once the value is put right."""
+    failed = frozenset(ck.failed)
+    for rule, values, path in ck.pending_rules:
+        reads: set[str] = set()
+        trial = replace(ck, diagnostics=[])
+        rule(_Reading(values, path, reads), trial, path)
+        if not reads & failed:
+            ck.diagnostics += trial.diagnostics
+
+
+class _Reading(dict[str, Any]):
+    """A checked mapping that records the dotted path of every value a rule reads from it."""
+
+    def __init__(self, values: dict[str, Any], path: str, reads: set[str]) -> None:
+        super().__init__(values)
+        self._path, self._reads = path, reads
+
+    def _read(self, key: str, value: Any) -> Any:
+        return _recorded(value, f"{self._path}.{key}" if self._path else str(key), self._reads)
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self._read(key, super().get(key, default))
+
+    def __getitem__(self, key: str) -> Any:
+        return self._read(key, super().__getitem__(key))
+
+    def values(self) -> Any:
+        return [self._read(k, v) for k, v in super().items()]
+
+    def items(self) -> Any:
+        return [(k, self._read(k, v)) for k, v in super().items()]
+
+
+def _recorded(value: Any, path: str, reads: set[str]) -> Any:
+    reads.add(path)
+    if isinstance(value, dict):
+        return _Reading(value, path, reads)
+    if isinstance(value, list):
+        return [_recorded(item, f"{path}[{i}]", reads) for i, item in enumerate(value)]
+    return value

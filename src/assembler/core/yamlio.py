@@ -7,10 +7,11 @@ from pathlib import Path
 from typing import Any
 
 from ruamel.yaml.constructor import RoundTripConstructor
-from ruamel.yaml.cyaml import CParser
+from ruamel.yaml.cyaml import CParser  # type: ignore[attr-defined]  # re-exported from the C module
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.events import CollectionEndEvent, CollectionStartEvent
 from ruamel.yaml.nodes import Node
+from ruamel.yaml.reader import ReaderError
 from ruamel.yaml.resolver import VersionedResolver
 
 from assembler.core.errors import AssemblerError, Diagnostic
@@ -29,7 +30,7 @@ class _TextDates(RoundTripConstructor):
 _TextDates.add_constructor("tag:yaml.org,2002:timestamp", lambda constructor, node: str(node.value))
 
 
-class _Loader(CParser, _TextDates, VersionedResolver):
+class _Loader(CParser, _TextDates, VersionedResolver):  # type: ignore[misc]  # CParser is C, untyped
     """ruamel's round-trip containers (``.lc`` positions for every error) built from libyaml's
     parser. ``YAML(typ="rt")`` insists on ruamel's pure-Python scanner for the comments it keeps,
     which we never write back: it was 25 ms of the example's 0.3 s build, this is 4."""
@@ -75,15 +76,20 @@ def yaml_nodes(text: str, name: str = "<text>") -> Node:
     """The YAML's node tree, each node with its start and end (for editing a value in place)."""
     loader = _Loader(_shallow(text, name))
     try:
-        return loader.get_single_node()
+        node: Node = loader.get_single_node()
+        return node
     finally:
         loader.dispose()
 
 
 def read_yaml(path: Path) -> tuple[Any, bytes]:
     """Parse YAML keeping positions; syntax problems become located diagnostics."""
-    name = str(path)
     raw = read_bounded(path, MAX_DEAL_BYTES, "YAML file")
+    return parse_yaml(raw, str(path)), raw
+
+
+def parse_yaml(raw: bytes, name: str) -> Any:
+    """:func:`read_yaml` of bytes already read (``name`` is what diagnostics call them)."""
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -105,13 +111,31 @@ def read_yaml(path: Path) -> tuple[Any, bytes]:
             (mark.line + 1, mark.column + 1) if mark else (None, None)
         )
         raise AssemblerError(Diagnostic(rule, message, name, *at)) from None
+    except ReaderError as exc:
+        raise AssemblerError(_bad_character(exc, text, name)) from None
     except (YAMLError, ValueError, RecursionError) as exc:
         raise AssemblerError(Diagnostic("E-yaml-01", f"not valid YAML: {exc}", name)) from None
     finally:
         if loader is not None:
             loader.dispose()
     _bound_size(data, name)
-    return data, raw
+    return data
+
+
+def _bad_character(exc: ReaderError, text: str, name: str) -> Diagnostic:
+    """A character YAML does not allow (a control character, say), at its line and column: the
+    reader reports only its offset, as "position 8" of "<unicode string>"."""
+    at = exc.position
+    line = text.count("\n", 0, at) + 1
+    column = at - (text.rfind("\n", 0, at) + 1) + 1
+    return Diagnostic(
+        "E-yaml-01",
+        f"character U+{exc.character:04X} is not allowed in YAML ({exc.reason})",
+        name,
+        line,
+        column,
+        hint='delete it; in a double-quoted string it may be written as an escape, such as "\\t"',
+    )
 
 
 #: YAML inputs nest a few levels and hold a few thousand values; more is a mistake or an attack.

@@ -26,10 +26,9 @@ from typing import Any
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from assembler.core.errors import AssemblerError, Diagnostic
-from assembler.core.files import check_outputs, read_bounded
+from assembler.core.files import check_outputs, read_bounded, write_all
 from assembler.core.yamlio import MAX_DEAL_BYTES, yaml_nodes
 from assembler.deal.sheet import load_deal
-from assembler.package.writer import write_all
 
 #: A cell written as a YAML number or boolean; anything else (``01234567``) as a quoted string.
 PLAIN = re.compile(r"-?(0|[1-9]\d*)(\.\d+)?|true|false")

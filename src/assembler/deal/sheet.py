@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from assembler.core.errors import AssemblerError, Diagnostic, Where
-from assembler.core.schema import Checker, resolve_refs, suggest
-from assembler.core.yamlio import read_yaml
-from assembler.doctypes import SCHEMAS
+from assembler.core.schema import Checker, resolve_refs, run_rules, suggest
+from assembler.core.yamlio import parse_yaml, read_yaml
+from assembler.deal.types import DocType, house_types
 
 if TYPE_CHECKING:
     from assembler.bank.law import LawRegister
@@ -26,6 +27,9 @@ class Deal:
     sha256: str
     positions: dict[str, tuple[int, int]] = field(default_factory=dict)
     warnings: tuple[Diagnostic, ...] = ()
+    #: values written as a lawyer writes them ("1 April 2027", "£1.2m") and what they were read
+    #: as: (dotted path, as written, as read)
+    readings: tuple[tuple[str, str, str], ...] = ()
 
     @property
     def document_type(self) -> str:
@@ -49,10 +53,15 @@ def load_deal(
     vocabulary: frozenset[str] = frozenset(),
     ignore: frozenset[str] = frozenset(),
     law: LawRegister | None = None,
+    types: Mapping[str, DocType] | None = None,
+    text: bytes | None = None,
 ) -> Deal:
-    """Read and validate a deal sheet, reporting every error in it at once."""
+    """Read and validate a deal sheet against its document type's schema (the bank's
+    ``types/``; by default the house bank's), reporting every error in it at once (``text``: its
+    bytes, when they come from elsewhere than the file ``path`` names)."""
     path = Path(path)
-    data, raw = read_yaml(path)
+    types = house_types() if types is None else types
+    data, raw = read_yaml(path) if text is None else (parse_yaml(text, str(path)), text)
     if not isinstance(data, dict):
         found = "an empty file" if data is None else "a list or a single value"
         raise AssemblerError(
@@ -65,8 +74,8 @@ def load_deal(
             )
         )
     doc_type = data.get("document_type")
-    schema = SCHEMAS.get(str(doc_type))
-    if schema is None:
+    doc = types.get(str(doc_type))
+    if doc is None:
         line, col = data.lc.value("document_type") if "document_type" in data else (0, 0)  # type: ignore[attr-defined]
         raise AssemblerError(
             Diagnostic(
@@ -75,12 +84,13 @@ def load_deal(
                 str(path),
                 line + 1,
                 col + 1,
-                suggest(str(doc_type), SCHEMAS) or "known types: " + ", ".join(SCHEMAS),
+                suggest(str(doc_type), types) or "known types: " + ", ".join(types),
             )
         )
     ck = Checker(str(path), vocabulary, law=law)
-    checked = schema.check(data, ck, "", (1, 1))
+    checked = doc.schema.check(data, ck, "", (1, 1))
     resolve_refs(ck)
+    run_rules(ck)
     ck.diagnostics += character_diagnostics(data, str(path))
     ck.diagnostics = [d for d in ck.diagnostics if d.rule not in ignore]
     errors = [d for d in ck.diagnostics if d.severity == "error"]
@@ -91,7 +101,14 @@ def load_deal(
     warnings = tuple(
         d for d in ck.diagnostics if d.severity == "warning" and d.rule not in acknowledged
     )
-    return Deal(path, checked, hashlib.sha256(raw).hexdigest(), dict(ck.positions), warnings)
+    return Deal(
+        path,
+        checked,
+        hashlib.sha256(raw).hexdigest(),
+        dict(ck.positions),
+        warnings,
+        tuple(ck.readings),
+    )
 
 
 #: The engine's own marker characters (see context.py): in a value they would forge a field, a

@@ -30,7 +30,7 @@ from assembler.core.schema import (
     Percent,
     Spec,
 )
-from assembler.doctypes import SCHEMAS
+from assembler.deal.types import bank_types
 
 
 @dataclass
@@ -48,13 +48,19 @@ class _Line:
 
 
 def starter(
-    document_type: str, outline: Outline, bank: ClauseBank, original: str | None = None
+    document_type: str,
+    outline: Outline,
+    bank: ClauseBank,
+    original: str | None = None,
+    schema_file: str | None = None,
 ) -> str:
     """The text of a starter deal sheet for ``document_type``; ``original`` is the deal sheet a
-    deed of variation varies (an example of the bank, until the drafter names theirs)."""
-    schema = SCHEMAS[document_type]
+    deed of variation varies (an example of the bank, until the drafter names theirs);
+    ``schema_file`` the JSON Schema an editor checks it against as the drafter types."""
+    schema = bank_types(bank.root)[document_type].schema
     serves = _criteria_by_path(bank, document_type)
-    head = [
+    editor = [f"# yaml-language-server: $schema={schema_file}"] if schema_file else []
+    head = [*editor,
         f"# A starter deal sheet: {document_type.replace('_', ' ')}.",
         f"# Written by `assemble new {document_type}`. Keys without '#' are required; uncomment",
         "# the optional ones you need. A value in [square brackets] is a placeholder: it prints",

@@ -11,57 +11,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from assembler.checks.rules import deal_rule
+from assembler.core.ruleids import deal_rule
 from assembler.core.schema import (
-    Bool,
     Checker,
-    Code,
-    Date,
-    Enum,
-    F,
-    Int,
-    ListOf,
-    Map,
-    Money,
-    OneOf,
-    Ref,
-    Str,
 )
-from assembler.doctypes.common import COMMON, DATES, PARTY, codes, date_order, dig, law_in_force
-
-#: Provisions a non-binding MoU may make legally binding (document-structures.md 3.6, part (b)).
-BINDING_CLAUSES = ("confidentiality", "intellectual_property", "costs", "governing_law")
-
-#: A date, or a code for a point in the transition such as ``end_of_transition_year_1``.
-WHEN = OneOf(Date(), Code())
-#: Guidance G22 and G23 make these keys required, so a starter deal sheet offers them at once.
-G22 = "guidance G22: review dates and a context-review trigger"
-G23 = "guidance G23"
-
-RELATED_DOCUMENT = Map(
-    {
-        "type": F(Code(), required=True, hint="for example joint_venture_agreement"),
-        "parties": F(ListOf(Ref("party"), min_items=2), required=True),
-        "services": F(codes()),
-        "signed": F(Str(), hint='the month it was signed, for example "December 2016"'),
-        "backdated_to": F(Str()),
-        "term_years": F(Int(minimum=1)),
-        "extension_years": F(Int(minimum=1)),
-        "year1_value_gbp": F(Money()),
-        # 001 ch7: the NHS Standard Contract in case study C relied on the MoU
-        "relies_on_this_memorandum": F(Bool()),
-    }
-)
-
-DELIVERABLE = Map(
-    {
-        "workstream": F(Code(), required=True, hint="what is to be delivered, as a code"),
-        "components": F(codes()),
-        "pathways": F(codes()),
-        "due": F(WHEN, required=True, hint="G23: every deliverable needs a date"),
-        "owners": F(ListOf(Ref("party"), min_items=1), required=True, hint="who leads it"),
-    }
-)
+from assembler.deal.types import dig
+from assembler.doctypes.common import DATES
 
 
 def _where(ck: Checker, path: str) -> tuple[str, Any]:
@@ -190,103 +145,3 @@ def mou_dates_in_order(values: dict[str, Any], ck: Checker, path: str) -> None:
                 f"{when.isoformat()} must be before the sunset date ({sunset.isoformat()})",
                 "a review or decision gate after the sunset never happens",
             )
-
-
-MEMORANDUM_OF_UNDERSTANDING = Map(
-    {
-        **COMMON,
-        "parties": F(ListOf(PARTY, min_items=2), required=True),
-        # document-structures.md (b): binding / non-binding / non-binding with listed binding clauses
-        "binding": F(Bool(), required=True, hint="false: an MoU records intentions (G23)"),
-        "binding_clauses": F(ListOf(Enum(*BINDING_CLAUSES))),
-        "commitment_to_future_contract": F(Enum("none", "in_principle"), required=True),
-        "related_documents": F(ListOf(RELATED_DOCUMENT)),
-        "services_in_scope": F(ListOf(Code(), min_items=1), required=True),
-        "intended_end_state": F(
-            Map(
-                {
-                    "model": F(Code(), required=True),
-                    "payment": F(codes()),
-                    "target_go_live": F(Str(), hint='a month, for example "April 2018"'),
-                }
-            ),
-            required=True,
-        ),
-        "shared_aims": F(ListOf(Code(), min_items=1), required=True),
-        "transition": F(Map({"period_years": F(Int(), required=True)}), required=True),
-        "deliverables": F(ListOf(DELIVERABLE), required=True, hint=G23),
-        "governance": F(
-            Map(
-                {
-                    "lead_organisation": F(
-                        Ref("party"), required=True, hint="the Partner that hosts the group"
-                    ),
-                    "decisions": F(Enum("advisory", "delegated"), required=True),
-                    "meeting_frequency": F(Str(), required=True),
-                    "working_groups": F(Bool()),
-                    "representatives": F(
-                        ListOf(
-                            Map(
-                                {
-                                    "party": F(Ref("party"), required=True),
-                                    "name": F(Str(), required=True),
-                                }
-                            )
-                        )
-                    ),
-                }
-            ),
-            required=True,
-        ),
-        "financial_arrangements": F(
-            Map(
-                {
-                    "milestone_funding": F(
-                        Map(
-                            {
-                                "mechanism": F(Code(), required=True),
-                                "approx_gbp": F(Money(), required=True),
-                                "paid_to": F(ListOf(Ref("party"), min_items=1), required=True),
-                            }
-                        )
-                    ),
-                }
-            )
-        ),
-        "term": F(
-            Map(
-                {
-                    "review_dates": F(
-                        ListOf(Map({"at": F(WHEN, required=True)})), required=True, hint=G22
-                    ),
-                    "review_frequency": F(Str()),
-                    "sunset": F(Date(), hint="G23: the date the memorandum lapses"),
-                }
-            ),
-            required=True,
-        ),
-        "decision_gates": F(ListOf(Map({"at": F(WHEN, required=True)})), required=True, hint=G23),
-        "context_review": F(
-            Map(
-                {
-                    "triggers": F(ListOf(Code(), min_items=1), required=True, hint=G22),
-                    "within": F(Str(), required=True, hint="for example 8 weeks"),
-                }
-            ),
-            required=True,
-        ),
-        "disputes": F(Map({"response_days": F(Int(), required=True)}), required=True),
-        "withdrawal": F(
-            Map({"notice": F(Str(), required=True, hint='for example "three months\'"')}),
-            required=True,
-            hint="G23: a Partner may withdraw on notice",
-        ),
-    },
-    rules=[
-        mou_is_not_binding_and_has_dated_deliverables,
-        mou_has_reviews_and_context_trigger,
-        mou_dates_in_order,
-        date_order(("effective_date", "term.sunset")),
-        law_in_force,
-    ],
-)

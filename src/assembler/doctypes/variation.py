@@ -26,39 +26,7 @@ import datetime as dt
 import re
 from typing import Any
 
-from assembler.core.schema import (
-    Bool,
-    Checker,
-    Date,
-    Enum,
-    F,
-    ListOf,
-    Map,
-    OneOf,
-    Ref,
-    Str,
-    is_placeholder,
-)
-from assembler.doctypes.common import COMMON, PARTY, PROCUREMENT, law_in_force
-
-LOCATOR = Str(
-    r"[a-z][a-z0-9]*(-[a-z0-9]+)*",
-    "a clause id or outline slot of the original agreement, for example objectives",
-)
-
-ORIGINAL = Map(
-    {
-        # the agreement as signed: its deal sheet, relative to this deal sheet
-        "deal": F(
-            Str(),
-            required=True,
-            hint="the original agreement's deal sheet, e.g. over-65s-alliance.yaml",
-        ),
-        "date": F(Date(), required=True, hint="the date written on the original agreement"),
-        # its lock file (or .docx): the numbers as signed, or as varied by an earlier deed
-        "lock": F(Str(), hint="the lock file or .docx of the agreement as signed or last varied"),
-    }
-)
+from assembler.core.schema import Checker, is_placeholder
 
 #: What each amendment operation needs, and what it may also take (document-structures.md 5.6).
 OPS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
@@ -131,61 +99,6 @@ def amendment_fields(values: dict[str, Any], ck: Checker, path: str) -> None:
             "inserts D after C",
         )
 
-
-AMENDMENT = Map(
-    {
-        "op": F(Enum(*OPS), required=True),
-        "at": F(LOCATOR, required=True, hint="the clause id or slot of the original it changes"),
-        "title": F(Str(), hint="the heading of a new or replacement clause or schedule"),
-        "text": F(
-            OneOf(Str(), ListOf(Str(), min_items=1)),
-            hint="the new text: one paragraph, or a list of paragraphs",
-        ),
-        "words_from": F(Str(), hint="the exact words of the original to replace"),
-        "words_to": F(Str(), hint="the words that replace them, or that are inserted"),
-        "after": F(Str(), hint="the exact words of the original after which words_to goes"),
-        "term": F(Str(), hint="the defined term a new definition introduces"),
-        "number": F(
-            Str(r"\d+[A-Z]?", "a clause or schedule number such as 35 or 7A"),
-            hint="insert_clause: the new number, if it is not the number after + A; "
-            "insert_provision: the new provision's number within the clause, such as 4A",
-        ),
-        "definition": F(
-            Str(), hint="the defined term whose definition (in the definitions clause) it changes"
-        ),
-        "provision": F(
-            Str(
-                r"\d+[A-Z]?(\.\d+[A-Z]?)*(\([a-z0-9]+\))*|(\([a-z0-9]+\))+",
-                "a provision's number within the clause, such as 1, 1(a) or (a), or a schedule "
-                "paragraph's number, such as 2.1",
-            ),
-            hint="the provision of the clause it changes: 1 for clause 5.1 when at names clause 5",
-        ),
-    },
-    rules=[amendment_fields],
-)
-
-PREVIOUS_VARIATION = Map(
-    {
-        "date": F(Date(), required=True),
-        "description": F(Str(), required=True, hint='for example "a deed of variation"'),
-    }
-)
-
-STATUTORY_TRANSFER = Map(
-    {
-        # the party to this deed that took over a predecessor's place by statute (NVD recital D)
-        "party": F(Ref("party"), required=True),
-        "predecessor": F(Str(), required=True, hint="the body whose place it took"),
-        "instrument": F(Str(), required=True, hint="the statute or transfer scheme"),
-        "date": F(Date(), required=True),
-    }
-)
-
-#: A party of a deed of variation must say whether it stays, joins or leaves.
-DEED_PARTY = Map(
-    {**PARTY.fields, "change": F(Enum("continuing", "joining", "leaving"), required=True)}
-)
 
 NUMBERED_TITLE = re.compile(r"\bNo\.?\s*(\d+)\b")
 
@@ -279,54 +192,3 @@ def procurement_from_a_basis(values: dict[str, Any], ck: Checker, path: str) -> 
         "ask the procurement adviser for the ground on which the changes are permitted, and "
         "give it as procurement.basis before the deed is executed",
     )
-
-
-DEED_OF_VARIATION = Map(
-    {
-        **COMMON,
-        # effective_date is the Variation Date: the date from which the variations take effect
-        "original": F(ORIGINAL, required=True),
-        "previous_variations": F(
-            ListOf(PREVIOUS_VARIATION),
-            hint="every earlier variation of the original, oldest first; [] or leave out if none",
-        ),
-        "variation_power": F(
-            LOCATOR, required=True, hint="the original's variation clause, for example variation"
-        ),
-        "reasons": F(
-            ListOf(Str(), min_items=1),
-            required=True,
-            hint="why the parties vary the agreement, one full sentence each (printed as recitals)",
-        ),
-        "timing": F(
-            Enum("prospective", "retrospective"),
-            required=True,
-            hint="prospective: signed before the Variation Date; retrospective: signed after it",
-        ),
-        "parties": F(ListOf(DEED_PARTY, min_items=2), required=True),
-        "statutory_transfers": F(ListOf(STATUTORY_TRANSFER)),
-        "amendments": F(ListOf(AMENDMENT, min_items=1), required=True),
-        "read_as": F(
-            ListOf(Map({"words": F(Str(), required=True), "means": F(Str(), required=True)}))
-        ),
-        "services_change": F(
-            Bool(), required=True, hint="whether the deed changes the services or population"
-        ),
-        "procurement": F(PROCUREMENT),
-        "conformed_copy": F(
-            Map(
-                {
-                    "prepared_by": F(Ref("party"), required=True),
-                    "within": F(Str(), required=True, hint='for example "20 Business Days"'),
-                }
-            )
-        ),
-    },
-    rules=[
-        dates_in_order,
-        variations_in_sequence,
-        procurement_when_services_change,
-        procurement_from_a_basis,
-        law_in_force,
-    ],
-)

@@ -81,7 +81,8 @@ def parse_xml(data: bytes | str) -> etree._Element:
 
 
 def serialize(element: etree._Element) -> bytes:
-    return etree.tostring(element, xml_declaration=True, encoding="UTF-8", standalone=True)
+    data: bytes = etree.tostring(element, xml_declaration=True, encoding="UTF-8", standalone=True)
+    return data
 
 
 def write_xml(element: etree._Element, stream: IO[bytes]) -> None:

@@ -22,10 +22,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from assembler.core.errors import AssemblerError, Diagnostic
+from assembler.core.files import write_atomic
 from assembler.oxml import toc
 from assembler.oxml.ns import parse_xml
 from assembler.package.lockfile import dump, lock_path_for, read_lock
-from assembler.package.writer import Part, write_atomic, zip_parts
+from assembler.package.writer import Part, zip_parts
 from assembler.render.renderer import Rendered
 from assembler.render.review import FORMATS, export_text
 

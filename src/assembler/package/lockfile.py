@@ -10,8 +10,8 @@ from typing import Any
 
 from assembler.core.errors import AssemblerError, Diagnostic
 from assembler.core.yamlio import read_yaml
-from assembler.plan.planner import Pins, Place, Plan
-from assembler.render.renderer import Rendered
+from assembler.plan.laidout import LaidOut
+from assembler.plan.planner import Pins, Place, Plan, PlannedClause
 
 LOCK_VERSION = 1
 LOCK_HEADER = (
@@ -23,11 +23,13 @@ def lock_path_for(output: Path) -> Path:
     return output.with_name(output.stem + ".lock.yaml")
 
 
-def lock_data(plan: Plan, rendered: Rendered, fingerprints: dict[str, str]) -> dict[str, Any]:
-    """The lock, less the output's own hash (the document embeds this, so it cannot hold that)."""
+def lock_data(plan: Plan, laid_out: LaidOut) -> dict[str, Any]:
+    """The lock, less the output's own hash (the document embeds this, so it cannot hold that):
+    the plan, with the numbers, references, terms and text fingerprints its layout settled."""
+    fingerprints = laid_out.text_sha256
 
-    def slot(pc: Any) -> dict[str, Any]:
-        entry = {
+    def slot(pc: PlannedClause) -> dict[str, Any]:
+        entry: dict[str, Any] = {
             "slot": pc.slot,
             "clause": pc.clause_id,
             "version": pc.version,
@@ -43,7 +45,12 @@ def lock_data(plan: Plan, rendered: Rendered, fingerprints: dict[str, str]) -> d
     return {
         "lock_version": LOCK_VERSION,
         "engine_version": plan.engine_version,
-        "deal": {"id": plan.deal_id, "path": plan.deal_path, "sha256": plan.deal_sha256},
+        "deal": {
+            "id": plan.deal_id,
+            "path": plan.deal_path,
+            "sha256": plan.deal_sha256,
+            **({"read": plan.deal_readings} if plan.deal_readings else {}),
+        },
         "bank": {"id": plan.bank_id, "version": plan.bank_version},
         "document": {
             "type": plan.document_type,
@@ -52,8 +59,8 @@ def lock_data(plan: Plan, rendered: Rendered, fingerprints: dict[str, str]) -> d
             "deed": plan.is_deed,
         },
         "slots": [slot(pc) for pc in plan.all_clauses() if pc.clause_id],
-        "references": dict(sorted(rendered.targets.items())),
-        "defined_terms": rendered.terms.names,
+        "references": laid_out.references,
+        "defined_terms": laid_out.defined_terms,
         "criteria": plan.criteria(),
         **({"layout": [_place(place) for place in plan.layout]} if plan.layout is not None else {}),
     }
@@ -167,7 +174,7 @@ def _located(container: Any, key: Any, message: str, where: str) -> Diagnostic:
     lc = getattr(container, "lc", None)
     line = col = None
     if lc is not None:
-        with contextlib.suppress(Exception):
+        with contextlib.suppress(LookupError, TypeError):  # no position kept for this key
             line, col = lc.key(key) if isinstance(key, str) and key in container else lc.item(key)
         if line is None and isinstance(key, str):
             line, col = lc.line, lc.col

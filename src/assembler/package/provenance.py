@@ -22,43 +22,33 @@ from lxml import etree
 
 from assembler.bank.clausebank import ClauseBank
 from assembler.core.errors import AssemblerError, Diagnostic
+from assembler.oxml.frame import bookmark_names, paragraphs
 from assembler.oxml.ns import qn
 from assembler.oxml.reader import WordPackage
 from assembler.oxml.text import style_of, text_of
 from assembler.package.lockfile import check_lock
+from assembler.plan.laidout import bookmark_name, fingerprints
 
 NAMESPACE = "urn:assembler:provenance:1"
 ITEM = "customXml/item1.xml"
 ITEM_PROPS = "customXml/itemProps1.xml"
 CUSTOM_PROPS = "docProps/custom.xml"
-#: Where a clause's text ends: the next clause or schedule heading, or the execution page.
-SECTION_STYLES = {"ClauseHeading", "ScheduleHeading"}
 
 
 def clause_fingerprints(body: etree._Element, bookmarks: dict[str, str]) -> dict[str, str]:
-    """slot -> SHA-256 of the whitespace-normalised text of that clause's body.
+    """slot -> SHA-256 of the text of that clause's body in a document as it is now (edited,
+    perhaps), by the rule the build used (:func:`assembler.plan.laidout.fingerprints`).
 
     ``bookmarks`` maps the bookmark on each clause or schedule heading to its slot.
     """
-    texts: dict[str, list[str]] = {}
-    current: str | None = None
-    for p in body.iter(qn("w:p")):
-        names = [b.get(qn("w:name")) for b in p.iter(qn("w:bookmarkStart"))]
-        heading = next((bookmarks[n] for n in names if n in bookmarks), None)
-        if heading is not None:
-            current = heading
-            texts[current] = []
-            continue
-        if style_of(p) in SECTION_STYLES:
-            current = None  # a heading that is not a clause (the execution page)
-        elif current is not None:
-            texts[current].append(text_of(p))
-    return {slot: _digest(lines) for slot, lines in texts.items()}
-
-
-def _digest(lines: list[str]) -> str:
-    text = " ".join(" ".join(lines).split())
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return fingerprints(
+        (
+            [bookmarks[name] for name in bookmark_names(p) if name in bookmarks],
+            style_of(p) or "",
+            text_of(p),
+        )
+        for p in paragraphs(body)
+    )
 
 
 def package_parts(lock: dict[str, Any], deal_sheet: bytes | None = None) -> dict[str, bytes]:
@@ -183,8 +173,6 @@ def embedded_lock(package: WordPackage) -> dict[str, Any]:
 def verify(docx: Path, bank: ClauseBank, today: dt.date | None = None) -> VerifyReport:
     """Which clause versions the document used, which are now superseded or retired, and which
     clauses' text was edited after generation (by clause number)."""
-    from assembler.render.renderer import bookmark_name
-
     package = WordPackage.open(docx)
     lock = embedded_lock(package)
     document = package.xml("word/document.xml")

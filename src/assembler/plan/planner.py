@@ -17,7 +17,7 @@ from assembler.bank.outline import Outline, Slot
 from assembler.core.errors import AssemblerError, Diagnostic
 from assembler.core.schema import suggest
 from assembler.deal.sheet import Deal
-from assembler.template.sandbox import ClauseEnvironment, MapNode, budget
+from assembler.template.sandbox import EVALUATION_ERRORS, ClauseEnvironment, MapNode, budget
 
 ENGINE_VERSION = "0.1.0"
 
@@ -71,6 +71,9 @@ class Plan:
     engine_version: str = ENGINE_VERSION
     #: set for an agreement as varied: the places, in order, that keep the signed numbering
     layout: list[Place] | None = None
+    #: values the deal sheet wrote as a lawyer writes them, and how they were read
+    #: ({"key", "written", "read"}), recorded in the lock
+    deal_readings: list[dict[str, str]] = field(default_factory=list)
 
     def all_clauses(self) -> list[PlannedClause]:
         front = [self.recitals] if self.recitals else []
@@ -138,53 +141,17 @@ class Planner:
         self.errors: list[Diagnostic] = []
 
     def plan(self) -> Plan:
-        if not isinstance(self.deal.data.get("effective_date"), dt.date):
-            raise AssemblerError(
-                Diagnostic(
-                    "E-date-02",
-                    "effective_date: must be a real date, not a placeholder",
-                    hint="the date picks which approved version of each clause applies",
-                    **self.deal.where("effective_date"),
-                )
-            )
-        number = 1
-        clauses = []
-        if self.outline.definitions_title:
-            interpretation = self.outline.interpretation
-            clause = self.bank.clause(interpretation) if interpretation else None
-            clauses.append(
-                self._planned(
-                    Slot("definitions", interpretation),
-                    clause,
-                    "1",
-                    title=self.outline.definitions_title,
-                    kind="definitions",
-                )
-            )
-            number += 1
-        schedules: list[PlannedClause] = []
-        for part, slot, clause in self._slots():
-            if part == "clauses":
-                clauses.append(self._planned(slot, clause, str(number)))
-                number += 1
-            else:
-                schedules.append(self._planned(slot, clause, f"Schedule {len(schedules) + 1}"))
+        """The plan, or every error found in it at once (each located in the deal sheet)."""
+        self._check_date()
+        clauses, schedules = self._numbered()
         recitals = None
         if self.outline.recitals:
             slot = Slot("recitals", self.outline.recitals)
             recitals = self._planned(slot, self._resolve(slot), "Background", kind="recitals")
         self._check_choices()
-        used = {c.clause_id for c in clauses + schedules + ([recitals] if recitals else [])}
-        for clause_id in self.deal.data.get("pins", {}):
-            if clause_id not in used:
-                self.errors.append(
-                    Diagnostic(
-                        "E-plan-03",
-                        f"pins.{clause_id}: no clause {clause_id!r} in this document",
-                        hint="pin a clause the document uses",
-                        **self.deal.where(f"pins.{clause_id}"),
-                    )
-                )
+        self._check_pins(
+            {c.clause_id for c in clauses + schedules + ([recitals] if recitals else [])}
+        )
         if self.errors:
             raise AssemblerError(self.errors)
         data = self.deal.data
@@ -203,7 +170,52 @@ class Planner:
             schedules=schedules,
             recitals=recitals,
             layout=self.layout,
+            deal_readings=[
+                {"key": key, "written": written, "read": read}
+                for key, written, read in self.deal.readings
+            ],
         )
+
+    def _check_date(self) -> None:
+        if not isinstance(self.deal.data.get("effective_date"), dt.date):
+            raise AssemblerError(
+                Diagnostic(
+                    "E-date-02",
+                    "effective_date: must be a real date, not a placeholder",
+                    hint="the date picks which approved version of each clause applies",
+                    **self.deal.where("effective_date"),
+                )
+            )
+
+    def _numbered(self) -> tuple[list[PlannedClause], list[PlannedClause]]:
+        """The clauses (the definitions first, numbered 1) and the schedules, numbered in order."""
+        clauses = []
+        if self.outline.definitions_title:
+            interpretation = self.outline.interpretation
+            clause = self.bank.clause(interpretation) if interpretation else None
+            slot = Slot("definitions", interpretation)
+            title = self.outline.definitions_title
+            clauses.append(self._planned(slot, clause, "1", title=title, kind="definitions"))
+        schedules: list[PlannedClause] = []
+        for part, slot, clause in self._slots():
+            if part == "clauses":
+                clauses.append(self._planned(slot, clause, str(len(clauses) + 1)))
+            else:
+                schedules.append(self._planned(slot, clause, f"Schedule {len(schedules) + 1}"))
+        return clauses, schedules
+
+    def _check_pins(self, used: set[str]) -> None:
+        """A pin of a clause this document does not use is a typo or meant for another document."""
+        for clause_id in self.deal.data.get("pins", {}):
+            if clause_id not in used:
+                self.errors.append(
+                    Diagnostic(
+                        "E-plan-03",
+                        f"pins.{clause_id}: no clause {clause_id!r} in this document",
+                        hint="pin a clause the document uses",
+                        **self.deal.where(f"pins.{clause_id}"),
+                    )
+                )
 
     def _slots(self) -> list[tuple[str, Slot, Clause | None]]:
         """(part, slot, clause) in document order: the outline's, or a varied agreement's layout
@@ -234,9 +246,7 @@ class Planner:
                     Diagnostic(
                         "E-plan-04",
                         f"choices.{key}: a {self.deal.document_type} offers no such choice",
-                        hint=f"did you mean {close!r}?"
-                        if close
-                        else "choices offered: " + (", ".join(sorted(offered)) or "none"),
+                        hint=close or "choices offered: " + (", ".join(sorted(offered)) or "none"),
                         **self.deal.where(f"choices.{key}"),
                     )
                 )
@@ -291,7 +301,7 @@ class Planner:
                     str(clause.condition), undefined_to_none=False
                 )
                 return bool(expression(**self.names))
-        except Exception as exc:  # a bad condition is the bank's error: say which clause
+        except EVALUATION_ERRORS as exc:  # a bad condition is the bank's error: say which clause
             self.errors.append(
                 Diagnostic(
                     "E-bank-07",

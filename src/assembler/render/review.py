@@ -1,6 +1,6 @@
 """Review exports: Markdown and a standalone HTML page from the engine's own numbered model.
 
-Every paragraph's number is already known (:class:`~assembler.render.renderer.Numbered`), so the exports
+Every paragraph's number is already known (:class:`~assembler.render.numbering.Numbered`), so the exports
 print "1.1" and "(a)" as text rather than asking a converter to guess the list numbering; headings
 become headings, cross-references show their numbers (links in HTML) and blanks are marked.
 """
@@ -17,7 +17,8 @@ from lxml import etree
 
 from assembler.oxml import inline
 from assembler.oxml.text import style_of
-from assembler.render.renderer import Numbered, Rendered
+from assembler.render.numbering import Numbered
+from assembler.render.renderer import Rendered
 
 E: TypeAlias = etree._Element
 

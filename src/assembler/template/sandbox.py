@@ -36,7 +36,7 @@ from typing import Any
 
 import jinja2
 from jinja2 import ChainableUndefined, Template, nodes, pass_context
-from jinja2.exceptions import SecurityError, TemplateSyntaxError
+from jinja2.exceptions import SecurityError, TemplateError, TemplateSyntaxError
 from jinja2.runtime import Context
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SandboxedEnvironment
 from markupsafe import Markup, escape
@@ -85,7 +85,7 @@ def check_markers(text: str) -> None:
         raise SecurityError("the text holds the engine's private marker characters")
 
 
-class MapNode(dict):
+class MapNode(dict[str, Any]):
     """A deal-sheet mapping that knows its path, so a missing key is reported as ``deal.a.b``."""
 
     def __init__(self, data: dict[str, Any], path: str):
@@ -93,7 +93,7 @@ class MapNode(dict):
         self.path = path
 
 
-class SeqNode(list):
+class SeqNode(list[Any]):
     def __init__(self, data: Iterable[Any], path: str):
         super().__init__(wrap(v, f"{path}[{i}]") for i, v in enumerate(data))
         self.path = path
@@ -126,7 +126,7 @@ class Missing(ChainableUndefined):
     def __html__(self) -> str:
         return str(self._record())
 
-    def __iter__(self):  # type: ignore[override]
+    def __iter__(self) -> Iterator[Any]:
         self._record()
         return iter(())
 
@@ -184,6 +184,22 @@ class Forbidden(TemplateSyntaxError):
 
 class BudgetExceeded(Exception):
     """Compiling, rendering or evaluating took longer than its time budget."""
+
+
+#: What evaluating the bank's Jinja (a clause's condition, say) raises on a fault in the bank:
+#: Jinja's own errors and the sandbox's, the operators' (``"a" < 1``, ``1 / 0``, a missing key),
+#: and the budget's. Anything else is a fault in the engine, and is not reported as the bank's.
+EVALUATION_ERRORS: tuple[type[BaseException], ...] = (
+    TemplateError,
+    TypeError,
+    ValueError,
+    ArithmeticError,
+    AttributeError,
+    LookupError,
+    BudgetExceeded,
+    MemoryError,
+    RecursionError,
+)
 
 
 @contextlib.contextmanager
@@ -560,21 +576,6 @@ def mark_used(*paths: str) -> None:
     """Record that the document used these deal-sheet values."""
     with contextlib.suppress(LookupError):
         _accessed.get().update(paths)
-
-
-@contextlib.contextmanager
-def reading() -> Iterator[set[str]]:
-    """The deal values read inside the block (one clause's render: which clauses read which
-    values, for a deed of variation to trace a change), recorded as read around it too."""
-    read: set[str] = set()
-    outer = _accessed.get(None)
-    token = _accessed.set(read)
-    try:
-        yield read
-    finally:
-        _accessed.reset(token)
-        if outer is not None:
-            outer.update(read)
 
 
 class Recorder:

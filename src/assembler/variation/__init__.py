@@ -1,1 +1,1 @@
-"""Layer 8: deeds of variation: the deed's plan, amendments, and the conformed copy."""
+"""Layer 9: deeds of variation: the deed's plan, amendments, and the conformed copy."""

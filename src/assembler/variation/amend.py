@@ -16,10 +16,9 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from assembler.oxml import text as ox
 from assembler.oxml.provisions import NOT_USED_TEXT, PROVISION
+from assembler.plan.laidout import LaidOut
 from assembler.plan.planner import NOT_USED, Place, Plan
-from assembler.render.renderer import Rendered
 
 HEADINGS = ("ClauseHeading", "ScheduleHeading")
 #: the longest passage (words and spaces) a word substitution replaces
@@ -45,12 +44,12 @@ class Section:
         return [text for _, _, text in self.paragraphs]
 
 
-def sections(plan: Plan, rendered: Rendered) -> dict[str, Section]:
-    """The operative clauses and schedules of a rendered document, by slot, in document order."""
+def sections(plan: Plan, laid_out: LaidOut) -> dict[str, Section]:
+    """The operative clauses and schedules of a laid-out document, by slot, in document order."""
     by_label = {(pc.clause_id or pc.slot): pc for pc in plan.clauses + plan.schedules}
     found: dict[str, Section] = {}
     current: Section | None = None
-    for para in rendered.paragraphs:
+    for para in laid_out.paragraphs:
         if para.style in HEADINGS:
             planned = next((by_label[label] for label in para.labels if label in by_label), None)
             if planned is None:  # the execution blocks: the end of the operative text
@@ -59,7 +58,7 @@ def sections(plan: Plan, rendered: Rendered) -> dict[str, Section]:
             current = Section(planned.slot, planned.number, planned.title, planned.kind)
             found[planned.slot] = current
         elif current is not None and para.style != "ScheduleTitle":
-            text = ox.text_of(para.element).strip()
+            text = para.text.strip()
             if text:
                 current.paragraphs.append((para.number, para.style, text))
     return found

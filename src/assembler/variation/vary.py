@@ -27,21 +27,11 @@ from typing import Any
 from lxml import etree
 from ruamel.yaml import YAML
 
-from assembler.api import (
-    Assembled,
-    BuildResult,
-    Workspace,
-    assemble,
-    build,
-    plan_document,
-    rebuild,
-    recorded_unchanged,
-    write_document,
-)
 from assembler.core.errors import AssemblerError, Diagnostic
-from assembler.core.files import check_outputs
+from assembler.core.files import all_or_nothing, check_outputs, write_atomic
+from assembler.core.schema import ListOf, Map
 from assembler.deal.sheet import Deal, load_deal
-from assembler.doctypes.variation import DEED_PARTY
+from assembler.deal.types import house_types
 from assembler.oxml import text as ox
 from assembler.oxml.ns import qn
 from assembler.oxml.text import E
@@ -49,7 +39,18 @@ from assembler.oxml.tracked import Revisions, conform, marked_up, renamed
 from assembler.package import provenance
 from assembler.package.export import to_pdf
 from assembler.package.lockfile import lock_path_for
-from assembler.package.writer import all_or_nothing, docx_parts, write_atomic, zip_parts
+from assembler.package.writer import docx_parts, zip_parts
+from assembler.pipeline.build import (
+    Assembled,
+    BuildResult,
+    assemble,
+    build,
+    plan_document,
+    rebuild,
+    recorded_unchanged,
+    write_document,
+)
+from assembler.pipeline.workspace import Workspace
 from assembler.plan.planner import Plan
 from assembler.render.renderer import Rendered
 from assembler.template.sandbox import longdate
@@ -100,13 +101,13 @@ def _vary_deal(
     original: Path, new_deal: str | Path, output: Path, ws: Workspace, draft: bool
 ) -> VaryResult:
     old_deal, old = _signed_agreement(original, ws, output)
-    deal = load_deal(new_deal, ws.bank.codes, law=ws.bank.law)
+    deal = load_deal(new_deal, ws.bank.codes, law=ws.bank.law, types=ws.types)
     terms = _variation_terms(deal)
     by_law = _successions(old_deal, deal, terms)
     remaining = output.with_name(output.stem + "-conformed.deal.yaml")
     leaves = _write_without_leaving(deal, remaining)
     if leaves:  # (a vary that fails leaves nothing behind: all_or_nothing above)
-        deal = load_deal(remaining, ws.bank.codes, law=ws.bank.law)
+        deal = load_deal(remaining, ws.bank.codes, law=ws.bank.law, types=ws.types)
     return _vary(old_deal, old, deal, terms, by_law, original, output, ws, draft)
 
 
@@ -126,13 +127,13 @@ def _vary(
     varied = assemble(deal, ws, draft=draft, layout=layout)
     signed = {
         slot: replace(s, paragraphs=[(n, st, _rename(t, by_law)) for n, st, t in s.paragraphs])
-        for slot, s in sections(old.plan, old.rendered).items()
+        for slot, s in sections(old.plan, old.rendered.laid_out).items()
     }
-    held = held_provisions(layout, signed, sections(varied.plan, varied.rendered))
+    held = held_provisions(layout, signed, sections(varied.plan, varied.rendered.laid_out))
     if held != layout:  # a provision omitted or inserted: laid out as the deed numbers it
         layout = held
         varied = assemble(deal, ws, draft=draft, layout=layout)
-    now = sections(varied.plan, varied.rendered)
+    now = sections(varied.plan, varied.rendered.laid_out)
     changes = amendments(signed, now)
     if not changes:
         raise AssemblerError(
@@ -220,7 +221,7 @@ def _unchanged_beside(
     its line."""
     before, after = dict(_leaves(old_deal.data)), dict(_leaves(deal.data))
     changed = {path for path, value in after.items() if before.get(path, value) != value}
-    now = sections(varied.plan, varied.rendered)
+    now = sections(varied.plan, varied.rendered.laid_out)
     found = []
     for change in changes:
         section = now.get(change["at"])
@@ -501,13 +502,20 @@ def _deed_deal(
     return data
 
 
+def _deed_party_keys() -> set[str]:
+    """The keys a party of a deed of variation may have (its schema's ``parties`` items)."""
+    parties = house_types()["deed_of_variation"].schema.fields["parties"].spec
+    assert isinstance(parties, ListOf) and isinstance(parties.item, Map)
+    return set(parties.item.fields)
+
+
 def _deed_party(party: dict[str, Any], change: str, forms: dict[str, Any]) -> dict[str, Any]:
     """The party as the deed describes it and has it execute: the fields its legal form's
     description and deed execution lines read (templates/legal-forms.yaml)."""
     form = forms[party["kind"]]
     wording = str(form["description"]) + " ".join(map(str, form["deed"]))
     used = {"id", "name", "kind", "roles", "address"} | set(re.findall(r"\bp\.(\w+)", wording))
-    kept = {k: v for k, v in party.items() if k in used and k in DEED_PARTY.fields}
+    kept = {k: v for k, v in party.items() if k in used and k in _deed_party_keys()}
     # a deed needs printed names and witnesses an agreement may not have had: blanks to fill
     for key, blank in (("witness", "[witness name and address]"), ("signatory", "[name]")):
         if key in used:

@@ -13,16 +13,20 @@ import glob
 import multiprocessing
 import os
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
-from assembler.api import Workspace, build
+from assembler.bank.clausebank import ClauseBank
+from assembler.bank.ops import CheckResult as BankCheck
+from assembler.bank.ops import check_bank
 from assembler.core.errors import AssemblerError, Diagnostic
 from assembler.core.files import check_outputs
 from assembler.package.lockfile import LOCK_HEADER, lock_path_for
+from assembler.pipeline.build import build, trial
+from assembler.pipeline.workspace import Workspace
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -43,16 +47,54 @@ class Outcome:
     def ok(self) -> bool:
         return not self.errors
 
+    def to_json(self) -> dict[str, Any]:
+        """One document of ``batch --json``."""
+        return {
+            "deal": str(self.deal),
+            "ok": self.ok,
+            "output": str(self.output) if self.output else None,
+            "seconds": round(self.seconds, 3),
+            "warnings": self.warnings,
+            "errors": self.errors,
+        }
 
-def find_deals(pattern: str) -> list[Path]:
+
+def batch(
+    deals: str | Path | Sequence[str | Path],
+    outdir: str | Path,
+    *,
+    jobs: int | None = None,
+    draft: bool = False,
+    bank: str | Path | None = None,
+    templates: str | Path | None = None,
+    workspace: Workspace | None = None,
+) -> list[Outcome]:
+    """Build many deal sheets (a folder, a glob, or a list of files) into ``outdir`` on worker
+    processes: an :class:`Outcome` each, in the deal sheets' order. A bad deal sheet is an
+    outcome with errors, never an exception, so one cannot stop the others."""
+    if isinstance(deals, str | Path):
+        found = find_deals(deals)
+    else:
+        found = checked_deals([Path(d) for d in deals], "the list")
+    ws = workspace or Workspace.open(bank, templates)
+    outcomes = list(build_many(found, Path(outdir), jobs=jobs, draft=draft, workspace=ws))
+    order = {deal: index for index, deal in enumerate(found)}
+    return sorted(outcomes, key=lambda o: order[o.deal])
+
+
+def find_deals(pattern: str | Path) -> list[Path]:
     """A folder (its *.yaml files) or a glob, sorted so that runs are repeatable. Lock files a
     build wrote are not deal sheets, so a batch can build into its own input folder again."""
     path = Path(pattern)
     if path.is_dir():
         found = sorted(path.glob("*.yaml")) + sorted(path.glob("*.yml"))
     else:
-        found = sorted(Path(p) for p in glob.glob(pattern, recursive=True))
-    found = [p for p in found if not _written_lock(p)]
+        found = sorted(Path(p) for p in glob.glob(str(pattern), recursive=True))
+    return checked_deals([p for p in found if not _written_lock(p)], str(pattern))
+
+
+def checked_deals(found: list[Path], pattern: str) -> list[Path]:
+    """``found``, once it holds a deal sheet and no two that would write the same document."""
     if not found:
         raise AssemblerError(
             Diagnostic(
@@ -147,6 +189,26 @@ def fork_map(
         if done:
             done()
     return [results[i] for i in range(len(items))]
+
+
+def bank_check(
+    bank: ClauseBank,
+    templates: Path | None = None,
+    *,
+    jobs: int | None = None,
+    tick: Callable[[int], Callable[[], None] | None] | None = None,
+) -> BankCheck:
+    """The whole-bank gate (:func:`assembler.bank.ops.check_bank`), its example builds on worker
+    processes sharing one workspace. ``tick(total)`` is called as each stage of builds starts
+    and gives the callback to call as each build finishes (a progress bar), or None."""
+    folder = templates or bank.root / "templates"
+    ws = Workspace.open(bank.root, folder)
+    return check_bank(
+        bank,
+        folder,
+        lambda trials: fork_map(trial, trials, ws, jobs, tick(len(trials)) if tick else None),
+        {name: kind.schema for name, kind in ws.types.items()},
+    )
 
 
 def _forked(

@@ -1,1 +1,0 @@
-"""Layer 9: many deal sheets on a process pool."""

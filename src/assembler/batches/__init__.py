@@ -1,0 +1,1 @@
+"""Layer 10: many deal sheets on a process pool."""
