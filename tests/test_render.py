@@ -16,9 +16,10 @@ from lxml import etree
 from markupsafe import Markup
 
 import assembler
+from assembler.bank.housedata import load_house_data
+from assembler.bank.project import HOUSE_BANK
 from assembler.core.errors import AssemblerError
 from assembler.deal.sheet import load_deal
-from assembler.oxml import frame as oframe
 from assembler.oxml import text as ox
 from assembler.oxml import toc
 from assembler.oxml.ns import qn
@@ -38,10 +39,11 @@ from conftest import EXAMPLE
 
 E = etree._Element
 SRC = Path(assembler.__file__).parent
+WORDS = load_house_data(HOUSE_BANK / "templates").words
 
 
 def para(style: str | None, text: str, label: str | None = None) -> E:
-    return oframe.markup_paragraph(style, Markup(text) + (label_marker(label) if label else ""))
+    return ox.markup_paragraph(style, Markup(text) + (label_marker(label) if label else ""))
 
 
 def walk(workspace: Any, *paragraphs: E, schedule: list[E] | None = None) -> tuple[E, Walked]:
@@ -53,7 +55,7 @@ def walk(workspace: Any, *paragraphs: E, schedule: list[E] | None = None) -> tup
         legal = numbering.style_links[operative.LEGAL_LIST][0]
         operative.number_schedule(schedule, numbering.add_restart(legal))
         body.extend(schedule)
-    return body, number(body, numbering, "deal.yaml")
+    return body, number(body, numbering, "deal.yaml", WORDS)
 
 
 # -- numbering and bookmarks -----------------------------------------------------------------------
@@ -130,7 +132,7 @@ def test_a_label_used_twice_is_refused(workspace: Any) -> None:
 
 def refs(draft: bool = False) -> References:
     target = Target("_Ref000000001", "9.2", "clause ", "", True)
-    return References({"scope.cohort": target}, frozenset({"scope"}), draft, "deal.yaml")
+    return References({"scope.cohort": target}, frozenset({"scope"}), draft, "deal.yaml", WORDS)
 
 
 def body_of(*paragraphs: E) -> E:
@@ -214,7 +216,7 @@ def small_plan() -> Plan:
 
 
 def test_the_contents_page_links_each_clause_and_schedule_to_its_heading() -> None:
-    paragraphs = frame.contents(small_plan())
+    paragraphs = frame.contents(small_plan(), WORDS)
     body = body_of(*paragraphs)
     assert toc.anchors(body) == [bookmark_name(s) for s in ("purpose", "status", "partners")]
     texts = [ox.text_of(p) for p in paragraphs[1:-1]]

@@ -6,7 +6,7 @@ default template (no stylesWithEffects, thumbnail or customXml). The output is d
 same parts in the same order, zip timestamps 1980-01-01, and docProps without dates.
 
 A firm replacing the house style keeps the style ids listed in
-``assembler.bank.housestyle.REQUIRED_STYLES``; names, fonts and indents are theirs to change
+``assembler.oxml.styles.REQUIRED``; names, fonts and indents are theirs to change
 (docs/house-style.md).
 
 Lists (numbering.xml), bound to the styles by ``w:numPr`` in the style and ``w:pStyle`` in the level:

@@ -12,6 +12,8 @@ import re
 from pathlib import Path
 
 from assembler.core.errors import AssemblerError, Diagnostic
+from assembler.oxml.body import clear
+from assembler.oxml.styles import Style
 
 MARKERS = (
     (re.compile(r"^1\.1\s+"), "Clause 2"),
@@ -47,9 +49,7 @@ def fragment_from_draft(text: str, house_style: Path) -> bytes:
 
     document = docx.Document(str(house_style))
     body = document.element.body
-    for child in list(body):
-        if not child.tag.endswith("}sectPr"):
-            body.remove(child)
+    clear(body)
     for style, line in draft_lines(text):
         paragraph = document.add_paragraph(style=style)
         for i, piece in enumerate(BOLD.split(line)):
@@ -61,14 +61,14 @@ def fragment_from_draft(text: str, house_style: Path) -> bytes:
 
 
 #: style id (as stored in the fragment) -> the draft marker that makes it
-_MARKER_OF = {
-    "Clause2": "1.1 ",
-    "Clause3": "(a) ",
-    "Clause4": "(i) ",
-    "BodyText2": "> ",
-    "ListBullet": "* ",
-    "ScheduleClause1": "# ",
-    "SchedulePart": "## ",
+_MARKER_OF: dict[str, str] = {
+    Style.CLAUSE_2: "1.1 ",
+    Style.CLAUSE_3: "(a) ",
+    Style.CLAUSE_4: "(i) ",
+    Style.BODY_TEXT_2: "> ",
+    Style.LIST_BULLET: "* ",
+    Style.SCHEDULE_CLAUSE_1: "# ",
+    Style.SCHEDULE_PART: "## ",
 }
 
 

@@ -3,26 +3,21 @@
 from __future__ import annotations
 
 import copy
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeAlias
 
 from lxml import etree
 
 from assembler.bank.fragment import read_part
+from assembler.bank.housedata import load_house_data
 from assembler.core.errors import AssemblerError, Diagnostic
-from assembler.oxml.ns import parse_xml, qn
+from assembler.oxml.body import body_of, section_of
+from assembler.oxml.ns import parse_xml
+from assembler.oxml.styles import REQUIRED, rename_style_ids, style_ids
 
 E: TypeAlias = etree._Element
 
-#: Style ids the engine writes. A replacement house style must define all of them.
-REQUIRED_STYLES = (
-    "Title", "CoverCentred", "PartHeading", "PartyEntry", "Recital", "ClauseHeading", "Clause2",
-    "Clause3", "Clause4", "BodyText", "BodyText2", "Definition", "ListBullet", "ScheduleHeading",
-    "ScheduleTitle", "SchedulePart", "ScheduleClause1", "ExecutionBlock", "TOCHeading", "TOC1",
-    "Footer", "CommentText", "Placeholder", "MissingValue", "DefinedTerm", "CommentReference",
-    "TableText", "TableHeading", "HouseTable",
-)  # fmt: skip
 #: Parts copied unchanged from the house style into every document.
 COPIED_PARTS = ("word/styles.xml", "word/fontTable.xml", "word/theme/theme1.xml")
 
@@ -34,7 +29,10 @@ class HouseStyle:
     numbering: bytes
     settings: bytes
     section: bytes  # the body's w:sectPr: page size and margins
+    #: the styles part, its style ids read as the engine's (see ``style_ids``)
     styles: E
+    #: the engine's style id -> this house style's own, where they differ (house-style.yaml)
+    style_ids: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def load(cls, path: str | Path) -> HouseStyle:
@@ -44,9 +42,10 @@ class HouseStyle:
             data = read_part(path, name)
             assert data is not None
             parts[name] = data
+        ids = load_house_data(path.parent).style_ids
         styles = parse_xml(parts["word/styles.xml"])
-        defined = {s.get(qn("w:styleId")) for s in styles.iter(qn("w:style"))}
-        missing = [s for s in REQUIRED_STYLES if s not in defined]
+        defined = style_ids(styles)
+        missing = [ids.get(s, s) for s in REQUIRED if ids.get(s, s) not in defined]
         if missing:
             raise AssemblerError(
                 Diagnostic(
@@ -56,8 +55,10 @@ class HouseStyle:
                     hint="a replacement house style must define every style id in docs/house-style.md",
                 )
             )
+        rename_style_ids(styles, {firm: engine for engine, firm in ids.items()})
         document = parse_xml(read_part(path, "word/document.xml") or b"")
-        section = document.find(f"{qn('w:body')}/{qn('w:sectPr')}")
+        body = body_of(document)
+        section = section_of(body) if body is not None else None
         if section is None:
             raise AssemblerError(
                 Diagnostic("E-style-02", "the house style has no page setup (w:sectPr)", str(path))
@@ -69,6 +70,7 @@ class HouseStyle:
             read_part(path, "word/settings.xml") or b"",
             etree.tostring(section),
             styles,
+            ids,
         )
 
     def new_numbering(self) -> E:

@@ -24,11 +24,12 @@ from assembler.bank.clausebank import Clause, ClauseBank, ClauseVersion
 from assembler.core.errors import AssemblerError, Diagnostic
 from assembler.core.extras import pypandoc
 from assembler.core.schema import Map
-from assembler.oxml.ns import WRAPPER_CLOSE, WRAPPER_OPEN, parse_xml, qn
+from assembler.oxml.body import cells_of, is_paragraph, is_row, is_table, parse_blocks
+from assembler.oxml.styles import Style
 from assembler.oxml.text import style_of, text_of
 
-LEVEL_MARKS = {"Clause2": "1.1", "Clause3": "(a)", "Clause4": "(i)", "ScheduleClause1": "#",
-               "SchedulePart": "##", "ListBullet": "*", "BodyText2": ">"}  # fmt: skip
+LEVEL_MARKS: dict[str, str] = {Style.CLAUSE_2: "1.1", Style.CLAUSE_3: "(a)", Style.CLAUSE_4: "(i)", Style.SCHEDULE_CLAUSE_1: "#",
+               Style.SCHEDULE_PART: "##", Style.LIST_BULLET: "*", Style.BODY_TEXT_2: ">"}  # fmt: skip
 
 
 def select(
@@ -91,8 +92,8 @@ def plain_text(bank: ClauseBank, version: ClauseVersion) -> list[str]:
         if not piece.startswith("<"):
             lines.append(piece)
             continue
-        block = parse_xml(WRAPPER_OPEN + JINJA_TAG.sub(_escaped, piece) + WRAPPER_CLOSE)[0]
-        if block.tag == qn("w:tbl"):
+        block = parse_blocks(JINJA_TAG.sub(_escaped, piece))[0]
+        if is_table(block):
             lines.extend(_table_lines(block))
             continue
         mark = LEVEL_MARKS.get(style_of(block) or "", "")
@@ -113,7 +114,7 @@ def _cell_text(cell: Any) -> str:
     """A cell's paragraphs and the tags between them, `` / `` between each."""
     parts = []
     for child in cell:
-        if child.tag == qn("w:p"):
+        if is_paragraph(child):
             parts.append(text_of(child))
         parts.append((child.tail or "").strip())
     return " / ".join(part for part in parts if part)
@@ -123,8 +124,8 @@ def _table_lines(tbl: Any) -> list[str]:
     """A table as one line per row, ``| cell | cell |``, with its row tags where they stand."""
     lines = [tbl.text.strip()] if tbl.text and tbl.text.strip() else []
     for child in tbl:
-        if child.tag == qn("w:tr"):
-            cells = (_readable(_cell_text(c)) for c in child.iterchildren(qn("w:tc")))
+        if is_row(child):
+            cells = (_readable(_cell_text(c)) for c in cells_of(child))
             lines.append("| " + " | ".join(cells) + " |")
         if child.tail and child.tail.strip():
             lines.append(child.tail.strip())

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from assembler.bank.housedata import Words, load_house_data
 from assembler.core.errors import AssemblerError, Diagnostic
 from assembler.core.schema import Bool, Checker, Enum, F, ListOf, Map, Str
 from assembler.core.yamlio import read_yaml
@@ -51,13 +52,15 @@ class Outline:
     short_name: str
     execution: str
     clauses: tuple[Slot, ...]
+    #: the words of the parts the engine writes itself (the house style's data)
+    words: Words
     schedules: tuple[Slot, ...] = ()
     recitals: str | None = None
     definitions_title: str | None = None
     interpretation: str | None = None
     #: "THIS AGREEMENT is dated [date]"; None for a document that is not dated by the parties
     opening: str | None = None
-    operative_heading: str = "Agreed terms"
+    operative_heading: str = ""
     #: whether the cover lists the parties and a "Parties" block follows the contents
     parties_block: bool = True
     #: a Jinja line for the cover, under the title (a manual's version and owner)
@@ -104,25 +107,24 @@ def load_outline(templates: Path, document_type: str, bank: Path | None = None) 
     execution = checked["execution"]
     short = checked["short_name"]
     capital = short[:1].upper() + short[1:]  # "This Agreement"
+    words = load_house_data(templates).words
     default_closing = {
-        "deed": f"{capital} has been executed as a deed and is delivered on the date stated at the beginning of it.",
-        "agreement": f"{capital} has been entered into on the date stated at the beginning of it.",
+        "deed": words.closing_deed.format(Document=capital),
+        "agreement": words.closing_agreement.format(Document=capital),
     }.get(execution)
-    default_opening = {
-        "deed": "THIS DEED is dated [date]",
-        "agreement": "THIS AGREEMENT is dated [date]",
-    }
+    default_opening = {"deed": words.opening_deed, "agreement": words.opening_agreement}
     return Outline(
         checked["document_type"],
         short,
         execution,
         slots("clauses"),
+        words,
         slots("schedules"),
         checked.get("recitals"),
         definitions.get("title"),
         definitions.get("interpretation"),
         checked.get("opening", default_opening.get(execution)),
-        checked.get("operative_heading", "Agreed terms"),
+        checked.get("operative_heading", words.operative),
         checked.get("parties_block", True),
         checked.get("subtitle"),
         checked.get("closing", default_closing),

@@ -21,26 +21,27 @@ from lxml import etree
 
 from assembler.core.cache import memo, stamp
 from assembler.core.errors import AssemblerError, Diagnostic
-from assembler.oxml.ns import qn
+from assembler.oxml.body import body_of, paragraphs_of, plain_text
 from assembler.oxml.reader import WordPackage
+from assembler.oxml.styles import Style
 from assembler.oxml.text import style_of
 
 #: Paragraph styles whose text is the agreement's own prose (not cover, contents or signatures).
 PROSE_STYLES = frozenset(
     {
-        "Clause2",
-        "Clause3",
-        "Clause4",
-        "BodyText",
-        "BodyText2",
-        "ListBullet",
-        "Recital",
-        "Definition",
-        "ScheduleClause1",
+        Style.CLAUSE_2,
+        Style.CLAUSE_3,
+        Style.CLAUSE_4,
+        Style.BODY_TEXT,
+        Style.BODY_TEXT_2,
+        Style.LIST_BULLET,
+        Style.RECITAL,
+        Style.DEFINITION,
+        Style.SCHEDULE_CLAUSE_1,
         "Normal",
     }
 )
-HEADING_STYLES = frozenset({"ClauseHeading", "ScheduleHeading"})
+HEADING_STYLES = frozenset({Style.CLAUSE_HEADING, Style.SCHEDULE_HEADING})
 
 #: The house thresholds, unless the bank's ``lint:`` says otherwise.
 DEFAULTS: dict[str, float] = {
@@ -155,17 +156,17 @@ def read_clauses(root: etree._Element) -> list[ClauseText]:
     """The prose of a document body, sentence by sentence, under its clause or schedule heading."""
     clauses = [ClauseText("Background")]  # before the first heading only the recitals count
     number = 0
-    for p in root.iter(qn("w:p")):
+    for p in paragraphs_of(root):
         name = style_of(p) or "Normal"
-        text = "".join(t.text or "" for t in p.iter(qn("w:t"))).strip()
-        if name == "ClauseHeading":
+        text = plain_text(p).strip()
+        if name == Style.CLAUSE_HEADING:
             number += 1
             clauses.append(ClauseText(f"clause {number} ({text})"))
-        elif name == "ScheduleHeading":
+        elif name == Style.SCHEDULE_HEADING:
             clauses.append(ClauseText(text))
-        elif name == "ScheduleTitle" and clauses[-1].label.startswith("Schedule"):
+        elif name == Style.SCHEDULE_TITLE and clauses[-1].label.startswith("Schedule"):
             clauses[-1].label += f" ({text})"
-        elif text and (name == "Recital" or (name in PROSE_STYLES and len(clauses) > 1)):
+        elif text and (name == Style.RECITAL or (name in PROSE_STYLES and len(clauses) > 1)):
             clauses[-1].sentences.extend(s for s in SENTENCE_END.split(text) if WORD.search(s))
     return [c for c in clauses if c.sentences]
 
@@ -265,7 +266,7 @@ def lint(
 ) -> LintReport:
     """Lint a .docx's prose against the thresholds (the house defaults where none is given)."""
     root = WordPackage.from_bytes(docx, where).xml("word/document.xml")
-    body = root.find(qn("w:body")) if root is not None else None
+    body = body_of(root)
     if body is None:
         raise AssemblerError(Diagnostic("E-docx-03", "word/document.xml has no body", where))
     return lint_body(root, thresholds)

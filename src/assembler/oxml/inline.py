@@ -10,12 +10,13 @@ from typing import TypeAlias
 from lxml import etree
 
 from assembler.oxml.ns import qn
+from assembler.oxml.styles import Style
 from assembler.oxml.text import text_of
 
 E: TypeAlias = etree._Element
 
 #: Character styles that mark a blank for the drafter.
-BLANK_STYLES = ("Placeholder", "MissingValue")
+BLANK_STYLES = (Style.PLACEHOLDER, Style.MISSING_VALUE)
 _R, _T, _TAB, _BR = qn("w:r"), qn("w:t"), qn("w:tab"), qn("w:br")
 _FLD, _INSTR, _LINK = qn("w:fldChar"), qn("w:instrText"), qn("w:hyperlink")
 
@@ -99,7 +100,7 @@ def _kind(r: E, is_ref: bool) -> str:
         return "blank"
     bold = props.find(qn("w:b"))
     on = bold is not None and bold.get(qn("w:val"), "1") not in ("0", "false")
-    return "bold" if on or name == "DefinedTerm" else "text"
+    return "bold" if on or name == Style.DEFINED_TERM else "text"
 
 
 def _add(out: list[Span], span: Span) -> None:

@@ -13,12 +13,13 @@ from __future__ import annotations
 
 from assembler.oxml.ns import qn
 from assembler.oxml.numbering import Numbering
+from assembler.oxml.styles import Style
 from assembler.oxml.tables import paragraphs_in
 from assembler.oxml.text import E, paragraph, set_numbering, style_of
 
 #: The style of a clause's numbered provisions ("9.4"), and of the items below them.
-PROVISION = "Clause2"
-ITEMS = ("Clause3", "Clause4")
+PROVISION = Style.CLAUSE_2
+ITEMS = (Style.CLAUSE_3, Style.CLAUSE_4)
 #: The text that holds an omitted provision's number.
 NOT_USED_TEXT = "Not used."
 

@@ -6,7 +6,7 @@ from typing import TypeAlias
 
 from lxml import etree
 
-from assembler.oxml.ns import W, qn
+from assembler.oxml.ns import WRAPPER_CLOSE, WRAPPER_OPEN, W, parse_xml, qn
 
 E: TypeAlias = etree._Element
 
@@ -208,3 +208,78 @@ def footnotes_part(texts: list[str]) -> E:
         el("w:sz", small, val="18")
         p.append(run(" " + text, rpr=small))
     return root
+
+
+def space_before(p: E, twips: int) -> None:
+    """Space above ``p`` by direct formatting (a block that starts a group: a notice, a signature)."""
+    el("w:spacing", ppr_of(p), before=str(twips))
+
+
+def restyle(p: E, style: str) -> None:
+    """Give a styled paragraph ``style`` instead (an unstyled one is left as it is)."""
+    found = p.find(f"{_PPR}/{_PSTYLE}")
+    if found is not None:
+        found.set(_VAL, style)
+
+
+def with_char_style(rpr: E | None, style: str) -> E:
+    """A copy of run properties with character style ``style`` (first, as the schema requires)."""
+    new = _copy(rpr) if rpr is not None else el("w:rPr")
+    for old in new.findall(qn("w:rStyle")):
+        new.remove(old)
+    new.insert(0, el("w:rStyle", val=style))
+    return new
+
+
+def markup_run(xml_text: str) -> E:
+    """A run of text already escaped for XML (it may hold the engine's marker characters)."""
+    wrapped = f'{WRAPPER_OPEN}<w:r><w:t xml:space="preserve">{xml_text}</w:t></w:r>{WRAPPER_CLOSE}'
+    return parse_xml(wrapped)[0]
+
+
+def markup_paragraph(style: str | None, xml_text: str) -> E:
+    """A paragraph of ``style`` from text already escaped for XML (it may hold markers)."""
+    p = paragraph(style)
+    p.append(markup_run(xml_text))
+    return p
+
+
+def comment_anchor(p: E, comment_id: int, style: str) -> None:
+    """Anchor comment ``comment_id`` on the whole of ``p`` (after its properties), with its mark
+    in a run of character style ``style`` at the end."""
+    p.find(_PPR).addnext(el("w:commentRangeStart", id=str(comment_id)))
+    p.append(el("w:commentRangeEnd", id=str(comment_id)))
+    reference = el("w:r", p)
+    el("w:rStyle", el("w:rPr", reference), val=style)
+    el("w:commentReference", reference, id=str(comment_id))
+
+
+def texts_of(root: E) -> list[E]:
+    """The text elements under ``root``, in order (their ``.text`` may be rewritten)."""
+    return list(root.iter(_T))
+
+
+def run_of(text: E) -> E:
+    """The run a text element is in."""
+    return text.getparent()
+
+
+def run_props(r: E) -> E | None:
+    return r.find(qn("w:rPr"))
+
+
+def replace_run(r: E, runs: list[E]) -> None:
+    """Put ``runs`` where ``r`` was; anything else ``r`` held besides its text (a tab, a break)
+    follows in a run of its own with ``r``'s properties, keeping its place after the text."""
+    rpr = run_props(r)
+    for child in [c for c in r if c.tag not in (qn("w:rPr"), _T)]:
+        extra = el("w:r")
+        if rpr is not None:
+            extra.append(_copy(rpr))
+        extra.append(child)
+        runs = [*runs, extra]
+    parent = r.getparent()
+    position = parent.index(r)
+    parent.remove(r)
+    for offset, new in enumerate(runs):
+        parent.insert(position + offset, new)

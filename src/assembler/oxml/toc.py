@@ -10,10 +10,11 @@ from lxml import etree
 
 from assembler.oxml import text as ox
 from assembler.oxml.ns import qn
+from assembler.oxml.styles import Style
 
 E: TypeAlias = etree._Element
 
-TOC_STYLE = "TOC1"
+TOC_STYLE = Style.TOC_1
 
 
 def entry(anchor: str, runs: Iterable[E]) -> E:

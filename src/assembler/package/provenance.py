@@ -22,8 +22,7 @@ from lxml import etree
 
 from assembler.bank.clausebank import ClauseBank
 from assembler.core.errors import AssemblerError, Diagnostic
-from assembler.oxml.frame import bookmark_names, paragraphs
-from assembler.oxml.ns import qn
+from assembler.oxml.body import body_of, bookmark_names, paragraphs_of
 from assembler.oxml.reader import WordPackage
 from assembler.oxml.text import style_of, text_of
 from assembler.package.lockfile import check_lock
@@ -47,7 +46,7 @@ def clause_fingerprints(body: etree._Element, bookmarks: dict[str, str]) -> dict
             style_of(p) or "",
             text_of(p),
         )
-        for p in paragraphs(body)
+        for p in paragraphs_of(body)
     )
 
 
@@ -176,7 +175,7 @@ def verify(docx: Path, bank: ClauseBank, today: dt.date | None = None) -> Verify
     package = WordPackage.open(docx)
     lock = embedded_lock(package)
     document = package.xml("word/document.xml")
-    body = document.find(qn("w:body")) if document is not None else None
+    body = body_of(document)
     if body is None:
         raise AssemblerError(Diagnostic("E-docx-03", "word/document.xml has no body", str(docx)))
     slots = [s for s in lock["slots"] if s.get("text_sha256")]

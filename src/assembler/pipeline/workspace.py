@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from assembler.bank.clausebank import ClauseBank
+from assembler.bank.housedata import data_file
 from assembler.bank.housestyle import HouseStyle
 from assembler.bank.outline import Outline, load_outline, outline_file
 from assembler.bank.project import find_bank
@@ -50,7 +51,7 @@ class Workspace:
             return load_outline(self.templates, document_type, self.bank.root)  # names the file
         return cache.cached(
             "outline",
-            [cache.stamp(path)],
+            [cache.stamp(path), cache.stamp(data_file(self.templates))],  # its words are there
             lambda: load_outline(self.templates, document_type, self.bank.root),
         )
 

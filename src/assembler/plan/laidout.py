@@ -9,8 +9,10 @@ import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from assembler.oxml.styles import Style
+
 #: Where a clause's text ends: the next clause or schedule heading, or the execution page.
-SECTION_STYLES = frozenset({"ClauseHeading", "ScheduleHeading"})
+SECTION_STYLES = frozenset({Style.CLAUSE_HEADING, Style.SCHEDULE_HEADING})
 
 
 @dataclass(frozen=True, slots=True)

@@ -201,7 +201,8 @@ class Planner:
             if part == "clauses":
                 clauses.append(self._planned(slot, clause, str(len(clauses) + 1)))
             else:
-                schedules.append(self._planned(slot, clause, f"Schedule {len(schedules) + 1}"))
+                number = self.outline.words.schedule.format(number=len(schedules) + 1)
+                schedules.append(self._planned(slot, clause, number))
         return clauses, schedules
 
     def _check_pins(self, used: set[str]) -> None:

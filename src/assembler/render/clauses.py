@@ -10,7 +10,8 @@ from lxml import etree
 
 from assembler.bank.clausebank import ClauseBank
 from assembler.core.errors import AssemblerError, Diagnostic
-from assembler.oxml import frame, provisions
+from assembler.oxml import provisions
+from assembler.oxml.body import parse_blocks
 from assembler.oxml.numbering import Numbering
 from assembler.oxml.tables import complete_tables
 from assembler.plan.planner import Plan, PlannedClause
@@ -78,7 +79,7 @@ def clause_body(pc: PlannedClause, bank: ClauseBank, sandbox: Sandbox) -> tuple[
     template = sandbox.compile(fragment.source, where, path, fragment.paragraphs)
     xml, trace = sandbox.run(template, clause.id, where, path)
     try:
-        blocks = frame.blocks(xml)
+        blocks = parse_blocks(xml)
     except etree.XMLSyntaxError as exc:
         raise AssemblerError(
             Diagnostic("E-tmpl-05", f"{where} renders to broken XML: {exc.msg}", path)

@@ -9,9 +9,10 @@ from lxml import etree
 from markupsafe import Markup, escape
 
 from assembler.bank.clausebank import ClauseBank
+from assembler.bank.housedata import Words
 from assembler.deal.sheet import text_values
-from assembler.oxml import frame
 from assembler.oxml import text as ox
+from assembler.oxml.styles import Style
 from assembler.plan.planner import Plan
 from assembler.render.templates import Sandbox, Trace
 from assembler.template.terms import DefinedTerm, TermReport, find_terms
@@ -53,16 +54,17 @@ def _inherited(sandbox: Sandbox) -> tuple[str, ...]:
     return tuple(sandbox.names.get("original", {}).get("terms", []))
 
 
-def definitions(plan: Plan, terms: TermReport) -> list[E]:
+def definitions(plan: Plan, terms: TermReport, words: Words) -> list[E]:
     """The definitions clause's paragraphs: an introduction, then each term used, in order."""
     if not terms.used:
         return []
-    intro = Markup(f"In {escape(plan.short_name)} the following words have these meanings:")
-    paragraphs = [frame.markup_paragraph("Clause2", intro)]
+    intro = escape(words.definitions).replace("{document}", escape(plan.short_name))
+    paragraphs = [ox.markup_paragraph(Style.CLAUSE_2, intro)]
     for i, term in enumerate(terms.used):
         end = "." if i == len(terms.used) - 1 else ";"
-        p = ox.paragraph("Definition")
-        p.append(ox.run(f"\u201c{term.term}\u201d", style="DefinedTerm"))
-        p.append(frame.markup_run(Markup(" means ") + Markup(term.text) + Markup(end)))
+        p = ox.paragraph(Style.DEFINITION)
+        p.append(ox.run(f"\u201c{term.term}\u201d", style=Style.DEFINED_TERM))
+        means = Markup(" ") + words.means + Markup(" ")
+        p.append(ox.markup_run(means + Markup(term.text) + Markup(end)))
         paragraphs.append(p)
     return paragraphs

@@ -12,9 +12,10 @@ from typing import TypeAlias
 from lxml import etree
 from markupsafe import Markup
 
+from assembler.bank.housedata import Words
 from assembler.core.errors import AssemblerError, Diagnostic
-from assembler.oxml import frame
 from assembler.oxml import text as ox
+from assembler.oxml.styles import Style
 from assembler.template.sandbox import END, MARK, SEP
 
 E: TypeAlias = etree._Element
@@ -49,6 +50,8 @@ class References:
     clause_ids: frozenset[str]
     draft: bool
     deal_path: str
+    #: the house style's words (missing-value markers, "clause" in a reference)
+    words: Words
 
 
 @dataclass
@@ -70,7 +73,7 @@ def label_marker(target: str) -> Markup:
 def take_labels(p: E) -> list[str]:
     """The labels paragraph ``p`` carries, removed from its text (which then reads as printed)."""
     names = []
-    for t in frame.texts(p):
+    for t in ox.texts_of(p):
         text = t.text
         if not text or MARK not in text:
             continue
@@ -86,11 +89,12 @@ def resolve(body: E, refs: References) -> Resolved:
     values; a reference to no target fails a final build (E-ref-02) and warns a draft."""
     done = Resolved()
     # collected first (the loop replaces runs), but only the texts that need it
-    marked = [t for t in frame.texts(body) if t.text and (MARK in t.text or "[" in t.text)]
+    marked = [t for t in ox.texts_of(body) if t.text and (MARK in t.text or "[" in t.text)]
     for t in marked:
-        rpr = frame.run_properties(t)
+        r = ox.run_of(t)
+        rpr = ox.run_props(r)
         new_runs = [run for s in segments(t.text) for run in _segment(s, rpr, refs, done)]
-        frame.replace_run(t, new_runs)
+        ox.replace_run(r, new_runs)
     if done.errors:
         raise AssemblerError(done.errors)
     return done
@@ -101,7 +105,7 @@ def _segment(segment: str, rpr: E | None, refs: References, done: Resolved) -> l
     match = MARKERS.fullmatch(segment)
     if match is None and PLACEHOLDER_TEXT.fullmatch(segment):
         done.placeholders += 1
-        return [ox.run(segment, rpr=frame.styled(rpr, "Placeholder"))]
+        return [ox.run(segment, rpr=ox.with_char_style(rpr, Style.PLACEHOLDER))]
     if match is None:
         return [ox.run(segment, rpr=rpr)]
     kind, content = match.groups()
@@ -109,7 +113,8 @@ def _segment(segment: str, rpr: E | None, refs: References, done: Resolved) -> l
         done.footnotes.append(content)
         return [ox.footnote_reference(len(done.footnotes))]
     if kind == "M":
-        return [ox.run(f"[MISSING: {content}]", rpr=frame.styled(rpr, "MissingValue"))]
+        missing = refs.words.missing_value.format(key=content)
+        return [ox.run(missing, rpr=ox.with_char_style(rpr, Style.MISSING_VALUE))]
     if kind in ("R", "B"):  # B: a number in a list, "clauses 9, 15"
         source, target = content.split(SEP)
         return reference(source, target, refs, rpr, done, bare=kind == "B")
@@ -124,9 +129,10 @@ def reference(
     found = refs.targets.get(target)
     if found is None:
         _missing_target(source, target, refs, done)
-        return [ox.run(f"[MISSING REFERENCE: {target}]", rpr=frame.styled(rpr, "MissingValue"))]
+        missing = refs.words.missing_reference.format(target=target)
+        return [ox.run(missing, rpr=ox.with_char_style(rpr, Style.MISSING_VALUE))]
     switches = " \\r \\w \\h" if found.numbered else " \\h"
-    prefix = "" if bare and found.prefix == "clause " else found.prefix
+    prefix = "" if bare and found.prefix == refs.words.clause_reference + " " else found.prefix
     runs = [ox.run(prefix, rpr=rpr)] if prefix else []
     runs += ox.field_runs(f"REF {found.bookmark}{switches}", found.text, rpr)
     if found.suffix:

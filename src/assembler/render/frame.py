@@ -9,9 +9,11 @@ from typing import Any, TypeAlias
 from lxml import etree
 from markupsafe import Markup, escape
 
+from assembler.bank.housedata import Words
 from assembler.bank.outline import Outline
-from assembler.oxml import frame, toc
 from assembler.oxml import text as ox
+from assembler.oxml import toc
+from assembler.oxml.styles import Style
 from assembler.plan.laidout import bookmark_name
 from assembler.plan.planner import Plan
 from assembler.render.templates import Sandbox, Trace
@@ -41,23 +43,21 @@ def cover(plan: Plan, outline: Outline, sandbox: Sandbox) -> Framed:
     made = Framed()
     out = made.paragraphs
     if outline.parties_block:
-        out.append(ox.paragraph("CoverCentred", "DATED [date]"))
+        out.append(ox.paragraph(Style.COVER_CENTRED, outline.words.dated))
         for i, party in enumerate(sandbox.names["parties"], start=1):
             text = Markup(f"({i}) ") + escape(party["name"])
-            out.append(frame.markup_paragraph("CoverCentred", text))
-    out.append(ox.paragraph("Title", plan.title))
+            out.append(ox.markup_paragraph(Style.COVER_CENTRED, text))
+    out.append(ox.paragraph(Style.TITLE, plan.title))
     if outline.subtitle:
         text = _line(made, sandbox, "cover", outline.subtitle, "subtitle", "templates/outline")
-        out.append(frame.markup_paragraph("CoverCentred", text))
+        out.append(ox.markup_paragraph(Style.COVER_CENTRED, text))
     if outline.control_box:
         out.append(_control_box(made, outline, sandbox))
     if plan.draft:
-        made.legend = _legend(made, plan, sandbox)
-        notice = ox.paragraph(
-            "CoverCentred", "DRAFT: NOT FOR SIGNATURE. Drafting notes appear as comments."
-        )
-        frame.space_before(notice, SPACE_BEFORE)
-        out += [notice, ox.paragraph("CoverCentred", made.legend)]
+        made.legend = _legend(made, plan, outline.words, sandbox)
+        notice = ox.paragraph(Style.COVER_CENTRED, outline.words.draft_notice)
+        ox.space_before(notice, SPACE_BEFORE)
+        out += [notice, ox.paragraph(Style.COVER_CENTRED, made.legend)]
     out.append(ox.page_break())
     return made
 
@@ -71,13 +71,12 @@ def _line(
     return text
 
 
-def _legend(made: Framed, plan: Plan, sandbox: Sandbox) -> str:
+def _legend(made: Framed, plan: Plan, words: Words, sandbox: Sandbox) -> str:
     """What a reader of a draft needs to place it: DRAFT, the date the deal sheet speaks at
     (not the build's clock: the same inputs give the same bytes) and what built it."""
     when = _line(made, sandbox, "cover", "{{ deal.effective_date | longdate }}", "legend", "")
-    return (
-        f"DRAFT as at {when} \u00b7 clause bank {plan.bank_id} {plan.bank_version} "
-        f"\u00b7 assembler {plan.engine_version}"
+    return words.draft_legend.format(
+        date=when, bank=plan.bank_id, version=plan.bank_version, engine=plan.engine_version
     )
 
 
@@ -88,14 +87,14 @@ def _control_box(made: Framed, outline: Outline, sandbox: Sandbox) -> E:
     for label, value in outline.control_box:
         where = f"document control: {label}"
         text = _line(made, sandbox, "cover", value, where, "templates/outline")
-        rows.append([ox.paragraph(None, label, bold=True), frame.markup_paragraph(None, text)])
+        rows.append([ox.paragraph(None, label, bold=True), ox.markup_paragraph(None, text)])
     return ox.table(rows, CONTROL_BOX_WIDTHS)
 
 
-def contents(plan: Plan) -> list[E]:
+def contents(plan: Plan, words: Words) -> list[E]:
     """One entry per clause and schedule, each a link to its heading; page numbers come
     later, from a layout pass (:func:`assembler.package.export.paginate`), or not at all."""
-    out = [ox.paragraph("TOCHeading", "Contents")]
+    out = [ox.paragraph(Style.TOC_HEADING, words.contents)]
     entries = [
         (pc, [ox.run(pc.number + "."), ox.tab_run(), ox.run(pc.title)]) for pc in plan.clauses
     ]
@@ -121,14 +120,14 @@ def parties(outline: Outline, sandbox: Sandbox) -> Framed:
     made = Framed()
     if not outline.parties_block:
         return made
-    made.paragraphs.append(ox.paragraph("PartHeading", "Parties"))
+    made.paragraphs.append(ox.paragraph(Style.PART_HEADING, outline.words.parties))
     for party in sandbox.names["parties"]:
         made.trace.accessed.update(f"{party.path}.{key}" for key in PARTY_KEYS)
         where = f"party {party['id']}"
         address = _line(made, sandbox, "parties", "{{ p.address }}", where, "", p=party)
         text = escape(party["name"]) + Markup(", ") + party["legal_description"]
         made.paragraphs.append(
-            frame.markup_paragraph("PartyEntry", text + Markup(", of ") + address)
+            ox.markup_paragraph(Style.PARTY_ENTRY, text + Markup(", of ") + address)
         )
     return made
 
@@ -141,7 +140,7 @@ def execution(outline: Outline, sandbox: Sandbox, forms: dict[str, Any]) -> Fram
     mode = outline.execution
     if mode == "none":
         return made
-    made.paragraphs.append(ox.paragraph("ScheduleHeading", "Execution"))
+    made.paragraphs.append(ox.paragraph(Style.SCHEDULE_HEADING, outline.words.execution))
     if outline.closing:
         closing = ox.paragraph(None, outline.closing)
         ox.keep_with_next(closing, True)
@@ -161,8 +160,8 @@ def execution(outline: Outline, sandbox: Sandbox, forms: dict[str, Any]) -> Fram
             ).split("\n")  # an entry may print a line per partner
             if line.strip()
         ]
-        block = [frame.markup_paragraph("ExecutionBlock", Markup(text)) for text in lines]
-        frame.space_before(block[0], SPACE_BEFORE)
+        block = [ox.markup_paragraph(Style.EXECUTION_BLOCK, Markup(text)) for text in lines]
+        ox.space_before(block[0], SPACE_BEFORE)
         ox.keep_with_next(block[-1], False)  # a block never splits; pages break between blocks
         made.paragraphs += block
     return made

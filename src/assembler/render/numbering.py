@@ -8,10 +8,12 @@ from typing import TypeAlias
 
 from lxml import etree
 
+from assembler.bank.housedata import Words
 from assembler.core.errors import AssemblerError, Diagnostic
-from assembler.oxml import frame
 from assembler.oxml import text as ox
+from assembler.oxml.body import paragraphs_of
 from assembler.oxml.numbering import Numbering
+from assembler.oxml.styles import Style
 from assembler.plan.laidout import bookmark_name
 from assembler.render.fields import Target, take_labels
 from assembler.render.operative import LEGAL_LIST
@@ -40,16 +42,16 @@ class Walked:
     targets: dict[str, Target] = field(default_factory=dict)
 
 
-def number(body: E, numbering: Numbering, deal_path: str) -> Walked:
+def number(body: E, numbering: Numbering, deal_path: str, words: Words) -> Walked:
     """Walk the body as Word will, computing every list number; bookmark every target (a label
     used twice is E-ref-04)."""
     walked = Walked()
     schedule = ""
     clause_ref = ""
-    for p in frame.paragraphs(body):
+    for p in paragraphs_of(body):
         style = ox.style_of(p)
         labels = take_labels(p)  # so the text below is what prints
-        if style == "ScheduleHeading":
+        if style == Style.SCHEDULE_HEADING:
             schedule = ox.text_of(p).strip()
         listed = numbering.list_of(p, style)
         printed, reference = numbering.next_number(*listed) if listed else ("", "")
@@ -63,15 +65,20 @@ def number(body: E, numbering: Numbering, deal_path: str) -> Walked:
                 )
             bookmark = bookmark_name(name)
             ox.bookmark(p, bookmark, len(walked.targets) + 1)
-            walked.targets[name] = _target(bookmark, style, schedule, reference, clause_ref)
+            walked.targets[name] = _target(bookmark, style, schedule, reference, clause_ref, words)
     return walked
 
 
-def _target(bookmark: str, style: str | None, schedule: str, reference: str, clause: str) -> Target:
+def _target(
+    bookmark: str, style: str | None, schedule: str, reference: str, clause: str, words: Words
+) -> Target:
     """A schedule heading is referred to by its name, a paragraph of a schedule as "paragraph N of
     Schedule M", anything else as a clause (an unnumbered paragraph by its clause's number)."""
-    if style == "ScheduleHeading":
+    if style == Style.SCHEDULE_HEADING:
         return Target(bookmark, schedule, "", "", False)
     if schedule:
-        return Target(bookmark, reference or "?", "paragraph ", f" of {schedule}", True)
-    return Target(bookmark, reference or clause, "clause ", "", bool(reference))
+        paragraph = words.paragraph_reference + " "
+        of_schedule = " " + words.of_schedule.format(schedule=schedule)
+        return Target(bookmark, reference or "?", paragraph, of_schedule, True)
+    prefix = words.clause_reference + " "
+    return Target(bookmark, reference or clause, prefix, "", bool(reference))

@@ -20,8 +20,8 @@ from assembler.bank.clausebank import ClauseBank
 from assembler.bank.housestyle import HouseStyle
 from assembler.bank.outline import Outline
 from assembler.core.errors import AssemblerError, Diagnostic, Where
-from assembler.oxml import frame as oxml_frame
 from assembler.oxml import text as ox
+from assembler.oxml.body import new_body
 from assembler.oxml.numbering import Numbering
 from assembler.plan.laidout import LaidOut, Printed, bookmark_name, fingerprints
 from assembler.plan.planner import Plan
@@ -92,22 +92,23 @@ def render(ins: RenderInputs) -> Rendered:
         ins.bank,
         ins.outline,
         bodies.blocks,
-        definitions.definitions(plan, terms),
+        definitions.definitions(plan, terms, ins.outline.words),
         numbering,
     )
     execution = frame.execution(ins.outline, sandbox, ins.forms)
     trace = bodies.trace().add(term_trace).add(cover.trace).add(parties.trace).add(execution.trace)
-    body = oxml_frame.new_body()
-    body.extend(cover.paragraphs + frame.contents(plan) + frame.opening(ins.outline))
-    body.extend(parties.paragraphs + operative.recitals(bodies.blocks))
+    body = new_body()
+    body.extend(cover.paragraphs + frame.contents(plan, ins.outline.words) + frame.opening(ins.outline))
+    body.extend(parties.paragraphs + operative.recitals(bodies.blocks, ins.outline))
     body.extend(clauses.paragraphs + execution.paragraphs)
     body.append(ins.house.new_section())
-    walked = number(body, numbering, plan.deal_path)
+    walked = number(body, numbering, plan.deal_path, ins.outline.words)
     refs = fields.References(
         walked.targets,
         frozenset(c.clause_id for c in plan.all_clauses()),
         plan.draft,
         plan.deal_path,
+        ins.outline.words,
     )
     resolved = fields.resolve(body, refs)
     trace.warnings += resolved.warnings

@@ -16,6 +16,7 @@ from typing import TypeAlias
 from lxml import etree
 
 from assembler.oxml import inline
+from assembler.oxml.styles import Style
 from assembler.oxml.text import style_of
 from assembler.render.numbering import Numbered
 from assembler.render.renderer import Rendered
@@ -23,17 +24,17 @@ from assembler.render.renderer import Rendered
 E: TypeAlias = etree._Element
 
 #: Paragraph style -> heading level. Other styles are paragraphs.
-HEADINGS = {
-    "Title": 1,
-    "PartHeading": 2,
-    "ClauseHeading": 2,
-    "ScheduleHeading": 2,
-    "ScheduleTitle": 3,
-    "SchedulePart": 3,
-    "ScheduleClause1": 3,
+HEADINGS: dict[str, int] = {
+    Style.TITLE: 1,
+    Style.PART_HEADING: 2,
+    Style.CLAUSE_HEADING: 2,
+    Style.SCHEDULE_HEADING: 2,
+    Style.SCHEDULE_TITLE: 3,
+    Style.SCHEDULE_PART: 3,
+    Style.SCHEDULE_CLAUSE_1: 3,
 }
 #: The contents page: the exports are read top to bottom, and have no pages.
-LEFT_OUT = ("TOCHeading", "TOC1", "TOC2")
+LEFT_OUT = (Style.TOC_HEADING, Style.TOC_1, "TOC2")
 FORMATS = {"md": ".md", "html": ".html"}
 
 

@@ -17,16 +17,17 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from assembler.oxml.provisions import NOT_USED_TEXT, PROVISION
+from assembler.oxml.styles import Style
 from assembler.plan.laidout import LaidOut
 from assembler.plan.planner import NOT_USED, Place, Plan
 
-HEADINGS = ("ClauseHeading", "ScheduleHeading")
+HEADINGS = (Style.CLAUSE_HEADING, Style.SCHEDULE_HEADING)
 #: the longest passage (words and spaces) a word substitution replaces
 MAX_SUBSTITUTION_TOKENS = 40
 #: a schedule's paragraph heading ("1 Workstreams")
-SCHEDULE_HEADING = "ScheduleClause1"
+SCHEDULE_HEADING = Style.SCHEDULE_CLAUSE_1
 #: list item styles, whose printed label ("(a)") is not part of the paragraph's text
-ITEM_STYLES = ("Clause3", "Clause4")
+ITEM_STYLES = (Style.CLAUSE_3, Style.CLAUSE_4)
 
 
 @dataclass
@@ -57,7 +58,7 @@ def sections(plan: Plan, laid_out: LaidOut) -> dict[str, Section]:
                 continue
             current = Section(planned.slot, planned.number, planned.title, planned.kind)
             found[planned.slot] = current
-        elif current is not None and para.style != "ScheduleTitle":
+        elif current is not None and para.style != Style.SCHEDULE_TITLE:
             text = para.text.strip()
             if text:
                 current.paragraphs.append((para.number, para.style, text))

@@ -33,7 +33,16 @@ from assembler.core.schema import ListOf, Map
 from assembler.deal.sheet import Deal, load_deal
 from assembler.deal.types import house_types
 from assembler.oxml import text as ox
-from assembler.oxml.ns import qn
+from assembler.oxml.body import (
+    block_style,
+    blocks_of,
+    body_of,
+    new_body,
+    paragraphs_of,
+    replace_body,
+    section_of,
+)
+from assembler.oxml.styles import Style
 from assembler.oxml.text import E
 from assembler.oxml.tracked import Revisions, conform, marked_up, renamed
 from assembler.package import provenance
@@ -561,11 +570,11 @@ def _instructions(deed: BuildResult) -> list[str]:
     inside = False
     with zipfile.ZipFile(deed.output) as package:  # our own output, just written
         root = etree.fromstring(package.read("word/document.xml"))
-    for p in root.iter(qn("w:p")):
+    for p in paragraphs_of(root):
         style, text = ox.style_of(p), ox.text_of(p)
-        if style == "ClauseHeading":
+        if style == Style.CLAUSE_HEADING:
             inside = text == title
-        elif inside and style == "Clause2":
+        elif inside and style == Style.CLAUSE_2:
             found.append(text)
     return found
 
@@ -609,12 +618,11 @@ def _write_conformed(
     )
     front, operative, execution = _parts(old.rendered)
     _, new_operative, _ = _parts(varied.rendered)
-    body = ox.el("w:body")
-    body.extend([*preface, *front])
+    body = new_body([*preface, *front])
     signed = renamed(_body_of(operative), by_law)  # a successor by law is not the deed's change
     body.extend(conform(signed, _body_of(new_operative), revisions))
     body.extend(p for p in execution if SIGNING_LINE not in ox.text_of(p))
-    ending = varied.rendered.body.find(qn("w:sectPr"))
+    ending = section_of(varied.rendered.body)
     if ending is not None:
         body.append(copy.deepcopy(ending))
     rendered = type(varied.rendered)(**{**varied.rendered.__dict__, "body": body})
@@ -638,8 +646,7 @@ def redline_pdf(conformed: str | Path, output: str | Path | None = None) -> Path
     with zipfile.ZipFile(conformed) as package:
         parts = {name: package.read(name) for name in package.namelist()}
     root = etree.fromstring(parts["word/document.xml"])
-    body = root.find(qn("w:body"))
-    root.replace(body, marked_up(body))
+    replace_body(root, marked_up(body_of(root)))
     parts["word/document.xml"] = etree.tostring(root, xml_declaration=True, encoding="UTF-8")
     with tempfile.TemporaryDirectory() as work:
         docx = Path(work, target.stem + ".docx")
@@ -653,18 +660,16 @@ def redline_pdf(conformed: str | Path, output: str | Path | None = None) -> Path
 def _parts(rendered: Rendered) -> tuple[list[E], list[E], list[E]]:
     """A rendered body cut into its front matter (cover, contents, parties, recitals), its
     operative provisions (clauses and schedules) and its execution blocks."""
-    children = [c for c in rendered.body if c.tag != qn("w:sectPr")]
-    styles = [ox.style_of(c) if c.tag == qn("w:p") else None for c in children]
-    start = styles.index("ClauseHeading") if "ClauseHeading" in styles else 0
+    children = blocks_of(rendered.body)
+    styles = [block_style(c) for c in children]
+    start = styles.index(Style.CLAUSE_HEADING) if Style.CLAUSE_HEADING in styles else 0
     end = len(children)
-    if "ExecutionBlock" in styles:  # the heading above the first block starts the execution
-        end = styles.index("ExecutionBlock")
-        while end > start and styles[end] != "ScheduleHeading":
+    if Style.EXECUTION_BLOCK in styles:  # the heading above the first block starts the execution
+        end = styles.index(Style.EXECUTION_BLOCK)
+        while end > start and styles[end] != Style.SCHEDULE_HEADING:
             end -= 1
     return children[:start], children[start:end], children[end:]
 
 
 def _body_of(elements: list[E]) -> E:
-    body = ox.el("w:body")
-    body.extend(copy.deepcopy(e) for e in elements)
-    return body
+    return new_body(copy.deepcopy(e) for e in elements)
