@@ -65,44 +65,91 @@ def strip_label(text: str) -> str:
     return re.sub(r"^(# |> |\([a-z0-9-]+\) )", "", text)
 
 
-def apply(old: dict, amendments: list[dict]) -> dict[str, list[str]]:
-    """Follow the deed's instructions on the original's text, as a reader would."""
-    texts = {slot: list(section.texts) for slot, section in old.items()}
+def provision_number(section, provision: str) -> str:
+    """The full number of a provision the deed names within a clause: clause 5 + "1(a)" is
+    5.1(a); a schedule's paragraph by its own number."""
+    own = section.number
+    if own.startswith("Schedule"):
+        return provision
+    return own + ("" if provision.startswith("(") else ".") + provision
+
+
+def apply_numbered(old: dict, amendments: list[dict]) -> dict[str, list[tuple[str | None, str]]]:
+    """Follow the deed's instructions on the original's text, as a reader would: each place's
+    paragraphs as (number, text), the number None where the deed renumbers (a clause it
+    substitutes)."""
+    texts = {slot: [(n, t) for n, _, t in section.paragraphs] for slot, section in old.items()}
     for a in amendments:
         at = a["at"]
-        where = range(len(texts[at]))
+        paragraphs = texts.get(at, [])
+        where = list(range(len(paragraphs)))
+        full = ""
         if "provision" in a:  # the provision named: clause 5 + "1(a)" is 5.1(a)
-            numbers = [number for number, _, _ in old[at].paragraphs]
-            own = old[at].number
-            full = (
-                a["provision"]
-                if own.startswith("Schedule")
-                else own + ("" if a["provision"].startswith("(") else ".") + a["provision"]
-            )
+            full = provision_number(old[at], a["provision"])
+            numbers = [number for number, _ in paragraphs]
             assert numbers.count(full) == 1, a
             where = [numbers.index(full)]
         if "definition" in a:  # in clause 1.1, in the definition of "Term"
             where = [
-                i for i, t in enumerate(texts[at]) if t.startswith(f"\u201c{a['definition']}\u201d")
+                i
+                for i, (_, t) in enumerate(paragraphs)
+                if t.startswith(f"\u201c{a['definition']}\u201d")
             ]
             assert len(where) == 1, a
-        if a["op"] == "substitute_words":
-            hits = [i for i in where if a["words_from"] in texts[at][i]]
-            assert len(hits) == 1 and texts[at][hits[0]].count(a["words_from"]) == 1, a
-            texts[at][hits[0]] = texts[at][hits[0]].replace(a["words_from"], a["words_to"])
-        elif a["op"] == "replace_provision":
-            texts[at][where[0]] = a["text"]
-        elif a["op"] in ("replace_clause", "replace_schedule"):
-            texts[at] = [strip_label(t) for t in a["text"]]
-        elif a["op"] == "delete_clause_not_used":
+        op = a["op"]
+        if op == "substitute_words":
+            hits = [i for i in where if a["words_from"] in paragraphs[i][1]]
+            assert len(hits) == 1 and paragraphs[hits[0]][1].count(a["words_from"]) == 1, a
+            number, text = paragraphs[hits[0]]
+            paragraphs[hits[0]] = (number, text.replace(a["words_from"], a["words_to"]))
+        elif op == "replace_provision" and isinstance(a["text"], list):  # with its items
+            i = where[0]
+            paragraphs[i : _provision_end(paragraphs, i)] = [
+                (full + t[: t.index(")") + 1] if t.startswith("(") else full, strip_label(t))
+                for t in a["text"]
+            ]
+        elif op == "replace_provision":
+            paragraphs[where[0]] = (full, a["text"])
+        elif op == "omit_provision":  # the provision and its items; its number stays
+            i = where[0]
+            paragraphs[i : _provision_end(paragraphs, i)] = [(full, "Not used.")]
+        elif op == "insert_provision":  # after the provision named and its items
+            number = provision_number(old[at], a["number"])
+            added = [
+                (number + t[: t.index(")") + 1] if t.startswith("(") else number, strip_label(t))
+                for t in a["text"]
+            ]
+            end = _provision_end(paragraphs, where[0])
+            paragraphs[end:end] = added
+        elif op in ("replace_clause", "replace_schedule"):
+            texts[at] = [(None, strip_label(t)) for t in a["text"]]
+        elif op == "delete_clause_not_used":
             texts[at] = []
-        elif a["op"] == "insert_clause":
-            texts[f"new {a['number']}"] = [strip_label(t) for t in a["text"]]
-        elif a["op"] == "insert_definition":
-            texts[at].append(f"\u201c{a['term']}\u201d means {a['text']};")
+        elif op == "insert_clause":
+            texts[f"new {a['number']}"] = [(None, strip_label(t)) for t in a["text"]]
+        elif op == "insert_definition":
+            paragraphs.append((None, f"\u201c{a['term']}\u201d means {a['text']};"))
         else:
             raise AssertionError(a)
     return texts
+
+
+def _provision_end(paragraphs: list[tuple[str | None, str]], i: int) -> int:
+    """The index after the provision at I and the items and text below it."""
+    end = i + 1
+    while end < len(paragraphs) and not re.fullmatch(
+        r"\d+(\.\d+)?[A-Z]?", paragraphs[end][0] or ""
+    ):
+        end += 1
+    return end
+
+
+def apply(old: dict, amendments: list[dict]) -> dict[str, list[str]]:
+    """The text of each place after the deed's instructions (:func:`apply_numbered`)."""
+    return {
+        slot: [text for _, text in paragraphs]
+        for slot, paragraphs in apply_numbered(old, amendments).items()
+    }
 
 
 def assert_instructions_give_the_new_text(result, ws, signed_lock):
@@ -122,6 +169,46 @@ def assert_instructions_give_the_new_text(result, ws, signed_lock):
     for slot, texts in expected.items():
         assert norm(applied[slot]) == norm(texts), slot
     return before, after
+
+
+def assert_the_conformed_copy_is_the_deed(result, ws, signed_lock):
+    """The conformed copy accepts to a fresh build of the agreement as varied (its operative
+    text, numbers included: a list number is the engine's, checked by the build) and rejects to
+    the signed text, and its tracked changes sit only in the clauses and schedules the deed
+    names (or inserts)."""
+    _, old = rebuild(signed_lock, ws)
+    _, varied = rebuild(result.conformed_lock, ws)
+    operative = part_texts(varied)[1]
+    accepted = conformed_texts(result.conformed, accept=True)
+    start = accepted.index(operative[0])
+    assert accepted[start : start + len(operative)] == operative
+    signed = part_texts(old)[1]
+    rejected = conformed_texts(result.conformed, accept=False)
+    start = rejected.index(signed[0])
+    assert rejected[start : start + len(signed)] == [_renamed(t, result) for t in signed]
+    named = {a["at"] for a in result.amendments}
+    signed_slots = {pc.slot for pc in old.plan.clauses + old.plan.schedules}
+    headings = {
+        pc.number if pc.number.startswith("Schedule") else pc.title
+        for pc in varied.plan.clauses + varied.plan.schedules
+        if pc.slot in named or pc.slot not in signed_slots
+    }
+    assert touched_headings(result.conformed) <= headings
+
+
+def _renamed(text: str, result) -> str:
+    """A name a successor by law took is read as the successor's, not tracked as a change."""
+    sheet = yaml_safe(result.deed_deal)
+    names = {p["id"]: p["name"] for p in sheet["parties"]}
+    for t in sheet.get("statutory_transfers") or []:
+        text = text.replace(t["predecessor"], names[t["party"]])
+    return text
+
+
+def yaml_safe(path: Path) -> dict:
+    from ruamel.yaml import YAML
+
+    return YAML(typ="safe").load(path.read_text())
 
 
 def deed_text(path: Path) -> list[str]:
@@ -151,6 +238,7 @@ def test_a_changed_value_is_a_word_substitution_in_the_signed_numbering(
     assert any(t.startswith("THIS DEED OF VARIATION") for t in text)
     assert_valid(result.deed.output)
     assert_valid(result.conformed)
+    assert_the_conformed_copy_is_the_deed(result, ws, lock)
 
 
 def test_a_removed_clause_is_not_used_and_an_added_one_follows_the_last(tmp_path, ws, assert_valid):
@@ -195,6 +283,7 @@ def test_a_removed_clause_is_not_used_and_an_added_one_follows_the_last(tmp_path
     assert next(pc.title for pc in varied.plan.clauses if pc.slot == "wilful-default") == "Not used"
     assert_instructions_give_the_new_text(result, ws, lock)
     assert_valid(result.conformed)
+    assert_the_conformed_copy_is_the_deed(result, ws, lock)
 
 
 def conformed_texts(docx: Path, accept: bool) -> list[str]:
@@ -304,6 +393,7 @@ def test_a_party_joins_and_a_party_leaves(tmp_path, ws, signed, assert_valid):
     execution = texts[len(texts) - texts[::-1].index("Execution") :]
     assert not [t for t in execution if "[Hospice charity]" in t or "....." in t]
     assert any(t.startswith("Signed by") and "[Third-sector organisation]" in t for t in execution)
+    assert_the_conformed_copy_is_the_deed(result, ws, lock)
 
 
 def test_two_variations_in_a_row_cite_the_first_and_keep_its_numbering(tmp_path, ws, signed):
@@ -347,6 +437,7 @@ def test_two_variations_in_a_row_cite_the_first_and_keep_its_numbering(tmp_path,
     history = second.conformed_lock.read_text()
     assert "variation-1.docx" in history and "variation-2.docx" in history
     assert_instructions_give_the_new_text(second, ws, first.conformed_lock)
+    assert_the_conformed_copy_is_the_deed(second, ws, first.conformed_lock)
 
 
 def test_nothing_to_vary_and_no_variation_block_are_errors(tmp_path, ws, signed):
@@ -373,6 +464,15 @@ def test_the_year_2_example_varies_the_example_agreement_without_warnings(
     assert [str(w) for w in result.deed.warnings] == []
     assert ("substitute_words", "scope") in {(a["op"], a["at"]) for a in result.amendments}
     assert_instructions_give_the_new_text(result, ws, signed.lock)
+    # each substitution is a whole unit: no half of a bracket, no fragment of a sentence that
+    # is mostly changed, no shared punctuation at the end
+    for a in result.amendments:
+        for key in ("words_from", "words_to"):
+            words = a.get(key, "")
+            assert words.count("(") == words.count(")") and words.count("[") == words.count("]")
+            assert not words.endswith((";", ",")), a
+    scope = next(a for a in result.amendments if a["at"] == "scope")
+    assert scope["words_from"].startswith("The Alliance covers health and social care for")
     assert_valid(result.deed.output)
     assert_valid(result.conformed)
     # the lock names its deal sheet relative to itself: the pair can be moved together
@@ -403,6 +503,7 @@ def test_a_clause_moved_to_a_newer_bank_version_is_amended(tmp_path, ws, assert_
     used = {pc.slot: pc.version for pc in varied.plan.clauses}
     assert used["liability"] != "1.0.0"
     assert_valid(result.deed.output)
+    assert_the_conformed_copy_is_the_deed(result, ws, lock)
 
 
 def test_a_changed_paragraph_keeps_its_cross_references_and_highlighted_blanks(
@@ -477,6 +578,7 @@ def test_a_party_marked_leaving_is_released_and_the_agreement_varied_without_it(
             assert words.count("[") == words.count("]"), a
     assert_instructions_give_the_new_text(result, ws, lock)
     assert_valid(result.conformed)
+    assert_the_conformed_copy_is_the_deed(result, ws, lock)
 
 
 SUCCESSION = """
@@ -514,12 +616,30 @@ def test_a_statutory_successor_is_recited_and_read_in_not_swapped_word_by_word(
         "Health and Care Act 2022. That change was made by law, not by this Deed, and [ICB] is a "
         "party to this Deed in its own right." in recitals
     )
+    # the Agreement was made by the CCG: the deed does not say the ICB signed it in 2017, and
+    # gives the successor its place from the transfer date, not the Variation Date
+    assert not [t for t in recitals if "[ICB]" in t and "dated 1 April 2017" in t]
+    assert any(
+        t.startswith("The Over-65s") and "dated 1 April 2017 was made between [CCG], [Council]" in t
+        for t in recitals
+    )
+    assert (
+        "With effect from 1 July 2022, each reference in the Agreement to [CCG] is a reference to "
+        "[ICB], which took its place on that date under the Health and Care Act 2022."
+    ) in " ".join(recitals)
+    # the conformed copy keeps the parties and recitals as signed: the CCG signed it
+    _, old = rebuild(lock, ws)
+    front = part_texts(old)[0]
+    assert any("[CCG]" in t for t in front)
+    accepted = conformed_texts(result.conformed, accept=True)
+    assert accepted[accepted.index(front[0]) :][: len(front)] == front
     # the conformed copy does not mark the name as the deed's change
     with zipfile.ZipFile(result.conformed) as package:
         xml = package.read("word/document.xml").decode()
     deleted = "".join(re.findall(r"<w:delText[^>]*>([^<]*)<", xml))
     assert "[CCG]" not in deleted
     assert_valid(result.conformed)
+    assert_the_conformed_copy_is_the_deed(result, ws, lock)
 
 
 def test_a_successor_of_a_body_that_was_not_a_party_is_e_var_08(tmp_path, ws, signed):
@@ -627,13 +747,14 @@ def test_a_provision_the_change_may_make_false_is_a_located_warning(tmp_path, ws
     cohort = next(i for i, t in enumerate(lines, 1) if "cohort:" in t)
     assert [(w.file, w.line) for w in spent] == [(str(new), cohort)]
     assert f"still reads 'people aged 65 and over' in clause {finance}.3" in spent[0].message
-    # a figure the change leaves beside the changed words: the over-65s estimate
-    beside = [w for w in traced if "beside it" in w.message]
+    # a figure the change leaves beside the changed words: the over-65s estimate, which the
+    # plan knows the scope clause read with the cohort that changed
+    beside = [w for w in traced if "changes with" in w.message]
     size = next(i for i, t in enumerate(lines, 1) if "estimated_size:" in t)
     assert [(w.file, w.line) for w in beside] == [(str(new), size)]
     assert beside[0].message.startswith(
-        f"clause {scope}.1 now reads 'the whole population' and still gives "
-        "population.estimated_size (50,000) beside it"
+        f"clause {scope}.1 changes with population.cohort and still gives "
+        "population.estimated_size (50,000), which the variation does not change"
     )
     # the drafters may record that they have considered it
     considered = changed(
@@ -731,6 +852,17 @@ def test_a_derived_value_is_derived_again_not_edited_as_words(tmp_path, ws, sign
     # the tracked changes touch only the provisions the deed names
     touched = {a["at"] for a in result.amendments}
     assert touched == {slot for slot in before if before[slot].texts != after[slot].texts}
+    # the plan records which clauses read the value: the deed amends those, and only those
+    _, varied = rebuild(result.conformed_lock, ws)
+    readers = {
+        slot
+        for slot, read in varied.rendered.reads.items()
+        if "deal.term.post_transition_years" in read
+    }
+    assert touched and touched <= readers
+    assert "deal.population.cohort" in varied.rendered.reads["scope"]
+    assert "deal.population.cohort" not in varied.rendered.reads["liability"]
+    assert_the_conformed_copy_is_the_deed(result, ws, lock)
 
 
 def test_a_clause_for_a_role_no_party_now_has_is_omitted_with_a_warning(tmp_path, ws, signed):
@@ -752,3 +884,135 @@ def test_a_clause_for_a_role_no_party_now_has_is_omitted_with_a_warning(tmp_path
     first = next(i for i, t in enumerate(lines, 1) if t.startswith("  - {id: ccg"))
     assert all((w.file, w.line) == (str(new), first) for w in warned)  # the parties list
     assert any("no party now meets its condition" in w.message for w in warned)
+
+
+def without_first_year_aims_with_eligibility(tmp_path: Path, deal: Path) -> Path:
+    """Year 2: the first-year aims are spent (their provisions go) and eligibility criteria are
+    agreed (a provision is inserted after the population's)."""
+    text = re.sub(r"  year1_service_aims: \[[^\]]*\][^\n]*\n", "", deal.read_text())
+    cohort = '  cohort: "people aged 65 and over living in the area of [Council]"'
+    assert cohort in text
+    text = text.replace(cohort, cohort + '\n  eligibility_criteria: "[the eligibility criteria]"')
+    base = tmp_path / "base-year2.yaml"
+    base.write_text(text)
+    return changed(tmp_path, "year2.yaml", base)
+
+
+def touched_headings(docx: Path) -> set[str]:
+    """The headings of the clauses and schedules holding a tracked change."""
+    with zipfile.ZipFile(docx) as package:
+        root = etree.fromstring(package.read("word/document.xml"))
+    heading, found = "", set()
+    for p in root.iter(qn("w:p")):
+        style = p.find(f"{qn('w:pPr')}/{qn('w:pStyle')}")
+        if style is not None and style.get(qn("w:val")) in ("ClauseHeading", "ScheduleHeading"):
+            heading = "".join(t.text or "" for t in p.iter(qn("w:t")))
+        if p.find(f".//{qn('w:ins')}") is not None or p.find(f".//{qn('w:del')}") is not None:
+            found.add(heading)
+    return found
+
+
+def test_a_provision_omitted_or_inserted_keeps_the_numbers_the_deed_gives(
+    tmp_path, ws, signed, assert_valid
+):
+    deal, lock = signed
+    new = without_first_year_aims_with_eligibility(tmp_path, deal)
+    result = vary(lock, new, tmp_path / "v.docx", workspace=ws)
+    _, old = rebuild(lock, ws)
+    numbers = {pc.slot: pc.number for pc in old.plan.clauses}
+    scope, objectives = numbers["scope"], numbers["objectives"]
+    text = deed_text(result.deed.output)
+    assert (
+        f"Omit clause {objectives}.2, leaving its number in place marked \u201cNot used\u201d."
+        in text
+    )
+    inserted = text.index(f"After clause {scope}.1 insert:")
+    assert text[inserted + 1] == (
+        f"\u201c{scope}.1A Who is eligible for the Alliance Services is decided in accordance "
+        "with these eligibility criteria: [the eligibility criteria].\u201d"
+    )
+    # the deed's instructions on the signed text give the agreement as varied, numbers included
+    _, varied = rebuild(result.conformed_lock, ws)
+    before, after = (
+        sections(old.plan, old.rendered.laid_out),
+        sections(varied.plan, varied.rendered.laid_out),
+    )
+    applied = apply_numbered(before, result.amendments)
+    for a in result.amendments:
+        assert applied[a["at"]] == [(n, t) for n, _, t in after[a["at"]].paragraphs], a["at"]
+    got = [(n, t) for n, _, t in after["objectives"].paragraphs if "(" not in n]
+    assert [n for n, _ in got[:3]] == [f"{objectives}.{i}" for i in (1, 2, 3)]
+    assert got[1][1] == "Not used." and got[2][1].startswith("The Parties have identified")
+    assert [n for n, _, _ in after["scope"].paragraphs][:3] == [
+        f"{scope}.1",
+        f"{scope}.1A",
+        f"{scope}.2",
+    ]
+    assert_instructions_give_the_new_text(result, ws, lock)
+    # the conformed copy: accept all gives the fresh build; the changes are where the deed says
+    accepted = conformed_texts(result.conformed, accept=True)
+    operative = part_texts(varied)[1]
+    start = accepted.index(operative[0])
+    assert accepted[start : start + len(operative)] == operative
+    named = {pc.title for pc in old.plan.clauses if pc.slot in {a["at"] for a in result.amendments}}
+    assert touched_headings(result.conformed) == named
+    assert_valid(result.deed.output)
+    assert_valid(result.conformed)
+    # a second variation keeps those numbers and does not touch them again
+    later = VARIATION.replace("2018-04-01", "2019-04-01")
+    year3 = changed(
+        tmp_path,
+        "year3.yaml",
+        new,
+        ("people aged 65 and over", "the whole population"),
+        extra=later,
+    )
+    second = vary(result.conformed_lock, year3, tmp_path / "v2.docx", workspace=ws)
+    assert not [a for a in second.amendments if a["op"] in ("omit_provision", "insert_provision")]
+    _, twice = rebuild(second.conformed_lock, ws)
+    again = sections(twice.plan, twice.rendered.laid_out)
+    for slot in ("scope", "objectives"):
+        assert [n for n, _, _ in again[slot].paragraphs] == [
+            n for n, _, _ in after[slot].paragraphs
+        ]
+    assert_instructions_give_the_new_text(second, ws, result.conformed_lock)
+
+
+@needs_soffice()
+def test_libreoffice_accepts_an_inserted_provision_with_the_deeds_number(tmp_path, ws, signed):
+    deal, lock = signed
+    new = without_first_year_aims_with_eligibility(tmp_path, deal)
+    result = vary(lock, new, tmp_path / "v.docx", workspace=ws)
+    _, old = rebuild(lock, ws)
+    numbers = {pc.slot: pc.number for pc in old.plan.clauses}
+    scope, objectives = numbers["scope"], numbers["objectives"]
+    flat = re.sub(r"\s+", " ", pdf_text(libreoffice_accept_all(result.conformed, tmp_path)))
+    assert f"{scope}.1A Who is eligible for the Alliance Services" in flat
+    assert f"{scope}.2 The Alliance Services are" in flat
+    assert f"{objectives}.2 Not used. {objectives}.3 The Parties have identified" in flat
+
+
+def test_an_item_removed_substitutes_its_provision_not_the_clause_or_schedule(
+    tmp_path, ws, signed, assert_valid
+):
+    """Capitation is no longer planned: the provision listing the mechanisms (and the transition
+    plan's paragraph) is substituted with its items; the rest of the clause and schedule stay."""
+    deal, lock = signed
+    new = changed(
+        tmp_path, "year2.yaml", deal, ("    - {mechanism: capitation, status: planned}\n", "")
+    )
+    result = vary(lock, new, tmp_path / "v.docx", workspace=ws)
+    _, old = rebuild(lock, ws)
+    numbers = {pc.slot: pc.number for pc in old.plan.clauses + old.plan.schedules}
+    ops = [(a["op"], a["at"], a.get("provision")) for a in result.amendments]
+    assert ("replace_provision", "transition", "1.1") in ops
+    assert [op for op in ops if op[1] == "finance"] == [("replace_provision", "finance", "4")]
+    text = deed_text(result.deed.output)
+    start = text.index(f"For clause {numbers['finance']}.4 substitute:")
+    assert text[start + 1].startswith("\u201cDuring the Transition Period the Parties must work")
+    assert text[start + 2].startswith("(a) outcome-based payment")
+    assert f"For paragraph 1.1 of {numbers['transition']} substitute:" in text
+    assert not [t for t in text if "capitation" in t]
+    assert_instructions_give_the_new_text(result, ws, lock)
+    assert_the_conformed_copy_is_the_deed(result, ws, lock)
+    assert_valid(result.deed.output)

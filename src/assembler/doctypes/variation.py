@@ -46,6 +46,10 @@ OPS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "replace_schedule": (("text",), ("title",)),
     # "The following definition is inserted in clause 1.1 in its alphabetical position: ..."
     "insert_definition": (("term", "text"), ()),
+    # "Omit clause 15.3, leaving its number in place marked "Not used"" (15.4 stays 15.4)
+    "omit_provision": (("provision",), ()),
+    # "After clause 9.4 insert: "9.4A ..."" (provision: 4, number: 4A)
+    "insert_provision": (("provision", "number", "text"), ()),
 }
 AMENDMENT_KEYS = (
     "title",

@@ -6,6 +6,7 @@ variation) with the same rules Word applies to the house list, so the numbers ag
 
 from __future__ import annotations
 
+import copy
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -55,6 +56,11 @@ _FORMATS: dict[str, Callable[[int], str]] = {
 
 def format_number(fmt: str, n: int) -> str:
     return _FORMATS.get(fmt, str)(n)
+
+
+def _literal(level: Level) -> bool:
+    """A level that prints its text as it stands ("9.4A"): a whole number of its own."""
+    return "%" not in level.text and level.fmt != "bullet"
 
 
 @cache
@@ -115,6 +121,35 @@ class Numbering:
         self.num_to_abstract[new_id] = abstract_id
         return new_id
 
+    def add_literal(self, num_id: int, ilvl: int, text: str) -> int:
+        """A new list like ``num_id``'s whose level ``ilvl`` prints ``text`` as it stands (a
+        provision a deed of variation inserted, "9.4A"), the levels below it counting under it
+        ("9.4A(a)"). Its definition links no style: each paragraph names it directly."""
+        abstract_id = self.num_to_abstract[num_id]
+        abstracts = self.root.findall(qn("w:abstractNum"))
+        source = next(a for a in abstracts if a.get(qn("w:abstractNumId")) == str(abstract_id))
+        clone = copy.deepcopy(source)
+        new_abstract = max(self.levels) + 1
+        clone.set(qn("w:abstractNumId"), str(new_abstract))
+        for nsid in clone.findall(qn("w:nsid")):
+            nsid.set(qn("w:val"), f"{0x5A000000 + new_abstract:08X}")
+        for style in clone.findall(f"{qn('w:lvl')}/{qn('w:pStyle')}"):
+            style.getparent().remove(style)
+        for lvl in clone.findall(qn("w:lvl")):
+            if lvl.get(qn("w:ilvl")) == str(ilvl):
+                lvl.find(qn("w:lvlText")).set(qn("w:val"), text)
+        abstracts[-1].addnext(clone)
+        level = self.levels[abstract_id][ilvl]
+        self.levels[new_abstract] = {
+            **self.levels[abstract_id],
+            ilvl: Level(level.fmt, text, level.start),
+        }
+        new_id = max(self.num_to_abstract) + 1
+        num = el("w:num", self.root, numId=str(new_id))
+        el("w:abstractNumId", num, val=str(new_abstract))
+        self.num_to_abstract[new_id] = new_abstract
+        return new_id
+
     def next_number(self, num_id: int, ilvl: int) -> tuple[str, str]:
         """Advance list ``num_id`` at ``ilvl``; return (label as printed, full reference).
 
@@ -130,7 +165,7 @@ class Numbering:
         label = self._label(levels, counts, ilvl)
         reference = label
         level = ilvl
-        while level > 0 and "%1" not in levels[level].text:
+        while level > 0 and "%1" not in levels[level].text and not _literal(levels[level]):
             level -= 1
             reference = self._label(levels, counts, level).rstrip(".") + reference
         return label, reference.rstrip(".")

@@ -62,8 +62,13 @@ def lock_data(plan: Plan, laid_out: LaidOut) -> dict[str, Any]:
         "references": laid_out.references,
         "defined_terms": laid_out.defined_terms,
         "criteria": plan.criteria(),
-        **({"layout": [asdict(place) for place in plan.layout]} if plan.layout is not None else {}),
+        **({"layout": [_place(place) for place in plan.layout]} if plan.layout is not None else {}),
     }
+
+
+def _place(place: Place) -> dict[str, Any]:
+    """A place as the lock records it: the provisions' labels only where a deed set them."""
+    return {key: value for key, value in asdict(place).items() if value != ()}
 
 
 def dump(data: dict[str, Any]) -> bytes:
@@ -78,7 +83,16 @@ def layout_of(lock: dict[str, Any]) -> list[Place] | None:
     """The varied agreement's places, if the lock records a variation."""
     if "layout" not in lock:
         return None
-    return [Place(str(p["slot"]), str(p["part"]), bool(p.get("not_used"))) for p in lock["layout"]]
+    return [
+        Place(
+            str(p["slot"]),
+            str(p["part"]),
+            bool(p.get("not_used")),
+            tuple(map(str, p.get("provisions") or ())),
+            tuple(map(str, p.get("omitted") or ())),
+        )
+        for p in lock["layout"]
+    ]
 
 
 #: The shape of a lock: what each key must hold. A lock comes back from other people (inside a

@@ -43,6 +43,11 @@ class Place:
     slot: str
     part: str  # clauses | schedules
     not_used: bool = False
+    #: the labels of the clause's numbered provisions in order ("1", "1A", "2"), when a deed
+    #: omitted or inserted one: an omitted one keeps its number as "Not used", an inserted one
+    #: is numbered as the deed numbered it (empty: numbered 1, 2, 3 as the clause renders)
+    provisions: tuple[str, ...] = ()
+    omitted: tuple[str, ...] = ()
 
 
 NOT_USED = "not_used"

@@ -10,7 +10,9 @@ from lxml import etree
 
 from assembler.bank.clausebank import ClauseBank
 from assembler.core.errors import AssemblerError, Diagnostic
+from assembler.oxml import provisions
 from assembler.oxml.body import parse_blocks
+from assembler.oxml.numbering import Numbering
 from assembler.oxml.tables import complete_tables
 from assembler.plan.planner import Plan, PlannedClause
 from assembler.render.templates import Sandbox, Trace
@@ -41,6 +43,23 @@ def clause_bodies(plan: Plan, bank: ClauseBank, sandbox: Sandbox) -> Bodies:
         if pc.clause_id:
             found.blocks[pc.slot], found.traces[pc.slot] = clause_body(pc, bank, sandbox)
     return found
+
+
+def hold_provisions(plan: Plan, bodies: Bodies, numbering: Numbering) -> None:
+    """An agreement as varied keeps its provisions in the places its deeds gave them: an
+    omitted one "Not used", an inserted one numbered as the deed numbered it."""
+    numbers = {pc.slot: pc.number for pc in plan.clauses}
+    for place in plan.layout or []:
+        if place.provisions and place.slot in bodies.blocks and place.slot in numbers:
+            held = provisions.hold(
+                bodies.blocks[place.slot],
+                place.provisions,
+                place.omitted,
+                numbers[place.slot],
+                numbering,
+            )
+            if held is not None:
+                bodies.blocks[place.slot] = held
 
 
 def clause_body(pc: PlannedClause, bank: ClauseBank, sandbox: Sandbox) -> tuple[list[E], Trace]:

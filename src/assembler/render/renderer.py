@@ -26,7 +26,7 @@ from assembler.oxml.numbering import Numbering
 from assembler.plan.laidout import LaidOut, Printed, bookmark_name, fingerprints
 from assembler.plan.planner import Plan
 from assembler.render import definitions, fields, frame, operative
-from assembler.render.clauses import clause_bodies
+from assembler.render.clauses import clause_bodies, hold_provisions
 from assembler.render.numbering import Numbered, Walked, number
 from assembler.render.templates import Sandbox, Trace
 from assembler.template.sandbox import ClauseEnvironment
@@ -72,6 +72,9 @@ class Rendered:
     legend: str = ""
     #: footnote texts from fragments, numbered from 1 in reading order
     footnotes: list[str] = field(default_factory=list)
+    #: the deal values ("deal.population.cohort") each clause read, by slot: what a deed of
+    #: variation traces a changed value through
+    reads: dict[str, frozenset[str]] = field(default_factory=dict)
 
 
 def render(ins: RenderInputs) -> Rendered:
@@ -80,6 +83,7 @@ def render(ins: RenderInputs) -> Rendered:
     plan, sandbox = ins.plan, Sandbox(ins.env, ins.names, ins.issued)
     numbering = Numbering.read(ins.house.new_numbering(), ins.house.styles)
     bodies = clause_bodies(plan, ins.bank, sandbox)
+    hold_provisions(plan, bodies, numbering)
     terms, term_trace = definitions.defined_terms(plan, ins.bank, sandbox, bodies.blocks)
     cover = frame.cover(plan, ins.outline, sandbox)
     parties = frame.parties(ins.outline, sandbox)
@@ -121,6 +125,7 @@ def render(ins: RenderInputs) -> Rendered:
         paragraphs=walked.paragraphs,
         legend=cover.legend,
         footnotes=resolved.footnotes,
+        reads={slot: frozenset(t.accessed) for slot, t in bodies.traces.items()},
     )
 
 

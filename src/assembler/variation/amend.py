@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import difflib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
+from assembler.oxml.provisions import NOT_USED_TEXT, PROVISION
 from assembler.oxml.styles import Style
 from assembler.plan.laidout import LaidOut
 from assembler.plan.planner import NOT_USED, Place, Plan
@@ -23,6 +24,8 @@ from assembler.plan.planner import NOT_USED, Place, Plan
 HEADINGS = (Style.CLAUSE_HEADING, Style.SCHEDULE_HEADING)
 #: the longest passage (words and spaces) a word substitution replaces
 MAX_SUBSTITUTION_TOKENS = 40
+#: a schedule's paragraph heading ("1 Workstreams")
+SCHEDULE_HEADING = Style.SCHEDULE_CLAUSE_1
 #: list item styles, whose printed label ("(a)") is not part of the paragraph's text
 ITEM_STYLES = (Style.CLAUSE_3, Style.CLAUSE_4)
 
@@ -126,12 +129,216 @@ def _change(before: Section, after: Section) -> list[dict[str, Any]]:
 
 def _provision_changes(before: Section, after: Section) -> list[dict[str, Any]] | None:
     """One instruction per changed provision, each the smallest whole unit that reads correctly:
-    the changed words when one passage of the provision changed, else the provision itself. None
-    when the provisions do not line up (one added, removed or renumbered): the whole clause or
-    schedule is then substituted."""
-    if before.title != after.title or len(before.paragraphs) != len(after.paragraphs):
+    "Omit clause 15.3" for a provision left "Not used", "After clause 9.4 insert:" for one the
+    deed numbers 9.4A, the changed words when one passage of a provision changed, else the
+    provision itself. None when the provisions do not line up: the whole clause or schedule is
+    then substituted."""
+    if before.title != after.title:
         return None
-    pairs = [(a, b) for a, b in zip(before.paragraphs, after.paragraphs, strict=True) if a != b]
+    if before.kind != "definitions":
+        grouped = _grouped_changes(before, after)
+        if grouped is not None:
+            return grouped
+    return _paragraph_changes(before, before.paragraphs, after.paragraphs)
+
+
+Paragraph = tuple[str, str, str]  # (number, style, text)
+Group = tuple[str, list[Paragraph]]  # a provision's own label ("4", "4A") and its paragraphs
+
+
+def _grouped_changes(before: Section, after: Section) -> list[dict[str, Any]] | None:
+    """The changes provision by provision, where every provision as signed keeps its label
+    (the layout held them: :func:`held_provisions`)."""
+    intro_a, old = provision_groups(before)
+    intro_b, new = provision_groups(after)
+    signed = dict(old)
+    if not old or [label for label, _ in new if label in signed] != list(signed):
+        return None
+    found = _paragraph_changes(before, intro_a, intro_b)
+    if found is None:
+        return None
+    previous = ""
+    for label, group in new:
+        was = signed.get(label)
+        if was is None:
+            if not previous:
+                return None
+            found.append(
+                {
+                    "op": "insert_provision",
+                    "at": before.slot,
+                    "provision": previous,
+                    "number": label,
+                    "text": _replacement(group),
+                }
+            )
+        elif [text for _, _, text in group] == [NOT_USED_TEXT] and group != was:
+            found.append({"op": "omit_provision", "at": before.slot, "provision": label})
+        elif group != was:  # its words, or the provision and its items whole
+            found += _paragraph_changes(before, was, group) or [
+                {
+                    "op": "replace_provision",
+                    "at": before.slot,
+                    "provision": label,
+                    "text": _replacement(group),
+                }
+            ]
+        previous = label
+    restructured = [
+        label
+        for label, group in new
+        if label not in signed or (group != signed[label] and _restructured(signed[label], group))
+    ]
+    if _mostly(len(restructured), len(old)):
+        return None
+    return found
+
+
+def _restructured(old: list[Paragraph], new: list[Paragraph]) -> bool:
+    """A provision omitted ("Not used."), or with items added or removed: not a change of words."""
+    return [style for _, style, _ in old] != [style for _, style, _ in new] or (
+        [text for _, _, text in new] == [NOT_USED_TEXT] != [text for _, _, text in old]
+    )
+
+
+def _mostly(changed: int, provisions: int) -> bool:
+    """Whether a change to CHANGED of a clause's PROVISIONS reads better as the whole clause
+    substituted than as one instruction per provision."""
+    return changed > 1 and changed * 2 > provisions
+
+
+def provision_groups(section: Section) -> tuple[list[Paragraph], list[Group]]:
+    """A clause's text before its first numbered provision, and each provision ("9.4") with
+    the items and text below it, by its label within the clause ("4"); a schedule's paragraphs
+    ("1", "1.1") by their own numbers."""
+    schedule = section.number.startswith("Schedule")
+    prefix = "" if schedule else section.number + "."
+    starts = (PROVISION, SCHEDULE_HEADING) if schedule else (PROVISION,)
+    intro: list[Paragraph] = []
+    groups: list[Group] = []
+    for para in section.paragraphs:
+        number, style, _ = para
+        if style in starts and number and number.startswith(prefix):
+            groups.append((number.removeprefix(prefix), [para]))
+        elif groups:
+            groups[-1][1].append(para)
+        else:
+            intro.append(para)
+    return intro, groups
+
+
+def held_provisions(
+    layout: list[Place], old: dict[str, Section], new: dict[str, Section]
+) -> list[Place]:
+    """LAYOUT with each clause's provisions labelled as a deed leaves them: a provision the new
+    text no longer has keeps its number, "Not used"; a new one takes the number of the one
+    before it and a letter (9.4A, 9.4B); every other keeps its signed number."""
+    held = []
+    for place in layout:
+        before, after = old.get(place.slot), new.get(place.slot)
+        labels = None
+        if (
+            place.part == "clauses"
+            and before
+            and after
+            and NOT_USED not in (before.kind, after.kind)
+        ):
+            labels = _labels(before, after) if before.kind != "definitions" else None
+        held.append(replace(place, provisions=labels[0], omitted=labels[1]) if labels else place)
+    return held
+
+
+def _labels(before: Section, after: Section) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
+    intro_a, old = provision_groups(before)
+    intro_b, new = provision_groups(after)
+    if not old or not new or bool(intro_a) != bool(intro_b):
+        return None
+    labels: list[str] = []
+    omitted: list[str] = []
+    aligned = _aligned([_key(g) for _, g in old], [_key(g) for _, g in new])
+    changed = [
+        (i, j) for i, j in aligned if i is None or j is None or _restructured(old[i][1], new[j][1])
+    ]
+    if _mostly(len(changed), len(old)):
+        return None  # the clause is substituted whole, and numbered afresh
+    for i, j in aligned:
+        if i is not None:
+            labels.append(old[i][0])
+            if j is None:
+                omitted.append(old[i][0])
+        elif not labels:
+            return None  # a provision before the first: the clause is substituted whole
+        else:
+            labels.append(_next_label(labels[-1]))
+    if len(set(labels)) != len(labels):
+        return None
+    if not omitted and labels == [str(n) for n in range(1, len(labels) + 1)]:
+        return None
+    return tuple(labels), tuple(omitted)
+
+
+def _next_label(label: str) -> str:
+    """The number a provision inserted after LABEL takes: 4 -> 4A, 4A -> 4B."""
+    if label[-1].isalpha():
+        return label[:-1] + chr(ord(label[-1]) + 1)
+    return label + "A"
+
+
+def _key(group: list[Paragraph]) -> str:
+    return " ".join(text for _, _, text in group)
+
+
+#: How alike two provisions' texts must be to count as one provision reworded.
+SAME_PROVISION = 0.5
+
+
+def _aligned(old: list[str], new: list[str]) -> list[tuple[int | None, int | None]]:
+    """Old and new provisions in order, paired where one is the other reworded (the pairing of
+    greatest likeness, in order); between two pairs, the leftovers pair up in order as
+    rewordings, and what remains is omitted (old only) or inserted (new only)."""
+    n, m = len(old), len(new)
+    like = [[_likeness(a, b) for b in new] for a in old]
+    best = [[0.0] * (m + 1) for _ in range(n + 1)]
+    for i in range(n - 1, -1, -1):
+        for j in range(m - 1, -1, -1):
+            best[i][j] = max(best[i + 1][j], best[i][j + 1])
+            if like[i][j] >= SAME_PROVISION:
+                best[i][j] = max(best[i][j], like[i][j] + best[i + 1][j + 1])
+    pairs: list[tuple[int, int]] = []
+    i = j = 0
+    while i < n and j < m:
+        if like[i][j] >= SAME_PROVISION and best[i][j] == like[i][j] + best[i + 1][j + 1]:
+            pairs.append((i, j))
+            i, j = i + 1, j + 1
+        elif best[i][j] == best[i + 1][j]:
+            i += 1
+        else:
+            j += 1
+    out: list[tuple[int | None, int | None]] = []
+    i = j = 0
+    for a, b in [*pairs, (n, m)]:
+        gap_old, gap_new = list(range(i, a)), list(range(j, b))
+        common = min(len(gap_old), len(gap_new))
+        out += zip(gap_old[:common], gap_new[:common], strict=True)
+        out += ((x, None) for x in gap_old[common:])
+        out += ((None, y) for y in gap_new[common:])
+        if a < n:
+            out.append((a, b))
+        i, j = a + 1, b + 1
+    return out
+
+
+def _likeness(a: str, b: str) -> float:
+    return difflib.SequenceMatcher(a=a.split(), b=b.split(), autojunk=False).ratio()
+
+
+def _paragraph_changes(
+    before: Section, old_paragraphs: list[Paragraph], new_paragraphs: list[Paragraph]
+) -> list[dict[str, Any]] | None:
+    """One instruction per changed paragraph of paragraphs that line up one to one."""
+    if len(old_paragraphs) != len(new_paragraphs):
+        return None
+    pairs = [(a, b) for a, b in zip(old_paragraphs, new_paragraphs, strict=True) if a != b]
     if any(old[:2] != new[:2] for old, new in pairs):
         return None
     found = []
@@ -166,12 +373,16 @@ def _title(before: Section, after: Section) -> dict[str, str]:
 def replacement_text(section: Section) -> list[str]:
     """Paragraphs in the deed's convention: a list item keeps its printed label ("(a) ..."), a
     schedule paragraph heading starts "# "; any other paragraph is numbered by the deed."""
+    return _replacement(section.paragraphs)
+
+
+def _replacement(paragraphs: list[Paragraph]) -> list[str]:
     out = []
-    for number, style, text in section.paragraphs:
+    for number, style, text in paragraphs:
         if style in ITEM_STYLES:
             label = re.search(r"\([a-z0-9]+\)$", number)
             out.append(f"{label.group(0) if label else '(-)'} {text}")
-        elif style == Style.SCHEDULE_CLAUSE_1:
+        elif style == SCHEDULE_HEADING:
             out.append(f"# {text}")
         elif not number:  # text under a heading: the deed must not number it
             out.append(f"> {text}")
@@ -197,8 +408,10 @@ def _added_definitions(before: Section, after: Section) -> list[tuple[str, str]]
 
 
 def _substitution(scope: str, old: str, new: str) -> dict[str, str] | None:
-    """words_from/words_to when one passage of the paragraph changed, and the old words occur
-    once in the scope the instruction names (so it cannot be misread)."""
+    """words_from/words_to for the smallest whole unit around the passage that changed: never
+    half of a bracket or parenthesis, the whole sentence when the change is most of it, no
+    punctuation both sides share at the end, and old words that occur once in the scope the
+    instruction names (so it cannot be misread)."""
     old_words, new_words = _tokens(old), _tokens(new)
     matcher = difflib.SequenceMatcher(a=old_words, b=new_words, autojunk=False)
     edits = [op for op in matcher.get_opcodes() if op[0] != "equal"]
@@ -206,14 +419,65 @@ def _substitution(scope: str, old: str, new: str) -> dict[str, str] | None:
     i1, i2, j2 = edits[0][1], edits[-1][2], edits[-1][4]
     if max(i2 - i1, j2 - i1) > MAX_SUBSTITUTION_TOKENS:
         return None  # so much changed that the whole clause reads better
-    for widen in range(0, max(len(old_words), len(new_words)) + 1, 2):
-        start, end = max(i1 - widen, 0), min(i2 + widen, len(old_words))
-        words_from = "".join(old_words[start:end]).strip()
-        words_to = "".join(new_words[start : j2 + (end - i2)]).strip()
-        # both sides non-empty, and the old words found once in the clause
-        if words_from and words_to and scope.count(words_from) == 1:
-            return {"words_from": words_from, "words_to": words_to}
+    i1, i2 = _sentence_if_most(old_words, i1, i2)
+    shift = j2 - edits[-1][2]  # the new text's end, less the old's, past the change
+    for extra in range(len(old_words) + 1):
+        for left in range(min(extra, i1) + 1):
+            start, end = i1 - left, i2 + extra - left
+            if end > len(old_words):
+                continue
+            words_from, words_to = _trimmed(
+                "".join(old_words[start:end]).strip(),
+                "".join(new_words[start : end + shift]).strip(),
+            )
+            if (
+                words_from
+                and words_to
+                and _whole(words_from)
+                and _whole(words_to)
+                and scope.count(words_from) == 1
+            ):
+                return {"words_from": words_from, "words_to": words_to}
     return None
+
+
+#: Punctuation that ends a sentence or a list item.
+SENTENCE_END = (".", ";", ":")
+
+
+def _sentence_if_most(words: list[str], i1: int, i2: int) -> tuple[int, int]:
+    """The whole sentence around tokens I1..I2 when they are most of it (the rest would read as
+    a fragment), else I1..I2."""
+    start = i1
+    while start > 0 and not words[start - 1].rstrip().endswith(SENTENCE_END):
+        start -= 1
+    end = max(i2, i1 + 1)
+    while end < len(words) and not words[end - 1].rstrip().endswith(SENTENCE_END):
+        end += 1
+    changed = sum(1 for w in words[i1:i2] if w.strip())
+    sentence = sum(1 for w in words[start:end] if w.strip())
+    return (start, end) if changed * 2 > sentence else (i1, i2)
+
+
+def _trimmed(old: str, new: str) -> tuple[str, str]:
+    """Both passages without the punctuation they share at the end ("planned);" and "agreed);"
+    are "planned)" and "agreed)")."""
+    while old and new and old[-1] == new[-1] and old[-1] in ".,;:":
+        old, new = old[:-1].rstrip(), new[:-1].rstrip()
+    return old, new
+
+
+def _whole(words: str) -> bool:
+    """No bracket or parenthesis opened without being closed, or closed without being opened."""
+    for opening, closing in ("()", "[]"):
+        depth = 0
+        for char in words:
+            depth += (char == opening) - (char == closing)
+            if depth < 0:
+                return False
+        if depth:
+            return False
+    return True
 
 
 def _tokens(text: str) -> list[str]:

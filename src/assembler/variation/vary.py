@@ -63,7 +63,13 @@ from assembler.pipeline.workspace import Workspace
 from assembler.plan.planner import Plan
 from assembler.render.renderer import Rendered
 from assembler.template.sandbox import longdate
-from assembler.variation.amend import Section, amendments, sections, varied_layout
+from assembler.variation.amend import (
+    Section,
+    amendments,
+    held_provisions,
+    sections,
+    varied_layout,
+)
 
 
 @dataclass
@@ -132,6 +138,10 @@ def _vary(
         slot: replace(s, paragraphs=[(n, st, _rename(t, by_law)) for n, st, t in s.paragraphs])
         for slot, s in sections(old.plan, old.rendered.laid_out).items()
     }
+    held = held_provisions(layout, signed, sections(varied.plan, varied.rendered.laid_out))
+    if held != layout:  # a provision omitted or inserted: laid out as the deed numbers it
+        layout = held
+        varied = assemble(deal, ws, draft=draft, layout=layout)
     now = sections(varied.plan, varied.rendered.laid_out)
     changes = amendments(signed, now)
     if not changes:
@@ -164,7 +174,7 @@ def _vary(
     considered = set(deal.data.get("acknowledge") or {})
     traced = (
         _still_reads(old_deal, deal, now)
-        + _unchanged_beside(old_deal, deal, changes, now)
+        + _unchanged_beside(old_deal, deal, changes, varied)
         + _role_clauses_omitted(old, deal, changes, ws)
     )
     deed.warnings.extend(w for w in traced if w.rule not in considered)
@@ -211,40 +221,50 @@ def _still_reads(old_deal: Deal, deal: Deal, varied: dict[str, Section]) -> list
 
 
 def _unchanged_beside(
-    old_deal: Deal, deal: Deal, changes: list[dict[str, Any]], varied: dict[str, Section]
+    old_deal: Deal, deal: Deal, changes: list[dict[str, Any]], varied: Assembled
 ) -> list[Diagnostic]:
-    """W-var-02: a figure the variation leaves as it was, printed in the same sentence as words it
-    changes ("the whole population ... (estimated at about 50,000 people)": the estimate was the
-    over-65s'). Whether it still holds is for the drafter, at the figure's line."""
-    before = dict(_leaves(old_deal.data))
-    figures = {
-        value: path
-        for path, value in _leaves(deal.data)
-        if before.get(path) == value and re.search(r"\d{2}", value) and not value.startswith("[")
-    }
+    """W-var-02: a value the variation leaves as it was, that a provision the deed amends still
+    prints beside a value of the same entry that it changes ("the whole population ...
+    (estimated at about 50,000 people)": population.estimated_size was the over-65s'). The plan
+    knows which values each clause read; whether the value still holds is for the drafter, at
+    its line."""
+    before, after = dict(_leaves(old_deal.data)), dict(_leaves(deal.data))
+    changed = {path for path, value in after.items() if before.get(path, value) != value}
+    now = sections(varied.plan, varied.rendered.laid_out)
     found = []
     for change in changes:
-        words = change.get("words_to")
-        section = varied.get(change["at"])
-        if change["op"] != "substitute_words" or not words or section is None:
+        section = now.get(change["at"])
+        if section is None or "provision" not in change:
             continue
-        for number, _, text in section.paragraphs:
-            sentence = next((s for s in re.split(r"(?<=[.;])\s+", text) if words in s), "")
-            for value, path in figures.items():
-                if re.search(rf"(?<![\d,.]){re.escape(value)}(?![\d,])", sentence):
-                    where = number or section.number
-                    found.append(
-                        Diagnostic(
-                            "W-var-02",
-                            f"{'clause ' if where[:1].isdigit() else ''}{where} now reads "
-                            f"{words!r} and still gives {path} ({value}) beside it, which the "
-                            "variation does not change: check that it still holds",
-                            hint=f"change {path} in the deal sheet if it no longer holds",
-                            severity="warning",
-                            **deal.where(path),
-                        )
-                    )
+        number = _full_number(section, change["provision"])
+        texts = [text for n, _, text in section.paragraphs if n == number]
+        read = {path.removeprefix("deal.") for path in varied.rendered.reads.get(section.slot, ())}
+        moved = sorted(read & changed)
+        for path in sorted(read - changed):
+            value = after.get(path)
+            beside = [m for m in moved if m.rpartition(".")[0] == path.rpartition(".")[0]]
+            if not value or not beside or value.startswith("[") or not texts:
+                continue
+            if not re.search(rf"(?<![\d,.]){re.escape(value)}(?![\d,])", texts[0]):
+                continue
+            found.append(
+                Diagnostic(
+                    "W-var-02",
+                    f"clause {number} changes with {beside[0]} and still gives {path} "
+                    f"({value}), which the variation does not change: check that it still holds",
+                    hint=f"change {path} in the deal sheet if it no longer holds",
+                    severity="warning",
+                    **deal.where(path),
+                )
+            )
     return found
+
+
+def _full_number(section: Section, provision: str) -> str:
+    """A provision's number in full ("5.1" for provision "1" of clause 5)."""
+    if section.number.startswith("Schedule") or provision.startswith("("):
+        return provision if section.number.startswith("Schedule") else section.number + provision
+    return f"{section.number}.{provision}"
 
 
 def _role_clauses_omitted(
