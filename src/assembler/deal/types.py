@@ -124,6 +124,20 @@ def _fail(file: Path, message: str, hint: str | None = None) -> SchemaFileError:
     return SchemaFileError(Diagnostic("E-schema-01", message, str(file), hint=hint))
 
 
+#: The JSON Schema keywords the engine's checks carry out. Any other keyword in a schema.yaml
+#: (``maximum``, ``maxLength``, ``if``/``then``, ``allOf`` ...) is refused when the type is
+#: loaded, never ignored: a CSU's rule that silently checked nothing would be a green gate that
+#: lies.
+KEYWORDS = frozenset(
+    {
+        "$schema", "$id", "$defs", "$ref", "title", "description", "examples",
+        "type", "format", "enum", "const", "anyOf", "oneOf", "pattern", "minimum",
+        "items", "minItems", "properties", "required", "additionalProperties", "propertyNames",
+        "x-ref", "x-id", "x-hint", "x-rules", "x-vocabulary",
+    }
+)  # fmt: skip
+
+
 @dataclass
 class _Compiler:
     """Turns JSON Schema nodes into :class:`Spec` objects, resolving ``$ref`` to common defs."""
@@ -137,6 +151,7 @@ class _Compiler:
     def spec(self, node: Any) -> Spec:
         if not isinstance(node, dict):
             raise _fail(self.file, f"a schema node must be a mapping, found {node!r}")
+        self.keywords(node)
         if "$ref" in node:
             return self.ref(str(node["$ref"]))
         alternatives = node.get("anyOf", node.get("oneOf"))
@@ -178,7 +193,18 @@ class _Compiler:
             "(date, money, percent, code), an enum, x-ref, oneOf or $ref",
         )
 
+    def keywords(self, node: dict[str, Any]) -> None:
+        unknown = sorted(str(k) for k in node if k not in KEYWORDS)
+        if unknown:
+            raise _fail(
+                self.file,
+                f"the engine does not check the schema keyword(s) {', '.join(unknown)}",
+                "write the check as a rule in rules.yaml (or a Python rule); keywords the engine "
+                "checks: " + ", ".join(sorted(KEYWORDS)),
+            )
+
     def mapping(self, node: dict[str, Any]) -> Spec:
+        self.keywords(node)
         extra = node.get("additionalProperties", False)
         if "properties" not in node and isinstance(extra, dict):
             key = node.get("propertyNames", {})
