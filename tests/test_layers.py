@@ -33,8 +33,6 @@ LAYERS: list[tuple[str, ...]] = [
     ("cli", "__main__", "__init__"),
 ]
 RANK = {name: rank for rank, names in enumerate(LAYERS) for name in names}
-#: imports that reach up (none now: the restructuring of issue 14 removed the last); never add one
-KNOWN: set[tuple[str, str]] = set()
 
 
 def modules() -> list[Path]:
@@ -77,19 +75,13 @@ def reaching_up() -> list[tuple[str, int, str]]:
     for path in modules():
         source = name_of(path)
         for line, target in imported(path):
-            if rank_of(target) > rank_of(source) and (source, target) not in KNOWN:
+            if rank_of(target) > rank_of(source):
                 found.append((str(path.relative_to(SRC)), line, target))
     return found
 
 
 def test_no_module_imports_from_a_higher_layer() -> None:
     assert reaching_up() == []
-
-
-def test_the_known_exceptions_still_exist() -> None:
-    """An exception that no longer occurs is removed from KNOWN, so it cannot come back unseen."""
-    actual = {(name_of(p), t) for p in modules() for _, t in imported(p)}
-    assert sorted(KNOWN - actual) == []
 
 
 def test_every_package_is_in_a_layer_and_in_the_readme() -> None:
