@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import importlib
 import sys
+import textwrap
 from collections.abc import Mapping
 from typing import Any
 
 import click
-from click.utils import make_default_short_help
 
 from assembler.core.errors import AssemblerError, Diagnostic
 
@@ -105,9 +105,14 @@ class LazyGroup(click.Group):
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         names = self.list_commands(ctx)
         limit = formatter.width - 6 - max(len(name) for name in names)
-        rows = [(name, make_default_short_help(self.lazy[name][1], limit)) for name in names]
+        rows = [(name, _short_help(self.lazy[name][1], limit)) for name in names]
         with formatter.section("Commands"):
             formatter.write_dl(rows)
+
+
+def _short_help(text: str, limit: int) -> str:
+    """The command list's one-line help; click's own helper for this became private in click 8.5."""
+    return textwrap.shorten(text, width=limit, placeholder="...")
 
 
 class _Group(LazyGroup):
