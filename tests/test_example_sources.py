@@ -40,9 +40,11 @@ def headings_of(text: str) -> dict[str, list[int]]:
     found: dict[str, set[int]] = {"parts": set(), "tables": set(), "figures": set()}
     for line in text.splitlines():
         plain = re.sub(r"<[^>]+>|[#*_]", "", line).strip()
-        if m := re.match(r"Chapter (\d+)\b", plain):
-            found["parts"].add(int(m[1]))
-        elif (m := re.match(r"(\d{1,2})\.? +[A-Z][^.]*$", plain)) and len(plain) < 80:
+        if (
+            (m := re.match(r"Chapter (\d+)\b", plain))
+            or (m := re.match(r"(\d{1,2})\.? +[A-Z][^.]*$", plain))
+            and len(plain) < 80
+        ):
             found["parts"].add(int(m[1]))
         if m := re.match(r"(Table|Figure) (\d+)\b", plain):
             found["tables" if m[1] == "Table" else "figures"].add(int(m[2]))
@@ -67,7 +69,9 @@ def pointers(path: Path) -> list[Pointer]:
     found = []
     for number, line in enumerate(path.read_text().splitlines(), 1):
         comment = line.partition("#")[2]
-        if m := re.search(r"(?<!`# )src:(?!`)", comment):  # not where a comment names the convention
+        if m := re.search(
+            r"(?<!`# )src:(?!`)", comment
+        ):  # not where a comment names the convention
             found.append(Pointer(path.name, number, comment[m.end() :].strip()))
     return found
 

@@ -177,7 +177,9 @@ def test_seed_values_reach_the_text(som):
     # dated April 2017, the manual describes as running nothing 001 reports only at the end of
     # Year 1 (Table 12): weekly case management is a blank, the shared care record is not there
     services = clauses["How the Alliance Services work together"]
-    assert "reviews the people on its caseload [how often the team reviews its caseload]" in services
+    assert (
+        "reviews the people on its caseload [how often the team reviews its caseload]" in services
+    )
     assert "Shared care record" not in services and "single eligibility assessment" not in services
     assert "about £200,000,000" in clauses["Financial management"]
     assert (
