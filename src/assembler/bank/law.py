@@ -102,10 +102,27 @@ class LawRegister:
         if entry is None or entry.in_force(on):
             return None
         reason = f"{entry.name} is in force only {entry.period()}"
-        successor = self.entries.get(entry.successor or "")
-        if successor and successor.in_force(on):
+        successor = self.successor_on(entry, on)
+        if successor:
             return f"{reason}; on {_long(on)} its successor is {successor.name} ({successor.id})"
         return reason
+
+    def successor_on(self, entry: LawEntry, on: dt.date) -> LawEntry | None:
+        """The entry that, through one successor or a chain of them (a primary care trust, then a
+        CCG, then an ICB), stands in an entry's place on a date; None if none is in force then."""
+        seen = {entry.id}
+        while (successor := self.entries.get(entry.successor or "")) and successor.id not in seen:
+            if successor.in_force(on):
+                return successor
+            seen.add(successor.id)
+            entry = successor
+        return None
+
+    def rule_for(self, entry_id: str) -> str | None:
+        """The rule that reports an entry named where it is not in force: E-law-01 for a body (a
+        party's legal form), E-law-02 for a procurement regime; None for other entries."""
+        kind = self.entries[entry_id].kind if entry_id in self.entries else None
+        return {"body": "E-law-01", "regime": "E-law-02"}.get(kind or "")
 
 
 def _entry(data: dict[str, Any]) -> LawEntry:

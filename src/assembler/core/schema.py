@@ -32,6 +32,8 @@ class InForce(Protocol):
 
     def not_in_force(self, entry_id: str, on: dt.date) -> str | None: ...
 
+    def rule_for(self, entry_id: str) -> str | None: ...
+
 
 @dataclass
 class Checker:
@@ -316,6 +318,18 @@ class Date(Scalar):
         return self.wrong(value, ck, path, pos)
 
 
+def _retired(value: Any, ck: Checker) -> tuple[str, str] | None:
+    """The E-law rule and the register's reason, with today's successor, for a value that is a
+    body or regime of the bank's register no longer in force (an enum lists only what the engine
+    can draft today: a primary care trust is no legal form it can describe, but its successor is
+    the fix)."""
+    if ck.law is None or not isinstance(value, str):
+        return None
+    rule = ck.law.rule_for(value)
+    why = ck.law.not_in_force(value, dt.date.today()) if rule else None
+    return (rule, why) if rule and why else None
+
+
 class Enum(Scalar):
     def __init__(self, *values: str):
         self.values = values
@@ -323,6 +337,10 @@ class Enum(Scalar):
 
     def check_value(self, value: Any, ck: Checker, path: str, pos: Pos) -> Any:
         if value not in self.values:
+            if retired := _retired(value, ck):  # a body or regime the law no longer has
+                rule, why = retired
+                ck.error(rule, path, pos, f"{value} is not in force today", why)
+                return None
             hint = suggest(value, self.values) or self.expects
             ck.error("E-enum-01", path, pos, f"{value!r} is not an allowed value", hint)
             return None
