@@ -159,3 +159,32 @@ def test_sums_due_are_carved_out_of_the_no_blame_gateway(example):
     [liability] = [t for h, t in clause_texts(data).items() if "claim for" in t]
     assert "payment of a sum due from one Party to another under this Agreement." in liability
     assert "Wilful Default;" in liability and "Data Protection Legislation; or" in liability
+
+
+def test_a_register_entry_must_say_where_its_dates_were_checked(tmp_path):
+    from assembler.bank.law import LawRegister
+    from assembler.core.errors import AssemblerError
+
+    from conftest import BANK
+
+    text = (BANK / "law.yaml").read_text()
+    first = text.index("    checked: ")
+    path = tmp_path / "law.yaml"
+    path.write_text(text[:first] + text[text.index("\n", first) + 1 :])
+    with pytest.raises(AssemblerError) as error:
+        LawRegister.load(path)
+    [finding] = error.value.diagnostics
+    assert "checked" in finding.message and finding.file == str(path) and finding.line
+
+
+@pytest.mark.parametrize(
+    ("body", "on", "successor"),
+    [
+        ("pct", "2026-12-04", "integrated care board (icb)"),  # through the CCG, itself abolished
+        ("pct", "2020-04-01", "clinical commissioning group (ccg)"),
+        ("monitor", "2026-12-04", "NHS England"),
+    ],
+)
+def test_the_hint_names_the_successor_in_force_on_the_date(workspace, body, on, successor):
+    why = workspace.bank.law.not_in_force(body, dt.date.fromisoformat(on))
+    assert why and f"its successor is {successor}" in why

@@ -32,6 +32,11 @@ ENTRY = Map(
         "source": F(
             Str(), required=True, hint="the legislation, with its legislation.gov.uk address"
         ),
+        "checked": F(
+            Str(),
+            required=True,
+            hint="where the dates were checked (law-by-date.md, legislation.gov.uk) and what is not confirmed",
+        ),
         "assumes": F(Str(), hint="what the entry takes for granted, where the law is not settled"),
     }
 )
