@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+import re
+
+import pytest
+
 from assembler.api import build
 from assembler.template.terms import DefinedTerm, find_terms
 
-from conftest import edited
+from conftest import BANK, edited
 from reading import paragraphs
+
+#: the examples a build takes alone (the year-2 deal sheet is an input to `assemble vary`)
+BUILDABLE = [
+    e for e in sorted((BANK / "examples").glob("*.yaml")) if e.stem != "over-65s-alliance-year2"
+]
 
 
 def test_used_terms_are_kept_alphabetically_and_unused_ones_dropped():
@@ -69,3 +78,35 @@ def test_a_name_is_taken_out_only_as_a_whole_word():
         ["la"],
     )
     assert report.warnings == []
+
+
+def test_names_joined_by_and_or_holding_an_ampersand_raise_no_warning_in_a_build(
+    tmp_path, workspace
+):
+    deal = edited(
+        tmp_path,
+        ('name: "[Council]"', 'name: "Brighton and Hove City Council"'),
+        ('name: "[Third-sector organisation]"', 'name: "Age & Care Brighton"'),
+        ('name: "[GP Federation]"', 'name: "Hove & Portslade GP Federation"'),
+    )
+    result = build(deal, tmp_path / "a.docx", workspace=workspace)
+    printed = "\n".join(text for _, text in paragraphs(result.output.read_bytes()))
+    for name in ("Brighton and Hove City Council", "Age & Care Brighton", "Hove & Portslade"):
+        assert name in printed
+    assert [w.message for w in result.warnings if w.rule.startswith("W-term")] == []
+
+
+DEFINED = re.compile(r"^“([^”]+)” means ")
+
+
+@pytest.mark.parametrize("example", BUILDABLE, ids=lambda p: p.stem)
+def test_every_term_an_example_defines_is_used_outside_its_definition(example, tmp_path, workspace):
+    """The definitions clause holds only the bank's terms that the document uses: "Related
+    Agreement" defined by a clause yet used by none is dropped, not printed."""
+    result = build(example, tmp_path / "x.docx", workspace=workspace)
+    texts = [text for _, text in paragraphs(result.output.read_bytes())]
+    defined = [(i, m[1]) for i, text in enumerate(texts) if (m := DEFINED.match(text))]
+    assert len(defined) >= 5
+    for i, term in defined:
+        elsewhere = "\n".join(t for j, t in enumerate(texts) if j != i)
+        assert re.search(rf"(?<!\w){re.escape(term)}", elsewhere), term
