@@ -195,6 +195,40 @@ def test_a_decision_gate_after_the_sunset_date_is_refused(tmp_path, workspace):
     ]
 
 
+PERIOD = '  period_years: "[the length of the Transition Period, ending by April 2018]"'
+
+
+@pytest.mark.parametrize(
+    ("start", "years", "refused"),
+    [
+        ("2016-12-01", 2, True),  # ends 30 November 2018: after the April 2018 target
+        ("2016-12-01", 1, False),
+        ("2016-04-01", 2, False),  # ends 31 March 2018, as 001 ch8 and ch5 have it
+        ("2016-05-01", 2, False),  # ends 30 April 2018, within the target month
+        ("2016-06-01", 2, True),  # ends 31 May 2018
+    ],
+)
+def test_a_transition_period_that_ends_after_its_target_is_refused(
+    tmp_path, workspace, start, years, refused
+):
+    text = (
+        MOU.read_text()
+        .replace(PERIOD, f"  period_years: {years}")
+        .replace("effective_date: 2016-12-01", f"effective_date: {start}")
+    )
+    assert f"period_years: {years}" in text and f"effective_date: {start}" in text
+    deal = tmp_path / "mou.yaml"
+    deal.write_text(text)
+    if refused:
+        found = _refused(tmp_path, workspace, text)
+        assert [(d.rule, _at(d)) for d in found] == [
+            ("E-date-01", position_of(text, f"  period_years: ^{years}"))
+        ]
+        assert "after the target of April 2018" in found[0].message
+    else:
+        build(deal, tmp_path / "mou.docx", workspace=workspace)
+
+
 @needs_soffice()
 def test_libreoffice_prints_the_numbers(mou, tmp_path):
     from assembler.package.export import to_pdf

@@ -126,6 +126,7 @@ def mou_dates_in_order(values: dict[str, Any], ck: Checker, path: str) -> None:
         for i, g in enumerate(values.get("decision_gates") or [])
         if isinstance(g, dict)
     ]
+    _transition_ends_by_the_target(values, ck, start)
     for where, when in dated:
         if not isinstance(when, dt.date):
             continue
@@ -145,6 +146,34 @@ def mou_dates_in_order(values: dict[str, Any], ck: Checker, path: str) -> None:
                 f"{when.isoformat()} must be before the sunset date ({sunset.isoformat()})",
                 "a review or decision gate after the sunset never happens",
             )
+
+
+def _transition_ends_by_the_target(values: dict[str, Any], ck: Checker, start: Any) -> None:
+    """The Transition Period leads to the future contract, so it ends by the month that contract
+    is to go live (case C's MoU: two years to April 2018, 001 ch5, ch8)."""
+    years, target = (
+        dig(values, "transition.period_years"),
+        dig(values, "intended_end_state.target_go_live"),
+    )
+    if not (isinstance(start, dt.date) and isinstance(years, int) and isinstance(target, str)):
+        return
+    try:
+        month = dt.datetime.strptime(target.strip(), "%B %Y").date()
+    except ValueError:
+        return  # a blank or a phrase: nothing to compare
+    anniversary = dt.date(
+        start.year + years, start.month, min(start.day, 28 if start.month == 2 else 31)
+    )
+    ends = anniversary - dt.timedelta(days=1)
+    if (ends.year, ends.month) > (month.year, month.month):
+        where = "transition.period_years"
+        ck.error(
+            "E-date-01",
+            where,
+            ck.at(where),
+            f"the Transition Period ends on {ends.isoformat()}, after the target of {target}",
+            "shorten the Transition Period or move the target (intended_end_state.target_go_live)",
+        )
 
 
 @deal_rule(
