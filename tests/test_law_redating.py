@@ -87,3 +87,23 @@ def test_an_example_re_dated_today_with_an_abolished_body_names_its_successor(
     assert law, [str(d) for d in found]
     assert successor.name in (law[0].hint or "") and successor.id in (law[0].hint or "")
     assert law[0].file == str(path) and law[0].line
+
+
+ENDED_REGIMES = [e.id for e in REGISTER.entries.values() if e.kind == "regime" and e.end]
+WITH_REGIMES = [e for e in EXAMPLES if REGIMES.search(e.read_text())]
+
+
+def test_some_examples_name_procurement_regimes_and_some_regimes_have_ended():
+    assert WITH_REGIMES and ENDED_REGIMES
+
+
+@pytest.mark.parametrize("regime", ENDED_REGIMES)
+@pytest.mark.parametrize("example", WITH_REGIMES, ids=lambda p: p.stem)
+def test_an_example_re_dated_today_with_an_ended_regime_names_its_successor(
+    example, regime, tmp_path, workspace
+):
+    path = redated(example, tmp_path)
+    path.write_text(REGIMES.sub(lambda m: f"{m[1]}[{regime}]", path.read_text(), count=1))
+    successor = REGISTER.entries[current(regime)]
+    law = [d for d in findings(path, workspace) if d.rule == "E-law-02"]
+    assert law and successor.name in (law[0].hint or "")
