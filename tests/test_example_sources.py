@@ -28,7 +28,6 @@ def seeds_folder() -> Path | None:
     for candidate in (
         os.environ.get("ASSEMBLER_SEEDS"),
         Path(__file__).resolve().parents[2] / "shared" / "seeds",
-        "/work/shared/seeds",
     ):
         if candidate and Path(candidate).is_dir():
             return Path(candidate)
