@@ -259,7 +259,10 @@ def test_g7_the_providers_shares_of_the_outcome_payment_add_up(workspace, tmp_pa
 
 
 def test_g11_an_envelope_reopener_needs_a_threshold(workspace, tmp_path):
-    text = changed("    threshold_pct: 10                               # src: 001 ch8\n", "")
+    text = changed(
+        '    threshold_pct: 10                               # src: 001 ch8 ("by 10% or more")\n',
+        "",
+    )
     where = position_of(text, "  envelope_reopener:\n    ^measured_over")
     assert located(workspace, tmp_path, text, "E-rule-G11") == [where]
 
