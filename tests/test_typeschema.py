@@ -451,16 +451,3 @@ def test_a_declarative_rule_missing_its_parameters_is_a_located_error():
         compile_rule({"id": "E-rule-T1", "kind": "sum_to", "total": 100}, {}, Path("rules.yaml"))
     (finding,) = caught.value.diagnostics
     assert finding.rule == "E-schema-01" and "paths" in finding.message
-
-
-def test_a_schema_keyword_the_engine_does_not_check_is_refused_not_ignored(tmp_path):
-    bank = _copied_bank(tmp_path)
-    schema = bank / "types" / "memorandum_of_understanding" / "schema.yaml"
-    text = schema.read_text()
-    schema.write_text(text.replace("type: object", "type: object\nmaxProperties: 400", 1))
-    deal = BANK / "examples" / "ooh-transformation-mou.yaml"
-    with pytest.raises(AssemblerError) as caught:
-        build(deal, tmp_path / "x.docx", workspace=Workspace.open(bank, bank / "templates"))
-    (finding,) = caught.value.diagnostics
-    assert (finding.rule, Path(str(finding.file)).name) == ("E-schema-01", "schema.yaml")
-    assert "maxProperties" in finding.message and "rules.yaml" in (finding.hint or "")

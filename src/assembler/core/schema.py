@@ -107,7 +107,8 @@ def suggest(word: str, choices: Iterable[str]) -> str | None:
     return f"did you mean '{close[0]}'?" if close else None
 
 
-def _type_name(value: object) -> str:
+def describe(value: object) -> str:
+    """A value in a lawyer's words: "the number 120", "the text 'abc'", "a list"."""
     if isinstance(value, dict):
         return "a mapping"
     if isinstance(value, list):
@@ -185,7 +186,7 @@ class Spec:
         raise NotImplementedError
 
     def wrong(self, value: Any, ck: Checker, path: str, pos: Pos) -> None:
-        ck.error("E-type-01", path, pos, f"expected {self.expects}, found {_type_name(value)}")
+        ck.error("E-type-01", path, pos, f"expected {self.expects}, found {describe(value)}")
 
 
 class Scalar(Spec):
@@ -243,6 +244,31 @@ class Int(Scalar):
             ck.error("E-value-02", path, pos, f"{value} is less than {self.minimum}")
             return None
         return int(value)
+
+
+class Number(Scalar):
+    expects = "a number"
+
+    def check_value(self, value: Any, ck: Checker, path: str, pos: Pos) -> Any:
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            return self.wrong(value, ck, path, pos)
+        return value
+
+
+class Anything(Spec):
+    """A node the reader has no kind for (``allOf``, ``not`` ...): the jsonschema library checks
+    it (see :mod:`assembler.deal.jsoncheck`); the reader passes it on as plain data."""
+
+    def check(self, value: Any, ck: Checker, path: str, pos: Pos) -> Any:
+        return _plain(value)
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
 
 
 class Money(Scalar):

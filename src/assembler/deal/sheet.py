@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from assembler.core.errors import AssemblerError, Diagnostic, Where
 from assembler.core.schema import Checker, resolve_refs, run_rules, suggest
 from assembler.core.yamlio import parse_yaml, read_yaml
+from assembler.deal.jsoncheck import validate
 from assembler.deal.types import DocType, house_types
 
 if TYPE_CHECKING:
@@ -90,6 +91,7 @@ def load_deal(
     ck = Checker(str(path), vocabulary, law=law)
     checked = doc.schema.check(data, ck, "", (1, 1))
     resolve_refs(ck)
+    validate(doc.bundled, checked, data, ck)
     run_rules(ck)
     ck.diagnostics += character_diagnostics(data, str(path))
     ck.diagnostics = [d for d in ck.diagnostics if d.rule not in ignore]

@@ -26,6 +26,7 @@ from assembler.core.errors import AssemblerError, Diagnostic
 from assembler.core.ruleids import RULES, RuleInfo
 from assembler.core.schema import (
     PLACEHOLDER,
+    Anything,
     Bool,
     Checker,
     Code,
@@ -38,12 +39,15 @@ from assembler.core.schema import (
     Map,
     MapOf,
     Money,
+    Number,
     OneOf,
     Percent,
     Ref,
     Spec,
     Str,
+    suggest,
 )
+from assembler.deal.jsoncheck import known_formats
 
 COMMON = "common.schema.yaml"
 RULE_ID = re.compile(r"[EW]-[a-z]+-[0-9A-Za-z]+")
@@ -60,6 +64,11 @@ class DocType:
     schema: Map
     source: dict[str, Any] = field(repr=False)
     common: dict[str, Any] = field(repr=False)
+
+    @functools.cached_property
+    def bundled(self) -> dict[str, Any]:
+        """:meth:`json_schema`, made once: the jsonschema library validates each deal with it."""
+        return self.json_schema()
 
     @property
     def outline(self) -> Path:
@@ -95,15 +104,25 @@ def _export(node: Any) -> Any:
     out = {k: _export(v) for k, v in node.items() if k != "x-rules"}
     if isinstance(out.get("$ref"), str):
         out["$ref"] = "#/$defs/" + out["$ref"].rpartition("/")[2]
-    scalar = "enum" in out or "pattern" in out or out.get("type") in ("integer", "boolean")
     written = AS_WRITTEN.get(str(out.get("format") or out.get("type")))
-    if scalar or written:
-        if out.get("format") in ("money", "percent"):
-            out = {**out, "type": "number", "minimum": 0}
-        keep = {k: out.pop(k) for k in ("description", "x-hint") if k in out}
+    if out.get("type") in SCALAR_TYPES or SCALAR_KEYWORDS & set(out) or written:
+        if out.get("format") in ("money", "percent"):  # a schema's own bounds come first
+            most = {"maximum": 100} if out["format"] == "percent" else {}
+            out = {"minimum": 0, **most, **out, "type": "number"}
+        keep = {"description": out.pop("description")} if "description" in out else {}
         alternatives = [out, *([{"type": "string", "pattern": written}] if written else [])]
         return {**keep, "anyOf": [*alternatives, {"$ref": "#/$defs/blank"}]}
     return out
+
+
+SCALAR_TYPES = ("string", "integer", "number", "boolean")
+#: Keywords that constrain a scalar: a node with one accepts a blank in its place.
+SCALAR_KEYWORDS = frozenset(
+    {
+        "enum", "const", "pattern", "format", "maxLength", "minLength", "maximum", "minimum",
+        "exclusiveMaximum", "exclusiveMinimum", "multipleOf",
+    }
+)  # fmt: skip
 
 
 #: Values as a lawyer writes them, which the engine reads (see :mod:`schema`), as patterns any
@@ -120,22 +139,75 @@ class SchemaFileError(AssemblerError):
     """A schema file the engine cannot compile."""
 
 
-def _fail(file: Path, message: str, hint: str | None = None) -> SchemaFileError:
-    return SchemaFileError(Diagnostic("E-schema-01", message, str(file), hint=hint))
+def _fail(
+    file: Path, message: str, hint: str | None = None, at: tuple[int, int] | None = None
+) -> SchemaFileError:
+    line, col = at or (None, None)
+    return SchemaFileError(Diagnostic("E-schema-01", message, str(file), line, col, hint))
 
 
-#: The JSON Schema keywords the engine's checks carry out. Any other keyword in a schema.yaml
-#: (``maximum``, ``maxLength``, ``if``/``then``, ``allOf`` ...) is refused when the type is
-#: loaded, never ignored: a CSU's rule that silently checked nothing would be a green gate that
-#: lies.
-KEYWORDS = frozenset(
+#: The keywords something enforces: every validation keyword of the ``jsonschema`` library (the
+#: validator of record, :mod:`jsoncheck`), the annotations, and the engine's own ``x-`` keywords.
+#: Any other keyword in a schema (a typo such as ``maximun``, an unknown ``x-`` keyword) is refused
+#: when the type is loaded, never ignored: a check that silently checked nothing would be a green
+#: gate that lies.
+KEYWORDS = (
+    frozenset(Draft202012Validator.VALIDATORS)
+    | {"then", "else", "minContains", "maxContains"}  # enforced through if and contains
+    | {
+        "$schema", "$id", "$defs", "$comment", "$anchor", "$dynamicAnchor", "title",
+        "description", "examples", "default", "deprecated", "readOnly", "writeOnly",
+    }
+    | {"x-ref", "x-id", "x-hint", "x-rules", "x-vocabulary"}
+)  # fmt: skip
+#: Keywords whose value is a schema, a list of schemas, or a mapping of names to schemas.
+SUBSCHEMA = frozenset(
     {
-        "$schema", "$id", "$defs", "$ref", "title", "description", "examples",
-        "type", "format", "enum", "const", "anyOf", "oneOf", "pattern", "minimum",
-        "items", "minItems", "properties", "required", "additionalProperties", "propertyNames",
-        "x-ref", "x-id", "x-hint", "x-rules", "x-vocabulary",
+        "additionalProperties", "items", "contains", "not", "if", "then", "else",
+        "propertyNames", "unevaluatedItems", "unevaluatedProperties",
     }
 )  # fmt: skip
+SUBSCHEMAS = frozenset({"allOf", "anyOf", "oneOf", "prefixItems"})
+NAMED_SUBSCHEMAS = frozenset({"properties", "patternProperties", "$defs", "dependentSchemas"})
+
+
+def check_keywords(file: Path, node: Any) -> None:
+    """Every keyword of every schema node in ``node`` (ruamel data, for the line) is enforced,
+    and every ``format`` is one something checks: else E-schema-01 at the keyword's line."""
+    if not isinstance(node, dict):
+        return
+    for key, value in node.items():
+        if key not in KEYWORDS:
+            raise _fail(
+                file,
+                f"the schema keyword {key!r} is checked by nothing",
+                (suggest(str(key), KEYWORDS) or "write the check as a rule in rules.yaml")
+                + "; keywords that are checked: "
+                + ", ".join(sorted(KEYWORDS)),
+                _key_at(node, key),
+            )
+        if key == "format" and value not in known_formats():
+            hint = "formats that are checked: " + ", ".join(sorted(known_formats()))
+            raise _fail(
+                file, f"the format {value!r} is checked by nothing", hint, _key_at(node, key)
+            )
+        if key in SUBSCHEMA:
+            check_keywords(file, value)
+        elif key in SUBSCHEMAS and isinstance(value, list):
+            for item in value:
+                check_keywords(file, item)
+        elif key in NAMED_SUBSCHEMAS and isinstance(value, dict):
+            for item in value.values():
+                check_keywords(file, item)
+
+
+def _key_at(node: Any, key: str) -> tuple[int, int] | None:
+    lc = getattr(node, "lc", None)
+    try:
+        line, col = lc.key(key)  # type: ignore[union-attr]
+    except (AttributeError, KeyError, TypeError):
+        return None
+    return line + 1, col + 1
 
 
 @dataclass
@@ -151,7 +223,6 @@ class _Compiler:
     def spec(self, node: Any) -> Spec:
         if not isinstance(node, dict):
             raise _fail(self.file, f"a schema node must be a mapping, found {node!r}")
-        self.keywords(node)
         if "$ref" in node:
             return self.ref(str(node["$ref"]))
         alternatives = node.get("anyOf", node.get("oneOf"))
@@ -186,25 +257,11 @@ class _Compiler:
             return Id(str(node["x-id"]))
         if kind == "string":
             return Str(node.get("pattern"), node.get("x-hint"))
-        raise _fail(
-            self.file,
-            f"cannot read the schema node {dict(node)!r}",
-            "give it a type (string, integer, boolean, object, array), a format "
-            "(date, money, percent, code), an enum, x-ref, oneOf or $ref",
-        )
-
-    def keywords(self, node: dict[str, Any]) -> None:
-        unknown = sorted(str(k) for k in node if k not in KEYWORDS)
-        if unknown:
-            raise _fail(
-                self.file,
-                f"the engine does not check the schema keyword(s) {', '.join(unknown)}",
-                "write the check as a rule in rules.yaml (or a Python rule); keywords the engine "
-                "checks: " + ", ".join(sorted(KEYWORDS)),
-            )
+        if kind == "number":
+            return Number()
+        return Anything()  # no kind the reader knows: the jsonschema library checks it
 
     def mapping(self, node: dict[str, Any]) -> Spec:
-        self.keywords(node)
         extra = node.get("additionalProperties", False)
         if "properties" not in node and isinstance(extra, dict):
             key = node.get("propertyNames", {})
@@ -418,6 +475,17 @@ def _check_meta(file: Path, source: dict[str, Any]) -> None:
         raise _fail(file, f"not valid JSON Schema 2020-12 at {where}: {error.message}")
 
 
+def _checked_source(file: Path) -> dict[str, Any]:
+    """A schema file as plain data, once it is valid JSON Schema using only enforced keywords."""
+    written = _read(file)
+    if not isinstance(written, dict):
+        raise _fail(file, "a schema file must be a mapping (a JSON Schema object)")
+    source: dict[str, Any] = _plain(written)
+    _check_meta(file, source)
+    check_keywords(file, written)
+    return source
+
+
 def _starter_values(source: dict[str, Any]) -> dict[tuple[str, int], dict[str, str]]:
     """What a starter deal sheet writes in a top-level list's items, from the list's first JSON
     Schema ``examples`` entry (a section 75 agreement starts with an ICB and a council that hosts)."""
@@ -443,14 +511,13 @@ def load_types(root: Path, registry: Mapping[str, Rule]) -> dict[str, DocType]:
     """Every document type a bank folder's ``types/`` declares, by name."""
     types_dir = root / "types"
     common_file = types_dir / COMMON
-    common = _plain(_read(common_file)) if common_file.is_file() else {}
+    common = _checked_source(common_file) if common_file.is_file() else {}
     found: dict[str, DocType] = {}
     for schema_file in sorted(types_dir.glob("*/schema.yaml")):
         folder = schema_file.parent
-        source = _plain(_read(schema_file))
-        if not isinstance(source, dict) or source.get("type") != "object":
+        source = _checked_source(schema_file)
+        if source.get("type") != "object":
             raise _fail(schema_file, "a document type's schema must be an object schema")
-        _check_meta(schema_file, source)
         compiler = _Compiler(schema_file, source, common, registry)
         top = compiler.mapping(source)
         assert isinstance(top, Map)
