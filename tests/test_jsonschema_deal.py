@@ -177,3 +177,27 @@ def test_each_keyword_says_what_is_wrong_in_a_lawyers_words(node, value, rule, m
     (finding,) = ck.diagnostics
     assert finding.rule == rule and message in finding.message
     assert "int" not in finding.message and "str" not in finding.message
+
+
+CASE_B = BANK / "examples" / "mh-rehab-alliance.yaml"
+
+
+def test_a_deprecated_key_is_read_under_its_new_name_with_a_located_warning(tmp_path):
+    from assembler.deal.sheet import load_deal
+
+    text = CASE_B.read_text()
+    old = "     shares_losses: false,"
+    deal_file = tmp_path / "deal.yaml"
+    deal_file.write_text(text.replace(old, "     risk_share_participant: false,", 1))
+    deal = load_deal(deal_file)
+    (warning,) = [w for w in deal.warnings if w.rule == "W-key-01"]
+    written = deal_file.read_text()
+    assert f"{warning.line}:{warning.col}" == position_of(written, "     ^risk_share_participant")
+    assert "old name of shares_losses" in warning.message and "shares_losses" in (warning.hint or "")
+    vcs1 = next(p for p in deal.data["parties"] if p["id"] == "vcs1")
+    assert vcs1["shares_losses"] is False and "risk_share_participant" not in vcs1
+    # both names at once: one error, at the old one
+    deal_file.write_text(text.replace(old, old + " risk_share_participant: false,", 1))
+    with pytest.raises(AssemblerError) as caught:
+        load_deal(deal_file)
+    assert [d.rule for d in caught.value.diagnostics] == ["E-key-03"]

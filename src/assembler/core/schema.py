@@ -469,6 +469,9 @@ class F:
     spec: Spec
     required: bool = False
     hint: str | None = None
+    #: the key's new name, when this one is a deprecated alias (JSON Schema ``x-renamed``): its
+    #: value is read under the new name, with a warning naming the replacement
+    renamed: str | None = None
 
 
 class Map(Spec):
@@ -493,15 +496,33 @@ class Map(Spec):
                 hint = suggest(key, self.fields) or "allowed keys: " + ", ".join(self.fields)
                 ck.error("E-key-01", key_path, _pos_of_key(value, key), "unknown key", hint)
                 continue
+            name = self._renamed(value, key, ck, key_path)
+            if name is None:
+                continue
+            key_path = f"{path}.{name}" if path else name
             value_pos = _pos_of_value(value, key) or pos
             ck.positions[key_path] = value_pos or (0, 0)
-            out[key] = self.fields[key].spec.check(value[key], ck, key_path, value_pos)
+            out[name] = self.fields[key].spec.check(value[key], ck, key_path, value_pos)
         for key, spec in self.fields.items():
             if spec.required and key not in value:
                 key_path = f"{path}.{key}" if path else key
                 ck.error("E-key-02", key_path, pos or (1, 1), "is required but missing", spec.hint)
         ck.pending_rules.extend((rule, out, path) for rule in self.rules)
         return out
+
+    def _renamed(self, value: dict[str, Any], key: str, ck: Checker, key_path: str) -> str | None:
+        """The name ``key``'s value is read under: its new name if it is a deprecated alias
+        (warned, W-key-01), or None when the new name is given too (E-key-03)."""
+        new = self.fields[key].renamed
+        if new is None:
+            return str(key)
+        at = _pos_of_key(value, key)
+        if new in value:
+            message = f"gives {new} twice: {key} is its old name"
+            ck.error("E-key-03", key_path, at, message, f"keep {new} only")
+            return None
+        ck.warn("W-key-01", key_path, at, f"{key} is the old name of {new}", f"rename it {new}")
+        return new
 
 
 def resolve_refs(ck: Checker) -> None:

@@ -158,7 +158,7 @@ KEYWORDS = (
         "$schema", "$id", "$defs", "$comment", "$anchor", "$dynamicAnchor", "title",
         "description", "examples", "default", "deprecated", "readOnly", "writeOnly",
     }
-    | {"x-ref", "x-id", "x-hint", "x-rules", "x-vocabulary"}
+    | {"x-ref", "x-id", "x-hint", "x-rules", "x-vocabulary", "x-renamed"}
 )  # fmt: skip
 #: Keywords whose value is a schema, a list of schemas, or a mapping of names to schemas.
 SUBSCHEMA = frozenset(
@@ -268,7 +268,9 @@ class _Compiler:
             return MapOf(Str(key.get("pattern"), key.get("x-hint")), self.spec(extra))
         required = set(node.get("required", []))
         fields = {
-            str(key): F(self.spec(child), key in required, child.get("description"))
+            str(key): F(
+                self.spec(child), key in required, child.get("description"), child.get("x-renamed")
+            )
             for key, child in (node.get("properties") or {}).items()
         }
         return Map(fields, [self.rule(name) for name in node.get("x-rules", [])])

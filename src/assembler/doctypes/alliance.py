@@ -55,7 +55,7 @@ def risk_share_parties_stated(values: dict[str, Any], ck: Checker, path: str) ->
     for i, party in enumerate(values.get("parties") or []):
         if not isinstance(party, dict):
             continue
-        flag = party.get("risk_share_participant")
+        flag = party.get("shares_losses")
         if flag is True:
             sharing.add(party.get("id"))
         if "provider" not in (party.get("roles") or []):
@@ -67,11 +67,11 @@ def risk_share_parties_stated(values: dict[str, Any], ck: Checker, path: str) ->
                 where,
                 ck.at(where),
                 f"provider {party.get('id')!r} does not say whether it shares risk",
-                "add risk_share_participant: true or false, and a reason if false "
+                "add shares_losses: true or false, and a reason if false "
                 "(drafting guidance G3, G4; seed 001 ch13)",
             )
         elif flag is False and not party.get("reason"):
-            where += ".risk_share_participant"
+            where += ".shares_losses"
             report(
                 f"{level}-rule-G3",
                 where,
@@ -85,7 +85,7 @@ def risk_share_parties_stated(values: dict[str, Any], ck: Checker, path: str) ->
             f"{level}-rule-G3",
             "risk_share",
             ck.at("risk_share"),
-            "no party shares losses (risk_share_participant: true)",
+            "no party shares losses (shares_losses: true)",
             "name the loss-sharing parties (drafting guidance G3)",
         )
     basis = share.get("basis")
@@ -113,7 +113,7 @@ def risk_share_parties_stated(values: dict[str, Any], ck: Checker, path: str) ->
                 where,
                 ck.at(where),
                 f"{item.get('party')!r} takes a share of losses but is not a risk-sharing party",
-                "set its risk_share_participant: true, or remove it from the split",
+                "set its shares_losses: true, or remove it from the split",
             )
     _adds_to_100(share.get("split"), ck, "risk_share.split", f"{level}-rule-G3", report)
 
@@ -267,7 +267,7 @@ def money_adds_up(values: dict[str, Any], ck: Checker, path: str) -> None:
     outside = {
         p.get("id")
         for p in values.get("parties") or []
-        if isinstance(p, dict) and p.get("risk_share_participant") is False
+        if isinstance(p, dict) and p.get("shares_losses") is False
     }
     key = "painshare_split" if pay.get("painshare_split") else "provider_split"
     for i, item in enumerate(pay.get(key) or []):
@@ -439,7 +439,7 @@ def overspend_shares_capped(values: dict[str, Any], ck: Checker, path: str) -> N
         return
     report, level = _report(values, ck)
     rule = f"{level}-money-04"
-    sharing = {p.get("id") for p in _parties(values) if p.get("risk_share_participant") is True}
+    sharing = {p.get("id") for p in _parties(values) if p.get("shares_losses") is True}
     capped: set[Any] = set()
     for i, cap in _items(share.get("caps")):
         where = f"risk_share.caps[{i}]"
@@ -451,7 +451,7 @@ def overspend_shares_capped(values: dict[str, Any], ck: Checker, path: str) -> N
                 f"{where}.party",
                 ck.at(f"{where}.party"),
                 f"{who!r} has a cap but does not share overspends",
-                "cap only the parties with risk_share_participant: true",
+                "cap only the parties with shares_losses: true",
             )
         has_cap, uncapped = cap.get("cap_gbp") is not None, cap.get("uncapped") is True
         if has_cap == uncapped:
@@ -550,11 +550,11 @@ LOSS_SPLITS = ("risk_share.split", "risk_share.caps", "outcome_payments.painshar
     )
 )
 def participation_honoured(values: dict[str, Any], ck: Checker, path: str) -> None:
-    """`gain_share_participant: false` and `risk_share_participant: false` hold in every split
+    """`shares_gains: false` and `shares_losses: false` hold in every split
     the deal gives (E-money-03 covers painshare that mirrors gainshare)."""
     checks = (
-        ("gain_share_participant", GAIN_SPLITS, "gains"),
-        ("risk_share_participant", LOSS_SPLITS, "losses"),
+        ("shares_gains", GAIN_SPLITS, "gains"),
+        ("shares_losses", LOSS_SPLITS, "losses"),
     )
     for flag, paths, what in checks:
         outside = {p.get("id") for p in _parties(values) if p.get(flag) is False}
