@@ -552,8 +552,8 @@ def run_rules(ck: Checker) -> None:
         reads: set[str] = set()
         trial = replace(ck, diagnostics=[])
         rule(_Reading(values, path, reads), trial, path)
-        if not reads & failed:
-            ck.diagnostics += trial.diagnostics
+        if not reads & failed:  # and a finding two rules make is reported once
+            ck.diagnostics += [d for d in trial.diagnostics if d not in ck.diagnostics]
 
 
 class _Reading(dict[str, Any]):

@@ -11,9 +11,7 @@ registry that check a nested mapping). Every scalar also accepts a ``[bracketed]
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
-import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,13 +20,10 @@ from typing import Any
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import best_match
 
-from assembler.core.errors import AssemblerError, Diagnostic
-from assembler.core.ruleids import RULES, RuleInfo
 from assembler.core.schema import (
     PLACEHOLDER,
     Anything,
     Bool,
-    Checker,
     Code,
     Date,
     Enum,
@@ -48,11 +43,10 @@ from assembler.core.schema import (
     suggest,
 )
 from assembler.deal.jsoncheck import known_formats
+from assembler.deal.rulekinds import Rule, compile_rule, schema_error
 
 COMMON = "common.schema.yaml"
-RULE_ID = re.compile(r"[EW]-[a-z]+-[0-9A-Za-z]+")
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
-Rule = Callable[[dict[str, Any], Checker, str], None]
 
 
 @dataclass(frozen=True)
@@ -135,17 +129,6 @@ AS_WRITTEN = {
 }
 
 
-class SchemaFileError(AssemblerError):
-    """A schema file the engine cannot compile."""
-
-
-def _fail(
-    file: Path, message: str, hint: str | None = None, at: tuple[int, int] | None = None
-) -> SchemaFileError:
-    line, col = at or (None, None)
-    return SchemaFileError(Diagnostic("E-schema-01", message, str(file), line, col, hint))
-
-
 #: The keywords something enforces: every validation keyword of the ``jsonschema`` library (the
 #: validator of record, :mod:`jsoncheck`), the annotations, and the engine's own ``x-`` keywords.
 #: Any other keyword in a schema (a typo such as ``maximun``, an unknown ``x-`` keyword) is refused
@@ -178,7 +161,7 @@ def check_keywords(file: Path, node: Any) -> None:
         return
     for key, value in node.items():
         if key not in KEYWORDS:
-            raise _fail(
+            raise schema_error(
                 file,
                 f"the schema keyword {key!r} is checked by nothing",
                 (suggest(str(key), KEYWORDS) or "write the check as a rule in rules.yaml")
@@ -188,7 +171,7 @@ def check_keywords(file: Path, node: Any) -> None:
             )
         if key == "format" and value not in known_formats():
             hint = "formats that are checked: " + ", ".join(sorted(known_formats()))
-            raise _fail(
+            raise schema_error(
                 file, f"the format {value!r} is checked by nothing", hint, _key_at(node, key)
             )
         if key in SUBSCHEMA:
@@ -222,7 +205,7 @@ class _Compiler:
 
     def spec(self, node: Any) -> Spec:
         if not isinstance(node, dict):
-            raise _fail(self.file, f"a schema node must be a mapping, found {node!r}")
+            raise schema_error(self.file, f"a schema node must be a mapping, found {node!r}")
         if "$ref" in node:
             return self.ref(str(node["$ref"]))
         alternatives = node.get("anyOf", node.get("oneOf"))
@@ -285,172 +268,9 @@ class _Compiler:
             local = self.local.get("$defs", {})
             defs = self.local if name in local and not document.endswith(COMMON) else self.common
             if not pointer.startswith("/$defs/") or name not in defs.get("$defs", {}):
-                raise _fail(self.file, f"$ref {ref!r} names no definition", f"see {COMMON}")
+                raise schema_error(self.file, f"$ref {ref!r} names no definition", f"see {COMMON}")
             self.cache[ref] = self.spec(defs["$defs"][name])
         return self.cache[ref]
-
-
-def compile_rule(entry: Any, registry: Mapping[str, Rule], file: Path) -> Rule:
-    """A rule of ``rules.yaml`` (or an ``x-rules`` entry): a declarative kind with its
-    parameters, or ``python: name`` naming a function of the engine's registry."""
-    if isinstance(entry, str):
-        entry = {"python": entry}
-    if not isinstance(entry, dict):
-        raise _fail(file, f"a rule must be a mapping, found {entry!r}")
-    if "python" in entry:
-        name = str(entry["python"])
-        if name not in registry:
-            raise _fail(file, f"no Python rule named {name!r}", "known: " + ", ".join(registry))
-        return registry[name]
-    kind = entry.get("kind")
-    if kind not in DECLARATIVE:
-        raise _fail(file, f"unknown rule kind {kind!r}", "kinds: " + ", ".join(DECLARATIVE))
-    rule_id = str(entry.get("id", ""))
-    if not RULE_ID.fullmatch(rule_id):
-        raise _fail(file, f"a {kind} rule needs an id such as E-rule-X1, found {rule_id!r}")
-    severity = "warning" if rule_id.startswith("W-") else "error"
-    summary = str(entry.get("message", kind))
-    RULES.setdefault(rule_id, RuleInfo(rule_id, severity, str(entry.get("source", file)), summary))
-    try:
-        rule = DECLARATIVE[str(kind)](entry)
-    except (KeyError, TypeError, ValueError) as exc:
-        raise _fail(file, f"rule {rule_id} ({kind}) lacks or misstates {exc}") from None
-    rule.rule_ids = (rule_id,)  # type: ignore[attr-defined]
-    return rule
-
-
-def dig(values: Any, dotted: str) -> Any:
-    """The value at a dotted path (``term.sunset``), or None."""
-    for part in dotted.split("."):
-        values = values.get(part) if isinstance(values, dict) else None
-    return values
-
-
-def _date_order(entry: dict[str, Any]) -> Rule:
-    """Each (earlier, later) pair of dotted paths: the later date must be after the earlier."""
-    pairs = [(str(a), str(b)) for a, b in entry.get("pairs", [])]
-    rule_id = str(entry.get("id", "E-date-01"))
-    hint = str(entry.get("hint", "check the order of the dates"))
-
-    def rule(values: dict[str, Any], ck: Checker, path: str) -> None:
-        for earlier, later in pairs:
-            a, b = dig(values, earlier), dig(values, later)
-            if isinstance(a, dt.date) and isinstance(b, dt.date) and b <= a:
-                where = f"{path}.{later}" if path else later
-                message = f"{b.isoformat()} must be after {earlier} ({a.isoformat()})"
-                ck.error(rule_id, where, ck.at(where), message, hint)
-
-    return rule
-
-
-def _report(entry: dict[str, Any]) -> Callable[[Checker, str, str], None]:
-    """Report the entry's message and hint as its rule id and severity, at a dotted path."""
-    rule_id, message = str(entry["id"]), str(entry.get("message", entry.get("kind")))
-    hint = entry.get("hint")
-    warn = rule_id.startswith("W-")
-
-    def report(ck: Checker, path: str, where: str) -> None:
-        at = f"{path}.{where}" if path and where else path or where
-        (ck.warn if warn else ck.error)(rule_id, at, ck.at(at), message, hint)
-
-    return report
-
-
-def items(values: Any, dotted: str) -> list[tuple[str, Any]]:
-    """(path, value) of each value at a dotted path, where ``list[]`` stands for every item."""
-    found: list[tuple[str, Any]] = [("", values)]
-    for part in dotted.split("."):
-        each = part.endswith("[]")
-        key = part.removesuffix("[]")
-        step = [(f"{p}.{key}".lstrip("."), dig(v, key)) for p, v in found]
-        found = (
-            [
-                (f"{p}[{i}]", item)
-                for p, v in step
-                if isinstance(v, list)
-                for i, item in enumerate(v)
-            ]
-            if each
-            else step
-        )
-    return found
-
-
-def _matches(values: Any, when: dict[str, Any]) -> bool:
-    """Every dotted key of ``when`` holds its value (or, for a list, contains it)."""
-    for key, wanted in when.items():
-        held = dig(values, str(key))
-        if not (held == wanted or (isinstance(held, list) and wanted in held)):
-            return False
-    return True
-
-
-def _sum_to(entry: dict[str, Any]) -> Rule:
-    """The numbers at ``paths`` (``list[].field`` for each item) add up to ``total``; not
-    checked while one is a blank."""
-    paths, total, report = [str(p) for p in entry["paths"]], entry["total"], _report(entry)
-
-    def rule(values: dict[str, Any], ck: Checker, path: str) -> None:
-        found = [(where, v) for p in paths for where, v in items(values, p)]
-        numbers = [v for _, v in found if isinstance(v, int | float) and not isinstance(v, bool)]
-        if found and len(numbers) == len(found) and abs(sum(numbers) - total) > 1e-9:
-            report(ck, path, paths[0].partition("[]")[0])
-
-    return rule
-
-
-def _required_if(entry: dict[str, Any], present: bool = True) -> Rule:
-    """``path`` is given when (``required_if``), or not given when (``forbidden_if``), every key
-    of ``when`` holds its value."""
-    key, when, report = str(entry["path"]), dict(entry["when"]), _report(entry)
-
-    def rule(values: dict[str, Any], ck: Checker, path: str) -> None:
-        if _matches(values, when) and (dig(values, key) is not None) != present:
-            report(ck, path, key if not present else next(iter(when)))
-
-    return rule
-
-
-def _at_least_one(entry: dict[str, Any]) -> Rule:
-    """At least one item of the list at ``path`` has every key of ``has`` holding its value."""
-    key, has, report = str(entry["path"]), dict(entry.get("has", {})), _report(entry)
-
-    def rule(values: dict[str, Any], ck: Checker, path: str) -> None:
-        listed = dig(values, key)
-        if isinstance(listed, list) and listed and not any(_matches(i, has) for i in listed):
-            report(ck, path, key)
-
-    return rule
-
-
-def _party_with_role(entry: dict[str, Any]) -> Rule:
-    """At least one party has the role ``role``."""
-    return _at_least_one({**entry, "path": "parties", "has": {"roles": entry["role"]}})
-
-
-def _unique(entry: dict[str, Any]) -> Rule:
-    """The values at ``path`` (``list[].field``) are all different: the second is reported."""
-    key, report = str(entry["path"]), _report(entry)
-
-    def rule(values: dict[str, Any], ck: Checker, path: str) -> None:
-        seen: set[str] = set()
-        for where, value in items(values, key):
-            if value is not None and repr(value) in seen:
-                report(ck, path, where)
-            seen.add(repr(value))
-
-    return rule
-
-
-DECLARATIVE: dict[str, Callable[[dict[str, Any]], Rule]] = {
-    "date_order": _date_order,
-    "sum_to": _sum_to,
-    "required_if": _required_if,
-    "forbidden_if": lambda entry: _required_if(entry, present=False),
-    "at_least_one": _at_least_one,
-    "party_with_role": _party_with_role,
-    "unique": _unique,
-}
 
 
 def _read(path: Path) -> Any:
@@ -474,14 +294,14 @@ def _check_meta(file: Path, source: dict[str, Any]) -> None:
     error = best_match(Draft202012Validator(Draft202012Validator.META_SCHEMA).iter_errors(source))
     if error is not None:
         where = "/".join(map(str, error.absolute_path)) or "the top level"
-        raise _fail(file, f"not valid JSON Schema 2020-12 at {where}: {error.message}")
+        raise schema_error(file, f"not valid JSON Schema 2020-12 at {where}: {error.message}")
 
 
 def _checked_source(file: Path) -> dict[str, Any]:
     """A schema file as plain data, once it is valid JSON Schema using only enforced keywords."""
     written = _read(file)
     if not isinstance(written, dict):
-        raise _fail(file, "a schema file must be a mapping (a JSON Schema object)")
+        raise schema_error(file, "a schema file must be a mapping (a JSON Schema object)")
     source: dict[str, Any] = _plain(written)
     _check_meta(file, source)
     check_keywords(file, written)
@@ -519,7 +339,7 @@ def load_types(root: Path, registry: Mapping[str, Rule]) -> dict[str, DocType]:
         folder = schema_file.parent
         source = _checked_source(schema_file)
         if source.get("type") != "object":
-            raise _fail(schema_file, "a document type's schema must be an object schema")
+            raise schema_error(schema_file, "a document type's schema must be an object schema")
         compiler = _Compiler(schema_file, source, common, registry)
         top = compiler.mapping(source)
         assert isinstance(top, Map)

@@ -9,7 +9,7 @@ from assembler.core.ruleids import deal_rule
 from assembler.core.schema import (
     Checker,
 )
-from assembler.deal.types import dig
+from assembler.deal.rulekinds import dig
 
 # -- risk and reward, outcome payments, liability alternatives (contracting-model.md 7.2, 2.14,
 #    2.15; guidance G3, G4, G7-G9, G11, G12, G26-G28) ------------------------------------------
