@@ -8,17 +8,21 @@ from __future__ import annotations
 from assembler.core.ruleids import deal_rule
 from assembler.deal.rulekinds import Rule
 from assembler.doctypes.alliance import (
-    commissioners_gain_divided,
     gain_pool_remainder_adds_up,
     incentivised_outcomes_measured,
     money_adds_up,
-    overspend_shares_capped,
-    participation_honoured,
     reopener_has_threshold,
     risk_share_parties_stated,
+)
+from assembler.doctypes.alliance_guidance import (
     seeds_guidance,
-    settlement_not_blockable,
     termination_has_notice_and_exit_time,
+)
+from assembler.doctypes.alliance_settlement import (
+    commissioners_gain_divided,
+    overspend_shares_capped,
+    participation_honoured,
+    settlement_not_blockable,
 )
 from assembler.doctypes.common import (
     deferred_mechanisms_have_a_fallback,
