@@ -201,3 +201,14 @@ def test_a_deprecated_key_is_read_under_its_new_name_with_a_located_warning(tmp_
     with pytest.raises(AssemblerError) as caught:
         load_deal(deal_file)
     assert [d.rule for d in caught.value.diagnostics] == ["E-key-03"]
+
+
+def test_an_enum_of_numbers_takes_the_number(tmp_path):
+    from assembler.core.schema import Checker
+    from assembler.deal.types import _Compiler
+
+    spec = _Compiler(Path("schema.yaml"), {}, {}, {}).spec({"enum": [1, 2, 3]})
+    ck = Checker("deal.yaml")
+    assert spec.check(2, ck, "review_months", (1, 1)) == 2 and ck.diagnostics == []
+    assert spec.check("2", ck, "review_months", (1, 1)) is None
+    assert [d.rule for d in ck.diagnostics] == ["E-enum-01"]

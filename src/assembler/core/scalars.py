@@ -214,16 +214,18 @@ class Date(Scalar):
 
 
 class Enum(Scalar):
-    def __init__(self, *values: str):
+    """One of the given values, of their own kind (``enum: [1, 2, 3]`` takes the number 2)."""
+
+    def __init__(self, *values: Any):
         self.values = values
-        self.expects = "one of " + ", ".join(values)
+        self.expects = "one of " + ", ".join(map(str, values))
 
     def check_value(self, value: Any, ck: Checker, path: str, pos: Pos) -> Any:
-        if value not in self.values:
-            hint = suggest(value, self.values) or self.expects
+        if not any(value == v and type(value) is type(v) for v in self.values):
+            hint = suggest(value, map(str, self.values)) or self.expects
             ck.error("E-enum-01", path, pos, f"{value!r} is not an allowed value", hint)
             return None
-        return str(value)
+        return value
 
 
 class Code(Scalar):

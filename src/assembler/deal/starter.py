@@ -149,7 +149,7 @@ def _example(spec: Spec, key: str, index: int = 1) -> str:
     if isinstance(spec, Id):
         return f"{spec.kind}_{index}"
     if isinstance(spec, Enum):
-        return spec.values[0]
+        return str(spec.values[0])
     if isinstance(spec, Bool):
         return "false"
     if isinstance(spec, Date):  # the deal's own date picks clause versions: it must be real

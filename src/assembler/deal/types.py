@@ -212,7 +212,7 @@ class _Compiler:
         if alternatives is not None:  # the first alternative that fits
             return OneOf(*(self.spec(option) for option in alternatives))
         if "enum" in node or "const" in node:
-            return Enum(*(str(v) for v in node.get("enum", [node.get("const")])))
+            return Enum(*node.get("enum", [node.get("const")]))
         if "x-ref" in node:
             kinds = node["x-ref"]
             return Ref(*([kinds] if isinstance(kinds, str) else kinds))
