@@ -212,3 +212,17 @@ def test_an_enum_of_numbers_takes_the_number(tmp_path):
     assert spec.check(2, ck, "review_months", (1, 1)) == 2 and ck.diagnostics == []
     assert spec.check("2", ck, "review_months", (1, 1)) is None
     assert [d.rule for d in ck.diagnostics] == ["E-enum-01"]
+
+
+def test_a_clause_version_approved_before_a_rename_still_reads_the_old_name(tmp_path, workspace):
+    from reading import paragraphs
+
+    pinned = tmp_path / "pinned.yaml"
+    pinned.write_text(CASE_B.read_text() + "\npins:\n  risk-share: 1.3.0\n")
+    old = build(pinned, tmp_path / "old.docx", workspace=workspace)
+    new = build(CASE_B, tmp_path / "new.docx", workspace=workspace)
+    versions = {p.clause_id: p.version for p in old.plan.clauses if p.clause_id == "risk-share"}
+    assert versions == {"risk-share": "1.3.0"}  # reads risk_share_participant
+    texts = [[t for _, t in paragraphs(r.output.read_bytes())] for r in (old, new)]
+    assert texts[0] == texts[1]
+    assert [w.rule for w in old.warnings] == [w.rule for w in new.warnings]

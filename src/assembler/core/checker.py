@@ -46,6 +46,9 @@ class Checker:
     law: InForce | None = None
     #: values written as a lawyer writes them, read into canonical form: (path, written, read)
     readings: list[tuple[str, str, str]] = field(default_factory=list)
+    #: a value's deprecated old names, which clause versions approved before the rename read:
+    #: (dotted path of the value, its old key)
+    aliases: list[tuple[str, str]] = field(default_factory=list)
     #: drafting rules to run once the walk is done: (rule, the checked mapping, its path)
     pending_rules: list[tuple[Callable[..., None], dict[str, Any], str]] = field(
         default_factory=list

@@ -72,6 +72,7 @@ class OneOf(Spec):
             if not trial.diagnostics:
                 ck.pending_refs.extend(trial.pending_refs)
                 ck.readings.extend(trial.readings)
+                ck.aliases.extend(trial.aliases)
                 ck.pending_rules.extend(trial.pending_rules)
                 return result
         return self.wrong(value, ck, path, pos)
@@ -163,6 +164,11 @@ class Map(Spec):
                 key_path = f"{path}.{key}" if path else key
                 ck.error("E-key-02", key_path, pos or (1, 1), "is required but missing", spec.hint)
         ck.pending_rules.extend((rule, out, path) for rule in self.rules)
+        ck.aliases += [
+            (f"{path}.{f.renamed}" if path else f.renamed, old)
+            for old, f in self.fields.items()
+            if f.renamed and f.renamed in out
+        ]
         return out
 
     def _renamed(self, value: dict[str, Any], key: str, ck: Checker, key_path: str) -> str | None:
