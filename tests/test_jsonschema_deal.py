@@ -226,3 +226,19 @@ def test_a_clause_version_approved_before_a_rename_still_reads_the_old_name(tmp_
     texts = [[t for _, t in paragraphs(r.output.read_bytes())] for r in (old, new)]
     assert texts[0] == texts[1]
     assert [w.rule for w in old.warnings] == [w.rule for w in new.warnings]
+
+
+def test_two_mistakes_in_one_list_are_two_errors():
+    from assembler.core.schema import Checker
+    from assembler.deal.jsoncheck import validate
+
+    schema = {
+        "type": "object",
+        "properties": {"years": {"maxItems": 1, "items": {"maximum": 10}}},
+    }
+    ck = Checker("deal.yaml")
+    validate(schema, {"years": [5, 12]}, {"years": [5, 12]}, ck)
+    assert sorted((d.rule, d.message) for d in ck.diagnostics) == [
+        ("E-json-01", "years[1]: expected a number of at most 10, found 12"),
+        ("E-json-03", "years: expected at most 1 item(s), found 2"),
+    ]

@@ -112,15 +112,15 @@ def validate(schema: dict[str, Any], checked: Any, written: Any, ck: Checker) ->
     """Report, through ``ck``, every error the library finds in the checked deal that the
     engine's reader has not already reported at or above its path."""
     validator = Draft202012Validator(schema, format_checker=format_checker(ck.vocabulary))
+    refused = frozenset(ck.failed)  # by the reader, before the library's own findings
     seen: set[tuple[str, str]] = set()
     for error in validator.iter_errors(_without(as_json(checked), ck.failed)):
-        for finding in explain(specific(error)):
-            if (finding.rule, finding.path) in seen or _reported(finding.path, ck.failed):
+        for found in explain(specific(error)):
+            if (found.rule, found.path) in seen or _reported(found.path, refused):
                 continue
-            seen.add((finding.rule, finding.path))
-            parts = _parts(finding.path)
-            ck.error(finding.rule, finding.path, key_position(written, parts), finding.message,
-                     finding.hint)  # fmt: skip
+            seen.add((found.rule, found.path))
+            at = key_position(written, _parts(found.path))
+            ck.error(found.rule, found.path, at, found.message, found.hint)
 
 
 def _reported(path: str, failed: Iterable[str]) -> bool:
