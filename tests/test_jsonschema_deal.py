@@ -104,7 +104,8 @@ def test_a_valid_deal_passes_the_added_keywords(bank, tmp_path):
             "    #",
             "E-json-04",
             "  - ^type: nhs_standard_contract",
-            "related_documents[1].year1_value_gbp: is required in this case",
+            "related_documents[1].year1_value_gbp: is required when type is "
+            "nhs_standard_contract, but missing",
         ),
     ],
     ids=["maximum", "maximum-of-money-as-written", "maxLength", "dependentRequired", "if-then"],
@@ -242,3 +243,27 @@ def test_two_mistakes_in_one_list_are_two_errors():
         ("E-json-01", "years[1]: expected a number of at most 10, found 12"),
         ("E-json-03", "years: expected at most 1 item(s), found 2"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("value", "errors"),
+    [("[to be agreed]", []), ("none", ["E-json-05"]), ("some", [])],
+)
+def test_a_blank_is_a_value_to_fill_never_a_value_a_condition_tests(value, errors):
+    from assembler.core.schema import Checker
+    from assembler.deal.jsoncheck import validate
+    from assembler.deal.types import BLANK, _export
+
+    node = {
+        "type": "object",
+        "properties": {"exit": {"type": "string", "not": {"const": "none"}}},
+        "if": {"properties": {"exit": {"const": "some"}}, "required": ["exit"]},
+        "then": {"required": ["plan"]},
+    }
+    schema = {**_export(node), "$defs": {"blank": BLANK}}
+    ck = Checker("deal.yaml")
+    validate(schema, {"exit": value}, {"exit": value}, ck)
+    wanted = errors + (["E-json-04"] if value == "some" else [])
+    assert [d.rule for d in ck.diagnostics] == wanted
+    if value == "some":
+        assert ck.diagnostics[0].message == "plan: is required when exit is some, but missing"

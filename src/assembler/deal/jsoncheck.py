@@ -115,7 +115,7 @@ def validate(schema: dict[str, Any], checked: Any, written: Any, ck: Checker) ->
     refused = frozenset(ck.failed)  # by the reader, before the library's own findings
     seen: set[tuple[str, str]] = set()
     for error in validator.iter_errors(_without(as_json(checked), ck.failed)):
-        for found in explain(specific(error)):
+        for found in explain(specific(error), schema):
             if (found.rule, found.path) in seen or _reported(found.path, refused):
                 continue
             seen.add((found.rule, found.path))
@@ -194,12 +194,60 @@ def _length(words: str, rule: str) -> Explain:
     return explain
 
 
-def _missing(error: ValidationError, path: str) -> Iterator[Finding]:
+def _missing(error: ValidationError, path: str, condition: str) -> Iterator[Finding]:
     """Each key the schema requires here (``required``, or ``then: {required: ...}``)."""
-    condition = " in this case (see the schema's conditions)" if _conditional(error) else ""
     for key in error.validator_value:
         if isinstance(error.instance, dict) and key not in error.instance:
-            yield Finding("E-json-04", _join(path, key), f"is required{condition} but missing")
+            message = f"is required{condition}, but missing" if condition else "is required but missing"
+            yield Finding("E-json-04", _join(path, key), message)
+
+
+def _condition(root: dict[str, Any], error: ValidationError) -> str:
+    """" when binding is false" for an error of a ``then`` (" unless ..." of an ``else``), read
+    from the ``if`` beside it; " in this case" when the condition is not a simple one."""
+    parts = list(error.absolute_schema_path)
+    branches = [i for i, part in enumerate(parts) if part in ("then", "else")]
+    if not branches:
+        return ""
+    node: Any = root
+    for part in parts[: branches[-1]]:
+        if part == "$ref" and isinstance(node, dict):
+            node = _resolve(root, str(node["$ref"]))
+        else:
+            node = node[part]
+    phrases = _phrases(node.get("if") if isinstance(node, dict) else None)
+    if not phrases:
+        return " in this case"
+    word = " when " if parts[branches[-1]] == "then" else " unless "
+    return word + " and ".join(phrases)
+
+
+def _resolve(root: dict[str, Any], ref: str) -> Any:
+    node: Any = root
+    for part in ref.removeprefix("#/").split("/"):
+        node = node[part] if part else node
+    return node
+
+
+def _phrases(condition: Any) -> list[str]:
+    """What an ``if`` tests, in words: "binding is false", "type is one of a, b", "x is given"."""
+    if not isinstance(condition, dict):
+        return []
+    phrases = []
+    tested = condition.get("properties") or {}
+    for key, test in tested.items():
+        if isinstance(test, dict) and "const" in test:
+            phrases.append(f"{key} is {_word(test['const'])}")
+        elif isinstance(test, dict) and "enum" in test:
+            phrases.append(f"{key} is one of {', '.join(map(_word, test['enum']))}")
+        else:
+            return []
+    phrases += [f"{key} is given" for key in condition.get("required", []) if key not in tested]
+    return phrases
+
+
+def _word(value: Any) -> str:
+    return str(value).lower() if isinstance(value, bool) else str(value)
 
 
 def _dependent(error: ValidationError, path: str) -> Iterator[Finding]:
@@ -213,10 +261,6 @@ def _dependent(error: ValidationError, path: str) -> Iterator[Finding]:
                 yield Finding(
                     "E-json-04", _join(path, key), message, f"add {key}, or remove {given}"
                 )
-
-
-def _conditional(error: ValidationError) -> bool:
-    return any(part in ("then", "else", "dependentSchemas") for part in error.absolute_schema_path)
 
 
 def _join(path: str, key: str) -> str:
@@ -265,8 +309,9 @@ def _extra_keys(error: ValidationError, path: str) -> Iterator[Finding]:
 
 #: How each keyword's error is told, and its rule id (registered in ``engine-rules.yaml``):
 #: E-json-01 a number out of bounds, -02 text of the wrong length or form, -03 a list of the wrong
-#: size or with a repeat, -04 a key the schema requires, -05 a value not allowed, -06 a key not
-#: allowed or a mapping of the wrong size, -07 a value that fits none of the schema's forms.
+#: size or with a repeat, -04 a key the schema requires (``required``, in :func:`explain`, says
+#: when), -05 a value not allowed, -06 a key not allowed or a mapping of the wrong size, -07 a
+#: value that fits none of the schema's forms.
 EXPLAIN: dict[str, Explain] = {
     "maximum": _bound("a number of at most {}"),
     "exclusiveMaximum": _bound("a number below {}"),
@@ -281,7 +326,6 @@ EXPLAIN: dict[str, Explain] = {
     "minItems": _length("at least {} item(s)", "E-json-03"),
     "uniqueItems": _message("E-json-03", "lists an item twice", "give each item once"),
     "contains": _message("E-json-03", "lacks an item the schema requires"),
-    "required": _missing,
     "dependentRequired": _dependent,
     "enum": _not_allowed,
     "const": _message("E-json-05", "expected {limit}, found {value}"),
@@ -295,9 +339,12 @@ EXPLAIN: dict[str, Explain] = {
 }
 
 
-def explain(error: ValidationError) -> Iterable[Finding]:
-    """The findings of one error of the library, in a lawyer's words."""
+def explain(error: ValidationError, root: dict[str, Any]) -> Iterable[Finding]:
+    """The findings of one error of the library (validating against ``root``), in a lawyer's
+    words."""
     path = dotted(error.absolute_path)
+    if error.validator == "required":
+        return _missing(error, path, _condition(root, error))
     how = EXPLAIN.get(str(error.validator))
     if how is not None:
         return how(error, path)

@@ -89,17 +89,25 @@ BLANK = {
 }
 
 
-def _export(node: Any) -> Any:
-    """A schema node with references made local and scalars accepting a blank."""
-    if isinstance(node, list):
-        return [_export(item) for item in node]
+def _export(node: Any, blank: bool = True) -> Any:
+    """A schema node with references made local and, unless ``blank`` is false (in a condition,
+    ``if`` or ``not``, where a blank must not count as a value), scalars accepting a blank."""
     if not isinstance(node, dict):
         return node
-    out = {k: _export(v) for k, v in node.items() if k != "x-rules"}
+    out: dict[str, Any] = {}
+    for key, value in node.items():
+        if key in NAMED_SUBSCHEMAS and isinstance(value, dict):
+            out[key] = {name: _export(child, blank) for name, child in value.items()}
+        elif key in SUBSCHEMAS and isinstance(value, list):
+            out[key] = [_export(child, blank) for child in value]
+        elif key in SUBSCHEMA:
+            out[key] = _export(value, blank and key not in ("if", "not", "propertyNames"))
+        elif key != "x-rules":
+            out[key] = value
     if isinstance(out.get("$ref"), str):
         out["$ref"] = "#/$defs/" + out["$ref"].rpartition("/")[2]
     written = AS_WRITTEN.get(str(out.get("format") or out.get("type")))
-    if out.get("type") in SCALAR_TYPES or SCALAR_KEYWORDS & set(out) or written:
+    if blank and (out.get("type") in SCALAR_TYPES or SCALAR_KEYWORDS & set(out) or written):
         if out.get("format") in ("money", "percent"):  # a schema's own bounds come first
             most = {"maximum": 100} if out["format"] == "percent" else {}
             out = {"minimum": 0, **most, **out, "type": "number"}
