@@ -286,7 +286,7 @@ def _wrong_type(error: ValidationError, path: str) -> Iterator[Finding]:
 def _message(rule: str, text: str, hint: str | None = None) -> Explain:
     def explain(error: ValidationError, path: str) -> Iterator[Finding]:
         yield Finding(
-            rule, path, text.format(value=_found(error.instance), limit=error.validator_value), hint
+            rule, path, text.format(value=_found(error.instance), limit=_word(error.validator_value)), hint
         )
 
     return explain
