@@ -134,6 +134,17 @@ def test_a_value_the_reader_refuses_is_not_reported_again_by_the_library(bank, t
     assert [d.rule for d in caught.value.diagnostics] == ["E-type-01"]
 
 
+def test_a_new_name_that_is_not_a_key_is_refused(tmp_path):
+    bank = tmp_path / "bank"
+    shutil.copytree(BANK, bank)
+    schema = bank / "types" / "memorandum_of_understanding" / "schema.yaml"
+    schema.write_text(schema.read_text().replace("x-renamed: shares_losses", "x-renamed: shares_loses"))
+    with pytest.raises(AssemblerError) as caught:
+        build(MOU, tmp_path / "x.docx", workspace=Workspace.open(bank, bank / "templates"))
+    (finding,) = caught.value.diagnostics
+    assert finding.rule == "E-schema-01" and "shares_loses" in finding.message
+
+
 @pytest.mark.parametrize("keyword", ["maximun: 10", "x-maximum: 10", "format: phone"])
 def test_a_schema_keyword_nothing_enforces_is_refused_at_its_line(tmp_path, keyword):
     bank = tmp_path / "bank"

@@ -264,6 +264,10 @@ class _Compiler:
             )
             for key, child in (node.get("properties") or {}).items()
         }
+        for key, field_ in fields.items():
+            if field_.renamed is not None and field_.renamed not in fields:
+                message = f"{key} is renamed {field_.renamed!r}, which is not a key beside it"
+                raise schema_error(self.file, message, "name a key of the same properties")
         return Map(fields, [self.rule(name) for name in node.get("x-rules", [])])
 
     def rule(self, entry: Any) -> Rule:
