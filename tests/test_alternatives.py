@@ -197,7 +197,7 @@ def test_case_b_breaks_no_rule(workspace, tmp_path):
 
 def test_g4_a_provider_in_a_risk_share_must_say_whether_it_shares(workspace, tmp_path):
     text = changed(
-        "roles: [provider],\n     risk_share_participant: true,  ", "roles: [provider],\n"
+        "roles: [provider],\n     shares_losses: true,  ", "roles: [provider],\n"
     )
     where = position_of(text, "  - ^{id: mh_ft,")
     assert located(workspace, tmp_path, text, "E-rule-G4") == [where]
@@ -205,7 +205,7 @@ def test_g4_a_provider_in_a_risk_share_must_say_whether_it_shares(workspace, tmp
 
 def test_g4_is_a_warning_while_the_deal_is_a_working_draft(workspace, tmp_path):
     text = changed(
-        "roles: [provider],\n     risk_share_participant: true,  ", "roles: [provider],\n"
+        "roles: [provider],\n     shares_losses: true,  ", "roles: [provider],\n"
     )
     text = text.replace("status: draft_for_signature", "status: draft")
     where = position_of(text, "  - ^{id: mh_ft,")
@@ -217,7 +217,7 @@ def test_g3_a_provider_that_does_not_share_must_say_why(workspace, tmp_path):
     text = CASE_B.read_text(encoding="utf-8")
     first = text.index('     reason: "its constitution')
     text = text[:first] + text[text.index("\n", first) + 1 :]
-    where = position_of(text, "risk_share_participant: ^false")  # [Charity 1], the first
+    where = position_of(text, "shares_losses: ^false")  # [Charity 1], the first
     assert located(workspace, tmp_path, text, "E-rule-G3") == [where]
 
 

@@ -162,7 +162,7 @@ def cut(text: str, key: str) -> str:
         ),
         ((EXPERT, "    #"), "E-money-08", "    ^method: expert_determination"),
         (
-            (VCS1, VCS1 + " gain_share_participant: false,"),
+            (VCS1, VCS1 + " shares_gains: false,"),
             "E-money-07",
             "- {party: ^vcs1, pct: 10}",
         ),
@@ -265,7 +265,7 @@ def test_the_commissioners_gain_shares_printed_are_computed(
 def test_a_party_outside_gains_is_named_in_no_gain_share(tmp_path, workspace):
     path, _ = variant(
         tmp_path,
-        (VCS1, VCS1 + " gain_share_participant: false,"),
+        (VCS1, VCS1 + " shares_gains: false,"),
         (
             "    - {party: la, pct: 40}\n    - {party: mh_ft, pct: 40}\n    - {party: vcs1, pct: 10}\n",
             "    - {party: la, pct: 45}\n    - {party: mh_ft, pct: 45}\n",

@@ -263,3 +263,23 @@ def test_a_split_share_adds_up_to_100(tmp_path, workspace):
     [(rule, line, message)] = _errors(deal, workspace)
     assert rule == "E-pool-05" and message.startswith("benefits.sharing.split")
     assert "split: [{party: icb, pct: 60}" in deal.read_text().splitlines()[line - 1]
+
+
+def test_a_split_that_names_a_partner_twice_is_one_error_at_the_split(tmp_path, workspace):
+    split = "{basis: split, split: [{party: icb, pct: 50}, {party: icb, pct: 40}]}"
+    deal = _deal(tmp_path, {"sharing: {basis: pro_rata_to_contributions}": f"sharing: {split}"})
+    [(rule, line, message)] = _errors(deal, workspace)
+    assert rule == "E-pool-05" and message.startswith("benefits.sharing.split: a split share")
+    assert "split: [{party: icb, pct: 50}" in deal.read_text().splitlines()[line - 1]
+
+
+def test_a_partner_that_may_not_pool_is_named_in_the_message(tmp_path, workspace):
+    deal = _deal(
+        tmp_path, {"kind: icb, roles: [commissioner]": "kind: company, roles: [commissioner]"}
+    )
+    messages = sorted(m for _, _, m in _errors(deal, workspace))
+    assert messages == [
+        "parties: a section 75 arrangement is between at least one NHS body and one local "
+        "authority",
+        "parties[0].kind: a company cannot be a partner to a section 75 arrangement",
+    ]

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from assembler.core.errors import AssemblerError, Diagnostic, Where
 from assembler.core.schema import Checker, resolve_refs, run_rules, suggest
 from assembler.core.yamlio import parse_yaml, read_yaml
+from assembler.deal.jsoncheck import validate
 from assembler.deal.types import DocType, house_types
 
 if TYPE_CHECKING:
@@ -30,6 +31,9 @@ class Deal:
     #: values written as a lawyer writes them ("1 April 2027", "£1.2m") and what they were read
     #: as: (dotted path, as written, as read)
     readings: tuple[tuple[str, str, str], ...] = ()
+    #: the deprecated old key of a value, for the clause versions approved before its rename:
+    #: (dotted path of the value, its old key)
+    aliases: tuple[tuple[str, str], ...] = ()
 
     @property
     def document_type(self) -> str:
@@ -90,6 +94,7 @@ def load_deal(
     ck = Checker(str(path), vocabulary, law=law)
     checked = doc.schema.check(data, ck, "", (1, 1))
     resolve_refs(ck)
+    validate(doc.bundled, checked, data, ck)
     run_rules(ck)
     ck.diagnostics += character_diagnostics(data, str(path))
     ck.diagnostics = [d for d in ck.diagnostics if d.rule not in ignore]
@@ -108,6 +113,7 @@ def load_deal(
         dict(ck.positions),
         warnings,
         tuple(ck.readings),
+        tuple(ck.aliases),
     )
 
 
@@ -224,6 +230,9 @@ def text_values(value: Any) -> list[str]:
 def unused_values(deal: Deal, used: set[str]) -> list[Diagnostic]:
     """Warnings for deal-sheet values that no clause printed or tested (nothing is dropped silently)."""
     warnings = []
+    for path, old in deal.aliases:  # a clause version that reads the old name uses the value
+        if f"deal.{path.rpartition('.')[0]}.{old}" in used:
+            used = used | {f"deal.{path}"}
     for path in leaf_paths(deal.data):
         if (
             f"deal.{path}" in used

@@ -89,8 +89,8 @@ def _fields(
 ) -> Iterator[_Line]:
     given = given or {}
     for key, field in spec.fields.items():
-        if key == "choices":
-            continue  # listed with the outline's alternatives, below
+        if key == "choices" or field.renamed:
+            continue  # listed with the outline's alternatives, below; an old name is not offered
         here = f"{path}.{key}" if path else key
         value_given = given.get((path, index), {}).get(key)
         off = optional or (not field.required and value_given is None)
@@ -149,7 +149,7 @@ def _example(spec: Spec, key: str, index: int = 1) -> str:
     if isinstance(spec, Id):
         return f"{spec.kind}_{index}"
     if isinstance(spec, Enum):
-        return spec.values[0]
+        return str(spec.values[0])
     if isinstance(spec, Bool):
         return "false"
     if isinstance(spec, Date):  # the deal's own date picks clause versions: it must be real

@@ -11,9 +11,7 @@ registry that check a nested mapping). Every scalar also accepts a ``[bracketed]
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
-import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,12 +20,10 @@ from typing import Any
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import best_match
 
-from assembler.core.errors import AssemblerError, Diagnostic
-from assembler.core.ruleids import RULES, RuleInfo
 from assembler.core.schema import (
     PLACEHOLDER,
+    Anything,
     Bool,
-    Checker,
     Code,
     Date,
     Enum,
@@ -38,17 +34,19 @@ from assembler.core.schema import (
     Map,
     MapOf,
     Money,
+    Number,
     OneOf,
     Percent,
     Ref,
     Spec,
     Str,
+    suggest,
 )
+from assembler.deal.jsoncheck import known_formats
+from assembler.deal.rulekinds import Rule, compile_rule, schema_error
 
 COMMON = "common.schema.yaml"
-RULE_ID = re.compile(r"[EW]-[a-z]+-[0-9A-Za-z]+")
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
-Rule = Callable[[dict[str, Any], Checker, str], None]
 
 
 @dataclass(frozen=True)
@@ -60,6 +58,11 @@ class DocType:
     schema: Map
     source: dict[str, Any] = field(repr=False)
     common: dict[str, Any] = field(repr=False)
+
+    @functools.cached_property
+    def bundled(self) -> dict[str, Any]:
+        """:meth:`json_schema`, made once: the jsonschema library validates each deal with it."""
+        return self.json_schema()
 
     @property
     def outline(self) -> Path:
@@ -86,24 +89,42 @@ BLANK = {
 }
 
 
-def _export(node: Any) -> Any:
-    """A schema node with references made local and scalars accepting a blank."""
-    if isinstance(node, list):
-        return [_export(item) for item in node]
+def _export(node: Any, blank: bool = True) -> Any:
+    """A schema node with references made local and, unless ``blank`` is false (in a condition,
+    ``if`` or ``not``, where a blank must not count as a value), scalars accepting a blank."""
     if not isinstance(node, dict):
         return node
-    out = {k: _export(v) for k, v in node.items() if k != "x-rules"}
+    out: dict[str, Any] = {}
+    for key, value in node.items():
+        if key in NAMED_SUBSCHEMAS and isinstance(value, dict):
+            out[key] = {name: _export(child, blank) for name, child in value.items()}
+        elif key in SUBSCHEMAS and isinstance(value, list):
+            out[key] = [_export(child, blank) for child in value]
+        elif key in SUBSCHEMA:
+            out[key] = _export(value, blank and key not in ("if", "not", "propertyNames"))
+        elif key != "x-rules":
+            out[key] = value
     if isinstance(out.get("$ref"), str):
         out["$ref"] = "#/$defs/" + out["$ref"].rpartition("/")[2]
-    scalar = "enum" in out or "pattern" in out or out.get("type") in ("integer", "boolean")
     written = AS_WRITTEN.get(str(out.get("format") or out.get("type")))
-    if scalar or written:
-        if out.get("format") in ("money", "percent"):
-            out = {**out, "type": "number", "minimum": 0}
-        keep = {k: out.pop(k) for k in ("description", "x-hint") if k in out}
+    if blank and (out.get("type") in SCALAR_TYPES or SCALAR_KEYWORDS & set(out) or written):
+        if out.get("format") in ("money", "percent"):  # a schema's own bounds come first
+            most = {"maximum": 100} if out["format"] == "percent" else {}
+            out = {"minimum": 0, **most, **out, "type": "number"}
+        keep = {"description": out.pop("description")} if "description" in out else {}
         alternatives = [out, *([{"type": "string", "pattern": written}] if written else [])]
         return {**keep, "anyOf": [*alternatives, {"$ref": "#/$defs/blank"}]}
     return out
+
+
+SCALAR_TYPES = ("string", "integer", "number", "boolean")
+#: Keywords that constrain a scalar: a node with one accepts a blank in its place.
+SCALAR_KEYWORDS = frozenset(
+    {
+        "enum", "const", "pattern", "format", "maxLength", "minLength", "maximum", "minimum",
+        "exclusiveMaximum", "exclusiveMinimum", "multipleOf",
+    }
+)  # fmt: skip
 
 
 #: Values as a lawyer writes them, which the engine reads (see :mod:`schema`), as patterns any
@@ -116,26 +137,68 @@ AS_WRITTEN = {
 }
 
 
-class SchemaFileError(AssemblerError):
-    """A schema file the engine cannot compile."""
-
-
-def _fail(file: Path, message: str, hint: str | None = None) -> SchemaFileError:
-    return SchemaFileError(Diagnostic("E-schema-01", message, str(file), hint=hint))
-
-
-#: The JSON Schema keywords the engine's checks carry out. Any other keyword in a schema.yaml
-#: (``maximum``, ``maxLength``, ``if``/``then``, ``allOf`` ...) is refused when the type is
-#: loaded, never ignored: a CSU's rule that silently checked nothing would be a green gate that
-#: lies.
-KEYWORDS = frozenset(
+#: The keywords something enforces: every validation keyword of the ``jsonschema`` library (the
+#: validator of record, :mod:`jsoncheck`), the annotations, and the engine's own ``x-`` keywords.
+#: Any other keyword in a schema (a typo such as ``maximun``, an unknown ``x-`` keyword) is refused
+#: when the type is loaded, never ignored: a check that silently checked nothing would be a green
+#: gate that lies.
+KEYWORDS = (
+    frozenset(Draft202012Validator.VALIDATORS)
+    | {"then", "else", "minContains", "maxContains"}  # enforced through if and contains
+    | {
+        "$schema", "$id", "$defs", "$comment", "$anchor", "$dynamicAnchor", "title",
+        "description", "examples", "default", "deprecated", "readOnly", "writeOnly",
+    }
+    | {"x-ref", "x-id", "x-hint", "x-rules", "x-vocabulary", "x-renamed"}
+)  # fmt: skip
+#: Keywords whose value is a schema, a list of schemas, or a mapping of names to schemas.
+SUBSCHEMA = frozenset(
     {
-        "$schema", "$id", "$defs", "$ref", "title", "description", "examples",
-        "type", "format", "enum", "const", "anyOf", "oneOf", "pattern", "minimum",
-        "items", "minItems", "properties", "required", "additionalProperties", "propertyNames",
-        "x-ref", "x-id", "x-hint", "x-rules", "x-vocabulary",
+        "additionalProperties", "items", "contains", "not", "if", "then", "else",
+        "propertyNames", "unevaluatedItems", "unevaluatedProperties",
     }
 )  # fmt: skip
+SUBSCHEMAS = frozenset({"allOf", "anyOf", "oneOf", "prefixItems"})
+NAMED_SUBSCHEMAS = frozenset({"properties", "patternProperties", "$defs", "dependentSchemas"})
+
+
+def check_keywords(file: Path, node: Any) -> None:
+    """Every keyword of every schema node in ``node`` (ruamel data, for the line) is enforced,
+    and every ``format`` is one something checks: else E-schema-01 at the keyword's line."""
+    if not isinstance(node, dict):
+        return
+    for key, value in node.items():
+        if key not in KEYWORDS:
+            raise schema_error(
+                file,
+                f"the schema keyword {key!r} is checked by nothing",
+                (suggest(str(key), KEYWORDS) or "write the check as a rule in rules.yaml")
+                + "; keywords that are checked: "
+                + ", ".join(sorted(KEYWORDS)),
+                _key_at(node, key),
+            )
+        if key == "format" and value not in known_formats():
+            hint = "formats that are checked: " + ", ".join(sorted(known_formats()))
+            raise schema_error(
+                file, f"the format {value!r} is checked by nothing", hint, _key_at(node, key)
+            )
+        if key in SUBSCHEMA:
+            check_keywords(file, value)
+        elif key in SUBSCHEMAS and isinstance(value, list):
+            for item in value:
+                check_keywords(file, item)
+        elif key in NAMED_SUBSCHEMAS and isinstance(value, dict):
+            for item in value.values():
+                check_keywords(file, item)
+
+
+def _key_at(node: Any, key: str) -> tuple[int, int] | None:
+    lc = getattr(node, "lc", None)
+    try:
+        line, col = lc.key(key)  # type: ignore[union-attr]
+    except (AttributeError, KeyError, TypeError):
+        return None
+    return line + 1, col + 1
 
 
 @dataclass
@@ -150,15 +213,14 @@ class _Compiler:
 
     def spec(self, node: Any) -> Spec:
         if not isinstance(node, dict):
-            raise _fail(self.file, f"a schema node must be a mapping, found {node!r}")
-        self.keywords(node)
+            raise schema_error(self.file, f"a schema node must be a mapping, found {node!r}")
         if "$ref" in node:
             return self.ref(str(node["$ref"]))
         alternatives = node.get("anyOf", node.get("oneOf"))
         if alternatives is not None:  # the first alternative that fits
             return OneOf(*(self.spec(option) for option in alternatives))
         if "enum" in node or "const" in node:
-            return Enum(*(str(v) for v in node.get("enum", [node.get("const")])))
+            return Enum(*node.get("enum", [node.get("const")]))
         if "x-ref" in node:
             kinds = node["x-ref"]
             return Ref(*([kinds] if isinstance(kinds, str) else kinds))
@@ -186,34 +248,26 @@ class _Compiler:
             return Id(str(node["x-id"]))
         if kind == "string":
             return Str(node.get("pattern"), node.get("x-hint"))
-        raise _fail(
-            self.file,
-            f"cannot read the schema node {dict(node)!r}",
-            "give it a type (string, integer, boolean, object, array), a format "
-            "(date, money, percent, code), an enum, x-ref, oneOf or $ref",
-        )
-
-    def keywords(self, node: dict[str, Any]) -> None:
-        unknown = sorted(str(k) for k in node if k not in KEYWORDS)
-        if unknown:
-            raise _fail(
-                self.file,
-                f"the engine does not check the schema keyword(s) {', '.join(unknown)}",
-                "write the check as a rule in rules.yaml (or a Python rule); keywords the engine "
-                "checks: " + ", ".join(sorted(KEYWORDS)),
-            )
+        if kind == "number":
+            return Number()
+        return Anything()  # no kind the reader knows: the jsonschema library checks it
 
     def mapping(self, node: dict[str, Any]) -> Spec:
-        self.keywords(node)
         extra = node.get("additionalProperties", False)
         if "properties" not in node and isinstance(extra, dict):
             key = node.get("propertyNames", {})
             return MapOf(Str(key.get("pattern"), key.get("x-hint")), self.spec(extra))
         required = set(node.get("required", []))
         fields = {
-            str(key): F(self.spec(child), key in required, child.get("description"))
+            str(key): F(
+                self.spec(child), key in required, child.get("description"), child.get("x-renamed")
+            )
             for key, child in (node.get("properties") or {}).items()
         }
+        for key, field_ in fields.items():
+            if field_.renamed is not None and field_.renamed not in fields:
+                message = f"{key} is renamed {field_.renamed!r}, which is not a key beside it"
+                raise schema_error(self.file, message, "name a key of the same properties")
         return Map(fields, [self.rule(name) for name in node.get("x-rules", [])])
 
     def rule(self, entry: Any) -> Rule:
@@ -226,172 +280,9 @@ class _Compiler:
             local = self.local.get("$defs", {})
             defs = self.local if name in local and not document.endswith(COMMON) else self.common
             if not pointer.startswith("/$defs/") or name not in defs.get("$defs", {}):
-                raise _fail(self.file, f"$ref {ref!r} names no definition", f"see {COMMON}")
+                raise schema_error(self.file, f"$ref {ref!r} names no definition", f"see {COMMON}")
             self.cache[ref] = self.spec(defs["$defs"][name])
         return self.cache[ref]
-
-
-def compile_rule(entry: Any, registry: Mapping[str, Rule], file: Path) -> Rule:
-    """A rule of ``rules.yaml`` (or an ``x-rules`` entry): a declarative kind with its
-    parameters, or ``python: name`` naming a function of the engine's registry."""
-    if isinstance(entry, str):
-        entry = {"python": entry}
-    if not isinstance(entry, dict):
-        raise _fail(file, f"a rule must be a mapping, found {entry!r}")
-    if "python" in entry:
-        name = str(entry["python"])
-        if name not in registry:
-            raise _fail(file, f"no Python rule named {name!r}", "known: " + ", ".join(registry))
-        return registry[name]
-    kind = entry.get("kind")
-    if kind not in DECLARATIVE:
-        raise _fail(file, f"unknown rule kind {kind!r}", "kinds: " + ", ".join(DECLARATIVE))
-    rule_id = str(entry.get("id", ""))
-    if not RULE_ID.fullmatch(rule_id):
-        raise _fail(file, f"a {kind} rule needs an id such as E-rule-X1, found {rule_id!r}")
-    severity = "warning" if rule_id.startswith("W-") else "error"
-    summary = str(entry.get("message", kind))
-    RULES.setdefault(rule_id, RuleInfo(rule_id, severity, str(entry.get("source", file)), summary))
-    try:
-        rule = DECLARATIVE[str(kind)](entry)
-    except (KeyError, TypeError, ValueError) as exc:
-        raise _fail(file, f"rule {rule_id} ({kind}) lacks or misstates {exc}") from None
-    rule.rule_ids = (rule_id,)  # type: ignore[attr-defined]
-    return rule
-
-
-def dig(values: Any, dotted: str) -> Any:
-    """The value at a dotted path (``term.sunset``), or None."""
-    for part in dotted.split("."):
-        values = values.get(part) if isinstance(values, dict) else None
-    return values
-
-
-def _date_order(entry: dict[str, Any]) -> Rule:
-    """Each (earlier, later) pair of dotted paths: the later date must be after the earlier."""
-    pairs = [(str(a), str(b)) for a, b in entry.get("pairs", [])]
-    rule_id = str(entry.get("id", "E-date-01"))
-    hint = str(entry.get("hint", "check the order of the dates"))
-
-    def rule(values: dict[str, Any], ck: Checker, path: str) -> None:
-        for earlier, later in pairs:
-            a, b = dig(values, earlier), dig(values, later)
-            if isinstance(a, dt.date) and isinstance(b, dt.date) and b <= a:
-                where = f"{path}.{later}" if path else later
-                message = f"{b.isoformat()} must be after {earlier} ({a.isoformat()})"
-                ck.error(rule_id, where, ck.at(where), message, hint)
-
-    return rule
-
-
-def _report(entry: dict[str, Any]) -> Callable[[Checker, str, str], None]:
-    """Report the entry's message and hint as its rule id and severity, at a dotted path."""
-    rule_id, message = str(entry["id"]), str(entry.get("message", entry.get("kind")))
-    hint = entry.get("hint")
-    warn = rule_id.startswith("W-")
-
-    def report(ck: Checker, path: str, where: str) -> None:
-        at = f"{path}.{where}" if path and where else path or where
-        (ck.warn if warn else ck.error)(rule_id, at, ck.at(at), message, hint)
-
-    return report
-
-
-def items(values: Any, dotted: str) -> list[tuple[str, Any]]:
-    """(path, value) of each value at a dotted path, where ``list[]`` stands for every item."""
-    found: list[tuple[str, Any]] = [("", values)]
-    for part in dotted.split("."):
-        each = part.endswith("[]")
-        key = part.removesuffix("[]")
-        step = [(f"{p}.{key}".lstrip("."), dig(v, key)) for p, v in found]
-        found = (
-            [
-                (f"{p}[{i}]", item)
-                for p, v in step
-                if isinstance(v, list)
-                for i, item in enumerate(v)
-            ]
-            if each
-            else step
-        )
-    return found
-
-
-def _matches(values: Any, when: dict[str, Any]) -> bool:
-    """Every dotted key of ``when`` holds its value (or, for a list, contains it)."""
-    for key, wanted in when.items():
-        held = dig(values, str(key))
-        if not (held == wanted or (isinstance(held, list) and wanted in held)):
-            return False
-    return True
-
-
-def _sum_to(entry: dict[str, Any]) -> Rule:
-    """The numbers at ``paths`` (``list[].field`` for each item) add up to ``total``; not
-    checked while one is a blank."""
-    paths, total, report = [str(p) for p in entry["paths"]], entry["total"], _report(entry)
-
-    def rule(values: dict[str, Any], ck: Checker, path: str) -> None:
-        found = [(where, v) for p in paths for where, v in items(values, p)]
-        numbers = [v for _, v in found if isinstance(v, int | float) and not isinstance(v, bool)]
-        if found and len(numbers) == len(found) and abs(sum(numbers) - total) > 1e-9:
-            report(ck, path, paths[0].partition("[]")[0])
-
-    return rule
-
-
-def _required_if(entry: dict[str, Any], present: bool = True) -> Rule:
-    """``path`` is given when (``required_if``), or not given when (``forbidden_if``), every key
-    of ``when`` holds its value."""
-    key, when, report = str(entry["path"]), dict(entry["when"]), _report(entry)
-
-    def rule(values: dict[str, Any], ck: Checker, path: str) -> None:
-        if _matches(values, when) and (dig(values, key) is not None) != present:
-            report(ck, path, key if not present else next(iter(when)))
-
-    return rule
-
-
-def _at_least_one(entry: dict[str, Any]) -> Rule:
-    """At least one item of the list at ``path`` has every key of ``has`` holding its value."""
-    key, has, report = str(entry["path"]), dict(entry.get("has", {})), _report(entry)
-
-    def rule(values: dict[str, Any], ck: Checker, path: str) -> None:
-        listed = dig(values, key)
-        if isinstance(listed, list) and listed and not any(_matches(i, has) for i in listed):
-            report(ck, path, key)
-
-    return rule
-
-
-def _party_with_role(entry: dict[str, Any]) -> Rule:
-    """At least one party has the role ``role``."""
-    return _at_least_one({**entry, "path": "parties", "has": {"roles": entry["role"]}})
-
-
-def _unique(entry: dict[str, Any]) -> Rule:
-    """The values at ``path`` (``list[].field``) are all different: the second is reported."""
-    key, report = str(entry["path"]), _report(entry)
-
-    def rule(values: dict[str, Any], ck: Checker, path: str) -> None:
-        seen: set[str] = set()
-        for where, value in items(values, key):
-            if value is not None and repr(value) in seen:
-                report(ck, path, where)
-            seen.add(repr(value))
-
-    return rule
-
-
-DECLARATIVE: dict[str, Callable[[dict[str, Any]], Rule]] = {
-    "date_order": _date_order,
-    "sum_to": _sum_to,
-    "required_if": _required_if,
-    "forbidden_if": lambda entry: _required_if(entry, present=False),
-    "at_least_one": _at_least_one,
-    "party_with_role": _party_with_role,
-    "unique": _unique,
-}
 
 
 def _read(path: Path) -> Any:
@@ -415,7 +306,18 @@ def _check_meta(file: Path, source: dict[str, Any]) -> None:
     error = best_match(Draft202012Validator(Draft202012Validator.META_SCHEMA).iter_errors(source))
     if error is not None:
         where = "/".join(map(str, error.absolute_path)) or "the top level"
-        raise _fail(file, f"not valid JSON Schema 2020-12 at {where}: {error.message}")
+        raise schema_error(file, f"not valid JSON Schema 2020-12 at {where}: {error.message}")
+
+
+def _checked_source(file: Path) -> dict[str, Any]:
+    """A schema file as plain data, once it is valid JSON Schema using only enforced keywords."""
+    written = _read(file)
+    if not isinstance(written, dict):
+        raise schema_error(file, "a schema file must be a mapping (a JSON Schema object)")
+    source: dict[str, Any] = _plain(written)
+    _check_meta(file, source)
+    check_keywords(file, written)
+    return source
 
 
 def _starter_values(source: dict[str, Any]) -> dict[tuple[str, int], dict[str, str]]:
@@ -443,14 +345,13 @@ def load_types(root: Path, registry: Mapping[str, Rule]) -> dict[str, DocType]:
     """Every document type a bank folder's ``types/`` declares, by name."""
     types_dir = root / "types"
     common_file = types_dir / COMMON
-    common = _plain(_read(common_file)) if common_file.is_file() else {}
+    common = _checked_source(common_file) if common_file.is_file() else {}
     found: dict[str, DocType] = {}
     for schema_file in sorted(types_dir.glob("*/schema.yaml")):
         folder = schema_file.parent
-        source = _plain(_read(schema_file))
-        if not isinstance(source, dict) or source.get("type") != "object":
-            raise _fail(schema_file, "a document type's schema must be an object schema")
-        _check_meta(schema_file, source)
+        source = _checked_source(schema_file)
+        if source.get("type") != "object":
+            raise schema_error(schema_file, "a document type's schema must be an object schema")
         compiler = _Compiler(schema_file, source, common, registry)
         top = compiler.mapping(source)
         assert isinstance(top, Map)

@@ -6,19 +6,23 @@ each registered function declares its ids and each id is listed by ``assemble ru
 from __future__ import annotations
 
 from assembler.core.ruleids import deal_rule
-from assembler.deal.types import Rule
+from assembler.deal.rulekinds import Rule
 from assembler.doctypes.alliance import (
-    commissioners_gain_divided,
     gain_pool_remainder_adds_up,
     incentivised_outcomes_measured,
     money_adds_up,
-    overspend_shares_capped,
-    participation_honoured,
     reopener_has_threshold,
     risk_share_parties_stated,
+)
+from assembler.doctypes.alliance_guidance import (
     seeds_guidance,
-    settlement_not_blockable,
     termination_has_notice_and_exit_time,
+)
+from assembler.doctypes.alliance_settlement import (
+    commissioners_gain_divided,
+    overspend_shares_capped,
+    participation_honoured,
+    settlement_not_blockable,
 )
 from assembler.doctypes.common import (
     deferred_mechanisms_have_a_fallback,
@@ -37,7 +41,6 @@ from assembler.doctypes.mou import (
     mou_has_reviews_and_context_trigger,
     mou_is_not_binding_and_has_dated_deliverables,
 )
-from assembler.doctypes.pooled_fund import pooled_fund_rules
 from assembler.doctypes.som import (
     change_log_in_order,
     effective_on_or_after_agreement,
@@ -126,7 +129,6 @@ PYTHON_RULES: dict[str, Rule] = {
         open_book_subject_to_competition_law,
         overspend_shares_capped,
         participation_honoured,
-        pooled_fund_rules,
         procurement_from_a_basis,
         procurement_when_services_change,
         reopener_has_threshold,

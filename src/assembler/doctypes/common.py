@@ -10,7 +10,7 @@ from assembler.core.ruleids import deal_rule
 from assembler.core.schema import (
     Checker,
 )
-from assembler.deal.types import dig
+from assembler.deal.rulekinds import dig
 
 DATES = deal_rule(
     ("E-date-01", "engine", "a later date in the deal sheet is not after an earlier one")

@@ -15,7 +15,7 @@ from assembler.core.ruleids import deal_rule
 from assembler.core.schema import (
     Checker,
 )
-from assembler.deal.types import dig
+from assembler.deal.rulekinds import dig
 from assembler.doctypes.common import DATES
 
 

@@ -27,7 +27,7 @@ from assembler.core.schema import (
     Checker,
     is_placeholder,
 )
-from assembler.deal.types import dig
+from assembler.deal.rulekinds import dig
 
 FREQUENCIES = ("weekly", "monthly", "quarterly", "six-monthly", "annually")
 G9 = "give it, or a placeholder in square brackets (drafting guidance G9; 001 ch10)"

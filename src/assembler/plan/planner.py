@@ -7,6 +7,7 @@ will compare. It holds no XML and no Jinja: only ids, versions, hashes, numbers 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -106,6 +107,9 @@ def party_records(
             template = env.from_string(forms[party["kind"]]["description"])
             record["legal_description"] = Markup(template.render(p=MapNode(party, "party")))
         records.append(record)
+    for path, old in deal.aliases:  # what clause versions approved before a rename read
+        if (found := re.fullmatch(r"parties\[(\d+)\]\.(\w+)", path)) is not None:
+            records[int(found[1])][old] = records[int(found[1])][found[2]]
     return records
 
 
