@@ -7,6 +7,7 @@ import shutil
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
@@ -77,12 +78,24 @@ def assert_valid(validator):
     return _assert
 
 
+def copy_bank(tmp_path: Path) -> Path:
+    """A fresh copy of the house bank, for a test to change, at the same path for every test.
+
+    The path is shared so a copy's unchanged document types are the ones the process already
+    compiled: they are kept by folder and modification time (``deal.types.bank_types``, as a
+    batch keeps them), and ``copytree`` keeps the house bank's times. Compiling them again took
+    0.75 s of each such test. A test that edits a type's file gives it a new time, so it is
+    compiled afresh. Everything else (clauses, fragments) is keyed by inode and is read anew."""
+    folder = tmp_path.parent / "clausebank"
+    shutil.rmtree(folder, ignore_errors=True)
+    shutil.copytree(BANK, folder)
+    return folder
+
+
 @pytest.fixture()
 def bank(tmp_path: Path) -> Path:
     """A copy of the house bank, for a test to change."""
-    folder = tmp_path / "clausebank"
-    shutil.copytree(BANK, folder)
-    return folder
+    return copy_bank(tmp_path)
 
 
 def cli(*args: str) -> Result:
@@ -104,6 +117,12 @@ def edited(
     path = tmp_path / name
     path.write_text(text, encoding="utf-8")
     return path
+
+
+def first_fast(values: list[str]) -> list[Any]:
+    """Parameters of a test that builds a whole document for each: the first runs in the inner
+    loop, the others only with ``--slow`` (each is seconds; the first covers the code path)."""
+    return [values[0], *(pytest.param(v, marks=pytest.mark.slow) for v in values[1:])]
 
 
 def needs_soffice() -> pytest.MarkDecorator:
@@ -144,6 +163,16 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         action="store_true",
         help="rewrite tests/golden/ from what the engine writes now (say why in the commit)",
     )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Without ``--slow``, a command builds without the layout pass that fills the contents
+    page's page numbers (``ASSEMBLER_TOC_PAGES=0``): it is on by default wherever LibreOffice is
+    installed and costs about 2 s of LibreOffice a build, which made the inner loop's every
+    command-line build a LibreOffice run. The layout pass has its own tests (needs_soffice), and
+    ``--slow`` builds as a user's command line does."""
+    if not config.getoption("--slow"):
+        os.environ.setdefault("ASSEMBLER_TOC_PAGES", "0")
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
