@@ -32,7 +32,7 @@ from assembler.render.review import FORMATS
 from assembler.template.sandbox import Recorder, deal_names, wrap
 
 if TYPE_CHECKING:  # the type only: bank operations are not imported by a build
-    from assembler.bank.ops import Trial
+    from assembler.bank.gate import Trial
 
 #: A deal sheet: the path of its YAML file, or its data (a mapping, as the YAML would load).
 DealSource = str | Path | Mapping[str, Any]
