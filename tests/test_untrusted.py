@@ -348,12 +348,12 @@ def test_every_command_refuses_every_malformed_deal_sheet(tmp_path, command, kin
 
 
 def test_a_fault_in_the_engine_is_reported_without_a_traceback(monkeypatch):
-    from assembler.pipeline import build
+    from assembler.pipeline import stages
 
     def broken(*args, **kwargs):
         raise ZeroDivisionError("a bug")
 
-    monkeypatch.setattr(build, "load_deal", broken)
+    monkeypatch.setattr(stages, "load_deal", broken)
     result = CliRunner().invoke(main, ["check", str(EXAMPLE)])
     assert result.exit_code == 70 and "E-internal-01" in result.output
     assert "ZeroDivisionError: a bug" in result.output and "Traceback" not in result.output

@@ -25,7 +25,8 @@ from assembler.bank.gate import check_bank
 from assembler.core.errors import AssemblerError, Diagnostic
 from assembler.core.files import check_outputs
 from assembler.package.lockfile import LOCK_HEADER, lock_path_for
-from assembler.pipeline.build import build, trial
+from assembler.pipeline.build import build
+from assembler.pipeline.stages import trial
 from assembler.pipeline.workspace import Workspace
 
 T = TypeVar("T")
