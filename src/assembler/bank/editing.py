@@ -97,16 +97,7 @@ def approve(
                 "E-bank-10", f"{clause.id}@{version.version} is {version.status}, not a draft"
             )
         )
-    change = change or version.change
-    if not change or re.fullmatch(r"\s*\[.*\]\s*", change):
-        raise AssemblerError(
-            Diagnostic(
-                "E-bank-13",
-                f"{clause.id}@{version.version}: the change note is {change!r}, a placeholder",
-                str(bank.root / "clauses" / clause.id / "clause.yaml"),
-                hint='say what changed and why: --change "..." or edit its change: in clause.yaml',
-            )
-        )
+    change = _change_note(bank, clause.id, version, change or version.change)
     fragment = bank.imported(version.path)
     approved = replace(
         version,
@@ -130,6 +121,20 @@ def approve(
 
     _edit_metadata(bank, clause.id, mark)
     return approved
+
+
+def _change_note(bank: ClauseBank, clause_id: str, version: ClauseVersion, note: str | None) -> str:
+    """The change note an approval records: refused while it is empty or a [placeholder]."""
+    if not note or re.fullmatch(r"\s*\[.*\]\s*", note):
+        raise AssemblerError(
+            Diagnostic(
+                "E-bank-13",
+                f"{clause_id}@{version.version}: the change note is {note!r}, a placeholder",
+                str(bank.root / "clauses" / clause_id / "clause.yaml"),
+                hint='say what changed and why: --change "..." or edit its change: in clause.yaml',
+            )
+        )
+    return note
 
 
 def _exact(ref: str, action: str) -> str:
@@ -207,16 +212,7 @@ def new_clause(
     folder.mkdir(parents=True)
     target = folder / "0.1.0.docx"
     try:
-        if source.suffix.lower() == ".docx":
-            shutil.copyfile(source, target)
-        else:
-            pypandoc("a Markdown clause draft").convert_file(
-                str(source),
-                "docx",
-                format="markdown-smart",
-                outputfile=str(target),
-                extra_args=[f"--reference-doc={house_style}"],
-            )
+        _first_draft(source, target, house_style)
         fragment = bank.imported(target)  # refuse now, with a reason, what the engine cannot use
     except BaseException:  # leave no half-made clause behind
         shutil.rmtree(folder)
@@ -237,3 +233,17 @@ def new_clause(
     _yaml().dump(metadata, stream)
     (folder / "clause.yaml").write_text(stream.getvalue(), encoding="utf-8")
     return folder
+
+
+def _first_draft(source: Path, target: Path, house_style: Path) -> None:
+    """Write ``target`` from a .docx as it is, or from Markdown through pandoc in the house style."""
+    if source.suffix.lower() == ".docx":
+        shutil.copyfile(source, target)
+        return
+    pypandoc("a Markdown clause draft").convert_file(
+        str(source),
+        "docx",
+        format="markdown-smart",
+        outputfile=str(target),
+        extra_args=[f"--reference-doc={house_style}"],
+    )

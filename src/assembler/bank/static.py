@@ -47,29 +47,42 @@ def check_fragments(
                     )
                 )
                 continue
-            for target in _ref_targets(tree):
-                target_id, _, label = target.partition(".")
-                if target_id not in bank.clauses or (label and label not in labels[target_id]):
-                    add(
-                        Diagnostic(
-                            "E-check-10",
-                            f"{name} refers to {target}, which no clause of the bank defines",
-                            where,
-                            hint="clause ids: `assemble bank list`; labels are {{ label('...') }} in the target",
-                        )
-                    )
-            for path in _unknown_names(
-                tree, [schemas[t] for t in clause.document_types if t in schemas]
-            ):
-                add(
-                    Diagnostic(
-                        "E-check-11",
-                        f"{name} reads {path}, which the deal sheet of "
-                        f"{' or '.join(clause.document_types)} does not define",
-                        where,
-                        hint="check the spelling against `assemble new TYPE`",
-                    )
+            _check_names(bank, clause, tree, labels, schemas, add, (name, where))
+
+
+def _check_names(
+    bank: ClauseBank,
+    clause: Clause,
+    tree: nodes.Template,
+    labels: dict[str, set[str]],
+    schemas: Mapping[str, Map],
+    add: Callable[[Diagnostic], None],
+    at: tuple[str, str],
+) -> None:
+    """A parsed version's ref() targets exist, and the deal names it reads are in its types'
+    schemas; ``at`` is (clause@version, file) for the findings."""
+    name, where = at
+    for target in _ref_targets(tree):
+        target_id, _, label = target.partition(".")
+        if target_id not in bank.clauses or (label and label not in labels[target_id]):
+            add(
+                Diagnostic(
+                    "E-check-10",
+                    f"{name} refers to {target}, which no clause of the bank defines",
+                    where,
+                    hint="clause ids: `assemble bank list`; labels are {{ label('...') }} in the target",
                 )
+            )
+    for path in _unknown_names(tree, [schemas[t] for t in clause.document_types if t in schemas]):
+        add(
+            Diagnostic(
+                "E-check-11",
+                f"{name} reads {path}, which the deal sheet of "
+                f"{' or '.join(clause.document_types)} does not define",
+                where,
+                hint="check the spelling against `assemble new TYPE`",
+            )
+        )
 
 
 def _labels(bank: ClauseBank) -> dict[str, set[str]]:

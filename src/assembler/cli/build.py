@@ -110,6 +110,17 @@ def build(
         if not as_json:
             raise
         json_errors("build", exc)
+    _show_warnings(result, verbose)
+    if as_json:
+        _print_json(result, workspace)
+        return
+    code = _print_built(result, pdf)
+    if code:
+        sys.exit(code)
+
+
+def _show_warnings(result: api.BuildResult, verbose: bool) -> None:
+    """The first warnings (all of them, and how each value was read, with ``-v``)."""
     if verbose:
         for reading in result.plan.deal_readings:
             say(f"read {reading['key']}: {reading['written']!r} as {reading['read']}")
@@ -120,12 +131,6 @@ def build(
         say(
             f"... and {len(result.warnings) - len(shown)} more warning(s): use -v to list them all."
         )
-    if as_json:
-        _print_json(result, workspace)
-        return
-    code = _print_built(result, pdf)
-    if code:
-        sys.exit(code)
 
 
 def _print_json(result: api.BuildResult, workspace: api.Workspace) -> None:

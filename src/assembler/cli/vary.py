@@ -72,6 +72,13 @@ def vary(
             redline=str(redlined) if redlined else None,
         )
         sys.exit(code)
+    _print_varied(result, redlined)
+    if code:
+        sys.exit(code)
+
+
+def _print_varied(result: api.VaryResult, redlined: Path | None) -> None:
+    """The deed's warnings, then each file written and what it is."""
     if result.deed.warnings:
         report(result.deed.warnings)
     say(
@@ -83,5 +90,3 @@ def vary(
     )
     if redlined:
         say(f"wrote {redlined} (the redline: changes marked)")
-    if code:
-        sys.exit(code)
