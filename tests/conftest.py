@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import shutil
 import sys
@@ -103,6 +104,48 @@ def cli(*args: str) -> Result:
     from assembler.cli.main import main
 
     return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+
+def bank_cli(bank: Path, command: str, *args: str) -> Result:
+    """``assemble bank COMMAND --bank BANK ARGS``."""
+    return cli("bank", command, "--bank", str(bank), *args)
+
+
+def new_version(
+    bank: Path,
+    clause: str,
+    *,
+    part: str = "minor",
+    fragment: Path | None = None,
+    approved_on: dt.date | None = None,
+    effective_from: dt.date | None = None,
+    change: str = "Says only that no legal partnership is created.",
+) -> str:
+    """Bump ``clause`` in ``bank`` (its new file replaced by ``fragment`` if given) and, with
+    ``approved_on``, approve it as the Head of Legal: the new version's number."""
+    from assembler.bank.clausebank import ClauseBank
+    from assembler.bank.ops import approve, bump
+
+    version = bump(ClauseBank.load(bank), clause, part)
+    if fragment is not None:
+        shutil.copyfile(fragment, bank / "clauses" / clause / f"{version}.docx")
+    if approved_on is not None:
+        ref = f"{clause}@{version}"
+        approve(
+            ClauseBank.load(bank), ref, "Head of Legal", approved_on, effective_from, change=change
+        )
+    return version
+
+
+def without_key(text: str, key: str) -> str:
+    """The YAML ``text`` without the block of ``key`` (its line and the lines indented under it)."""
+    lines = text.splitlines(keepends=True)
+    start = next(i for i, line in enumerate(lines) if line.lstrip().startswith(key + ":"))
+    indent = len(lines[start]) - len(lines[start].lstrip())
+    end = start + 1
+    while end < len(lines) and len(lines[end]) - len(lines[end].lstrip()) > indent:
+        end += 1
+    return "".join(lines[:start] + lines[end:])
 
 
 def edited(

@@ -23,7 +23,7 @@ from assembler.core.errors import AssemblerError
 from assembler.oxml.checks import check_package
 from assembler.package.export import to_pdf
 
-from conftest import BANK, EXAMPLE, copy_bank, needs_soffice
+from conftest import BANK, EXAMPLE, copy_bank, needs_soffice, new_version
 from reading import table_rows
 from wordlike import FIXTURES, W, docx_bytes, with_document, write_docx
 
@@ -171,14 +171,12 @@ ROOT_R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 def bank_with_version(tmp_path: Path, fragment: Path, clause: str = KPIS) -> Path:
     """A copy of the house bank whose ``clause`` has a new approved version made of ``fragment``."""
     bank = copy_bank(tmp_path)
-    version = bump(ClauseBank.load(bank), clause, "minor")
-    shutil.copyfile(fragment, bank / "clauses" / clause / f"{version}.docx")
-    approve(
-        ClauseBank.load(bank),
-        f"{clause}@{version}",
-        "Head of Legal",
-        dt.date(2026, 1, 1),
-        dt.date(2015, 1, 1),
+    new_version(
+        bank,
+        clause,
+        fragment=fragment,
+        approved_on=dt.date(2026, 1, 1),
+        effective_from=dt.date(2015, 1, 1),
         change="Imported from Word.",
     )
     return bank
