@@ -88,6 +88,7 @@ def test_no_version_in_force_names_the_approved_ones(bank):
     assert "approve a version" not in hint and "1.0.0 from" in hint
 
 
+@pytest.mark.slow  # hashes every version of the bank
 def test_record_hashes_seals_the_records_of_an_older_bank(bank, tmp_path):
     """A bank approved before records were hashed: `bank check --record-hashes` seals them, and a
     later hand edit of an effective date is then caught."""
