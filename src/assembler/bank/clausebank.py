@@ -8,15 +8,23 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from assembler.bank.clause import Clause, ClauseVersion, load_clause
+from assembler.bank.clause import (
+    CLAUSE,
+    KINDS,
+    STATUSES,
+    VERSION,
+    Clause,
+    ClauseVersion,
+    load_clause,
+)
 from assembler.bank.fragment import Fragment, import_fragment
 from assembler.bank.law import LawRegister
 from assembler.core import cache
 from assembler.core.errors import AssemblerError, Diagnostic
 from assembler.core.yamlio import read_yaml
 
-#: The clause types, re-exported: most callers of the bank need them too.
-__all__ = ["Clause", "ClauseBank", "ClauseVersion"]
+#: The clause types and schemas, re-exported: most callers of the bank need them too.
+__all__ = ["CLAUSE", "KINDS", "STATUSES", "VERSION", "Clause", "ClauseBank", "ClauseVersion"]
 
 
 @dataclass

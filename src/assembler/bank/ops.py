@@ -20,6 +20,9 @@ from assembler.bank.editing import (
 from assembler.bank.gate import CheckResult, Trial, check_bank
 from assembler.bank.static import bank_env
 from assembler.bank.views import (
+    FOOTNOTE,
+    JINJA_TAG,
+    LEVEL_MARKS,
     clause_record,
     find_version,
     parse_ref,
@@ -30,6 +33,9 @@ from assembler.bank.views import (
 
 __all__ = [
     "CHANGE_PLACEHOLDER",
+    "FOOTNOTE",
+    "JINJA_TAG",
+    "LEVEL_MARKS",
     "CheckResult",
     "Trial",
     "approve",

@@ -13,10 +13,79 @@ from typing import TypeAlias
 
 from lxml import etree
 
+from assembler.oxml.fragment_paragraphs import (
+    FIELDS_NOTE,
+    KEPT_RUN_PROPS,
+    MOVE_RANGES,
+    accept_revisions,
+    clean_run,
+    drop_list,
+    list_key,
+    merge_runs,
+    paragraph_style,
+    runs_of,
+    set_only_style,
+)
+from assembler.oxml.fragment_tables import (
+    CELL_PROPS,
+    OFF,
+    ROW_PROPS,
+    clean_cell,
+    clean_row,
+    ensure_grid,
+    has_header_row,
+    repeat_as_header,
+    rows_of,
+    set_table_style,
+)
 from assembler.oxml.ns import NS, qn
 from assembler.oxml.text import text_of
 
 E: TypeAlias = etree._Element
+
+#: Its own functions and its parts', so ``fragment.merge_runs`` reads as it always has.
+__all__ = [
+    "CELL_PROPS",
+    "FIELDS_NOTE",
+    "KEPT_NAMESPACES",
+    "KEPT_RUN_PROPS",
+    "MC",
+    "MOVE_RANGES",
+    "NOISE",
+    "OFF",
+    "REFUSED",
+    "ROW_PROPS",
+    "accept_revisions",
+    "blocks_of",
+    "clean",
+    "clean_cell",
+    "clean_row",
+    "clean_run",
+    "drop_list",
+    "ensure_grid",
+    "footnote_references",
+    "footnote_texts",
+    "foreign_content",
+    "has_alternate_without_fallback",
+    "has_header_row",
+    "kind_of",
+    "list_formats",
+    "list_key",
+    "merge_runs",
+    "paragraph_style",
+    "repeat_as_header",
+    "replace_run",
+    "replace_with_children",
+    "replace_with_text",
+    "resolve_alternate_content",
+    "rows_of",
+    "runs_of",
+    "set_only_style",
+    "set_table_style",
+    "style_names",
+    "unwrap_content_controls",
+    "xml_of",
+]
 
 #: Elements Word writes that carry no content: spelling marks, revision-save ids and so on.
 NOISE = ("w:proofErr", "w:lastRenderedPageBreak", "w:softHyphen", "w:permStart", "w:permEnd")
