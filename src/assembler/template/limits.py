@@ -32,16 +32,21 @@ class BudgetExceeded(Exception):
     """Compiling, rendering or evaluating took longer than its time budget."""
 
 
-#: What evaluating the bank's Jinja (a clause's condition, say) raises on a fault in the bank:
-#: Jinja's own errors and the sandbox's, the operators' (``"a" < 1``, ``1 / 0``, a missing key),
-#: and the budget's. Anything else is a fault in the engine, and is not reported as the bank's.
-EVALUATION_ERRORS: tuple[type[BaseException], ...] = (
+#: What the bank's Jinja raises on a fault of its own: Jinja's errors and the sandbox's, and the
+#: operators' (``"a" < 1``, ``1 / 0``, a missing key). Anything else is a fault in the engine,
+#: and is not reported as the bank's.
+TEMPLATE_FAULTS: tuple[type[Exception], ...] = (
     TemplateError,
     TypeError,
     ValueError,
     ArithmeticError,
     AttributeError,
     LookupError,
+)
+#: What evaluating the bank's Jinja (a clause's condition, say) raises on a fault in the bank:
+#: those, and the budget's.
+EVALUATION_ERRORS: tuple[type[BaseException], ...] = (
+    *TEMPLATE_FAULTS,
     BudgetExceeded,
     MemoryError,
     RecursionError,
