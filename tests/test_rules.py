@@ -19,6 +19,7 @@ def check(path) -> tuple[int, dict]:
     return result.exit_code, json.loads(result.output)
 
 
+@pytest.mark.slow  # checks every example whole
 def test_the_examples_pass_every_rule():
 
     for example in sorted((BANK / "examples").glob("*.yaml")):
