@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import shutil
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
@@ -58,14 +60,26 @@ def validator():
     return OpenXmlValidator()
 
 
+@pytest.fixture(scope="session")
+def validated() -> set[str]:
+    """SHA-256 of each package that passed every check this session: the same bytes pass again
+    (openxml-audit takes 0.4 s a document, and several tests write the example unchanged)."""
+    return set()
+
+
 @pytest.fixture()
-def assert_valid(validator):
+def assert_valid(validator, validated):
     """openxml-audit (schema and SDK semantics), ooxml-integrity (package), our bookmark/REF checks."""
+    import hashlib
+
     from ooxml_integrity import check
 
     from assembler.oxml.checks import check_package
 
     def _assert(path: Path) -> None:
+        digest = hashlib.sha256(Path(path).read_bytes()).hexdigest()
+        if digest in validated:
+            return
         result = validator.validate(str(path))
         assert result.is_valid, [f"{e.part_uri} {e.path}: {e.description}" for e in result.errors]
         bad = [
@@ -73,16 +87,29 @@ def assert_valid(validator):
         ]
         assert not bad, bad
         assert check_package(path) == []
+        validated.add(digest)
 
     return _assert
+
+
+def copy_bank(tmp_path: Path) -> Path:
+    """A fresh copy of the house bank, for a test to change, at the same path for every test.
+
+    The path is shared so a copy's unchanged document types are the ones the process already
+    compiled: they are kept by folder and modification time (``deal.types.bank_types``, as a
+    batch keeps them), and ``copytree`` keeps the house bank's times. Compiling them again took
+    0.75 s of each such test. A test that edits a type's file gives it a new time, so it is
+    compiled afresh. Everything else (clauses, fragments) is keyed by inode and is read anew."""
+    folder = tmp_path.parent / "clausebank"
+    shutil.rmtree(folder, ignore_errors=True)
+    shutil.copytree(BANK, folder)
+    return folder
 
 
 @pytest.fixture()
 def bank(tmp_path: Path) -> Path:
     """A copy of the house bank, for a test to change."""
-    folder = tmp_path / "clausebank"
-    shutil.copytree(BANK, folder)
-    return folder
+    return copy_bank(tmp_path)
 
 
 def cli(*args: str) -> Result:
@@ -90,6 +117,48 @@ def cli(*args: str) -> Result:
     from assembler.cli.main import main
 
     return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+
+def bank_cli(bank: Path, command: str, *args: str) -> Result:
+    """``assemble bank COMMAND --bank BANK ARGS``."""
+    return cli("bank", command, "--bank", str(bank), *args)
+
+
+def new_version(
+    bank: Path,
+    clause: str,
+    *,
+    part: str = "minor",
+    fragment: Path | None = None,
+    approved_on: dt.date | None = None,
+    effective_from: dt.date | None = None,
+    change: str = "Says only that no legal partnership is created.",
+) -> str:
+    """Bump ``clause`` in ``bank`` (its new file replaced by ``fragment`` if given) and, with
+    ``approved_on``, approve it as the Head of Legal: the new version's number."""
+    from assembler.bank.clausebank import ClauseBank
+    from assembler.bank.ops import approve, bump
+
+    version = bump(ClauseBank.load(bank), clause, part)
+    if fragment is not None:
+        shutil.copyfile(fragment, bank / "clauses" / clause / f"{version}.docx")
+    if approved_on is not None:
+        ref = f"{clause}@{version}"
+        approve(
+            ClauseBank.load(bank), ref, "Head of Legal", approved_on, effective_from, change=change
+        )
+    return version
+
+
+def without_key(text: str, key: str) -> str:
+    """The YAML ``text`` without the block of ``key`` (its line and the lines indented under it)."""
+    lines = text.splitlines(keepends=True)
+    start = next(i for i, line in enumerate(lines) if line.lstrip().startswith(key + ":"))
+    indent = len(lines[start]) - len(lines[start].lstrip())
+    end = start + 1
+    while end < len(lines) and len(lines[end]) - len(lines[end].lstrip()) > indent:
+        end += 1
+    return "".join(lines[:start] + lines[end:])
 
 
 def edited(
@@ -104,6 +173,12 @@ def edited(
     path = tmp_path / name
     path.write_text(text, encoding="utf-8")
     return path
+
+
+def first_fast(values: list[str]) -> list[Any]:
+    """Parameters of a test that builds a whole document for each: the first runs in the inner
+    loop, the others only with ``--slow`` (each is seconds; the first covers the code path)."""
+    return [values[0], *(pytest.param(v, marks=pytest.mark.slow) for v in values[1:])]
 
 
 def needs_soffice() -> pytest.MarkDecorator:
@@ -144,6 +219,16 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         action="store_true",
         help="rewrite tests/golden/ from what the engine writes now (say why in the commit)",
     )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Without ``--slow``, a command builds without the layout pass that fills the contents
+    page's page numbers (``ASSEMBLER_TOC_PAGES=0``): it is on by default wherever LibreOffice is
+    installed and costs about 2 s of LibreOffice a build, which made the inner loop's every
+    command-line build a LibreOffice run. The layout pass has its own tests (needs_soffice), and
+    ``--slow`` builds as a user's command line does."""
+    if not config.getoption("--slow"):
+        os.environ.setdefault("ASSEMBLER_TOC_PAGES", "0")
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

@@ -14,7 +14,7 @@ from assembler.api import build
 from assembler.core.errors import AssemblerError
 from assembler.deal.sheet import load_deal
 
-from conftest import BANK, EXAMPLE, position_of
+from conftest import BANK, EXAMPLE, first_fast, position_of
 
 CASE_B = BANK / "examples" / "mh-rehab-alliance.yaml"
 
@@ -88,7 +88,7 @@ def test_each_alternative_prints_its_own_text_and_no_other(key, option, workspac
             assert other_words not in text, (option, other)
 
 
-@pytest.mark.parametrize("option", list(ALTERNATIVES["intellectual_property"]))
+@pytest.mark.parametrize("option", first_fast(list(ALTERNATIVES["intellectual_property"])))
 def test_every_ip_option_declares_what_is_not_shared(option, workspace, tmp_path):
     """000 Table 4: a clear declaration of where sharing is not wanted, from the deal's list, or
     a statement that nothing is excluded when the list is empty."""

@@ -10,7 +10,7 @@ from assembler.api import Workspace, build
 from assembler.bank.clausebank import ClauseBank
 from assembler.core.errors import AssemblerError
 
-from conftest import EXAMPLE, cli
+from conftest import EXAMPLE, bank_cli, cli
 
 
 def _meta(bank):
@@ -42,23 +42,10 @@ def test_the_record_says_who_in_what_role_when_and_from_when(bank, monkeypatch, 
     monkeypatch.setenv("GIT_CONFIG_COUNT", "1")
     monkeypatch.setenv("GIT_CONFIG_KEY_0", "user.name")
     monkeypatch.setenv("GIT_CONFIG_VALUE_0", "Sam Okafor")
-    bumped = cli(
-        "bank", "bump", "--bank", str(bank), "relationship", "--effective-from", "2027-04-01"
-    )
+    bumped = bank_cli(bank, "bump", "relationship", "--effective-from", "2027-04-01")
     assert bumped.exit_code == 0, bumped.output
-    approved = cli(
-        "bank",
-        "approve",
-        "--bank",
-        str(bank),
-        "relationship@1.1.0",
-        "--role",
-        "Head of Legal",
-        "--change",
-        "Shorter wording.",
-        "--on",
-        "2026-12-01",
-    )
+    record = ("--role", "Head of Legal", "--change", "Shorter wording.", "--on", "2026-12-01")
+    approved = bank_cli(bank, "approve", "relationship@1.1.0", *record)
     assert approved.exit_code == 0, approved.output
     version = ClauseBank.load(bank).clause("relationship").versions[-1]
     assert (version.approved_by, version.approved_role) == ("Sam Okafor", "Head of Legal")
@@ -101,6 +88,7 @@ def test_no_version_in_force_names_the_approved_ones(bank):
     assert "approve a version" not in hint and "1.0.0 from" in hint
 
 
+@pytest.mark.slow  # hashes every version of the bank
 def test_record_hashes_seals_the_records_of_an_older_bank(bank, tmp_path):
     """A bank approved before records were hashed: `bank check --record-hashes` seals them, and a
     later hand edit of an effective date is then caught."""

@@ -156,3 +156,34 @@ def test_reports_go_to_stdout_and_a_missing_argument_is_a_usage_error(tmp_path):
     table.write_text(done.stdout)
     assert "E-crit-01" in table.read_text() and "E-crit-01" not in done.stderr
     assert CliRunner().invoke(main, ["build", "-o", str(tmp_path / "x.docx")]).exit_code == 2
+
+
+def test_the_gate_builds_each_example_then_every_other_version_it_could_pin():
+    """Unit level, no builds: the gate's own plan of trials and how it reports a failed one."""
+    from dataclasses import replace
+
+    from assembler.core.errors import Diagnostic
+
+    house = ClauseBank.load(BANK)
+    bank = replace(house, clauses={"notices": house.clause("notices")})
+    asked = []
+
+    def run(trials):
+        asked.append(trials)
+        if len(asked) == 1:  # the examples as written: each used notices 1.1.0
+            return [{"notices": "1.1.0"} for _ in trials]
+        missing = Diagnostic("E-miss-01", "a value only another version reads")
+        return [[Diagnostic("E-tmpl-04", "notices broke"), missing] for _ in trials]
+
+    result = check_bank(bank, BANK / "templates", run, {})
+    examples = sorted((BANK / "examples").glob("*.yaml"))
+    assert [trial[0] for trial in asked[0]] == examples
+    # 0.9.0 is retired: only 1.0.0 is built again, once for each example, as a final build
+    assert asked[1] == [(example, {"notices": "1.0.0"}, None, False) for example in examples]
+    failed = [f.message for f in result.findings if f.rule == "E-check-04"]
+    assert len(failed) == len(examples)  # E-miss-01 is not the example's to give
+    assert failed[0] == (
+        f"example {examples[0].name} with {{'notices': '1.0.0'}} does not build: "
+        "E-tmpl-04 notices broke"
+    )
+    assert result.checked["other versions rendered"] == len(examples)

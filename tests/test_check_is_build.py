@@ -7,9 +7,11 @@ import pytest
 from assembler.api import build, check
 from assembler.core.errors import AssemblerError
 
-from conftest import BANK, EXAMPLE
+from conftest import BANK, EXAMPLE, first_fast
 
 EXAMPLES = sorted((BANK / "examples").glob("*.yaml"))
+#: The other examples: each is built whole, so they run only with --slow (the first covers it).
+NAMES = [p.name for p in EXAMPLES if p != EXAMPLE]
 
 
 def _no_manual(folder):
@@ -39,7 +41,7 @@ def _check_errors(deal, workspace, draft):
 
 
 @pytest.mark.parametrize("draft", [False, True], ids=["final", "draft"])
-@pytest.mark.parametrize("name", [p.name for p in EXAMPLES] + ["no-manual"])
+@pytest.mark.parametrize("name", first_fast([EXAMPLE.name, *NAMES]) + ["no-manual"])
 def test_check_fails_exactly_when_the_build_fails(tmp_path, workspace, name, draft):
     deal = _no_manual(tmp_path) if name == "no-manual" else BANK / "examples" / name
     expected = _build_errors(deal, tmp_path / "x.docx", workspace, draft)

@@ -6,7 +6,6 @@ from __future__ import annotations
 import io
 import json
 import re
-import shutil
 import zipfile
 
 import pytest
@@ -17,7 +16,7 @@ from assembler.checks.lint import lint
 from assembler.cli.main import main
 from assembler.core.errors import AssemblerError
 
-from conftest import BANK, EXAMPLE, edited, position_of
+from conftest import BANK, EXAMPLE, copy_bank, edited, position_of
 
 
 def run(*args: str):
@@ -175,8 +174,7 @@ def test_lint_works_on_a_docx_a_lawyer_has_edited(tmp_path):
 
 
 def test_the_house_thresholds_gate_a_final_build_that_requires_plain_language(tmp_path):
-    bank = tmp_path / "bank"
-    shutil.copytree(BANK, bank)
+    bank = copy_bank(tmp_path)
     meta = bank / "bank.yaml"
     meta.write_text(meta.read_text().replace("min_reading_ease: 30", "min_reading_ease: 90"))
     ws = Workspace.open(bank, BANK / "templates")

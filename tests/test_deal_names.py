@@ -4,9 +4,9 @@ such a name as a literal."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
+import pytest
 from test_bank_gate import static_findings
 
 from assembler.api import build
@@ -14,7 +14,7 @@ from assembler.bank.authoring import fragment_from_draft
 from assembler.bank.clausebank import ClauseBank
 from assembler.bank.ops import bump
 
-from conftest import BANK, EXAMPLE
+from conftest import BANK, EXAMPLE, copy_bank
 from reading import paragraphs
 
 RENAMED = {
@@ -46,9 +46,9 @@ def test_a_board_and_officer_the_deal_names_are_used_everywhere(tmp_path, worksp
     assert body.count("Health and Care Partnership Board") > 20
 
 
+@pytest.mark.slow
 def test_bank_check_flags_a_clause_that_writes_a_name_the_deal_gives(tmp_path):
-    folder = tmp_path / "bank"
-    shutil.copytree(BANK, folder)
+    folder = copy_bank(tmp_path)
     version = bump(ClauseBank.load(folder), "relationship", "minor")
     draft = "1.1 The Parties work together.\n1.1 The Alliance Leadership Board meets.\n"
     path: Path = folder / "clauses" / "relationship" / f"{version}.docx"
@@ -61,5 +61,6 @@ def test_bank_check_flags_a_clause_that_writes_a_name_the_deal_gives(tmp_path):
     assert all(Path(f.file) == path for f in found)
 
 
+@pytest.mark.slow
 def test_the_house_bank_writes_no_name_the_deal_gives():
     assert [f.message for f in static_findings(BANK) if f.rule == "W-check-12"] == []

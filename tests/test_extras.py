@@ -8,7 +8,7 @@ from click.testing import CliRunner
 
 from assembler.cli.main import main
 
-from conftest import BANK, EXAMPLE
+from conftest import EXAMPLE, bank_cli, copy_bank
 
 
 def test_without_pandoc_builds_and_review_exports_work(tmp_path, monkeypatch):
@@ -22,26 +22,13 @@ def test_without_pandoc_builds_and_review_exports_work(tmp_path, monkeypatch):
 
 
 def test_without_pandoc_a_markdown_clause_draft_says_what_to_install(tmp_path, monkeypatch):
-    import shutil
 
     monkeypatch.setitem(sys.modules, "pypandoc", None)
-    bank = tmp_path / "bank"
-    shutil.copytree(BANK, bank)
+    bank = copy_bank(tmp_path)
     draft = tmp_path / "draft.md"
     draft.write_text("The Parties meet once a year.\n")
-    result = CliRunner().invoke(
-        main,
-        [
-            "bank",
-            "new",
-            "--bank",
-            str(bank),
-            "annual-meeting",
-            "--from",
-            str(draft),
-            "--title",
-            "Annual meeting",
-        ],
+    result = bank_cli(
+        bank, "new", "annual-meeting", "--from", str(draft), "--title", "Annual meeting"
     )
     assert result.exit_code == 1 and 'pip install "assembler[pandoc]"' in result.output
     assert not (bank / "clauses" / "annual-meeting").exists()

@@ -18,7 +18,7 @@ from assembler.bank.authoring import fragment_from_draft
 from assembler.cli.main import main
 from assembler.render import templates
 
-from conftest import BANK, EXAMPLE, libreoffice_resave, needs_soffice, position_of
+from conftest import BANK, EXAMPLE, copy_bank, libreoffice_resave, needs_soffice, position_of
 
 GOOD = EXAMPLE.read_text()
 
@@ -167,8 +167,7 @@ def unrecord_hash(bank: Path, clause_id: str) -> None:
 
 
 def bank_with(tmp_path: Path, draft: str | None = None, fragment: bytes | None = None) -> Path:
-    bank = tmp_path / "bank"
-    shutil.copytree(BANK, bank)
+    bank = copy_bank(tmp_path)
     unrecord_hash(bank, "relationship")
     target = bank / "clauses" / "relationship" / "1.0.0.docx"
     target.write_bytes(
@@ -290,6 +289,7 @@ def test_broken_and_hostile_fragments(tmp_path, fragment, rule):
     )
 
 
+@pytest.mark.slow
 def test_comments_and_tracked_changes_in_a_fragment_are_handled(tmp_path):
     xml = (
         '<w:p><w:pPr><w:pStyle w:val="Clause2"/></w:pPr><w:commentRangeStart w:id="0"/>'
@@ -343,6 +343,7 @@ def test_output_in_a_folder_that_is_a_file(tmp_path):
     )
 
 
+@pytest.mark.slow
 def test_a_full_disk_keeps_the_previous_output(tmp_path, monkeypatch):
     out = tmp_path / "a.docx"
     assert CliRunner().invoke(main, ["build", str(EXAMPLE), "-o", str(out)]).exit_code == 0
@@ -360,6 +361,7 @@ def test_a_full_disk_keeps_the_previous_output(tmp_path, monkeypatch):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.docx", "a.lock.yaml"]
 
 
+@pytest.mark.slow
 def test_an_interrupted_write_keeps_the_previous_output(tmp_path, monkeypatch):
     from assembler.core import files
 

@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from assembler.api import build
 from assembler.cli.main import main
 
-from conftest import BANK, position_of
+from conftest import BANK, position_of, without_key
 from reading import clause_texts
 
 CASE_B = BANK / "examples" / "mh-rehab-alliance.yaml"
@@ -126,17 +126,6 @@ def clause(path, tmp_path, workspace, title: str) -> str:
     return next(t for heading, t in texts.items() if title in heading)
 
 
-def cut(text: str, key: str) -> str:
-    """``text`` without the block of ``key`` (its line and the lines indented under it)."""
-    lines = text.splitlines(keepends=True)
-    start = next(i for i, line in enumerate(lines) if line.lstrip().startswith(key + ":"))
-    indent = len(lines[start]) - len(lines[start].lstrip())
-    end = start + 1
-    while end < len(lines) and len(lines[end]) - len(lines[end].lstrip()) > indent:
-        end += 1
-    return "".join(lines[:start] + lines[end:])
-
-
 @pytest.mark.parametrize(
     ("edit", "rule", "where"),
     [
@@ -171,7 +160,7 @@ def cut(text: str, key: str) -> str:
 def test_each_money_rule_fires_at_its_place(tmp_path, edit, rule, where):
     """``edit`` is an (old, new) replacement or a key whose block goes."""
     if isinstance(edit, str):
-        path, text = tmp_path / "deal.yaml", cut(CASE_B.read_text(), edit)
+        path, text = tmp_path / "deal.yaml", without_key(CASE_B.read_text(), edit)
         path.write_text(text)
     else:
         path, text = variant(tmp_path, edit)
@@ -181,7 +170,7 @@ def test_each_money_rule_fires_at_its_place(tmp_path, edit, rule, where):
 
 def test_a_settlement_any_one_party_can_block_is_an_error_unless_a_majority_decides(tmp_path):
     path = tmp_path / "deal.yaml"
-    text = cut(CASE_B.read_text(), "settlement_fallback")
+    text = without_key(CASE_B.read_text(), "settlement_fallback")
     path.write_text(text)
     code, found = findings(path)
     assert code == 1 and ("E-money-08", line_of(text, "risk_share:\n^")) in found
@@ -208,7 +197,9 @@ def test_in_a_draft_deal_a_missing_cap_or_commissioners_split_is_a_warning(
     tmp_path, key, rule, where
 ):
     path = tmp_path / "deal.yaml"
-    text = cut(CASE_B.read_text(), key).replace("status: draft_for_signature", "status: draft")
+    text = without_key(CASE_B.read_text(), key).replace(
+        "status: draft_for_signature", "status: draft"
+    )
     path.write_text(text)
     code, found = findings(path)
     assert code == 0 and (rule, line_of(text, where)) in found, found

@@ -9,6 +9,8 @@ from lxml import etree
 
 from assembler.oxml import body as wb
 from assembler.oxml import fragment as wx
+from assembler.oxml import fragment_paragraphs as wp
+from assembler.oxml import fragment_tables as wt
 from assembler.oxml import package as wpkg
 from assembler.oxml import text as ox
 from assembler.oxml.ns import NS, parse_xml
@@ -72,26 +74,26 @@ def test_accept_revisions_keeps_insertions_and_field_results_only() -> None:
         '</w:r><w:r><w:fldChar w:fldCharType="end"/></w:r></w:p>'
     )[0]
     notes: list[str] = []
-    wx.accept_revisions(p, notes)
+    wp.accept_revisions(p, notes)
     assert ox.text_of(p) == "new 9.2"
-    assert "accepted tracked changes" in notes and wx.FIELDS_NOTE in notes
+    assert "accepted tracked changes" in notes and wp.FIELDS_NOTE in notes
 
 
 def test_set_only_style_replaces_direct_paragraph_formatting() -> None:
     p = xml('<w:p><w:pPr><w:pStyle w:val="Normal"/><w:jc w:val="center"/></w:pPr></w:p>')[0]
-    assert wx.paragraph_style(p) == "Normal"
-    assert wx.set_only_style(p, "BodyText") is True
+    assert wp.paragraph_style(p) == "Normal"
+    assert wp.set_only_style(p, "BodyText") is True
     assert short(p) == '<w:p><w:pPr><w:pStyle w:val="BodyText"/></w:pPr></w:p>'
-    assert wx.set_only_style(p, "BodyText") is False
+    assert wp.set_only_style(p, "BodyText") is False
 
 
 def test_list_key_and_drop_list() -> None:
     p = xml('<w:p><w:pPr><w:numPr><w:ilvl w:val="1"/><w:numId w:val="5"/></w:numPr></w:pPr></w:p>')[
         0
     ]
-    assert wx.list_key(p) == ("5", "1")
-    wx.drop_list(p)
-    assert wx.list_key(p) is None
+    assert wp.list_key(p) == ("5", "1")
+    wp.drop_list(p)
+    assert wp.list_key(p) is None
 
 
 def test_clean_run_keeps_bold_maps_the_character_style_and_reports_fonts() -> None:
@@ -99,10 +101,10 @@ def test_clean_run_keeps_bold_maps_the_character_style_and_reports_fonts() -> No
         '<w:r><w:rPr><w:rStyle w:val="Emph"/><w:rFonts w:ascii="Arial"/><w:b/></w:rPr>'
         "<w:t>x</w:t></w:r>"
     )[0]
-    assert wx.clean_run(r, lambda style: "DefinedTerm" if style == "Emph" else None) is True
+    assert wp.clean_run(r, lambda style: "DefinedTerm" if style == "Emph" else None) is True
     assert short(r) == '<w:r><w:rPr><w:rStyle w:val="DefinedTerm"/><w:b/></w:rPr><w:t>x</w:t></w:r>'
     lang_only = xml('<w:r><w:rPr><w:lang w:val="en-GB"/></w:rPr><w:t>x</w:t></w:r>')[0]
-    assert wx.clean_run(lang_only, lambda style: style) is False
+    assert wp.clean_run(lang_only, lambda style: style) is False
     assert short(lang_only) == "<w:r><w:t>x</w:t></w:r>"
 
 
@@ -111,7 +113,7 @@ def test_merge_runs_joins_alike_runs_and_a_split_tag() -> None:
         "<w:p><w:r><w:t>{{ par</w:t></w:r><w:r><w:rPr><w:b/></w:rPr><w:t>ty }}</w:t></w:r>"
         "<w:r><w:rPr><w:b/></w:rPr><w:t> and</w:t></w:r></w:p>"
     )[0]
-    wx.merge_runs(p, lambda text: text.count("{{") > text.count("}}"))
+    wp.merge_runs(p, lambda text: text.count("{{") > text.count("}}"))
     assert [ox.text_of(r) for r in p] == ["{{ party }} and"]
 
 
@@ -121,15 +123,15 @@ def test_a_table_gets_the_house_style_a_grid_and_a_header_row() -> None:
         'w:val="false"/></w:trPr><w:tc><w:tcPr><w:gridSpan w:val="2"/><w:shd/></w:tcPr><w:p/>'
         "</w:tc></w:tr><w:tr><w:tc><w:p/></w:tc><w:tc><w:p/></w:tc></w:tr></w:tbl>"
     )[0]
-    assert wx.set_table_style(tbl, "HouseTable") is True
-    wx.ensure_grid(tbl, 9000)
-    for row in wx.rows_of(tbl):
-        wx.clean_row(row)
+    assert wt.set_table_style(tbl, "HouseTable") is True
+    wt.ensure_grid(tbl, 9000)
+    for row in wt.rows_of(tbl):
+        wt.clean_row(row)
         for cell in wb.cells_of(row):
-            wx.clean_cell(cell)
-    assert not wx.has_header_row(tbl)  # a header switched off is no header
-    wx.repeat_as_header(wx.rows_of(tbl)[0])
-    assert wx.has_header_row(tbl)
+            wt.clean_cell(cell)
+    assert not wt.has_header_row(tbl)  # a header switched off is no header
+    wt.repeat_as_header(wt.rows_of(tbl)[0])
+    assert wt.has_header_row(tbl)
     text = short(tbl)
     assert '<w:tblStyle w:val="HouseTable"/>' in text and 'w:val="Grid"' not in text
     assert text.count('<w:gridCol w:w="4500"/>') == 2

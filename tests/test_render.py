@@ -25,7 +25,7 @@ from assembler.oxml import toc
 from assembler.oxml.ns import qn
 from assembler.oxml.numbering import Numbering
 from assembler.package.lockfile import lock_data
-from assembler.pipeline.build import plan_document, render_document
+from assembler.pipeline.stages import plan_document, render_document
 from assembler.plan.laidout import bookmark_name, fingerprints
 from assembler.plan.planner import Plan, PlannedClause
 from assembler.render import frame, operative

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from assembler.cli.main import main
 
-from conftest import BANK, EXAMPLE, edited, position_of
+from conftest import BANK, EXAMPLE, edited, position_of, without_key
 
 
 def check(path) -> tuple[int, dict]:
@@ -19,6 +19,7 @@ def check(path) -> tuple[int, dict]:
     return result.exit_code, json.loads(result.output)
 
 
+@pytest.mark.slow  # checks every example whole
 def test_the_examples_pass_every_rule():
 
     for example in sorted((BANK / "examples").glob("*.yaml")):
@@ -84,17 +85,6 @@ def test_g10_tells_an_adult_service_from_an_age_carve_out(tmp_path, cohort, carv
 CASE_B = EXAMPLE.parent / "mh-rehab-alliance.yaml"
 
 
-def without(text: str, key: str) -> str:
-    """The deal sheet with the block of ``key`` (its line and the lines indented under it) removed."""
-    lines = text.splitlines(keepends=True)
-    start = next(i for i, line in enumerate(lines) if line.lstrip().startswith(key + ":"))
-    indent = len(lines[start]) - len(lines[start].lstrip())
-    end = start + 1
-    while end < len(lines) and len(lines[end]) - len(lines[end].lstrip()) > indent:
-        end += 1
-    return "".join(lines[:start] + lines[end:])
-
-
 INCENTIVISED = ('status: "[incentivised, or monitored only]"', "status: incentivised")
 GUIDANCE = [
     # (rule, the base deal, edits: (old, new) or a key whose block goes, where it points: ^)
@@ -137,7 +127,7 @@ def test_more_of_the_seeds_guidance_fires_at_its_place(tmp_path, rule, base, edi
     text = base.read_text()
     for edit in edits:
         if isinstance(edit, str):
-            text = without(text, edit)
+            text = without_key(text, edit)
         else:
             assert edit[0] in text, edit
             text = text.replace(*edit)

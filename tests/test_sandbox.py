@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import shutil
 import time
+from dataclasses import replace
+from pathlib import Path
 
 import pytest
 
@@ -11,18 +13,27 @@ from assembler.api import Workspace, build
 from assembler.bank.authoring import fragment_from_draft
 from assembler.core.errors import AssemblerError
 
-from conftest import BANK, EXAMPLE
+from conftest import BANK, EXAMPLE, copy_bank
 from reading import clause_texts
 from test_hostile import unrecord_hash
 
+#: One bank copy per session, by folder: these tests differ only in the relationship fragment.
+_SHARED: dict[Path, Workspace] = {}
 
-def bank_with_relationship_clause(tmp_path, draft: str):
-    bank = tmp_path / "clausebank"
-    shutil.copytree(BANK, bank)
-    unrecord_hash(bank, "relationship")
-    fragment = bank / "clauses" / "relationship" / "1.0.0.docx"
+
+def bank_with_relationship_clause(tmp_path: Path, draft: str) -> Workspace:
+    """A workspace whose relationship clause reads ``draft``. The bank is copied and opened once;
+    each call writes the fragment and gives the bank a fresh memo of imported fragments, so the
+    new text is imported (its file's stamp changed) as it would be in an edited bank."""
+    root = tmp_path.parent / "relationship-bank"
+    if root not in _SHARED:
+        shutil.copytree(BANK, root)
+        unrecord_hash(root, "relationship")
+        _SHARED[root] = Workspace.open(root, BANK / "templates")
+    fragment = root / "clauses" / "relationship" / "1.0.0.docx"
     fragment.write_bytes(fragment_from_draft(draft, BANK / "templates" / "house-style.docx"))
-    return Workspace.open(bank, BANK / "templates")
+    ws = _SHARED[root]
+    return replace(ws, bank=replace(ws.bank, _fragments={}))
 
 
 @pytest.mark.parametrize(
@@ -159,8 +170,7 @@ def test_markup_in_text_prints_as_text(tmp_path):
 
 
 def test_a_condition_runs_under_the_same_bounds(tmp_path):
-    bank_with_relationship_clause(tmp_path, "1.1 Plain.")
-    root = tmp_path / "clausebank"
+    root = copy_bank(tmp_path)
     meta = root / "clauses" / "relationship" / "clause.yaml"
     meta.write_text(meta.read_text() + "condition: \"('%0999999999d' % 1) != ''\"\n")
     with pytest.raises(AssemblerError) as caught:

@@ -12,6 +12,8 @@ from assembler.cli.main import main
 from assembler.deal.sheet import load_deal
 from assembler.deal.types import house_types
 
+from conftest import first_fast
+
 SCHEMAS = {name: doc.schema for name, doc in house_types().items()}
 
 
@@ -28,6 +30,7 @@ TYPES = [
 ]
 
 
+@pytest.mark.slow  # `new`, then every step it prints: seconds a type
 @pytest.mark.parametrize("document_type", TYPES)
 def test_the_starter_checks_and_builds_as_a_draft_as_written(
     tmp_path, monkeypatch, assert_valid, document_type
@@ -61,7 +64,7 @@ def test_the_starter_checks_and_builds_as_a_draft_as_written(
         assert not any(key.startswith("None") for key in listed)
 
 
-@pytest.mark.parametrize("document_type", sorted(SCHEMAS))
+@pytest.mark.parametrize("document_type", first_fast(sorted(SCHEMAS)))
 def test_the_starter_loads_and_builds_as_a_draft(tmp_path, document_type):
     target = tmp_path / "deal.yaml"
     result = CliRunner().invoke(main, ["new", document_type, "-o", str(target)])

@@ -221,6 +221,7 @@ def test_outputs_take_their_mode_from_the_umask(tmp_path):
     assert out.with_name("signed.lock.yaml").stat().st_mode & 0o777 == 0o644
 
 
+@pytest.mark.slow
 def test_vary_refuses_a_conformed_copy_that_is_the_signed_original(tmp_path):
     signed = tmp_path / "v-conformed.docx"
     signed.write_bytes(built(tmp_path).read_bytes())
@@ -232,6 +233,7 @@ def test_vary_refuses_a_conformed_copy_that_is_the_signed_original(tmp_path):
     assert signed.read_bytes() == before and not (tmp_path / "v.docx").exists()
 
 
+@pytest.mark.slow
 def test_vary_refuses_a_deed_sheet_that_is_the_new_deal_sheet(tmp_path):
     signed = built(tmp_path)
     deal = tmp_path / "v.deal.yaml"
@@ -282,6 +284,7 @@ def test_batch_refuses_to_overwrite_a_deal_sheet_named_like_a_lock(tmp_path):
     assert not (deals / "a.docx").exists()
 
 
+@pytest.mark.slow
 def test_batch_can_build_into_its_own_folder_again(tmp_path):
     deals = tmp_path / "deals"
     deals.mkdir()
@@ -345,17 +348,18 @@ def test_every_command_refuses_every_malformed_deal_sheet(tmp_path, command, kin
 
 
 def test_a_fault_in_the_engine_is_reported_without_a_traceback(monkeypatch):
-    from assembler.pipeline import build
+    from assembler.pipeline import stages
 
     def broken(*args, **kwargs):
         raise ZeroDivisionError("a bug")
 
-    monkeypatch.setattr(build, "load_deal", broken)
+    monkeypatch.setattr(stages, "load_deal", broken)
     result = CliRunner().invoke(main, ["check", str(EXAMPLE)])
     assert result.exit_code == 70 and "E-internal-01" in result.output
     assert "ZeroDivisionError: a bug" in result.output and "Traceback" not in result.output
 
 
+@pytest.mark.slow
 def test_concurrent_builds_of_one_output_never_mix_two_deals(tmp_path):
     """The .docx and its lock are written under one folder lock: whichever build finishes last,
     the pair on disk is from the same deal."""
@@ -384,6 +388,7 @@ def test_concurrent_builds_of_one_output_never_mix_two_deals(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.docx", "a.lock.yaml"]
 
 
+@pytest.mark.slow
 def test_a_failed_export_takes_the_build_back(tmp_path, monkeypatch):
     """The .docx, its lock and its exports are one transaction: an export that fails leaves the
     folder as it was, an earlier build's files included."""

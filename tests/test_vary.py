@@ -217,6 +217,7 @@ def deed_text(path: Path) -> list[str]:
     return [p.text for p in docx.Document(str(path)).paragraphs]
 
 
+@pytest.mark.slow
 def test_a_changed_value_is_a_word_substitution_in_the_signed_numbering(
     tmp_path, ws, signed, assert_valid
 ):
@@ -241,6 +242,7 @@ def test_a_changed_value_is_a_word_substitution_in_the_signed_numbering(
     assert_the_conformed_copy_is_the_deed(result, ws, lock)
 
 
+@pytest.mark.slow
 def test_a_removed_clause_is_not_used_and_an_added_one_follows_the_last(tmp_path, ws, assert_valid):
     from assembler.api import build
 
@@ -371,6 +373,7 @@ def test_the_conformed_copy_and_the_deed_open_in_libreoffice(tmp_path, ws, signe
         assert resaved.stat().st_size > 0
 
 
+@pytest.mark.slow
 def test_a_party_joins_and_a_party_leaves(tmp_path, ws, signed, assert_valid):
     deal, lock = signed
     # the third-sector provider leaves and a hospice charity takes its place, contract and all
@@ -396,6 +399,7 @@ def test_a_party_joins_and_a_party_leaves(tmp_path, ws, signed, assert_valid):
     assert_the_conformed_copy_is_the_deed(result, ws, lock)
 
 
+@pytest.mark.slow
 def test_two_variations_in_a_row_cite_the_first_and_keep_its_numbering(tmp_path, ws, signed):
     deal, lock = signed
     year2 = changed(
@@ -452,6 +456,7 @@ def test_nothing_to_vary_and_no_variation_block_are_errors(tmp_path, ws, signed)
     assert not (tmp_path / "v.docx").exists()
 
 
+@pytest.mark.slow
 def test_the_year_2_example_varies_the_example_agreement_without_warnings(
     tmp_path, ws, assert_valid
 ):
@@ -480,6 +485,7 @@ def test_the_year_2_example_varies_the_example_agreement_without_warnings(
     assert '"path": "' in lock and str(tmp_path) not in lock.split('"path": "')[1].split('"')[0]
 
 
+@pytest.mark.slow
 def test_a_clause_moved_to_a_newer_bank_version_is_amended(tmp_path, ws, assert_valid):
     """Signed with the 2016 liability wording; the deal now takes the bank's current version."""
     from assembler.api import build
@@ -542,6 +548,7 @@ def _inside(node, tag: str) -> bool:
     return any(a.tag == qn(tag) for a in node.iterancestors())
 
 
+@pytest.mark.slow
 def test_a_party_marked_leaving_is_released_and_the_agreement_varied_without_it(
     tmp_path, ws, signed, assert_valid
 ):
@@ -592,6 +599,7 @@ variation:
 """
 
 
+@pytest.mark.slow
 def test_a_statutory_successor_is_recited_and_read_in_not_swapped_word_by_word(
     tmp_path, ws, signed, assert_valid
 ):
@@ -739,6 +747,7 @@ def test_a_signed_docx_edited_after_generation_is_reported_before_a_deed_is_draw
     assert not (tmp_path / "v.docx").exists()
 
 
+@pytest.mark.slow
 def test_a_provision_the_change_may_make_false_is_a_located_warning(tmp_path, ws, signed):
     deal, lock = signed
     new = changed(tmp_path, "year2.yaml", deal, ("people aged 65 and over", "the whole population"))
@@ -843,6 +852,7 @@ def test_accepting_all_in_libreoffice_gives_the_fresh_builds_numbers(tmp_path, w
     assert re.search(rf"\b{not_used}\. Not used {int(not_used) + 1}\. ", flat)
 
 
+@pytest.mark.slow
 def test_a_derived_value_is_derived_again_not_edited_as_words(tmp_path, ws, signed):
     """The term's total (transition + later years) is worked out by the clauses: changing the
     later years changes every provision that prints either figure, and nothing else."""
@@ -871,6 +881,7 @@ def test_a_derived_value_is_derived_again_not_edited_as_words(tmp_path, ws, sign
     assert_the_conformed_copy_is_the_deed(result, ws, lock)
 
 
+@pytest.mark.slow
 def test_a_clause_for_a_role_no_party_now_has_is_omitted_with_a_warning(tmp_path, ws, signed):
     deal, lock = signed
     new = changed(
@@ -918,6 +929,7 @@ def touched_headings(docx: Path) -> set[str]:
     return found
 
 
+@pytest.mark.slow
 def test_a_provision_omitted_or_inserted_keeps_the_numbers_the_deed_gives(
     tmp_path, ws, signed, assert_valid
 ):
@@ -998,6 +1010,7 @@ def test_libreoffice_accepts_an_inserted_provision_with_the_deeds_number(tmp_pat
     assert f"{objectives}.2 Not used. {objectives}.3 The Parties have identified" in flat
 
 
+@pytest.mark.slow
 def test_an_item_removed_substitutes_its_provision_not_the_clause_or_schedule(
     tmp_path, ws, signed, assert_valid
 ):

@@ -12,27 +12,27 @@ import pytest
 
 from assembler.api import Workspace, build
 from assembler.bank.clausebank import ClauseBank
-from assembler.bank.ops import approve, bump, find_version, plain_text, retire, word_diff
+from assembler.bank.ops import bump, find_version, plain_text, retire, word_diff
 from assembler.core.errors import AssemblerError
 from assembler.package.provenance import verify
 
-from conftest import BANK, EXAMPLE, cli, libreoffice_resave, needs_soffice, position_of
+from conftest import (
+    BANK,
+    EXAMPLE,
+    bank_cli,
+    cli,
+    libreoffice_resave,
+    needs_soffice,
+    new_version,
+    position_of,
+)
 
 #: The change note these tests approve with (a bump writes a placeholder that approve refuses).
 CHANGE = "Says only that no legal partnership is created."
 
 
 def test_dates_and_status_pick_the_version_in_force(bank):
-    clause_bank = ClauseBank.load(bank)
-    new = bump(clause_bank, "relationship", "minor")
-    assert new == "1.1.0"
-    approve(
-        ClauseBank.load(bank),
-        "relationship@1.1.0",
-        "Head of Legal",
-        dt.date(2018, 1, 1),
-        change=CHANGE,
-    )
+    assert new_version(bank, "relationship", approved_on=dt.date(2018, 1, 1)) == "1.1.0"
     clause = ClauseBank.load(bank).clause("relationship")
     assert clause.pick(dt.date(2017, 4, 1)).version == "1.0.0"  # a deal dated before it took effect
     assert clause.pick(dt.date(2018, 6, 1)).version == "1.1.0"
@@ -55,14 +55,7 @@ def test_a_draft_version_is_used_only_in_a_draft_build(bank, tmp_path):
 
 
 def test_a_deal_can_pin_a_version(bank, tmp_path):
-    bump(ClauseBank.load(bank), "relationship", "minor")
-    approve(
-        ClauseBank.load(bank),
-        "relationship@1.1.0",
-        "Head of Legal",
-        dt.date(2016, 1, 1),
-        change=CHANGE,
-    )
+    new_version(bank, "relationship", approved_on=dt.date(2016, 1, 1))
     deal = tmp_path / "deal.yaml"
     deal.write_text(
         EXAMPLE.read_text().replace("choices:", "pins: {relationship: 1.0.0}\nchoices:")
@@ -116,19 +109,8 @@ def test_bank_commands_from_the_command_line(bank, tmp_path):
     )
     diff = cli("bank", "diff", "--bank", str(bank), "relationship@1.0.0", "relationship@1.1.0")
     assert "{+partnership.+}" in diff.output and "[-partnership, joint venture" in diff.output
-    approved = cli(
-        "bank",
-        "approve",
-        "--bank",
-        str(bank),
-        "relationship@1.1.0",
-        "--by",
-        "Head of Legal",
-        "--on",
-        "2026-11-01",
-        "--change",
-        CHANGE,
-    )
+    by = ("--by", "Head of Legal", "--on", "2026-11-01", "--change", CHANGE)
+    approved = bank_cli(bank, "approve", "relationship@1.1.0", *by)
     assert approved.exit_code == 0
     meta = (bank / "clauses" / "relationship" / "clause.yaml").read_text()
     assert re.search(
@@ -140,16 +122,8 @@ def test_bank_commands_from_the_command_line(bank, tmp_path):
     draft.write_text(
         "The Parties must meet at least once a year.\n\n1. first point\n2. second point\n"
     )
-    made = cli(
-        "bank",
-        "new",
-        "--bank",
-        str(bank),
-        "annual-meeting",
-        "--from",
-        str(draft),
-        "--title",
-        "Annual meeting",
+    made = bank_cli(
+        bank, "new", "annual-meeting", "--from", str(draft), "--title", "Annual meeting"
     )
     assert made.exit_code == 0, made.output
     assert (bank / "clauses" / "annual-meeting" / "0.1.0.docx").is_file()
@@ -206,14 +180,7 @@ def test_verify_reports_versions_supersession_and_edits(bank, tmp_path):
     target.runs[0].text = target.runs[0].text.replace("good faith", "utmost good faith")
     edited = tmp_path / "edited.docx"
     document.save(str(edited))
-    bump(ClauseBank.load(bank), "relationship", "minor")
-    approve(
-        ClauseBank.load(bank),
-        "relationship@1.1.0",
-        "Head of Legal",
-        dt.date(2020, 1, 1),
-        change=CHANGE,
-    )
+    new_version(bank, "relationship", approved_on=dt.date(2020, 1, 1))
     report = verify(edited, ClauseBank.load(bank), today=dt.date(2026, 11, 23))
     assert not report.ok
     assert [c.number for c in report.clauses if c.edited] == [principles]

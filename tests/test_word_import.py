@@ -23,7 +23,7 @@ from assembler.core.errors import AssemblerError
 from assembler.oxml.checks import check_package
 from assembler.package.export import to_pdf
 
-from conftest import BANK, EXAMPLE, needs_soffice
+from conftest import BANK, EXAMPLE, copy_bank, needs_soffice, new_version
 from reading import table_rows
 from wordlike import FIXTURES, W, docx_bytes, with_document, write_docx
 
@@ -170,16 +170,13 @@ ROOT_R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 
 def bank_with_version(tmp_path: Path, fragment: Path, clause: str = KPIS) -> Path:
     """A copy of the house bank whose ``clause`` has a new approved version made of ``fragment``."""
-    bank = tmp_path / "clausebank"
-    shutil.copytree(BANK, bank)
-    version = bump(ClauseBank.load(bank), clause, "minor")
-    shutil.copyfile(fragment, bank / "clauses" / clause / f"{version}.docx")
-    approve(
-        ClauseBank.load(bank),
-        f"{clause}@{version}",
-        "Head of Legal",
-        dt.date(2026, 1, 1),
-        dt.date(2015, 1, 1),
+    bank = copy_bank(tmp_path)
+    new_version(
+        bank,
+        clause,
+        fragment=fragment,
+        approved_on=dt.date(2026, 1, 1),
+        effective_from=dt.date(2015, 1, 1),
         change="Imported from Word.",
     )
     return bank
@@ -201,6 +198,7 @@ def deal_with_indicators(tmp_path: Path) -> Path:
     return target
 
 
+@pytest.mark.slow
 def test_a_word365_table_schedule_builds_valid_with_one_row_per_kpi(tmp_path, assert_valid):
     bank = bank_with_version(tmp_path, word365_fragment(tmp_path))
     entry = (bank / "clauses" / KPIS / "clause.yaml").read_text(encoding="utf-8")
@@ -326,8 +324,7 @@ def test_the_libreoffice_edit_round_trip_shows_only_the_edit(tmp_path, assert_va
         assert result.exit_code == 0, result.output
         return result.output
 
-    bank = tmp_path / "clausebank"
-    shutil.copytree(BANK, bank)
+    bank = copy_bank(tmp_path)
     cli("bank", "bump", "--bank", str(bank), "relationship")
     fragment = bank / "clauses" / "relationship" / "1.1.0.docx"
     edit_in_libreoffice(fragment, b"its own employees", b"its own staff", tmp_path)
@@ -478,8 +475,7 @@ def test_footnotes_are_numbered_in_reading_order_and_a_missing_one_is_refused(tm
 
 
 def test_a_draft_says_what_import_changed_until_approval_records_it(tmp_path):
-    bank = tmp_path / "clausebank"
-    shutil.copytree(BANK, bank)
+    bank = copy_bank(tmp_path)
     version = bump(ClauseBank.load(bank), "relationship", "minor")
     fonts = '<w:p><w:r><w:rPr><w:rFonts w:ascii="Arial"/></w:rPr><w:t>The Parties are independent.</w:t></w:r></w:p>'
     write_docx(bank / "clauses" / "relationship" / f"{version}.docx", fonts)

@@ -20,6 +20,8 @@ from lxml import etree
 
 from assembler.core.errors import AssemblerError, Diagnostic
 from assembler.oxml import fragment as wx
+from assembler.oxml import fragment_paragraphs as wp
+from assembler.oxml import fragment_tables as wt
 from assembler.oxml.body import body_of, cells_of
 from assembler.oxml.reader import WordPackage, parse_part
 from assembler.oxml.styles import Style
@@ -235,24 +237,24 @@ def _tag_only(text: str) -> str | None:
 
 
 def _normalise_paragraph(p: E, job: _Import, index: int, in_table: bool) -> str:
-    wx.accept_revisions(p, job.notes)
+    wp.accept_revisions(p, job.notes)
     _normalise_style(p, job, index, in_table)
-    for r in wx.runs_of(p):
-        if wx.clean_run(
+    for r in wp.runs_of(p):
+        if wp.clean_run(
             r, lambda style: _house_style(style, CHARACTER_STYLES, job, f"paragraph {index}")
         ):
             job.notes.append("removed direct character formatting (fonts, sizes, colours)")
-    wx.merge_runs(p, lambda text: _unclosed_tag(text) is not None)
+    wp.merge_runs(p, lambda text: _unclosed_tag(text) is not None)
     return text_of(p)
 
 
 def _normalise_style(p: E, job: _Import, index: int, in_table: bool) -> None:
-    style = wx.paragraph_style(p)
-    listed = wx.list_key(p)
+    style = wp.paragraph_style(p)
+    listed = wp.list_key(p)
     if listed is not None and style in LISTED_STYLES:
         # LibreOffice (and Word after some edits) repeats the style's own list as direct
         # formatting; the house style already numbers the paragraph.
-        wx.drop_list(p)
+        wp.drop_list(p)
         listed = None
     if listed is not None:
         style = _list_style(listed, job, index)
@@ -261,7 +263,7 @@ def _normalise_style(p: E, job: _Import, index: int, in_table: bool) -> None:
     if house in TABLE_STYLES and not in_table:
         job.notes.append(f"replaced {house} outside a table with Body Text")
         house = Style.BODY_TEXT
-    if wx.set_only_style(p, house):
+    if wp.set_only_style(p, house):
         job.notes.append("removed direct paragraph formatting")
 
 
@@ -313,7 +315,7 @@ def _style_key(style: str) -> str:
 def _table_source(tbl: E, job: _Import, index: int) -> str:
     """The table as template source (empty if its rows were all tags and no tag was left)."""
     _normalise_table(tbl, job, index)
-    if not wx.rows_of(tbl) and not (tbl.text or "").strip():
+    if not wt.rows_of(tbl) and not (tbl.text or "").strip():
         return ""
     return _jinja_safe(wx.xml_of(tbl))
 
@@ -321,7 +323,7 @@ def _table_source(tbl: E, job: _Import, index: int) -> str:
 def _row_tags(tbl: E) -> None:
     """Rows marked ``{%tr ... %}`` give way to their tags, so a loop or condition repeats or
     drops the rows between them."""
-    for row in wx.rows_of(tbl):
+    for row in wt.rows_of(tbl):
         tags = ROW_TAG.findall(text_of(row))
         if tags:
             wx.replace_with_text(row, "".join(DOCXTPL_TAG.sub("{%", t) for t in tags))
@@ -330,23 +332,23 @@ def _row_tags(tbl: E) -> None:
 def _normalise_table(tbl: E, job: _Import, index: int) -> None:
     """House table style, full width; the first row repeats as a header unless the author
     marked header rows (or it is inside a row loop); merged cells and column widths kept."""
-    if wx.set_table_style(tbl, HOUSE_TABLE):
+    if wt.set_table_style(tbl, HOUSE_TABLE):
         job.notes.append(f"applied the house table style {HOUSE_TABLE}")
     _unwrap_content_controls(tbl, job)
-    wx.ensure_grid(tbl, GRID_WIDTH)
-    for row in wx.rows_of(tbl):
+    wt.ensure_grid(tbl, GRID_WIDTH)
+    for row in wt.rows_of(tbl):
         _unwrap_content_controls(row, job)
-        wx.clean_row(row)
+        wt.clean_row(row)
         for cell in cells_of(row):
-            wx.clean_cell(cell)
+            wt.clean_cell(cell)
             _normalise_cell(cell, job, index)
     _row_tags(tbl)
-    rows = wx.rows_of(tbl)
-    if rows and not wx.has_header_row(tbl):
+    rows = wt.rows_of(tbl)
+    if rows and not wt.has_header_row(tbl):
         before = rows[0].getprevious()
         if before is not None and (before.tail or "").strip():
             return  # the first row is inside a loop or condition: not a header
-        wx.repeat_as_header(rows[0])
+        wt.repeat_as_header(rows[0])
 
 
 def _normalise_cell(cell: E, job: _Import, index: int) -> None:

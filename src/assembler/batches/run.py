@@ -20,12 +20,13 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from assembler.bank.clausebank import ClauseBank
-from assembler.bank.ops import CheckResult as BankCheck
-from assembler.bank.ops import check_bank
+from assembler.bank.gate import CheckResult as BankCheck
+from assembler.bank.gate import check_bank
 from assembler.core.errors import AssemblerError, Diagnostic
 from assembler.core.files import check_outputs
 from assembler.package.lockfile import LOCK_HEADER, lock_path_for
-from assembler.pipeline.build import build, trial
+from assembler.pipeline.build import build
+from assembler.pipeline.stages import trial
 from assembler.pipeline.workspace import Workspace
 
 T = TypeVar("T")
@@ -198,7 +199,7 @@ def bank_check(
     jobs: int | None = None,
     tick: Callable[[int], Callable[[], None] | None] | None = None,
 ) -> BankCheck:
-    """The whole-bank gate (:func:`assembler.bank.ops.check_bank`), its example builds on worker
+    """The whole-bank gate (:func:`assembler.bank.gate.check_bank`), its example builds on worker
     processes sharing one workspace. ``tick(total)`` is called as each stage of builds starts
     and gives the callback to call as each build finishes (a progress bar), or None."""
     folder = templates or bank.root / "templates"

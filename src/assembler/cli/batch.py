@@ -13,7 +13,14 @@ from rich.table import Table
 from assembler import api
 from assembler.batches.run import build_many, find_deals
 from assembler.cli.build import finish_documents
-from assembler.cli.options import jobs_option, outdir_option, pdf_option, toc_pages_option
+from assembler.cli.options import (
+    bank_option,
+    jobs_option,
+    outdir_option,
+    pdf_option,
+    templates_option,
+    toc_pages_option,
+)
 from assembler.cli.output import EXIT_INPUT_ERROR, console, emit_json, progress, report
 from assembler.deal.pack import make_pack
 
@@ -23,8 +30,8 @@ from assembler.deal.pack import make_pack
 @outdir_option("Folder for the documents (one DEAL-NAME.docx and lock each).")
 @jobs_option
 @click.option("--draft", is_flag=True, help="Draft builds: missing values are marked, not errors.")
-@click.option("--bank", type=click.Path(file_okay=False, path_type=Path))
-@click.option("--templates", type=click.Path(file_okay=False, path_type=Path))
+@bank_option
+@templates_option
 @pdf_option
 @toc_pages_option
 @click.option("--json", "as_json", is_flag=True, help="Print each document's outcome as JSON.")
@@ -33,7 +40,7 @@ def batch(
     outdir: Path,
     jobs: int | None,
     draft: bool,
-    bank: Path | None,
+    bank_dir: Path | None,
     templates: Path | None,
     pdf: bool,
     toc_pages: bool | None,
@@ -48,7 +55,7 @@ def batch(
     """
     found = find_deals(deals)
     start = time.perf_counter()
-    workspace = api.Workspace.open(bank, templates)
+    workspace = api.Workspace.open(bank_dir, templates)
     run = build_many(found, outdir, jobs=jobs, draft=draft, workspace=workspace)
     outcomes = []
     with progress("building", transient=False) as tick:
@@ -114,8 +121,10 @@ def _batch_summary(outcomes: list[api.Outcome], elapsed: float) -> None:
 @click.option(
     "--name", "name_column", help="The column that names each deal sheet (default: the first)."
 )
-@click.option("--bank", type=click.Path(file_okay=False, path_type=Path))
-def pack(base: Path, rows: Path, outdir: Path, name_column: str | None, bank: Path | None) -> None:
+@bank_option
+def pack(
+    base: Path, rows: Path, outdir: Path, name_column: str | None, bank_dir: Path | None
+) -> None:
     """Write a deal sheet for every row of ROWS (a CSV) over the BASE deal sheet.
 
     Each column names a value of BASE by its dotted path, a list item by its id
@@ -128,7 +137,7 @@ def pack(base: Path, rows: Path, outdir: Path, name_column: str | None, bank: Pa
       assemble pack examples/ooh-transformation-mou.yaml practices.csv -o packs/mous
       assemble batch packs/mous -o out/mous
     """
-    ws = api.Workspace.open(bank)
+    ws = api.Workspace.open(bank_dir)
     made = make_pack(
         base, rows, outdir, name_column=name_column, vocabulary=ws.bank.codes, forms=ws.forms
     )

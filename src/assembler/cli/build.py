@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from assembler import api
-from assembler.cli.options import pdf_option, toc_pages_option
+from assembler.cli.options import bank_option, pdf_option, templates_option, toc_pages_option
 from assembler.cli.output import emit_json, json_errors, report, report_finished, say
 from assembler.package.export import finish_all, layout_available
 
@@ -49,16 +49,8 @@ def finish_documents(
     type=click.Path(dir_okay=False, exists=True, path_type=Path),
     help="Rebuild exactly the clause versions recorded in this lock file.",
 )
-@click.option(
-    "--bank",
-    type=click.Path(file_okay=False, path_type=Path),
-    help="The bank folder (default: $ASSEMBLER_BANK, else the nearest bank.yaml upward, else the house bank).",
-)
-@click.option(
-    "--templates",
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Outlines and house-style.docx from another folder (default: the bank's templates/).",
-)
+@bank_option
+@templates_option
 @pdf_option
 @toc_pages_option
 @click.option("-v", "--verbose", is_flag=True, help="List every warning.")
@@ -76,7 +68,7 @@ def build(
     output: Path,
     draft: bool,
     locked: Path | None,
-    bank: Path | None,
+    bank_dir: Path | None,
     templates: Path | None,
     pdf: bool,
     toc_pages: bool | None,
@@ -92,7 +84,7 @@ def build(
     """
     if deal is None and locked is None:
         raise click.UsageError("give a deal sheet, or --locked LOCK")
-    workspace = api.Workspace.open(bank, templates)
+    workspace = api.Workspace.open(bank_dir, templates)
     if verbose:
         say(f"bank: {workspace.bank.root} ({workspace.found_by})")
     try:
@@ -110,6 +102,17 @@ def build(
         if not as_json:
             raise
         json_errors("build", exc)
+    _show_warnings(result, verbose)
+    if as_json:
+        _print_json(result, workspace)
+        return
+    code = _print_built(result, pdf)
+    if code:
+        sys.exit(code)
+
+
+def _show_warnings(result: api.BuildResult, verbose: bool) -> None:
+    """The first warnings (all of them, and how each value was read, with ``-v``)."""
     if verbose:
         for reading in result.plan.deal_readings:
             say(f"read {reading['key']}: {reading['written']!r} as {reading['read']}")
@@ -120,12 +123,6 @@ def build(
         say(
             f"... and {len(result.warnings) - len(shown)} more warning(s): use -v to list them all."
         )
-    if as_json:
-        _print_json(result, workspace)
-        return
-    code = _print_built(result, pdf)
-    if code:
-        sys.exit(code)
 
 
 def _print_json(result: api.BuildResult, workspace: api.Workspace) -> None:

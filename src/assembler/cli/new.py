@@ -9,6 +9,7 @@ import click
 
 from assembler import api
 from assembler.bank.project import MANIFEST, init_bank
+from assembler.cli.options import bank_option, templates_option
 from assembler.cli.output import console, say
 
 
@@ -20,8 +21,8 @@ from assembler.cli.output import console, say
     type=click.Path(dir_okay=False, path_type=Path),
     help="Where to write it (default: DOCUMENT_TYPE.yaml; an existing file is never overwritten).",
 )
-@click.option("--bank", "bank_dir", type=click.Path(file_okay=False, path_type=Path))
-@click.option("--templates", type=click.Path(file_okay=False, path_type=Path))
+@bank_option
+@templates_option
 def new(
     document_type: str, output: Path | None, bank_dir: Path | None, templates: Path | None
 ) -> None:
@@ -36,7 +37,7 @@ def new(
 
 @click.command("schema")
 @click.argument("document_type")
-@click.option("--bank", "bank_dir", type=click.Path(file_okay=False, path_type=Path))
+@bank_option
 def schema(document_type: str, bank_dir: Path | None) -> None:
     """Print DOCUMENT_TYPE's deal-sheet schema as one self-contained JSON Schema (2020-12), for an
     editor or any JSON Schema validator: `assemble schema alliance_agreement > deal.schema.json`."""
@@ -63,11 +64,7 @@ def init(folder: Path) -> None:
     type=click.Path(dir_okay=False, path_type=Path),
     help="The fragment to write (default: DRAFT with .docx).",
 )
-@click.option(
-    "--templates",
-    type=click.Path(file_okay=False, path_type=Path),
-    help="A folder holding house-style.docx (default: the bank's templates/).",
-)
+@templates_option
 def fragment(draft: Path, output: Path | None, templates: Path | None) -> None:
     """Turn a plain-text clause DRAFT into a Word fragment in the house styles, or a .docx
     fragment back into draft text (to revise a clause as text).

@@ -45,7 +45,11 @@ strict_option = click.option(
 bank_option = click.option(
     "--bank", "bank_dir", type=click.Path(file_okay=False, path_type=Path), help=BANK_HELP
 )
-templates_option = click.option("--templates", type=click.Path(file_okay=False, path_type=Path))
+templates_option = click.option(
+    "--templates",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Outlines and house-style.docx from another folder (default: the bank's templates/).",
+)
 
 
 def outdir_option(help_text: str) -> Callable[[F], F]:
@@ -66,7 +70,7 @@ def finding_options(command: F) -> F:
             json_option,
             ignore_option,
             strict_option,
-            click.option("--bank", "bank_dir", type=click.Path(file_okay=False, path_type=Path)),
+            bank_option,
             templates_option,
         )
     ):

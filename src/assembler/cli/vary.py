@@ -9,7 +9,7 @@ import click
 
 from assembler import api
 from assembler.cli.build import finish_documents
-from assembler.cli.options import pdf_option, toc_pages_option
+from assembler.cli.options import bank_option, pdf_option, templates_option, toc_pages_option
 from assembler.cli.output import emit_json, json_errors, report, say
 from assembler.variation.vary import redline_pdf
 
@@ -19,8 +19,8 @@ from assembler.variation.vary import redline_pdf
 @click.argument("deal", type=click.Path(dir_okay=False, exists=True, path_type=Path))
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--draft", is_flag=True, help="Draft builds: missing values are marked.")
-@click.option("--bank", type=click.Path(file_okay=False, path_type=Path))
-@click.option("--templates", type=click.Path(file_okay=False, path_type=Path))
+@bank_option
+@templates_option
 @pdf_option
 @toc_pages_option
 @click.option(
@@ -34,7 +34,7 @@ def vary(
     deal: Path,
     output: Path,
     draft: bool,
-    bank: Path | None,
+    bank_dir: Path | None,
     templates: Path | None,
     pdf: bool,
     toc_pages: bool | None,
@@ -50,7 +50,7 @@ def vary(
         -o out/variation-1.docx
     """
     try:
-        workspace = api.Workspace.open(bank, templates)
+        workspace = api.Workspace.open(bank_dir, templates)
         result = api.vary(original, deal, output, workspace=workspace, draft=draft)
     except api.AssemblerError as exc:
         if not as_json:
@@ -72,6 +72,13 @@ def vary(
             redline=str(redlined) if redlined else None,
         )
         sys.exit(code)
+    _print_varied(result, redlined)
+    if code:
+        sys.exit(code)
+
+
+def _print_varied(result: api.VaryResult, redlined: Path | None) -> None:
+    """The deed's warnings, then each file written and what it is."""
     if result.deed.warnings:
         report(result.deed.warnings)
     say(
@@ -83,5 +90,3 @@ def vary(
     )
     if redlined:
         say(f"wrote {redlined} (the redline: changes marked)")
-    if code:
-        sys.exit(code)

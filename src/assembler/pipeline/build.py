@@ -1,44 +1,65 @@
-"""The build: deal sheet -> plan -> render -> package, one stage per module, to a file or to
-bytes. Variation and batch build on it; :mod:`assembler.api` re-exports it for users."""
+"""The build: deal sheet -> plan -> render -> package, to a file or to bytes, with its lock and
+exports. The stages themselves are in :mod:`assembler.pipeline.stages`; variation and batch
+build on both, and :mod:`assembler.api` re-exports them for users."""
 
 from __future__ import annotations
 
 import hashlib
-import json
-import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
-from assembler.bank.clausebank import ClauseBank
-from assembler.bank.law import citer
-from assembler.bank.outline import Outline
-from assembler.bank.project import HOUSE_BANK, MANIFEST, bank_path
-from assembler.checks.coverage import Row, coverage
+from assembler.bank.project import HOUSE_BANK, MANIFEST
 from assembler.core.errors import AssemblerError, Diagnostic
-from assembler.core.files import all_or_nothing, check_outputs, read_bounded, write_all
-from assembler.core.schema import suggest
-from assembler.core.yamlio import MAX_DEAL_BYTES
-from assembler.deal.sheet import Deal, execution_blanks, load_deal, unused_values
-from assembler.package import export, provenance
-from assembler.package.lockfile import dump, layout_of, lock_data, lock_path_for, pins_of, read_lock
-from assembler.package.writer import docx_parts, zip_parts
+from assembler.core.files import all_or_nothing, check_outputs, write_all
+from assembler.package import export
+from assembler.package.lockfile import dump, lock_path_for
+from assembler.pipeline.locked import recorded_unchanged
+from assembler.pipeline.stages import (
+    DATA_NAME,
+    Assembled,
+    DealSource,
+    Planned,
+    RenderedDocument,
+    assemble,
+    load_source,
+    overridden,
+    plan_deal,
+    plan_document,
+    plan_of,
+    rebuild,
+    render_document,
+    trial,
+    unique,
+)
 from assembler.pipeline.workspace import Workspace
-from assembler.plan.original import original_agreement
-from assembler.plan.planner import Pins, Place, Plan, Planner, document_info, party_records
-from assembler.render.renderer import E, Rendered, RenderInputs, render
+from assembler.plan.planner import Plan
+from assembler.render.renderer import Rendered
 from assembler.render.review import FORMATS
-from assembler.template.sandbox import Recorder, deal_names, wrap
 
-if TYPE_CHECKING:  # the type only: bank operations are not imported by a build
-    from assembler.bank.ops import Trial
-
-#: A deal sheet: the path of its YAML file, or its data (a mapping, as the YAML would load).
-DealSource = str | Path | Mapping[str, Any]
-#: The name a deal given as data goes by in diagnostics and the lock: no file has it, so no file
-#: is read in its place (the document then carries no deal sheet of its own).
-DATA_NAME = "<deal>"
+#: What the stages make, with what writes it: one import for a caller that builds.
+__all__ = [
+    "DATA_NAME",
+    "Assembled",
+    "BuildResult",
+    "DealSource",
+    "Planned",
+    "RenderedDocument",
+    "assemble",
+    "build",
+    "build_bytes",
+    "export_paths",
+    "load_source",
+    "plan_deal",
+    "plan_document",
+    "plan_of",
+    "rebuild",
+    "recorded_unchanged",
+    "render_document",
+    "trial",
+    "unique",
+    "write_document",
+]
 
 
 @dataclass
@@ -97,7 +118,7 @@ def build(
     elif deal is None:
         raise AssemblerError(Diagnostic("E-cli-01", "give a deal sheet, or --locked LOCK"))
     else:
-        loaded = _overridden(load_source(deal, ws), pin_versions, choose)
+        loaded = overridden(load_source(deal, ws), pin_versions, choose)
         made = assemble(loaded, ws, draft=draft, lock_dir=output.parent)
     with all_or_nothing(outputs):
         return _written(made, output, toc_pages=toc_pages, pdf=pdf, formats=formats)
@@ -116,19 +137,7 @@ def build_bytes(
     """The .docx a build would write, as bytes, writing nothing (a web service's answer). Its
     lock travels inside it; the contents page has no page numbers (that needs a file)."""
     ws = workspace or Workspace.open(bank, templates)
-    return assemble(_overridden(load_source(deal, ws), pin_versions, choose), ws, draft=draft).data
-
-
-def load_source(source: DealSource, ws: Workspace, ignore: frozenset[str] = frozenset()) -> Deal:
-    """A deal sheet from its file, or from its data, checked as the same YAML would be: the
-    data is written as JSON (which is YAML) and read by the one reader, so the same rules, with
-    the same ids, apply to both; lines and columns are those of that JSON."""
-    if isinstance(source, Mapping):
-        text = json.dumps(source, indent=2, ensure_ascii=False, default=str).encode("utf-8")
-        return load_deal(
-            DATA_NAME, ws.bank.codes, ignore, law=ws.bank.law, types=ws.types, text=text
-        )
-    return load_deal(source, ws.bank.codes, ignore, law=ws.bank.law, types=ws.types)
+    return assemble(overridden(load_source(deal, ws), pin_versions, choose), ws, draft=draft).data
 
 
 def export_paths(output: Path, pdf: bool, formats: Sequence[str]) -> list[Path]:
@@ -175,224 +184,6 @@ def _written(
     )
 
 
-def _overridden(
-    deal: Deal, pins: dict[str, str] | None = None, choose: dict[str, str] | None = None
-) -> Deal:
-    """The deal with clause versions pinned and alternatives chosen on top of its own."""
-    if not pins and not choose:
-        return deal
-    data = {**deal.data, "pins": {**deal.data.get("pins", {}), **(pins or {})}}
-    data["choices"] = {**deal.data.get("choices", {}), **(choose or {})}
-    return replace(deal, data=data)
-
-
-def trial(ws: Workspace, job: Trial) -> Any:
-    """What ``bank check`` asks of an example: does it build (final, or as a draft for draft
-    wording) with these versions pinned and these alternatives chosen? It is planned, rendered
-    and gated in memory, not packaged: what can fail, fails by then. ``{clause id: version}``
-    of the clauses it used, or the diagnostics of why not (plain data, so a worker process can
-    return it)."""
-    deal_path, pins, choose, draft = job
-    try:
-        deal = _overridden(load_source(deal_path, ws), pins, choose)
-        made = render_document(deal, ws, draft=draft)
-        _plain_language_gate(made.rendered.body, made.required, ws.bank, deal, draft)
-    except AssemblerError as exc:
-        return exc.diagnostics
-    return {c.clause_id: c.version for c in made.planned.plan.all_clauses() if c.clause_id}
-
-
-@dataclass
-class Assembled:
-    """A document made in memory: its plan, rendered body, package bytes and lock."""
-
-    deal: Deal
-    plan: Plan
-    rendered: Rendered
-    data: bytes
-    lock: dict[str, Any]
-    warnings: list[Diagnostic]
-
-
-def rebuild(
-    lock_file: Path,
-    ws: Workspace,
-    deal_path: str | Path | None = None,
-    lock_dir: Path | None = None,
-) -> tuple[Deal, Assembled]:
-    """Make a document again exactly as its lock file records it (versions, and the places of an
-    agreement as varied)."""
-    lock, pins, deal = _locked(lock_file, ws, deal_path)
-    made = assemble(
-        deal,
-        ws,
-        draft=bool(lock["document"]["draft"]),
-        pins=pins,
-        layout=layout_of(lock),
-        history=lock.get("variations", []),
-        lock_dir=lock_dir,
-    )
-    return deal, made
-
-
-def _sheet_bytes(deal: Deal) -> bytes | None:
-    """The deal sheet as built from (carried inside the document), if it is a file."""
-    if deal.path.name == DATA_NAME:
-        return None
-    try:
-        return deal.path.read_bytes()
-    except OSError:
-        return None
-
-
-def _locked(
-    lock_file: Path, ws: Workspace, deal_path: str | Path | None = None
-) -> tuple[dict[str, Any], Pins, Deal]:
-    """A lock (from its file, or from inside a .docx), its pins, and the unchanged deal sheet."""
-    if lock_file.suffix.lower() == ".docx":  # the lock travels inside the document too
-        lock = provenance.read_lock(lock_file)
-        pins = pins_of(lock)
-    else:
-        lock, pins = read_lock(lock_file)
-    path = Path(deal_path) if deal_path else _locked_deal_path(lock, lock_file, ws)
-    # compared before parsing: only the very deal sheet the lock was made from is read as YAML,
-    # so a lock naming some other file cannot have its contents echoed in an error
-    raw = read_bounded(path, MAX_DEAL_BYTES, "deal sheet")
-    if hashlib.sha256(raw).hexdigest() != lock["deal"]["sha256"]:
-        raise AssemblerError(
-            Diagnostic(
-                "E-lock-01",
-                "the deal sheet has changed since the lock file was written",
-                str(path),
-                hint="restore the deal sheet the document was built from, or give the built "
-                ".docx instead of its lock (it carries that deal sheet); to build the changed "
-                "deal, build without --locked",
-            )
-        )
-    return lock, pins, load_deal(path, ws.bank.codes, law=ws.bank.law, types=ws.types)
-
-
-@dataclass
-class Planned:
-    """Stage 2 alone: the plan, the names the clauses will see, and the deal values planning read."""
-
-    plan: Plan
-    outline: Outline
-    names: dict[str, Any]
-    accessed: set[str]
-    #: the markers planning's helpers made (in party descriptions): rendering may print them
-    issued: frozenset[str] = frozenset()
-
-
-def plan_document(
-    deal: Deal,
-    ws: Workspace,
-    *,
-    draft: bool = False,
-    pins: Pins | None = None,
-    layout: list[Place] | None = None,
-) -> Planned:
-    """Which clauses, which versions, which numbers: no rendering."""
-    outline = ws.outline(deal.document_type)
-    with Recorder() as planning:  # clause conditions read deal values too
-        names = deal_names(
-            deal.data, party_records(deal, ws.env, ws.forms), document_info(deal, outline)
-        )
-        names["law"] = citer(ws.bank.law, deal.data.get("effective_date"))
-        if "original" in deal.data:  # a deed of variation refers to the agreement it varies
-            original = original_agreement(deal, lambda *paths: plan_of(*paths, ws=ws), ws.bank)
-            names["original"] = wrap(original, "original")  # read-only to clauses
-        planner = Planner(
-            deal, ws.bank, outline, ws.env, names, draft=draft, pins=pins, layout=layout
-        )
-        made = planner.plan()
-    return Planned(made, outline, names, planning.accessed, frozenset(planning.issued))
-
-
-@dataclass
-class RenderedDocument:
-    """Stages 2 and 3 of one document: its plan, its rendered body, the criteria it must meet and
-    what checking them found. Packaging it is stage 4 (:func:`assemble`)."""
-
-    planned: Planned
-    rendered: Rendered
-    required: list[str]
-    criteria_findings: list[Diagnostic]
-
-
-def render_document(
-    deal: Deal,
-    ws: Workspace,
-    *,
-    draft: bool = False,
-    pins: Pins | None = None,
-    layout: list[Place] | None = None,
-) -> RenderedDocument:
-    """Plan and render one document in memory (``bank check`` stops here: it asks only whether
-    a document builds)."""
-    if not draft and (unfilled := execution_blanks(deal)):
-        raise AssemblerError(unfilled)
-    planned = plan_document(deal, ws, draft=draft, pins=pins, layout=layout)
-    outline, plan = planned.outline, planned.plan
-    required = list(deal.data.get("criteria") or outline.criteria)
-    rows = coverage(plan, required, ws.bank.criterion_names)
-    criteria_findings = _criteria_findings(deal, rows, ws.bank, draft)
-    if any(d.severity == "error" for d in criteria_findings):
-        raise AssemblerError([d for d in criteria_findings if d.severity == "error"])
-    in_document = {c.clause_id for c in plan.all_clauses() if c.clause_id}
-    names = {
-        **planned.names,
-        "included": in_document.__contains__,  # {% if included('clause-id') %}
-        # for the criteria schedule: each met criterion and the clauses that meet it
-        "coverage": [
-            {"name": r.name, "criterion": r.criterion, "clauses": [c[2] for c in r.clauses]}
-            for r in rows
-            if r.required and r.covered
-        ],
-    }
-    inputs = RenderInputs(
-        plan, ws.bank, ws.house, ws.env, names, ws.forms, deal.nearest, outline, planned.issued
-    )
-    rendered = render(inputs)
-    return RenderedDocument(planned, rendered, required, criteria_findings)
-
-
-def assemble(
-    deal: Deal,
-    ws: Workspace,
-    *,
-    draft: bool = False,
-    pins: Pins | None = None,
-    layout: list[Place] | None = None,
-    history: list[dict[str, Any]] | None = None,
-    lock_dir: Path | None = None,
-) -> Assembled:
-    """Plan, render and package one document, writing nothing. ``lock_dir`` is where the lock
-    will be written: it records the deal sheet's path relative to it, so the pair can move."""
-    made = render_document(deal, ws, draft=draft, pins=pins, layout=layout)
-    plan, rendered = made.planned.plan, made.rendered
-    lock = lock_data(plan, rendered.laid_out)
-    if history:
-        lock["variations"] = history
-    if lock_dir is not None:
-        if deal.path.name != DATA_NAME:
-            relative = os.path.relpath(deal.path.resolve(), lock_dir.resolve())
-            lock["deal"]["path"] = Path(relative).as_posix()
-        lock["bank"]["path"] = bank_path(ws.bank.root, lock_dir)
-    embedded = provenance.package_parts(lock, _sheet_bytes(deal))
-    data = zip_parts(docx_parts(rendered, ws.house, plan.title, embedded))
-    lock["document"]["sha256"] = hashlib.sha256(data).hexdigest()
-    gate = _plain_language_gate(rendered.body, made.required, ws.bank, deal, draft)
-    warnings = (
-        list(deal.warnings)
-        + rendered.warnings
-        + unused_values(deal, made.planned.accessed | rendered.accessed)
-        + made.criteria_findings
-        + gate
-    )
-    return Assembled(deal, plan, rendered, data, lock, unique(warnings))
-
-
 def _laid_out(made: Assembled, output: Path) -> tuple[Assembled, list[Diagnostic]]:
     """The document with its contents page numbers from a layout pass, in memory: the .docx and
     its lock are then written together under one folder lock, never rewritten afterwards (a
@@ -421,55 +212,6 @@ def write_document(made: Assembled, output: Path) -> Path:
     return lock_out
 
 
-def plan_of(path: Path, deal_path: Path | None = None, *, ws: Workspace) -> Plan:
-    """The plan of a deal sheet, or of the document a lock file (or .docx) records (built from
-    ``deal_path`` when given: the deal sheet a signed .docx carried)."""
-    if path.suffix.lower() in (".yaml", ".yml") and not path.name.endswith(".lock.yaml"):
-        return plan_deal(path, ws)
-    lock, pins, deal = _locked(path, ws, None if recorded_unchanged(path, ws) else deal_path)
-    return plan_document(deal, ws, pins=pins, layout=layout_of(lock)).plan
-
-
-def plan_deal(deal: DealSource, ws: Workspace, *, draft: bool = False) -> Plan:
-    """Plan a deal sheet without rendering it: which clauses, which versions, which numbers."""
-    return plan_document(load_source(deal, ws), ws, draft=draft).plan
-
-
-def recorded_unchanged(lock_file: Path, ws: Workspace) -> bool:
-    """Whether the deal sheet a lock (or a built .docx) names is there, as it was built from."""
-    if lock_file.suffix.lower() == ".docx":
-        lock = provenance.read_lock(lock_file)
-    else:
-        lock, _ = read_lock(lock_file)
-    try:
-        recorded = _locked_deal_path(lock, lock_file, ws)
-    except AssemblerError:  # outside the places a lock may name: not the sheet it was built from
-        return False
-    return recorded.is_file() and (
-        hashlib.sha256(recorded.read_bytes()).hexdigest() == lock["deal"]["sha256"]
-    )
-
-
-def _locked_deal_path(lock: dict[str, Any], lock_file: Path, ws: Workspace) -> Path:
-    """The deal sheet a lock names: relative to the lock, else as written, else beside it; only
-    inside the lock's folder, the bank or the current folder (E-lock-05), since a lock may come
-    from someone else."""
-    recorded = Path(lock["deal"]["path"])
-    candidates = [lock_file.parent / recorded, recorded, lock_file.parent / recorded.name]
-    found = next((c for c in candidates if c.is_file()), recorded)
-    allowed = [lock_file.parent, ws.bank.root, Path.cwd()]
-    if not any(found.resolve().is_relative_to(root.resolve()) for root in allowed):
-        raise AssemblerError(
-            Diagnostic(
-                "E-lock-05",
-                f"deal.path: {recorded} is outside the lock's folder, the bank and the current folder",
-                str(lock_file),
-                hint="pass the deal sheet explicitly, or keep it beside the lock",
-            )
-        )
-    return found
-
-
 def _check_output(outputs: list[Path], inputs: list[Path], ws: Workspace) -> None:
     """Refuse, before any work, a .docx output (or its lock or exports) that is not .docx, is a
     folder, has a file on its path, or would overwrite an input: the deal sheet, a lock, the
@@ -483,64 +225,3 @@ def _check_output(outputs: list[Path], inputs: list[Path], ws: Workspace) -> Non
         raise AssemblerError(
             Diagnostic("E-out-03", "the output file name must end in .docx", str(outputs[0]))
         )
-
-
-def _criteria_findings(
-    deal: Deal, rows: list[Row], bank: ClauseBank, draft: bool
-) -> list[Diagnostic]:
-    """An unknown criterion is an error; an uncovered one fails a final build and warns a draft."""
-    found = []
-    listed = deal.data.get("criteria") or []
-    for row in rows:
-        if not row.required:
-            continue
-        where = deal.where(f"criteria[{listed.index(row.criterion)}]") if listed else {}
-        if bank.criteria and row.criterion not in bank.criteria:
-            close = suggest(row.criterion, bank.criteria)
-            found.append(
-                Diagnostic(
-                    "E-crit-02",
-                    f"{row.criterion!r} is not a criterion of the taxonomy",
-                    hint=close or "see the bank's criteria.yaml",
-                    **where,
-                )
-            )
-        elif not row.covered:
-            found.append(
-                Diagnostic(
-                    "W-crit-01" if draft else "E-crit-01",
-                    f"no clause in this document satisfies the required criterion {row.criterion!r}",
-                    hint="choose a clause that covers it, or remove it from criteria",
-                    severity="warning" if draft else "error",
-                    **where,
-                )
-            )
-    return found
-
-
-def _plain_language_gate(
-    body: E, required: list[str], bank: ClauseBank, deal: Deal, draft: bool
-) -> list[Diagnostic]:
-    """When the deal requires plain language, the house thresholds gate a final build."""
-    if "plain_language" not in required:
-        return []
-    from assembler.checks.lint import lint_body
-
-    findings = [
-        Diagnostic(
-            f.rule,
-            f"{f.clause}: {f.suggestion}" + (f" ({f.sentence[:80]})" if f.sentence else ""),
-            str(deal.path),
-            hint="the deal requires plain_language: revise the clause, or see `assemble lint`",
-            severity="warning" if draft else "error",
-        )
-        for f in lint_body(body, bank.lint, per_clause=False).gate
-    ]
-    if findings and not draft:
-        raise AssemblerError(findings)
-    return findings
-
-
-def unique(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
-    """Each diagnostic once, in the order first found (two stages may find the same)."""
-    return list(dict.fromkeys(diagnostics))

@@ -14,7 +14,7 @@ from assembler.checks.lint import lint as lint_document
 from assembler.core.errors import AssemblerError, Diagnostic
 from assembler.core.files import read_bounded
 from assembler.oxml.reader import MAX_PACKAGE_BYTES
-from assembler.pipeline.build import (
+from assembler.pipeline.stages import (
     DATA_NAME,
     DealSource,
     assemble,

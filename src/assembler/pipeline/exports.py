@@ -8,7 +8,8 @@ from pathlib import Path
 from assembler.core.errors import AssemblerError, Diagnostic
 from assembler.core.files import check_outputs
 from assembler.package import export as exporter
-from assembler.pipeline.build import BuildResult, rebuild
+from assembler.pipeline.build import BuildResult
+from assembler.pipeline.stages import rebuild
 from assembler.pipeline.workspace import Workspace
 from assembler.render.review import FORMATS
 

@@ -14,10 +14,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from jinja2 import Template, TemplateSyntaxError
-from jinja2.exceptions import SecurityError, TemplateError
+from jinja2.exceptions import SecurityError
 from markupsafe import Markup
 
 from assembler.core.errors import AssemblerError, Diagnostic
+from assembler.template.limits import TEMPLATE_FAULTS
 from assembler.template.sandbox import (
     MAX_SECONDS,
     MAX_TEXT,
@@ -90,14 +91,7 @@ class Sandbox:
             with Recorder(self.issued) as record, limits(where, path, "rendering"):
                 xml = _bounded_render(template, self.names | {"clause_id": clause_id} | extra)
                 check_markers(xml or "")
-        except (
-            TemplateError,
-            TypeError,
-            ValueError,
-            ArithmeticError,
-            AttributeError,
-            LookupError,
-        ) as exc:
+        except TEMPLATE_FAULTS as exc:
             raise AssemblerError(
                 Diagnostic("E-tmpl-04", f"{where}: {type(exc).__name__}: {exc}", path)
             ) from None

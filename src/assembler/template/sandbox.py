@@ -17,142 +17,133 @@ Policy, in one place:
   (``deal.term.review_points``); a draft build prints a highlighted marker, a final build refuses.
 - Cross-references, labels and missing values render as private-use marker characters that the
   renderer replaces with fields, bookmarks and highlighted runs once every number is known.
+
+The bounds are in :mod:`~assembler.template.limits`, what a render records in
+:mod:`~assembler.template.markers`, the names a clause can use in
+:mod:`~assembler.template.helpers`; this module puts them together, and is the one import for
+code that runs the bank's Jinja (its ``__all__``).
 """
 
 from __future__ import annotations
 
-import contextlib
-import contextvars
 import datetime as dt
-import functools
-import os
 import re
-import signal
 import string
-import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
 import jinja2
-from jinja2 import ChainableUndefined, Template, nodes, pass_context
-from jinja2.exceptions import SecurityError, TemplateError, TemplateSyntaxError
+from jinja2 import Template, nodes
+from jinja2.exceptions import SecurityError, TemplateSyntaxError
 from jinja2.runtime import Context
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SandboxedEnvironment
-from markupsafe import Markup, escape
 
 from assembler.core import cache
-from assembler.core.schema import is_placeholder
+from assembler.template.helpers import (
+    MapNode,
+    SeqNode,
+    Vocabulary,
+    deal_names,
+    footnote,
+    in_document,
+    join_and,
+    join_or,
+    label,
+    longdate,
+    money,
+    names,
+    percent,
+    placeholder,
+    ref,
+    refs,
+    total,
+    wrap,
+    years,
+)
+from assembler.template.limits import (
+    EVALUATION_ERRORS,
+    MAX_EXPONENT,
+    MAX_MEMORY,
+    MAX_REPEAT,
+    MAX_SECONDS,
+    MAX_SIZE,
+    MAX_TEXT,
+    BudgetExceeded,
+    bounded,
+    budget,
+    check_percent,
+    check_replace,
+    check_sizes,
+    weight,
+)
+from assembler.template.markers import (
+    END,
+    MARK,
+    MARKER_CHARS,
+    MARKERS_ANY,
+    SEP,
+    Missing,
+    Recorder,
+    check_markers,
+    in_clause,
+    mark_used,
+    marker,
+)
+
+#: Every name this module held before its parts moved out, so an import of one keeps working.
+__all__ = [
+    "END",
+    "EVALUATION_ERRORS",
+    "FORBIDDEN_NODES",
+    "MARK",
+    "MARKERS_ANY",
+    "MARKER_CHARS",
+    "MARKUP_FILTERS",
+    "MAX_EXPONENT",
+    "MAX_MEMORY",
+    "MAX_REPEAT",
+    "MAX_SECONDS",
+    "MAX_SIZE",
+    "MAX_TEXT",
+    "RECENT_TEMPLATES",
+    "SEP",
+    "BudgetExceeded",
+    "ClauseEnvironment",
+    "Forbidden",
+    "MapNode",
+    "Missing",
+    "Recorder",
+    "SeqNode",
+    "Vocabulary",
+    "bounded",
+    "budget",
+    "check_markers",
+    "deal_names",
+    "footnote",
+    "in_clause",
+    "in_document",
+    "join_and",
+    "join_or",
+    "label",
+    "longdate",
+    "make_environment",
+    "mark_used",
+    "marker",
+    "money",
+    "names",
+    "percent",
+    "placeholder",
+    "ref",
+    "refs",
+    "total",
+    "wrap",
+    "years",
+]
 
 #: How many compiled templates a sandbox keeps at once: the case A agreement renders 73 (clauses,
 #: definitions, execution lines), so a batch of such documents finds every one kept.
 RECENT_TEMPLATES = 128
-
-MARK, SEP, END = "\ue000", "\ue001", "\ue002"
-MARKERS_ANY = re.compile(f"{MARK}[^{END}]*{END}")
-#: Any of the engine's marker characters: in a deal value or a template's own text they would
-#: forge a field or a "[MISSING]" blank.
-MARKER_CHARS = re.compile(f"[{MARK}{SEP}{END}]")
-
-#: Missing paths recorded during the current render: (clause id, dotted path).
-_missing: contextvars.ContextVar[list[tuple[str, str]]] = contextvars.ContextVar("missing")
-#: (clause id, text) of each blank a clause's own text leaves: a value the deal sheet cannot give
-_blanks: contextvars.ContextVar[list[tuple[str, str]]] = contextvars.ContextVar("blanks")
-#: Deal-sheet paths a clause read during the current render (to warn about values nothing used).
-_accessed: contextvars.ContextVar[set[str]] = contextvars.ContextVar("accessed")
-_clause: contextvars.ContextVar[str] = contextvars.ContextVar("clause", default="?")
-#: Markers the engine's helpers made during the current render: only these may reach the output.
-_issued: contextvars.ContextVar[set[str]] = contextvars.ContextVar("issued")
-
-
-def marker(kind: str, *fields: str) -> Markup:
-    """A marker the renderer turns into structure; refused if a field could forge another."""
-    if any(MARKER_CHARS.search(f) for f in fields):
-        raise SecurityError("a value holds the engine's private marker characters")
-    made = MARK + kind + SEP + SEP.join(fields) + END
-    with contextlib.suppress(LookupError):
-        _issued.get().add(made)
-    return Markup(made)
-
-
-def check_markers(text: str) -> None:
-    """Refuse output holding a marker no helper issued (one a template built from characters)."""
-    issued = _issued.get(None)
-    if issued is None or MARK not in text and not MARKER_CHARS.search(text):
-        return
-    rest = MARKERS_ANY.sub(lambda m: "" if m.group(0) in issued else SEP, text)
-    if MARKER_CHARS.search(rest):
-        raise SecurityError("the text holds the engine's private marker characters")
-
-
-class MapNode(dict[str, Any]):
-    """A deal-sheet mapping that knows its path, so a missing key is reported as ``deal.a.b``."""
-
-    def __init__(self, data: dict[str, Any], path: str):
-        super().__init__({k: wrap(v, f"{path}.{k}") for k, v in data.items()})
-        self.path = path
-
-
-class SeqNode(list[Any]):
-    def __init__(self, data: Iterable[Any], path: str):
-        super().__init__(wrap(v, f"{path}[{i}]") for i, v in enumerate(data))
-        self.path = path
-
-
-def wrap(value: Any, path: str) -> Any:
-    if isinstance(value, MapNode | SeqNode):
-        return value
-    if isinstance(value, dict):
-        return MapNode(value, path)
-    if isinstance(value, list):
-        return SeqNode(value, path)
-    return value
-
-
-class Missing(ChainableUndefined):
-    """An undefined value that remembers its full path and records itself when printed."""
-
-    __slots__ = ()
-
-    def _record(self) -> Markup:
-        path = self._undefined_name or "value"
-        with contextlib.suppress(LookupError):
-            _missing.get().append((_clause.get(), path))
-        return marker("M", path)
-
-    def __str__(self) -> str:
-        return str(self._record())
-
-    def __html__(self) -> str:
-        return str(self._record())
-
-    def __iter__(self) -> Iterator[Any]:
-        self._record()
-        return iter(())
-
-    def __getattr__(self, name: str) -> Any:
-        if name.startswith("__"):
-            raise AttributeError(name)
-        # no name: the first item of an empty list ("bodies|selectattr(...)|first")
-        return Missing(name=f"{self._undefined_name or '(no such item)'}.{name}")
-
-    def __getitem__(self, key: Any) -> Any:
-        if isinstance(key, str) and key.startswith("__"):
-            raise KeyError(key)
-        return self.__getattr__(str(key))
-
-
-#: The largest string or list ``*`` may build, and the largest exponent ``**`` may take: without
-#: these, ``{{ 'x' * 10**10 }}`` exhausts memory in one step that no timer can interrupt.
-MAX_REPEAT = 100_000
-MAX_EXPONENT = 100
-#: The largest count or width a filter or string method may take (``center``, ``indent``,
-#: ``batch``, ``slice``, ``ljust``...), and the largest text one step may build.
-MAX_SIZE = 100_000
-MAX_TEXT = 2_000_000
-#: The budget for compiling, rendering or evaluating one clause or condition.
-MAX_SECONDS = 5
-MAX_MEMORY = 1 << 30
 
 #: Filters that make markup from text, refused when a template is compiled; ``format`` is
 #: bounded by its specifications instead of its arguments.
@@ -165,7 +156,6 @@ FORBIDDEN_NODES: dict[type[nodes.Node], str] = {
     nodes.Import: "import",
     nodes.FromImport: "import",
 }
-_WIDTH = re.compile(r"%[#0 +\-]*(\*|\d+)?(?:\.(\*|\d*))?")
 
 
 def _forbidden(node: nodes.Node) -> str | None:
@@ -180,126 +170,6 @@ def _forbidden(node: nodes.Node) -> str | None:
 
 class Forbidden(TemplateSyntaxError):
     """A template uses something a clause may not (``|safe``, ``{% autoescape %}``...)."""
-
-
-class BudgetExceeded(Exception):
-    """Compiling, rendering or evaluating took longer than its time budget."""
-
-
-#: What evaluating the bank's Jinja (a clause's condition, say) raises on a fault in the bank:
-#: Jinja's own errors and the sandbox's, the operators' (``"a" < 1``, ``1 / 0``, a missing key),
-#: and the budget's. Anything else is a fault in the engine, and is not reported as the bank's.
-EVALUATION_ERRORS: tuple[type[BaseException], ...] = (
-    TemplateError,
-    TypeError,
-    ValueError,
-    ArithmeticError,
-    AttributeError,
-    LookupError,
-    BudgetExceeded,
-    MemoryError,
-    RecursionError,
-)
-
-
-@contextlib.contextmanager
-def budget(seconds: float = MAX_SECONDS, memory: int = MAX_MEMORY) -> Iterator[None]:
-    """Interrupt the block after ``seconds`` and fail its allocations beyond ``memory`` more bytes
-    of address space (MemoryError). Unix main thread only; elsewhere it is not bounded. Jinja's
-    sandbox bounds ``range()`` but not nested loops, and folds constants while compiling."""
-    if (
-        not hasattr(signal, "setitimer")
-        or threading.current_thread() is not threading.main_thread()
-    ):
-        yield
-        return
-
-    def on_alarm(signum: int, frame: object) -> None:
-        raise BudgetExceeded(f"took longer than {seconds} s")
-
-    previous = signal.signal(signal.SIGALRM, on_alarm)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        with _address_space(memory):
-            yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
-
-
-@contextlib.contextmanager
-def _address_space(extra: int) -> Iterator[None]:
-    """Lower the soft address-space limit to what the process uses now plus ``extra``."""
-    try:
-        import resource
-
-        with open("/proc/self/statm", encoding="ascii") as statm:
-            used = int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
-        soft, hard = resource.getrlimit(resource.RLIMIT_AS)
-    except (ImportError, OSError, ValueError):
-        yield
-        return
-    limit = used + extra
-    if hard != resource.RLIM_INFINITY:
-        limit = min(limit, hard)
-    if soft != resource.RLIM_INFINITY:
-        limit = min(limit, soft)
-    resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
-    try:
-        yield
-    finally:
-        resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
-
-
-def _too_big(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_SIZE
-
-
-def _check_sizes(what: str, values: Iterable[Any]) -> None:
-    for value in values:
-        if _too_big(value):
-            raise SecurityError(f"{what}: {value:,} is larger than {MAX_SIZE:,}")
-
-
-def _check_percent(spec: str) -> None:
-    """Refuse ``'%0999999999d'``-style widths and ``*`` widths in a %-format."""
-    for match in _WIDTH.finditer(spec):
-        for width in match.groups():
-            if width == "*" or (width and int(width) > MAX_SIZE):
-                raise SecurityError(f"a format width of {width} is not allowed")
-
-
-def _check_replace(text: Any, old: Any, new: Any) -> None:
-    if isinstance(text, str) and isinstance(old, str) and isinstance(new, str):
-        count = text.count(old) if old else len(text) + 1
-        if count * len(new) > MAX_TEXT:
-            raise SecurityError(f"replacing would make more than {MAX_TEXT:,} characters")
-
-
-def _weight(value: Any) -> int:
-    """How many characters (or items) a value stands for, one level deep."""
-    if isinstance(value, str):
-        return len(value)
-    if isinstance(value, list | tuple):
-        return sum(len(v) if isinstance(v, str) else 1 for v in value)
-    return 1
-
-
-def bounded(name: str, func: Callable[..., Any]) -> Callable[..., Any]:
-    """A built-in filter whose count and width arguments are bounded (not the value it filters)."""
-    skip = 2 if getattr(func, "jinja_pass_arg", None) is not None else 1
-
-    @functools.wraps(func)
-    def run(*args: Any, **kwargs: Any) -> Any:
-        if name == "format":
-            _check_percent(str(args[skip - 1]))
-        else:
-            _check_sizes(f"|{name}", (*args[skip:], *kwargs.values()))
-        if name == "replace":
-            _check_replace(*args[skip - 1 : skip + 2])
-        return func(*args, **kwargs)
-
-    return run
 
 
 class ClauseEnvironment(ImmutableSandboxedEnvironment):
@@ -317,7 +187,7 @@ class ClauseEnvironment(ImmutableSandboxedEnvironment):
         if operator == "**" and isinstance(right, int | float) and abs(right) > MAX_EXPONENT:
             raise SecurityError(f"exponent {right} is larger than {MAX_EXPONENT}")
         if operator == "%" and isinstance(left, str):
-            _check_percent(left)
+            check_percent(left)
         if operator == "*":
             sized = [v for v in (left, right) if isinstance(v, str | list | tuple)]
             counts = [v for v in (left, right) if isinstance(v, int) and not isinstance(v, bool)]
@@ -326,7 +196,7 @@ class ClauseEnvironment(ImmutableSandboxedEnvironment):
                 and counts
                 and (
                     len(sized[0]) * counts[0] > MAX_REPEAT
-                    or _weight(sized[0]) * counts[0] > MAX_TEXT
+                    or weight(sized[0]) * counts[0] > MAX_TEXT
                 )
             ):
                 raise SecurityError(f"repeating a value would make more than {MAX_REPEAT:,} items")
@@ -337,9 +207,9 @@ class ClauseEnvironment(ImmutableSandboxedEnvironment):
         owner = getattr(__obj, "__self__", None)
         if isinstance(owner, str | list | tuple):
             name = getattr(__obj, "__name__", "method")
-            _check_sizes(f".{name}()", (*args, *kwargs.values()))
+            check_sizes(f".{name}()", (*args, *kwargs.values()))
             if name == "replace":
-                _check_replace(owner, *args[:2])
+                check_replace(owner, *args[:2])
         return super().call(__context, __obj, *args, **kwargs)
 
     def wrap_str_format(self, value: Any) -> Callable[..., str] | None:
@@ -416,131 +286,6 @@ def _finalize(value: Any) -> Any:
     return value
 
 
-def longdate(value: Any) -> str:
-    if isinstance(value, dt.date):
-        return f"{value.day} {value:%B %Y}"
-    return str(value)
-
-
-def money(value: Any) -> str:
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return f"£{value:,.2f}".replace(".00", "") if isinstance(value, float) else f"£{value:,}"
-    return str(value)
-
-
-def percent(value: Any) -> str:
-    """A computed percentage as a lawyer writes it: 25, 12.5, 33.33 (never 25.0)."""
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return f"{round(value, 2):g}"
-    return str(value)
-
-
-def years(value: Any) -> str:
-    if isinstance(value, int) and not isinstance(value, bool):
-        return f"{value} year" if value == 1 else f"{value} years"
-    return str(value)
-
-
-def _join(values: Any, word: str) -> Markup:
-    items = [escape(v) for v in values]
-    if len(items) <= 1:
-        return Markup("").join(items)
-    return Markup(", ").join(items[:-1]) + Markup(f" {word} ") + items[-1]
-
-
-def total(values: Any) -> Any:
-    """The sum of amounts the deal gives (a year's contributions, a partner's over the years), so
-    a clause never types a total; while any amount is a [placeholder], the total is one too."""
-    amounts = list(values)
-    if all(isinstance(v, int | float) and not isinstance(v, bool) for v in amounts):
-        return sum(amounts)
-    return "[total]"
-
-
-def join_and(values: Any) -> Markup:
-    return _join(values, "and")
-
-
-def join_or(values: Any) -> Markup:
-    return _join(values, "or")
-
-
-def names(parties: Any) -> list[Any]:
-    return [p["name"] for p in parties]
-
-
-class Vocabulary:
-    """Wording for deal-sheet codes; an unknown code prints as a missing value."""
-
-    def __init__(self, words: dict[str, str]):
-        self.words = words
-
-    def phrase(self, code: Any) -> Any:
-        if is_placeholder(code) or not isinstance(code, str):
-            return code
-        if code in self.words:
-            return self.words[code]
-        return Missing(name=f"vocabulary.{code}")
-
-    def phrases(self, codes: Any) -> list[Any]:
-        return [self.phrase(c) for c in codes]
-
-
-@pass_context
-def ref(ctx: Context, target: str) -> Markup:
-    """A cross-reference to a clause (``'scope'``) or a labelled paragraph (``'scope.cohort'``)."""
-    return marker("R", str(ctx.get("clause_id", "?")), str(target))
-
-
-@pass_context
-def refs(ctx: Context, targets: Iterable[Any], conjunction: str = "and") -> Markup:
-    """Cross-references to several clauses as one phrase, as a lawyer writes it: "clauses 9, 15
-    and 24" (``conjunction="or"``: "clause 5 or 15"; one target: "clause 9", as ``ref``). Each
-    number is its own live field. Meant for clauses and their paragraphs; a schedule in the list
-    keeps its own words."""
-    if conjunction not in ("and", "or"):
-        raise ValueError("refs() joins with 'and' or 'or'")
-    source = str(ctx.get("clause_id", "?"))
-    names = [str(t) for t in targets]
-    if len(names) < 2:
-        if not names:
-            raise ValueError("refs() needs at least one clause")
-        return marker("R", source, names[0])
-    bare = [marker("B", source, name) for name in names]
-    last = Markup(f" {conjunction} ") + bare[-1]
-    # one of several applies: "clause 5 or 15"; all of them: "clauses 9, 15 and 24"
-    word = Markup("clause " if conjunction == "or" else "clauses ")
-    return word + Markup(", ").join(bare[:-1]) + last
-
-
-@pass_context
-def in_document(ctx: Context, clause_ids: Iterable[Any]) -> list[Any]:
-    """The clause ids of the list that are in this document (``money|in_document``)."""
-    included = ctx.get("included")
-    return [c for c in clause_ids if included is not None and included(c)]
-
-
-@pass_context
-def label(ctx: Context, name: str) -> Markup:
-    """Make the current paragraph the target ``<clause id>.<name>`` of cross-references."""
-    return marker("L", f"{ctx.get('clause_id', '?')}.{name}")
-
-
-def placeholder(text: str) -> Markup:
-    """A blank in the clause text itself. Recorded, because a final build of a complete deal
-    sheet should leave none: every value a lawyer must supply belongs in the deal sheet."""
-    blanks = _blanks.get(None)
-    if blanks is not None:
-        blanks.append((_clause.get(), str(text)))
-    return Markup("[") + escape(text) + Markup("]")
-
-
-def footnote(text: str) -> Markup:
-    """A footnote's (rendered) text as the marker the renderer turns into a numbered note: what
-    an imported fragment's footnote reference becomes (``{% filter footnote %}``)."""
-    return marker("F", str(text))
-
-
 def make_environment(vocabulary: dict[str, str]) -> ClauseEnvironment:
     env = ClauseEnvironment()
     words = Vocabulary(vocabulary)
@@ -562,85 +307,3 @@ def make_environment(vocabulary: dict[str, str]) -> ClauseEnvironment:
         ref=ref, refs=refs, label=label, placeholder=placeholder, phrase=words.phrase
     )
     return env
-
-
-def deal_names(
-    data: dict[str, Any], parties: list[dict[str, Any]], document: dict[str, Any]
-) -> dict[str, Any]:
-    """The names every clause sees: ``deal``, ``parties``, ``party()``, ``body()``, ``document``."""
-    deal = MapNode(data, "deal")
-    party_nodes = SeqNode(parties, "deal.parties")
-    by_id = {p["id"]: p for p in party_nodes}
-    bodies = {b["id"]: b for b in deal.get("governance", {}).get("bodies", [])}
-
-    def party(party_id: str) -> Any:
-        return by_id.get(party_id) or Missing(name=f"party('{party_id}')")
-
-    def body(body_id: str) -> Any:
-        return bodies.get(body_id) or by_id.get(body_id) or Missing(name=f"body('{body_id}')")
-
-    def body_named(role: str) -> Any:
-        """The name the deal gives its body with this role (``body_named('strategic')``): a clause
-        never writes a body's name itself, so a board the deal renames is renamed everywhere."""
-        for b in bodies.values():
-            if b.get("role") == role:
-                return b["name"]
-        return Missing(name=f"deal.governance.bodies[role={role}].name")
-
-    def officer_named() -> Any:
-        """The title the deal gives its officer: the governance body that has no membership (a
-        post, not a board), such as the Alliance Programme Manager."""
-        for b in bodies.values():
-            if "membership" not in b and "role" not in b:
-                return b["name"]
-        return Missing(name="deal.governance.bodies[officer].name")
-
-    return {
-        "deal": deal,
-        "parties": party_nodes,
-        "party": party,
-        "body": body,
-        "body_named": body_named,
-        "officer_named": officer_named,
-        "commissioners": SeqNode([p for p in party_nodes if p["is_commissioner"]], "commissioners"),
-        "providers": SeqNode([p for p in party_nodes if p["is_provider"]], "providers"),
-        "document": MapNode(document, "document"),
-    }
-
-
-def mark_used(*paths: str) -> None:
-    """Record that the document used these deal-sheet values."""
-    with contextlib.suppress(LookupError):
-        _accessed.get().update(paths)
-
-
-class Recorder:
-    """Collect what a render found missing and which deal values it read: ``with Recorder() as r``.
-
-    ``issued`` carries on the markers an earlier stage's helpers made: a party's description is
-    rendered while planning and may hold a blank's marker that a clause then prints."""
-
-    def __init__(self, issued: frozenset[str] = frozenset()) -> None:
-        self.issued: set[str] = set(issued)
-
-    def __enter__(self) -> Recorder:
-        self.missing: list[tuple[str, str]] = []
-        self.accessed: set[str] = set()
-        self.blanks: list[tuple[str, str]] = []
-        self.tokens = (
-            _missing.set(self.missing),
-            _accessed.set(self.accessed),
-            _blanks.set(self.blanks),
-            _issued.set(self.issued),
-        )
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        _missing.reset(self.tokens[0])
-        _accessed.reset(self.tokens[1])
-        _blanks.reset(self.tokens[2])
-        _issued.reset(self.tokens[3])
-
-
-def in_clause(clause_id: str) -> contextvars.Token[str]:
-    return _clause.set(clause_id)
