@@ -48,35 +48,7 @@ def risk_share_parties_stated(values: dict[str, Any], ck: Checker, path: str) ->
     if not isinstance(share, dict):
         return
     report, level = reporter(values, ck)
-    sharing = set()
-    for i, party in enumerate(values.get("parties") or []):
-        if not isinstance(party, dict):
-            continue
-        flag = party.get("shares_losses")
-        if flag is True:
-            sharing.add(party.get("id"))
-        if "provider" not in (party.get("roles") or []):
-            continue
-        where = f"parties[{i}]"
-        if flag is None:
-            report(
-                f"{level}-rule-G4",
-                where,
-                ck.at(where),
-                f"provider {party.get('id')!r} does not say whether it shares risk",
-                "add shares_losses: true or false, and a reason if false "
-                "(drafting guidance G3, G4; seed 001 ch13)",
-            )
-        elif flag is False and not party.get("reason"):
-            where += ".shares_losses"
-            report(
-                f"{level}-rule-G3",
-                where,
-                ck.at(where),
-                f"provider {party.get('id')!r} does not share risk but gives no reason",
-                "add reason: why it cannot share losses, e.g. a restriction on spending charitable "
-                "funds (drafting guidance G3; seed 001 ch10)",
-            )
+    sharing = _loss_sharers(values, ck, report, level)
     if not sharing:
         report(
             f"{level}-rule-G3",
@@ -113,6 +85,41 @@ def risk_share_parties_stated(values: dict[str, Any], ck: Checker, path: str) ->
                 "set its shares_losses: true, or remove it from the split",
             )
     adds_to_100(share.get("split"), ck, "risk_share.split", f"{level}-rule-G3", report)
+
+
+def _loss_sharers(values: dict[str, Any], ck: Checker, report: Any, level: str) -> set[Any]:
+    """The ids of the parties that share losses; G3/G4 reported for each provider that does not
+    say whether it does, or says not without a reason."""
+    sharing = set()
+    for i, party in enumerate(values.get("parties") or []):
+        if not isinstance(party, dict):
+            continue
+        flag = party.get("shares_losses")
+        if flag is True:
+            sharing.add(party.get("id"))
+        if "provider" not in (party.get("roles") or []):
+            continue
+        where = f"parties[{i}]"
+        if flag is None:
+            report(
+                f"{level}-rule-G4",
+                where,
+                ck.at(where),
+                f"provider {party.get('id')!r} does not say whether it shares risk",
+                "add shares_losses: true or false, and a reason if false "
+                "(drafting guidance G3, G4; seed 001 ch13)",
+            )
+        elif flag is False and not party.get("reason"):
+            where += ".shares_losses"
+            report(
+                f"{level}-rule-G3",
+                where,
+                ck.at(where),
+                f"provider {party.get('id')!r} does not share risk but gives no reason",
+                "add reason: why it cannot share losses, e.g. a restriction on spending charitable "
+                "funds (drafting guidance G3; seed 001 ch10)",
+            )
+    return sharing
 
 
 def adds_to_100(split: Any, ck: Checker, where: str, rule: str, report: Any) -> None:
@@ -259,6 +266,11 @@ def money_adds_up(values: dict[str, Any], ck: Checker, path: str) -> None:
             f"(£{base:,}): that is £{computed:,}",
             "remove value_gbp (the document computes it) or correct value.year1_gbp",
         )
+    _painshare_on_sharers(values, pay, ck)
+
+
+def _painshare_on_sharers(values: dict[str, Any], pay: dict[str, Any], ck: Checker) -> None:
+    """E-money-03: where painshare mirrors gainshare, only the risk-sharing Parties pay it."""
     if not pay.get("painshare_equals_gainshare"):
         return
     outside = {

@@ -82,44 +82,7 @@ def seeds_guidance(values: dict[str, Any], ck: Checker, path: str) -> None:
             "the governance does not say how often the leadership board meets",
             "give governance.meeting_frequency (seed 001 ch5; guidance G20)",
         )
-    share = values.get("risk_share")
-    if not isinstance(share, dict):
-        return
-    mechanisms = [
-        k for k in ("envelope_reopener", "year_end_reconciliation", "gain_pool") if share.get(k)
-    ]
-    checks = (
-        (
-            "W-rule-G21",
-            share.get("principles") and not mechanisms,
-            "the risk share states principles but no mechanism to carry them out",
-            "add a year_end_reconciliation, envelope_reopener or gain_pool (guidance G21)",
-        ),
-        (
-            "W-rule-G24",
-            share.get("basis") == "principles_only"
-            and is_number(dig(values, "value.year1_gbp"))
-            and dig(values, "value.year1_gbp") >= LARGE_DEAL_GBP,
-            "a deal of this value shares risk on principles only",
-            "agree a split or formula, or start smaller and bounded (seed 001 ch13; guidance G24)",
-        ),
-        (
-            "W-rule-G27",
-            not share.get("envelope_reopener"),
-            "the risk share states no risk the Commissioners bear (no envelope reopener)",
-            "add risk_share.envelope_reopener, so 'risk share' is not overstated (guidance G27)",
-        ),
-        (
-            "W-rule-G28",
-            not share.get("year_end_reconciliation"),
-            "the risk share has no year-end reconciliation",
-            "add risk_share.year_end_reconciliation: underspends offset overspends first "
-            "(seed 001 ch11; guidance G28)",
-        ),
-    )
-    for rule, fires, message, hint in checks:
-        if fires:
-            ck.warn(rule, "risk_share", ck.at("risk_share"), message, hint)
+    _risk_share_guidance(values, ck)
 
 
 # -- Ending an alliance as a Commissioner reserved matter: only on a minimum notice, with an exit
@@ -180,3 +143,45 @@ def termination_has_notice_and_exit_time(values: dict[str, Any], ck: Checker, pa
             f"{notice} months",
             "agree the exit plan within the notice period (a shorter agreed_within_months)",
         )
+
+
+def _risk_share_guidance(values: dict[str, Any], ck: Checker) -> None:
+    """G21, G24, G27, G28: a risk share with the mechanisms that carry it out."""
+    share = values.get("risk_share")
+    if not isinstance(share, dict):
+        return
+    mechanisms = [
+        k for k in ("envelope_reopener", "year_end_reconciliation", "gain_pool") if share.get(k)
+    ]
+    checks = (
+        (
+            "W-rule-G21",
+            share.get("principles") and not mechanisms,
+            "the risk share states principles but no mechanism to carry them out",
+            "add a year_end_reconciliation, envelope_reopener or gain_pool (guidance G21)",
+        ),
+        (
+            "W-rule-G24",
+            share.get("basis") == "principles_only"
+            and is_number(dig(values, "value.year1_gbp"))
+            and dig(values, "value.year1_gbp") >= LARGE_DEAL_GBP,
+            "a deal of this value shares risk on principles only",
+            "agree a split or formula, or start smaller and bounded (seed 001 ch13; guidance G24)",
+        ),
+        (
+            "W-rule-G27",
+            not share.get("envelope_reopener"),
+            "the risk share states no risk the Commissioners bear (no envelope reopener)",
+            "add risk_share.envelope_reopener, so 'risk share' is not overstated (guidance G27)",
+        ),
+        (
+            "W-rule-G28",
+            not share.get("year_end_reconciliation"),
+            "the risk share has no year-end reconciliation",
+            "add risk_share.year_end_reconciliation: underspends offset overspends first "
+            "(seed 001 ch11; guidance G28)",
+        ),
+    )
+    for rule, fires, message, hint in checks:
+        if fires:
+            ck.warn(rule, "risk_share", ck.at("risk_share"), message, hint)
