@@ -656,12 +656,6 @@ def test_a_successor_of_a_body_that_was_not_a_party_is_e_var_08(tmp_path, ws, si
 
 
 @needs_soffice()
-@pytest.mark.xfail(
-    strict=True,
-    reason="known regression (issue 21's wilful-default 1.2.0+ defines Wilful Default with "
-    "cross-references into the clause this variation changes): in LibreOffice's redline the "
-    "definition's REF fields lose their bookmark and print 'Error: Reference source not found'",
-)
 def test_the_redline_pdf_marks_the_changes_in_the_varied_numbering(tmp_path, ws, signed):
     import subprocess
 

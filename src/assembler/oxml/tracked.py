@@ -13,7 +13,7 @@ from __future__ import annotations
 import copy
 import difflib
 import re
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from itertools import count
 
@@ -22,9 +22,8 @@ from lxml import etree
 from assembler.oxml.ns import qn
 from assembler.oxml.text import E, el, style_of, text_of
 
-#: Elements that mark a place rather than carry text: a deleted paragraph drops them, because the
-#: new text already has the same bookmarks and two with one name would make Word repair the file.
-MARKS = ("w:bookmarkStart", "w:bookmarkEnd", "w:commentRangeStart", "w:commentRangeEnd")
+#: A deleted paragraph's comment ranges: dropped, the comments are the new text's.
+COMMENT_MARKS = ("w:commentRangeStart", "w:commentRangeEnd")
 
 
 class Revisions:
@@ -44,22 +43,25 @@ class Revisions:
         self._mark_paragraph(p, "w:ins")
         return p
 
-    def deleted(self, p: E) -> E:
+    def deleted(self, p: E, taken: Collection[str] = ()) -> E:
+        """P struck out whole, keeping each bookmark whose name the new text has not ``taken``
+        (:meth:`signed_bookmarks`)."""
         p = copy.deepcopy(p)
-        for tag in MARKS:
-            for mark in p.findall(f".//{qn(tag)}"):
-                mark.getparent().remove(mark)
+        for mark in list(p.iter(*(qn(tag) for tag in COMMENT_MARKS))):
+            mark.getparent().remove(mark)
+        self.signed_bookmarks(p, taken)
         _as_deleted_text(p)
         self._wrap_runs(p, "w:del")
         self._mark_paragraph(p, "w:del")
         return p
 
     # -- a changed paragraph -----------------------------------------------------------------
-    def changed(self, old: E, new: E) -> E:
-        """The new paragraph's properties and bookmarks, its text diffed word by word. Each word
-        keeps its own run's formatting (a highlighted blank stays highlighted), and a field (a
-        cross-reference) is one piece that is kept, or deleted and inserted whole, never flattened
-        to text that would no longer update."""
+    def changed(self, old: E, new: E, taken: Collection[str] = ()) -> E:
+        """The new paragraph's properties and bookmarks (and the old one's the new text has not
+        ``taken``), its text diffed word by word. Each word keeps its own run's formatting (a
+        highlighted blank stays highlighted), and a field (a cross-reference) is one piece that
+        is kept, or deleted and inserted whole, never flattened to text that would no longer
+        update."""
         p = el("w:p")
         ppr = new.find(qn("w:pPr"))
         if ppr is not None:
@@ -81,7 +83,38 @@ class Revisions:
             if op == "equal":
                 p.extend(_runs_of(after[j1:j2]))
         p.extend(copy.deepcopy(m) for m in new.iter(qn("w:bookmarkEnd")))
+        return self.with_signed_bookmarks(p, old, taken)
+
+    def with_signed_bookmarks(self, p: E, old: E, taken: Collection[str]) -> E:
+        """P (new) also holding the bookmarks of OLD that the new text has not ``taken``."""
+        at = 0 if p.find(qn("w:pPr")) is None else 1
+        for start, end in reversed(self.signed_bookmarks(copy.deepcopy(old), taken)):
+            p.insert(at, start)
+            p.append(end)
         return p
+
+    def signed_bookmarks(self, p: E, taken: Collection[str]) -> list[tuple[E, E]]:
+        """The bookmarks of old paragraph P that the new text has not ``taken``, with ids of
+        their own, as (start, end); the others are removed from P, since a name used twice makes
+        Word repair the file. A cross-reference in the old text to a provision the variation
+        removes then still finds it with the changes shown or rejected (accepted, it is gone
+        with the text that held it)."""
+        ends = {end.get(qn("w:id")): end for end in p.iter(qn("w:bookmarkEnd"))}
+        kept = []
+        for start in list(p.iter(qn("w:bookmarkStart"))):
+            end = ends.pop(start.get(qn("w:id")), None)
+            if end is None or start.get(qn("w:name")) in taken:
+                for mark in (start, end):
+                    if mark is not None:
+                        mark.getparent().remove(mark)
+                continue
+            fresh = str(next(self._ids))
+            start.set(qn("w:id"), fresh)
+            end.set(qn("w:id"), fresh)
+            kept.append((start, end))
+        for end in ends.values():  # the end of a bookmark that starts elsewhere
+            end.getparent().remove(end)
+        return kept
 
     def _wrap_runs(self, p: E, tag: str) -> None:
         for r in [c for c in p if c.tag == qn("w:r")]:
@@ -110,17 +143,39 @@ def conform(old: E, new: E, revisions: Revisions) -> E:
     """A body holding ``new`` with every difference from ``old`` as a tracked change."""
     body = el("w:body")
     a, b = _paragraphs(old), _paragraphs(new)
+    taken = frozenset(m.get(qn("w:name")) for m in new.iter(qn("w:bookmarkStart")))
     keys_a = [(style_of(p), text_of(p)) for p in a]
     keys_b = [(style_of(p), text_of(p)) for p in b]
     matcher = difflib.SequenceMatcher(a=keys_a, b=keys_b, autojunk=False)
     for op, i1, i2, j1, j2 in matcher.get_opcodes():
         if op == "equal":
-            body.extend(copy.deepcopy(p) for p in b[j1:j2])
+            body.extend(
+                revisions.with_signed_bookmarks(copy.deepcopy(y), x, taken)
+                for x, y in zip(a[i1:i2], b[j1:j2], strict=True)
+            )
             continue
-        body.extend(_in_order(a[i1:i2], b[j1:j2], op == "replace", revisions))
+        body.extend(_in_order(a[i1:i2], b[j1:j2], op == "replace", revisions, taken))
     section = new.find(qn("w:sectPr"))
     if section is not None:
         body.append(copy.deepcopy(section))
+    return body
+
+
+def with_changes(body: E, *, accept: bool) -> E:
+    """A copy of ``body`` as it reads once every change is accepted (Accept All) or rejected
+    (Reject All): a paragraph whose mark goes, goes with all it holds (its bookmarks too); the
+    changes kept become plain runs."""
+    body = copy.deepcopy(body)
+    drop, keep = (qn("w:del"), qn("w:ins")) if accept else (qn("w:ins"), qn("w:del"))
+    for p in list(body.iter(qn("w:p"))):
+        mark = p.find(f"{qn('w:pPr')}/{qn('w:rPr')}")
+        if mark is not None and mark.find(drop) is not None:
+            p.getparent().remove(p)
+    for change in list(body.iter(drop)):
+        change.getparent().remove(change)
+    for change in list(body.iter(keep)):
+        _as_live_text(change)
+        _unwrap(change)
     return body
 
 
@@ -146,9 +201,12 @@ def marked_up(body: E) -> E:
     """A copy of ``body`` with each tracked change printed as formatting, so any viewer shows it
     the same way: the numbers are the new text's own, and a deleted numbered paragraph is shown
     struck through without a number of its own (LibreOffice numbers a list paragraph that holds a
-    tracked deletion as if it were deleted: "[5.1]", then "5.1[5.2]" below it)."""
+    tracked deletion as if it were deleted: "[5.1]", then "5.1[5.2]" below it). A field in
+    deleted text prints its cached result, the number as signed: updated, it would point at a
+    provision that is gone, or at a paragraph the redline no longer numbers."""
     body = copy.deepcopy(body)
     for p in body.iter(qn("w:p")):
+        _deleted_fields_as_results(p)
         mark = p.find(f"{qn('w:pPr')}/{qn('w:rPr')}")
         gone = mark is not None and mark.find(qn("w:del")) is not None
         if mark is not None:
@@ -161,12 +219,35 @@ def marked_up(body: E) -> E:
         for change in list(body.iter(qn(tag))):
             for r in change.iter(qn("w:r")):
                 _format(r, look)
-            for t in change.iter(qn("w:delText")):
-                t.tag = qn("w:t")
-            for t in change.iter(qn("w:delInstrText")):
-                t.tag = qn("w:instrText")
+            _as_live_text(change)
             _unwrap(change)
     return body
+
+
+def _deleted_fields_as_results(p: E) -> None:
+    """Each field of P that starts in deleted text reduced to the runs of its cached result
+    (fields nested in it too)."""
+    nested = 0  # how deep inside a deleted field
+    instruction = False  # before its "separate"
+    for r in list(p.iter(qn("w:r"))):
+        kinds = [c.get(qn("w:fldCharType")) for c in r.iter(qn("w:fldChar"))]
+        if not nested and "begin" in kinds and _inside(r, qn("w:del")):
+            instruction = True
+        if not nested and not instruction:
+            continue
+        nested += kinds.count("begin")
+        if nested == 1 and "separate" in kinds:
+            instruction = False
+        nested -= kinds.count("end")
+        if instruction or kinds or r.find(qn("w:instrText")) is not None or (
+            r.find(qn("w:delInstrText")) is not None
+        ):
+            r.getparent().remove(r)
+        instruction = instruction and nested > 0
+
+
+def _inside(element: E, tag: str) -> bool:
+    return any(a.tag == tag for a in element.iterancestors())
 
 
 def _unwrap(element: E) -> None:
@@ -206,7 +287,9 @@ def _paragraphs(body: E) -> list[E]:
     return [c for c in body if c.tag == qn("w:p")]
 
 
-def _in_order(old: list[E], new: list[E], replaced: bool, revisions: Revisions) -> Iterator[E]:
+def _in_order(
+    old: list[E], new: list[E], replaced: bool, revisions: Revisions, taken: frozenset[str]
+) -> Iterator[E]:
     """A replaced run of paragraphs in document order: each deleted paragraph where it stood,
     after the reworded paragraph before it (so a clause emptied as "Not used" keeps its heading
     first and its deleted text under it; LibreOffice, accepting a deletion, keeps the style of
@@ -216,12 +299,12 @@ def _in_order(old: list[E], new: list[E], replaced: bool, revisions: Revisions) 
     for x in old:
         y = partner.get(id(x))
         if y is None:
-            yield revisions.deleted(x)
+            yield revisions.deleted(x, taken)
             continue
         while remaining and remaining[0] is not y:  # new paragraphs before the partner
             yield revisions.inserted(remaining.pop(0))
         remaining.pop(0)
-        yield revisions.changed(x, y)
+        yield revisions.changed(x, y, taken)
     yield from (revisions.inserted(p) for p in remaining)
 
 
@@ -231,6 +314,13 @@ def _pairs(old: list[E], new: list[E]) -> Iterator[tuple[E, E]]:
     for x, y in zip(old, new, strict=False):
         if style_of(x) == style_of(y):
             yield x, y
+
+
+def _as_live_text(element: E) -> None:
+    for t in element.iter(qn("w:delText")):
+        t.tag = qn("w:t")
+    for t in element.iter(qn("w:delInstrText")):
+        t.tag = qn("w:instrText")
 
 
 def _as_deleted_text(p: E) -> None:
