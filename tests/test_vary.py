@@ -854,14 +854,14 @@ def test_a_derived_value_is_derived_again_not_edited_as_words(tmp_path, ws, sign
     assert touched == {slot for slot in before if before[slot].texts != after[slot].texts}
     # the plan records which clauses read the value: the deed amends those, and only those
     _, varied = rebuild(result.conformed_lock, ws)
-    readers = {
-        slot
-        for slot, read in varied.rendered.reads.items()
-        if "deal.term.post_transition_years" in read
-    }
+    readers = {pc.slot for pc in varied.plan.readers("term.post_transition_years")}
     assert touched and touched <= readers
-    assert "deal.population.cohort" in varied.rendered.reads["scope"]
-    assert "deal.population.cohort" not in varied.rendered.reads["liability"]
+    planned = {pc.slot: pc for pc in varied.plan.all_clauses()}
+    assert "deal.population.cohort" in planned["scope"].reads
+    assert not planned["liability"].reads_value("population.cohort")
+    # the lock records them
+    slots = {s["slot"]: s for s in yaml_safe(result.conformed_lock)["slots"]}
+    assert "deal.term.post_transition_years" in slots["key-information"]["reads"]
     assert_the_conformed_copy_is_the_deed(result, ws, lock)
 
 

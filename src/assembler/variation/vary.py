@@ -225,38 +225,49 @@ def _unchanged_beside(
 ) -> list[Diagnostic]:
     """W-var-02: a value the variation leaves as it was, that a provision the deed amends still
     prints beside a value of the same entry that it changes ("the whole population ...
-    (estimated at about 50,000 people)": population.estimated_size was the over-65s'). The plan
-    knows which values each clause read; whether the value still holds is for the drafter, at
-    its line."""
+    (estimated at about 50,000 people)": population.estimated_size was the over-65s'). Traced
+    through the plan: the clauses that read each changed value, the provisions of theirs the
+    deed amends, the unchanged values of the same entry they read. Whether such a value still
+    holds is for the drafter, at its line."""
     before, after = dict(_leaves(old_deal.data)), dict(_leaves(deal.data))
-    changed = {path for path, value in after.items() if before.get(path, value) != value}
-    now = sections(varied.plan, varied.rendered.laid_out)
-    found = []
+    changed = sorted(path for path, value in after.items() if before.get(path, value) != value)
+    amended = _amended_provisions(changes, sections(varied.plan, varied.rendered.laid_out))
+    found: dict[tuple[str, str], Diagnostic] = {}
+    for path in changed:
+        entry = path.rpartition(".")[0]
+        beside = [p for p in after if p.rpartition(".")[0] == entry and p not in changed]
+        for pc in varied.plan.readers(path):
+            for number, text in amended.get(pc.slot, []):
+                for other in filter(pc.reads_value, beside):
+                    value = after[other]
+                    if value.startswith("[") or (number, other) in found:
+                        continue
+                    if re.search(rf"(?<![\d,.]){re.escape(value)}(?![\d,])", text):
+                        found[number, other] = Diagnostic(
+                            "W-var-02",
+                            f"clause {number} changes with {path} and still gives {other} "
+                            f"({value}), which the variation does not change: check that it "
+                            "still holds",
+                            hint=f"change {other} in the deal sheet if it no longer holds",
+                            severity="warning",
+                            **deal.where(other),
+                        )
+    return list(found.values())
+
+
+def _amended_provisions(
+    changes: list[dict[str, Any]], varied: dict[str, Section]
+) -> dict[str, list[tuple[str, str]]]:
+    """Slot -> (number, text as varied) of each provision the deed amends by name."""
+    found: dict[str, list[tuple[str, str]]] = {}
     for change in changes:
-        section = now.get(change["at"])
+        section = varied.get(change["at"])
         if section is None or "provision" not in change:
             continue
         number = _full_number(section, change["provision"])
         texts = [text for n, _, text in section.paragraphs if n == number]
-        read = {path.removeprefix("deal.") for path in varied.rendered.reads.get(section.slot, ())}
-        moved = sorted(read & changed)
-        for path in sorted(read - changed):
-            value = after.get(path)
-            beside = [m for m in moved if m.rpartition(".")[0] == path.rpartition(".")[0]]
-            if not value or not beside or value.startswith("[") or not texts:
-                continue
-            if not re.search(rf"(?<![\d,.]){re.escape(value)}(?![\d,])", texts[0]):
-                continue
-            found.append(
-                Diagnostic(
-                    "W-var-02",
-                    f"clause {number} changes with {beside[0]} and still gives {path} "
-                    f"({value}), which the variation does not change: check that it still holds",
-                    hint=f"change {path} in the deal sheet if it no longer holds",
-                    severity="warning",
-                    **deal.where(path),
-                )
-            )
+        if texts:
+            found.setdefault(section.slot, []).append((number, texts[0]))
     return found
 
 
