@@ -865,25 +865,69 @@ def test_a_derived_value_is_derived_again_not_edited_as_words(tmp_path, ws, sign
     assert_the_conformed_copy_is_the_deed(result, ws, lock)
 
 
-def test_a_clause_for_a_role_no_party_now_has_is_omitted_with_a_warning(tmp_path, ws, signed):
+COUNCIL_NO_LONGER_PROVIDES = (
+    "kind: local_authority, roles: [commissioner, provider],\n     dual_role_conflict: true,",
+    "kind: local_authority, roles: [commissioner],\n     dual_role_conflict: false,",
+)
+IN_HOUSE_SLA = "  - {id: sla_la_la, form: service_level_agreement, commissioner: la, provider: la, internal: true}\n"
+
+
+def test_a_role_clause_omitted_while_the_deal_still_names_the_party_in_that_role_is_w_var_03(
+    tmp_path, ws, signed
+):
+    """The Council stops being a provider, so the conflicts clause and protocol (for a party
+    that is both commissioner and provider) go; but its in-house service level agreement still
+    names it as provider: each omission is warned, naming the clause and the role, at the
+    agreement that still relies on it."""
     deal, lock = signed
-    new = changed(
-        tmp_path,
-        "year2.yaml",
-        deal,
-        (
-            "kind: local_authority, roles: [commissioner, provider],\n     dual_role_conflict: true,",
-            "kind: local_authority, roles: [commissioner],\n     dual_role_conflict: false,",
-        ),
-    )
+    new = changed(tmp_path, "year2.yaml", deal, COUNCIL_NO_LONGER_PROVIDES)
     result = vary(lock, new, tmp_path / "v.docx", workspace=ws)
+    _, old = rebuild(lock, ws)
+    numbers = {pc.slot: pc.number for pc in old.plan.clauses + old.plan.schedules}
     omitted = [a["at"] for a in result.amendments if a["op"] == "delete_clause_not_used"]
     warned = [w for w in result.deed.warnings if w.rule == "W-var-03"]
     assert omitted and len(warned) == len(omitted)
-    lines = new.read_text().splitlines()
-    first = next(i for i, t in enumerate(lines, 1) if t.startswith("  - {id: ccg"))
-    assert all((w.file, w.line) == (str(new), first) for w in warned)  # the parties list
-    assert any("no party now meets its condition" in w.message for w in warned)
+    for slot, warning in zip(omitted, warned, strict=True):
+        assert numbers[slot] in warning.message and "no longer a provider" in warning.message
+    assert "clause " + numbers["conflicts"] in warned[0].message
+    sla = next(i for i, t in enumerate(new.read_text().splitlines(), 1) if "sla_la_la" in t)
+    assert {(w.file, w.line) for w in warned} == {(str(new), sla)}
+    assert "service_contracts[4].provider" in warned[0].message
+
+
+def test_a_joining_party_named_in_a_role_it_is_not_marked_with_is_w_var_03(tmp_path, ws, signed):
+    """The conflicts clause goes with the Council's provider role, but a hospice that joins is
+    named as the provider of a service contract without the provider role."""
+    deal, lock = signed
+    text = re.sub(r"\bvcs\b", "hospice", deal.read_text()).replace(IN_HOUSE_SLA, "")
+    text = text.replace(
+        '"[Third-sector organisation]", kind: third_sector, roles: [provider]',
+        '"[Hospice charity]", kind: third_sector, roles: [commissioner]',
+    )
+    replaced = tmp_path / "replaced.yaml"
+    replaced.write_text(text)
+    new = changed(tmp_path, "year2.yaml", replaced, COUNCIL_NO_LONGER_PROVIDES)
+    result = vary(lock, new, tmp_path / "v.docx", workspace=ws)
+    warned = [w for w in result.deed.warnings if w.rule == "W-var-03"]
+    assert warned and all(
+        "[Hospice charity] is not marked as a provider" in w.message for w in warned
+    )
+    contract = next(
+        i for i, t in enumerate(new.read_text().splitlines(), 1) if "provider: hospice" in t
+    )
+    assert {w.line for w in warned} == {contract}
+
+
+def test_a_role_given_up_with_everything_that_named_the_party_in_it_is_not_warned(
+    tmp_path, ws, signed
+):
+    deal, lock = signed
+    new = changed(tmp_path, "year2.yaml", deal, COUNCIL_NO_LONGER_PROVIDES, (IN_HOUSE_SLA, ""))
+    result = vary(lock, new, tmp_path / "v.docx", workspace=ws)
+    assert "conflicts" in {
+        a["at"] for a in result.amendments if a["op"] == "delete_clause_not_used"
+    }
+    assert not [w for w in result.deed.warnings if w.rule == "W-var-03"]
 
 
 def without_first_year_aims_with_eligibility(tmp_path: Path, deal: Path) -> Path:

@@ -19,7 +19,6 @@ import os
 import re
 import tempfile
 import zipfile
-from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -64,12 +63,12 @@ from assembler.plan.planner import Plan
 from assembler.render.renderer import Rendered
 from assembler.template.sandbox import longdate
 from assembler.variation.amend import (
-    Section,
     amendments,
     held_provisions,
     sections,
     varied_layout,
 )
+from assembler.variation.consequences import consequences
 
 
 @dataclass
@@ -172,171 +171,9 @@ def _vary(
     preface = _preface([*history, record], _instructions(deed), changes, old.plan)
     conformed_lock = _write_conformed(old, conformed_doc, conformed, ws, record, preface, by_law)
     considered = set(deal.data.get("acknowledge") or {})
-    traced = (
-        _still_reads(old_deal, deal, now)
-        + _unchanged_beside(old_deal, deal, changes, varied)
-        + _role_clauses_omitted(old, deal, changes, ws)
-    )
+    traced = consequences(old, deal, changes, varied, now, ws)
     deed.warnings.extend(w for w in traced if w.rule not in considered)
     return VaryResult(deed, deed_sheet, conformed, conformed_lock, changes)
-
-
-#: The shortest changed value worth looking for in the text (shorter ones match by chance).
-MIN_TRACED = 4
-
-
-def _still_reads(old_deal: Deal, deal: Deal, varied: dict[str, Section]) -> list[Diagnostic]:
-    """W-var-02: a deal value the variation changes that the agreement as varied still prints
-    (a provision no clause of the bank re-derives from the value: written into a sentence, or
-    derived from it). The engine cannot tell whether the provision is now spent or false, so it
-    names the provisions for the drafter, at the changed value's line."""
-    before, after = dict(_leaves(old_deal.data)), dict(_leaves(deal.data))
-    found = []
-    for path, value in before.items():
-        new = after.get(path)
-        old = _changed_words(value, new) if new is not None else ""
-        if len(old) < MIN_TRACED or not re.search(r"\s|\d", old):
-            continue  # one short word matches by chance
-        pattern = re.compile(rf"(?<!\w){re.escape(old)}(?!\w)")
-        places = [
-            f"{section.number if section.number.startswith('Schedule') else 'clause'} "
-            f"{number or section.number}".strip()
-            for section in varied.values()
-            for number, _, text in section.paragraphs
-            if pattern.search(text)
-        ]
-        if places:
-            found.append(
-                Diagnostic(
-                    "W-var-02",
-                    f"{path} changes from {value!r} to {new!r}, but the agreement as varied "
-                    f"still reads {old!r} in {', '.join(dict.fromkeys(places))}: check whether each "
-                    "is now spent or false, and amend it in the deed if so",
-                    hint="edit the deed's deal sheet (amendments) and build it again",
-                    severity="warning",
-                    **deal.where(path),
-                )
-            )
-    return found
-
-
-def _unchanged_beside(
-    old_deal: Deal, deal: Deal, changes: list[dict[str, Any]], varied: Assembled
-) -> list[Diagnostic]:
-    """W-var-02: a value the variation leaves as it was, that a provision the deed amends still
-    prints beside a value of the same entry that it changes ("the whole population ...
-    (estimated at about 50,000 people)": population.estimated_size was the over-65s'). Traced
-    through the plan: the clauses that read each changed value, the provisions of theirs the
-    deed amends, the unchanged values of the same entry they read. Whether such a value still
-    holds is for the drafter, at its line."""
-    before, after = dict(_leaves(old_deal.data)), dict(_leaves(deal.data))
-    changed = sorted(path for path, value in after.items() if before.get(path, value) != value)
-    amended = _amended_provisions(changes, sections(varied.plan, varied.rendered.laid_out))
-    found: dict[tuple[str, str], Diagnostic] = {}
-    for path in changed:
-        entry = path.rpartition(".")[0]
-        beside = [p for p in after if p.rpartition(".")[0] == entry and p not in changed]
-        for pc in varied.plan.readers(path):
-            for number, text in amended.get(pc.slot, []):
-                for other in filter(pc.reads_value, beside):
-                    value = after[other]
-                    if value.startswith("[") or (number, other) in found:
-                        continue
-                    if re.search(rf"(?<![\d,.]){re.escape(value)}(?![\d,])", text):
-                        found[number, other] = Diagnostic(
-                            "W-var-02",
-                            f"clause {number} changes with {path} and still gives {other} "
-                            f"({value}), which the variation does not change: check that it "
-                            "still holds",
-                            hint=f"change {other} in the deal sheet if it no longer holds",
-                            severity="warning",
-                            **deal.where(other),
-                        )
-    return list(found.values())
-
-
-def _amended_provisions(
-    changes: list[dict[str, Any]], varied: dict[str, Section]
-) -> dict[str, list[tuple[str, str]]]:
-    """Slot -> (number, text as varied) of each provision the deed amends by name."""
-    found: dict[str, list[tuple[str, str]]] = {}
-    for change in changes:
-        section = varied.get(change["at"])
-        if section is None or "provision" not in change:
-            continue
-        number = _full_number(section, change["provision"])
-        texts = [text for n, _, text in section.paragraphs if n == number]
-        if texts:
-            found.setdefault(section.slot, []).append((number, texts[0]))
-    return found
-
-
-def _full_number(section: Section, provision: str) -> str:
-    """A provision's number in full ("5.1" for provision "1" of clause 5)."""
-    if section.number.startswith("Schedule") or provision.startswith("("):
-        return provision if section.number.startswith("Schedule") else section.number + provision
-    return f"{section.number}.{provision}"
-
-
-def _role_clauses_omitted(
-    old: Assembled, deal: Deal, changes: list[dict[str, Any]], ws: Workspace
-) -> list[Diagnostic]:
-    """W-var-03: a clause the deed omits because no party now meets its condition on the parties
-    (the conflicts protocol once no party is flagged as both commissioner and provider). The
-    flags are the drafter's: a party that joins may need the clause although none is flagged."""
-    planned = {pc.slot: pc for pc in old.plan.clauses + old.plan.schedules}
-    joining = [
-        p["name"]
-        for p in deal.data["parties"]
-        if p["id"] not in {q["id"] for q in old.deal.data["parties"]}
-    ]
-    found = []
-    for change in changes:
-        pc = planned.get(change["at"])
-        if change["op"] != "delete_clause_not_used" or pc is None or not pc.clause_id:
-            continue
-        condition = ws.bank.clause(pc.clause_id).condition or ""
-        if "part" not in condition:  # parties, party(...): a condition on the parties' roles
-            continue
-        who = f", including {', '.join(joining)}, which joins" if joining else ""
-        found.append(
-            Diagnostic(
-                "W-var-03",
-                f"the deed omits {'clause ' if not pc.number.startswith('Schedule') else ''}"
-                f"{pc.number} ({pc.title}) because no party now meets its condition "
-                f"({condition}): check that no party{who} still needs it",
-                hint="set the party's flag in the deal sheet if it needs the clause",
-                severity="warning",
-                **deal.where("parties"),
-            )
-        )
-    return found
-
-
-def _changed_words(old: str, new: str) -> str:
-    """The words of ``old`` that ``new`` changes: the passage between what they share at each
-    end ("people aged 65 and over" of "people aged 65 and over living in ...")."""
-    a, b = old.split(" "), new.split(" ")
-    start = 0
-    while start < min(len(a), len(b)) and a[start] == b[start]:
-        start += 1
-    end = 0
-    while end < min(len(a), len(b)) - start and a[-1 - end] == b[-1 - end]:
-        end += 1
-    return " ".join(a[start : len(a) - end])
-
-
-def _leaves(node: Any, path: str = "") -> Iterator[tuple[str, str]]:
-    """Every text or number in a deal sheet, by its dotted path (parties[2].name)."""
-    if isinstance(node, dict):
-        for key, value in node.items():
-            if key != "variation":
-                yield from _leaves(value, f"{path}.{key}" if path else str(key))
-    elif isinstance(node, list):
-        for i, value in enumerate(node):
-            yield from _leaves(value, f"{path}[{i}]")
-    elif isinstance(node, str | int | float) and not isinstance(node, bool):
-        yield path, f"{node:,}" if isinstance(node, int) else str(node)
 
 
 def _write_without_leaving(deal: Deal, path: Path) -> bool:
