@@ -1022,6 +1022,47 @@ def test_a_provision_omitted_or_inserted_keeps_the_numbers_the_deed_gives(
     assert_instructions_give_the_new_text(second, ws, result.conformed_lock)
 
 
+def test_the_words_that_hold_an_omitted_place_are_the_house_styles(tmp_path, signed):
+    """A firm's house-style.yaml words the places a deed empties (a clause, a provision); the
+    deed's instructions still find the omitted provision by the layout, not by its words."""
+    templates = tmp_path / "templates"
+    shutil.copytree(BANK / "templates", templates)
+    style = templates / "house-style.yaml"
+    text = style.read_text()
+    for key, word in (("not_used_clause", "Intentionally blank"), ("not_used_provision", "Blank.")):
+        text, count = re.subn(rf"(?m)^(  {key}):.*$", rf"\1: {word}", text)
+        assert count == 1
+    style.write_text(text)
+    firm = Workspace.open(BANK, templates)
+    deal, lock = signed
+    base = without_first_year_aims_with_eligibility(tmp_path, deal)
+    new = changed(
+        tmp_path, "firm.yaml", base, ("sanction: exclusion", 'sanction: "[to be agreed]"')
+    )
+    result = vary(lock, new, tmp_path / "v.docx", workspace=firm)
+    ops = {(a["op"], a["at"]) for a in result.amendments}
+    assert ("omit_provision", "objectives") in ops
+    assert ("delete_clause_not_used", "wilful-default") in ops
+    _, varied = rebuild(result.conformed_lock, firm)
+    after = sections(varied.plan, varied.rendered.laid_out)
+    objectives = after["objectives"]
+    assert [t for n, _, t in objectives.paragraphs if n == f"{objectives.number}.2"] == ["Blank."]
+    assert after["wilful-default"].title == "Intentionally blank"
+    accepted = conformed_texts(result.conformed, accept=True)
+    assert "Blank." in accepted and "Not used." not in accepted
+
+
+def test_a_house_style_without_the_newer_words_still_loads(tmp_path):
+    from assembler.bank.housedata import load_house_data
+
+    templates = tmp_path / "templates"
+    shutil.copytree(BANK / "templates", templates)
+    style = templates / "house-style.yaml"
+    style.write_text(re.sub(r"(?m)^  not_used_\w+:.*\n", "", style.read_text()))
+    words = load_house_data(templates).words
+    assert (words.not_used_clause, words.not_used_provision) == ("Not used", "Not used.")
+
+
 @needs_soffice()
 def test_libreoffice_accepts_an_inserted_provision_with_the_deeds_number(tmp_path, ws, signed):
     deal, lock = signed

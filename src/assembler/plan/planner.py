@@ -338,7 +338,8 @@ class Planner:
         kind: str | None = None,
     ) -> PlannedClause:
         if clause is None and kind is None:  # a place a variation emptied: it keeps its number
-            return PlannedClause(slot.name, "", "", "", "Not used", NOT_USED, number)
+            title = self.outline.words.not_used_clause
+            return PlannedClause(slot.name, "", "", "", title, NOT_USED, number)
         if clause is None:
             return PlannedClause(slot.name, "", "", "", title or "", kind or "clause", number)
         pinned = self.pins.get(slot.name) if self.pins else None

@@ -80,7 +80,7 @@ def render(ins: RenderInputs) -> Rendered:
     plan, sandbox = ins.plan, Sandbox(ins.env, ins.names, ins.issued)
     numbering = Numbering.read(ins.house.new_numbering(), ins.house.styles)
     bodies = clause_bodies(plan, ins.bank, sandbox)
-    hold_provisions(plan, bodies, numbering)
+    hold_provisions(plan, bodies, numbering, ins.outline.words.not_used_provision)
     terms, term_trace = definitions.defined_terms(plan, ins.bank, sandbox, bodies.blocks)
     cover = frame.cover(plan, ins.outline, sandbox)
     parties = frame.parties(ins.outline, sandbox)

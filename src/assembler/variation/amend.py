@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from assembler.oxml.provisions import NOT_USED_TEXT, PROVISION
+from assembler.oxml.provisions import PROVISION
 from assembler.oxml.styles import Style
 from assembler.plan.laidout import LaidOut
 from assembler.plan.planner import NOT_USED, Place, Plan
@@ -39,6 +39,8 @@ class Section:
     title: str
     kind: str
     paragraphs: list[tuple[str, str, str]] = field(default_factory=list)  # (number, style, text)
+    #: the labels of its provisions a deed left in place, "Not used." (the plan's layout)
+    omitted: tuple[str, ...] = ()
 
     @property
     def texts(self) -> list[str]:
@@ -48,6 +50,7 @@ class Section:
 def sections(plan: Plan, laid_out: LaidOut) -> dict[str, Section]:
     """The operative clauses and schedules of a laid-out document, by slot, in document order."""
     by_label = {(pc.clause_id or pc.slot): pc for pc in plan.clauses + plan.schedules}
+    omitted = {place.slot: place.omitted for place in plan.layout or []}
     found: dict[str, Section] = {}
     current: Section | None = None
     for para in laid_out.paragraphs:
@@ -56,7 +59,13 @@ def sections(plan: Plan, laid_out: LaidOut) -> dict[str, Section]:
             if planned is None:  # the execution blocks: the end of the operative text
                 current = None
                 continue
-            current = Section(planned.slot, planned.number, planned.title, planned.kind)
+            current = Section(
+                planned.slot,
+                planned.number,
+                planned.title,
+                planned.kind,
+                omitted=omitted.get(planned.slot, ()),
+            )
             found[planned.slot] = current
         elif current is not None and para.style != Style.SCHEDULE_TITLE:
             text = para.text.strip()
@@ -172,7 +181,7 @@ def _grouped_changes(before: Section, after: Section) -> list[dict[str, Any]] | 
                     "text": _replacement(group),
                 }
             )
-        elif [text for _, _, text in group] == [NOT_USED_TEXT] and group != was:
+        elif _newly_omitted(label, before, after):
             found.append({"op": "omit_provision", "at": before.slot, "provision": label})
         elif group != was:  # its words, or the provision and its items whole
             found += _paragraph_changes(before, was, group) or [
@@ -187,18 +196,23 @@ def _grouped_changes(before: Section, after: Section) -> list[dict[str, Any]] | 
     restructured = [
         label
         for label, group in new
-        if label not in signed or (group != signed[label] and _restructured(signed[label], group))
+        if label not in signed
+        or _newly_omitted(label, before, after)
+        or (group != signed[label] and _restructured(signed[label], group))
     ]
     if _mostly(len(restructured), len(old)):
         return None
     return found
 
 
+def _newly_omitted(label: str, before: Section, after: Section) -> bool:
+    """Whether the provision LABEL is one the new text leaves "Not used." and the old did not."""
+    return label in after.omitted and label not in before.omitted
+
+
 def _restructured(old: list[Paragraph], new: list[Paragraph]) -> bool:
-    """A provision omitted ("Not used."), or with items added or removed: not a change of words."""
-    return [style for _, style, _ in old] != [style for _, style, _ in new] or (
-        [text for _, _, text in new] == [NOT_USED_TEXT] != [text for _, _, text in old]
-    )
+    """A provision with items added or removed: not a change of words."""
+    return [style for _, style, _ in old] != [style for _, style, _ in new]
 
 
 def _mostly(changed: int, provisions: int) -> bool:
