@@ -309,11 +309,11 @@ def conformed_texts(docx: Path, accept: bool) -> list[str]:
 def part_texts(made) -> tuple[list[str], ...]:
     """The non-empty paragraph texts of the front matter, operative part and execution blocks."""
     from assembler.oxml.text import text_of
-    from assembler.variation.vary import _parts
+    from assembler.variation.conformed import parts
 
     return tuple(
         [t for t in (text_of(p) for e in part for p in e.iter(qn("w:p"))) if t.strip()]
-        for part in _parts(made.rendered)
+        for part in parts(made.rendered)
     )
 
 
