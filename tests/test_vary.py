@@ -16,7 +16,7 @@ from assembler.api import Workspace, rebuild
 from assembler.core.errors import AssemblerError
 from assembler.deal.sheet import load_deal
 from assembler.oxml.ns import qn
-from assembler.variation.amend import sections
+from assembler.variation.sections import sections
 from assembler.variation.vary import vary
 
 from conftest import BANK, EXAMPLE, libreoffice_resave, needs_soffice

@@ -20,7 +20,7 @@ from assembler.deal.sheet import Deal
 from assembler.pipeline.build import Assembled
 from assembler.pipeline.workspace import Workspace
 from assembler.plan.reads import template_reads
-from assembler.variation.amend import Section, sections
+from assembler.variation.sections import Section, sections
 
 
 def consequences(

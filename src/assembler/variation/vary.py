@@ -3,7 +3,7 @@ the deed of variation, its deal sheet, and a conformed copy of the agreement as 
 changes as Word tracked changes.
 
 The pipeline is the build's own: the original is rebuilt exactly from its lock; the new deal is
-planned in the original's places (:func:`amend.varied_layout`), so the agreement as varied keeps
+planned in the original's places (:func:`layout.varied_layout`), so the agreement as varied keeps
 the signed numbering; the two are compared (:mod:`amend`); the amendments, parties
 (:mod:`parties`) and recitals become the deal sheet of a deed of variation (:mod:`deedsheet`),
 which is then built like any other deal sheet; the conformed copy (:mod:`conformed`) shows the
@@ -33,16 +33,13 @@ from assembler.pipeline.build import (
     recorded_unchanged,
 )
 from assembler.pipeline.workspace import Workspace
-from assembler.variation.amend import (
-    amendments,
-    held_provisions,
-    sections,
-    varied_layout,
-)
+from assembler.variation.amend import amendments
 from assembler.variation.conformed import instructions, preface, redline_pdf, write_conformed
 from assembler.variation.consequences import consequences
 from assembler.variation.deedsheet import deed_deal, sheet_yaml, variation_terms
+from assembler.variation.layout import held_provisions, varied_layout
 from assembler.variation.parties import rename, successions, write_without_leaving
+from assembler.variation.sections import sections
 
 __all__ = ["VaryResult", "redline_pdf", "vary"]
 
