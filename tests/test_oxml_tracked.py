@@ -233,3 +233,29 @@ def test_a_reference_to_a_provision_the_change_removes_resolves_shown_accepted_a
     printed = marked_up(conformed)
     assert [t.text.split()[1] for t in printed.iter(qn("w:instrText"))] == ["_Ref28"]
     assert "clause 28.2 after a notice under clause 28.1." in texts(printed)[1]
+
+
+def test_a_provision_after_a_removed_item_keeps_its_bookmark_when_changes_are_rejected():
+    """An item goes and the provision after it is reworded: the provision is paired with its
+    old self (by its bookmark), not deleted and inserted, so rejecting every change brings back a
+    provision that a cross-reference in the unchanged text still finds."""
+    see = p(r("See clause ") + ref_to("_Ref2", "1.2") + r("."), "Clause1")
+    old = body(
+        see,
+        bookmarked("_Ref1", 1, "The Parties shall:"),
+        p(r("meet;"), "Clause3"),
+        p(r("report;"), "Clause3"),
+        bookmarked("_Ref2", 2, "Each Party pays its own costs."),
+    )
+    new = body(
+        see,
+        bookmarked("_Ref1", 3, "The Parties shall:"),
+        p(r("meet;"), "Clause3"),
+        bookmarked("_Ref2", 4, "Each Party pays its own costs and expenses."),
+    )
+    conformed = conform(old, new, Revisions(AUTHOR, DATE))
+    for view in (conformed, accepted(conformed), rejected(conformed)):
+        assert unresolved(view) == []
+    assert texts(accepted(conformed)) == texts(new)
+    assert texts(rejected(conformed)) == texts(old)
+    assert changes(conformed, "w:ins") == ["costs and expenses."]  # reworded, not replaced whole

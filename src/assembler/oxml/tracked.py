@@ -309,11 +309,22 @@ def _in_order(
 
 
 def _pairs(old: list[E], new: list[E]) -> Iterator[tuple[E, E]]:
-    """Old and new paragraphs of a replaced run that are the same paragraph reworded: same
-    style, in the same order."""
-    for x, y in zip(old, new, strict=False):
-        if style_of(x) == style_of(y):
-            yield x, y
+    """Old and new paragraphs of a replaced run that are the same paragraph reworded: the same
+    style and bookmarks (a provision keeps its label), aligned in order; between those, the same
+    style in order. A provision paired is marked where it stands, so rejecting every change gives
+    it back with its bookmark (deleted and inserted apart, the bookmark could stand in only one)."""
+    matcher = difflib.SequenceMatcher(a=_shapes(old), b=_shapes(new), autojunk=False)
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        for x, y in zip(old[i1:i2], new[j1:j2], strict=False):
+            if op == "equal" or (op == "replace" and style_of(x) == style_of(y)):
+                yield x, y
+
+
+def _shapes(paragraphs: list[E]) -> list[tuple[str | None, tuple[str | None, ...]]]:
+    return [
+        (style_of(p), tuple(m.get(qn("w:name")) for m in p.iter(qn("w:bookmarkStart"))))
+        for p in paragraphs
+    ]
 
 
 def _as_live_text(element: E) -> None:
