@@ -689,6 +689,30 @@ def test_the_redline_pdf_marks_the_changes_in_the_varied_numbering(tmp_path, ws,
     assert "people aged 65 and over the whole population" in flat
 
 
+@needs_soffice()
+def test_a_reference_into_a_clause_the_deed_omits_resolves_shown_and_rejected_in_libreoffice(
+    tmp_path, ws, signed
+):
+    """The definition of Wilful Default cites the clause the deed omits: LibreOffice finds every
+    cross-reference with the changes shown and once they are all rejected (the signed numbers)."""
+    deal, lock = signed
+    new = changed(
+        tmp_path, "year2.yaml", deal, ("sanction: exclusion", 'sanction: "[to be agreed]"')
+    )
+    result = vary(lock, new, tmp_path / "v.docx", workspace=ws)
+    _, old = rebuild(lock, ws)
+    wilful = next(pc.number for pc in old.plan.clauses if pc.slot == "wilful-default")
+    shown = pdf_text(result.conformed)
+    rejected = pdf_text(libreoffice_accept_all(result.conformed, tmp_path, reject=True))
+    for text in (shown, rejected):
+        assert "Reference source not found" not in text
+    flat = re.sub(r"\s+", " ", rejected)
+    assert (
+        f"within the period in clause {wilful}.2 after receiving a notice of it under clause {wilful}.1"
+        in flat
+    )
+
+
 def test_the_signed_docx_alone_is_enough_to_vary(tmp_path, ws, signed):
     deal, lock = signed
     new = changed(tmp_path, "year2.yaml", deal, ("people aged 65 and over", "the whole population"))
@@ -788,19 +812,21 @@ End Sub
 """
 
 
-def libreoffice_accept_all(docx: Path, tmp_path: Path) -> Path:
-    """Accept every tracked change in LibreOffice (Edit > Track Changes > Accept All) and save."""
+def libreoffice_accept_all(docx: Path, tmp_path: Path, *, reject: bool = False) -> Path:
+    """Accept (or reject) every tracked change in LibreOffice (Edit > Track Changes > Accept
+    All, Reject All) and save."""
     import subprocess
 
-    profile = tmp_path / "lo-accept"
+    profile = tmp_path / ("lo-reject" if reject else "lo-accept")
     run = ["soffice", f"-env:UserInstallation={profile.as_uri()}", "--headless"]
     subprocess.run([*run, "--terminate_after_init"], capture_output=True, timeout=180)
-    (profile / "user" / "basic" / "Standard" / "Module1.xba").write_text(ACCEPT_ALL)
-    accepted = tmp_path / "accepted.docx"
-    macro = f'macro:///Standard.Module1.AcceptAll("{docx}","{accepted}")'
-    subprocess.run([*run, macro], capture_output=True, timeout=180)
-    assert accepted.is_file(), "LibreOffice did not accept the changes"
-    return accepted
+    macro = ACCEPT_ALL.replace("AcceptAllTracked", "RejectAllTracked") if reject else ACCEPT_ALL
+    (profile / "user" / "basic" / "Standard" / "Module1.xba").write_text(macro)
+    settled = tmp_path / ("rejected.docx" if reject else "accepted.docx")
+    command = f'macro:///Standard.Module1.AcceptAll("{docx}","{settled}")'
+    subprocess.run([*run, command], capture_output=True, timeout=180)
+    assert settled.is_file(), "LibreOffice did not accept or reject the changes"
+    return settled
 
 
 def pdf_text(docx: Path) -> str:
