@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 
 from jinja2 import Environment, nodes
 from jinja2.exceptions import TemplateSyntaxError
@@ -53,14 +54,22 @@ def template_reads(env: Environment, sources: Iterable[str]) -> tuple[str, ...]:
     rendering reports it, located."""
     found: set[str] = set()
     for source in sources:
-        try:
-            tree = env.parse(source)
-        except TemplateSyntaxError:
-            continue
-        _Reader(found).visit(tree)
+        found.update(_reads(env, source))
     return tuple(
         sorted(p for p in found if not any(q.startswith((p + ".", p + "[")) for q in found))
     )
+
+
+@lru_cache(maxsize=4096)
+def _reads(env: Environment, source: str) -> frozenset[str]:
+    """One template's reads (kept: every build of a batch plans the same clause versions)."""
+    try:
+        tree = env.parse(source)
+    except TemplateSyntaxError:
+        return frozenset()
+    found: set[str] = set()
+    _Reader(found).visit(tree)
+    return frozenset(found)
 
 
 def pattern(path: str) -> str:
