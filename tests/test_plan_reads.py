@@ -28,6 +28,7 @@ def env():
         ("{{ body_named('strategic') }}",
          ["deal.governance.bodies[].name", "deal.governance.bodies[].role"]),
         ("{{ party('ccg').name }}", ["deal.parties[].id", "deal.parties[].name"]),
+        ("{{ providers|names|join_and }}", ["deal.parties[].name", "deal.parties[].roles"]),
         ("{{ deal.term.get('years') }} {{ deal.cohort.startswith('a') }}",
          ["deal.cohort", "deal.term.years"]),
         ("{% set deal = 3 %}{{ deal }}", []),  # a name of the template's own hides the deal's

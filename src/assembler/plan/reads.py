@@ -24,6 +24,8 @@ ROOTS = {
     "commissioners": "deal.parties",
     "providers": "deal.parties",
 }
+#: ... and what choosing that part reads (``commissioners``: the parties with that role).
+ROOT_READS = {name: ("deal.parties[].roles",) for name in ("commissioners", "providers")}
 #: The sandbox's functions that return an item of the deal, or a value read from one: what each
 #: returns, and the keys it reads to find it.
 BODIES = "deal.governance.bodies[]"
@@ -129,7 +131,10 @@ class _Reader:
     def path(self, node: nodes.Node | None) -> str | None:
         """The deal path NODE stands for, if any."""
         if isinstance(node, nodes.Name) and node.ctx == "load":
-            return self.bound[node.name] if node.name in self.bound else ROOTS.get(node.name)
+            if node.name in self.bound:
+                return self.bound[node.name]
+            self.found.update(ROOT_READS.get(node.name, ()))
+            return ROOTS.get(node.name)
         if isinstance(node, nodes.Getattr):
             return self._key(self.path(node.node), node.attr)
         if isinstance(node, nodes.Getitem):

@@ -4,8 +4,8 @@ and as varied.
 
 - ``W-var-02``: a provision that still prints the words a changed value replaced, and a value the
   variation leaves unchanged that an amended provision prints beside one it changes.
-- ``W-var-03``: a clause conditional on a party's role that the deed omits because a party lost
-  that role, while the deal still names the party in it (the clause may still be needed).
+- ``W-var-03``: a clause conditional on the parties' roles that the deed omits while the deal
+  still names a party in a role its roles no longer give (the clause may still be needed).
 """
 
 from __future__ import annotations
