@@ -259,3 +259,22 @@ def test_a_provision_after_a_removed_item_keeps_its_bookmark_when_changes_are_re
     assert texts(accepted(conformed)) == texts(new)
     assert texts(rejected(conformed)) == texts(old)
     assert changes(conformed, "w:ins") == ["costs and expenses."]  # reworded, not replaced whole
+
+
+def test_a_restyled_provision_is_paired_by_its_bookmark_and_rejecting_restores_its_style():
+    see = p(r("See clause ") + ref_to("_Ref2", "1.2") + r("."), "Clause1")
+    old = body(see, bookmarked("_Ref2", 1, "Each Party pays its own costs."))
+    new = body(see, p(r("Each Party pays its own costs and expenses."), "Clause3"))
+    new[1].insert(1, parse_xml(f'<w:bookmarkStart {W} w:id="2" w:name="_Ref2"/>'))
+    new[1].append(parse_xml(f'<w:bookmarkEnd {W} w:id="2"/>'))
+    conformed = conform(old, new, Revisions(AUTHOR, DATE))
+    for view in (conformed, accepted(conformed), rejected(conformed)):
+        assert unresolved(view) == []
+    assert changes(conformed, "w:ins") == ["costs and expenses."]  # one paragraph, reworded
+
+    def styles(element: etree._Element) -> list[str | None]:
+        return [x.find(f"{qn('w:pPr')}/{qn('w:pStyle')}").get(qn("w:val")) for x in element]
+
+    assert styles(accepted(conformed)) == ["Clause1", "Clause3"]
+    assert styles(rejected(conformed)) == ["Clause1", "Clause2"]
+    assert styles(marked_up(conformed)) == ["Clause1", "Clause3"]

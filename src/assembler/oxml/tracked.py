@@ -22,6 +22,8 @@ from lxml import etree
 from assembler.oxml.ns import qn
 from assembler.oxml.text import E, el, style_of, text_of
 
+#: What a paragraph's properties hold after its own: a w:pPrChange's old properties omit them.
+LATER = (qn("w:rPr"), qn("w:sectPr"), qn("w:pPrChange"))
 #: A deleted paragraph's comment ranges: dropped, the comments are the new text's.
 COMMENT_MARKS = ("w:commentRangeStart", "w:commentRangeEnd")
 
@@ -61,11 +63,14 @@ class Revisions:
         ``taken``), its text diffed word by word. Each word keeps its own run's formatting (a
         highlighted blank stays highlighted), and a field (a cross-reference) is one piece that
         is kept, or deleted and inserted whole, never flattened to text that would no longer
-        update."""
+        update. Restyled (a provision that became an item), it records its old properties as a
+        tracked change of formatting, which rejecting restores."""
         p = el("w:p")
         ppr = new.find(qn("w:pPr"))
         if ppr is not None:
             p.append(copy.deepcopy(ppr))
+        if style_of(old) != style_of(new):
+            self._restyled(p, old)
         p.extend(copy.deepcopy(m) for m in new.iter(qn("w:bookmarkStart")))
         before, after = _pieces(old), _pieces(new)
         matcher = difflib.SequenceMatcher(
@@ -116,6 +121,19 @@ class Revisions:
             end.getparent().remove(end)
         return kept
 
+    def _restyled(self, p: E, old: E) -> None:
+        """Record OLD's paragraph properties on P as a w:pPrChange (last in P's properties)."""
+        ppr = p.find(qn("w:pPr"))
+        if ppr is None:
+            ppr = el("w:pPr")
+            p.insert(0, ppr)
+        before = el("w:pPr", self.mark("w:pPrChange"))
+        was = old.find(qn("w:pPr"))
+        before.extend(
+            copy.deepcopy(c) for c in (was if was is not None else ()) if c.tag not in LATER
+        )
+        ppr.append(before.getparent())
+
     def _wrap_runs(self, p: E, tag: str) -> None:
         for r in [c for c in p if c.tag == qn("w:r")]:
             wrapper = self.mark(tag)
@@ -131,7 +149,7 @@ class Revisions:
         rpr = ppr.find(qn("w:rPr"))
         if rpr is None:
             rpr = el("w:rPr")
-            later = [c for c in ppr if c.tag in (qn("w:sectPr"), qn("w:pPrChange"))]
+            later = [c for c in ppr if c.tag in LATER[1:]]
             if later:
                 later[0].addprevious(rpr)
             else:
@@ -176,7 +194,21 @@ def with_changes(body: E, *, accept: bool) -> E:
     for change in list(body.iter(keep)):
         _as_live_text(change)
         _unwrap(change)
+    for restyled in list(body.iter(qn("w:pPrChange"))):
+        _settle_properties(restyled, accept)
     return body
+
+
+def _settle_properties(change: E, accept: bool) -> None:
+    """A w:pPrChange accepted (dropped) or rejected (its old properties back in place)."""
+    ppr = change.getparent()
+    ppr.remove(change)
+    if accept:
+        return
+    for child in [c for c in ppr if c.tag not in LATER]:
+        ppr.remove(child)
+    for child in reversed(list(change.find(qn("w:pPr")))):
+        ppr.insert(0, child)
 
 
 def renamed(body: E, names: dict[str, str]) -> E:
@@ -215,6 +247,8 @@ def marked_up(body: E) -> E:
                     mark.remove(m)
         if gone:
             _unnumbered(p)
+    for restyled in list(body.iter(qn("w:pPrChange"))):
+        _settle_properties(restyled, accept=True)  # the redline shows the new numbering
     for tag, look in (("w:ins", INSERTED), ("w:del", DELETED)):
         for change in list(body.iter(qn(tag))):
             for r in change.iter(qn("w:r")):
@@ -239,8 +273,11 @@ def _deleted_fields_as_results(p: E) -> None:
         if nested == 1 and "separate" in kinds:
             instruction = False
         nested -= kinds.count("end")
-        if instruction or kinds or r.find(qn("w:instrText")) is not None or (
-            r.find(qn("w:delInstrText")) is not None
+        if (
+            instruction
+            or kinds
+            or r.find(qn("w:instrText")) is not None
+            or (r.find(qn("w:delInstrText")) is not None)
         ):
             r.getparent().remove(r)
         instruction = instruction and nested > 0
@@ -309,10 +346,11 @@ def _in_order(
 
 
 def _pairs(old: list[E], new: list[E]) -> Iterator[tuple[E, E]]:
-    """Old and new paragraphs of a replaced run that are the same paragraph reworded: the same
-    style and bookmarks (a provision keeps its label), aligned in order; between those, the same
-    style in order. A provision paired is marked where it stands, so rejecting every change gives
-    it back with its bookmark (deleted and inserted apart, the bookmark could stand in only one)."""
+    """Old and new paragraphs of a replaced run that are the same paragraph reworded: those with
+    the same bookmarks (a provision keeps its label, even restyled), aligned in order; between
+    those, the same style in order. A provision paired is marked where it stands, so rejecting
+    every change gives it back with its bookmark (deleted and inserted apart, the bookmark could
+    stand in only one of them)."""
     matcher = difflib.SequenceMatcher(a=_shapes(old), b=_shapes(new), autojunk=False)
     for op, i1, i2, j1, j2 in matcher.get_opcodes():
         for x, y in zip(old[i1:i2], new[j1:j2], strict=False):
@@ -320,9 +358,10 @@ def _pairs(old: list[E], new: list[E]) -> Iterator[tuple[E, E]]:
                 yield x, y
 
 
-def _shapes(paragraphs: list[E]) -> list[tuple[str | None, tuple[str | None, ...]]]:
+def _shapes(paragraphs: list[E]) -> list[tuple[str | None, ...]]:
+    """What pairs a paragraph with its reworded self: its bookmarks' names, else its style."""
     return [
-        (style_of(p), tuple(m.get(qn("w:name")) for m in p.iter(qn("w:bookmarkStart"))))
+        tuple(m.get(qn("w:name")) for m in p.iter(qn("w:bookmarkStart"))) or (style_of(p),)
         for p in paragraphs
     ]
 
