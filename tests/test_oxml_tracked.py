@@ -8,8 +8,9 @@ import copy
 from lxml import etree
 
 from assembler.oxml.ns import NS, parse_xml, qn
+from assembler.oxml.redline import marked_up, with_changes
 from assembler.oxml.text import text_of
-from assembler.oxml.tracked import Revisions, conform, marked_up, renamed, with_changes
+from assembler.oxml.tracked import Revisions, conform, renamed
 
 W = f'xmlns:w="{NS["w"]}"'
 AUTHOR, DATE = "Assembler", "2026-01-01T00:00:00Z"

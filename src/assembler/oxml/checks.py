@@ -9,8 +9,8 @@ import zipfile
 from pathlib import Path
 
 from assembler.oxml.ns import NS, parse_xml, qn
+from assembler.oxml.redline import with_changes
 from assembler.oxml.text import E
-from assembler.oxml.tracked import with_changes
 
 FIELD_TARGET = re.compile(r"\b(?:REF|PAGEREF|NOTEREF)\s+([^\s\\]+)")
 STORY = re.compile(r"word/(document|header\d*|footer\d*|footnotes|endnotes|comments)\.xml")

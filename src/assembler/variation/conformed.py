@@ -24,9 +24,10 @@ from assembler.oxml.body import (
     replace_body,
     section_of,
 )
+from assembler.oxml.redline import marked_up
 from assembler.oxml.styles import Style
 from assembler.oxml.text import E
-from assembler.oxml.tracked import Revisions, conform, marked_up, renamed
+from assembler.oxml.tracked import Revisions, conform, renamed
 from assembler.package import provenance
 from assembler.package.export import to_pdf
 from assembler.package.writer import docx_parts, zip_parts
