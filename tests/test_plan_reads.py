@@ -41,7 +41,7 @@ def test_a_template_reads_the_deal_paths_it_names(env, source, reads):
 
 def test_a_read_reaches_the_concrete_values_under_it_and_the_entry_it_lies_in():
     assert reaches("deal.parties[].name", "parties[2].name")
-    assert reaches("deal.term", "term.years")
+    assert reaches("deal.term", "term.years") and reaches("deal.term", "deal.term.years")
     assert reaches("deal.parties[].name", "parties[2]")  # the party removed
     assert not reaches("deal.parties[].name", "parties[2].kind")
     assert not reaches("deal.term.years", "term.year")

@@ -80,9 +80,9 @@ def pattern(path: str) -> str:
 
 
 def reaches(read: str, changed: str) -> bool:
-    """Whether a clause that reads READ reads the value at CHANGED (a concrete path, without
-    ``deal.``): the value itself, a value inside it, or the entry it lies in."""
-    read, changed = read.removeprefix("deal."), pattern(changed)
+    """Whether a clause that reads READ reads the value at CHANGED (a concrete path, with or
+    without ``deal.``): the value itself, a value inside it, or the entry it lies in."""
+    read, changed = read.removeprefix("deal."), pattern(changed.removeprefix("deal."))
     return (
         read == changed
         or changed.startswith((read + ".", read + "["))
