@@ -93,11 +93,6 @@ def test_every_package_is_in_a_layer_and_in_the_readme() -> None:
         assert f"  {package}/" in readme, f"README's layout does not show {package}/"
 
 
-#: Packages other branches are restructuring now (issues 16 and 20): their new modules are named
-#: in the README as they merge, and the lead then takes them out of this set.
-RESTRUCTURED_ELSEWHERE = frozenset({"plan", "variation", "oxml"})
-
-
 def unlisted_modules(readme: str) -> list[str]:
     """Modules of the checked packages whose file name the README's layout section lacks."""
     layout = readme[readme.index("## Layout") :]
@@ -106,7 +101,6 @@ def unlisted_modules(readme: str) -> list[str]:
         str(path.relative_to(SRC))
         for path in modules()
         if path.parent != SRC
-        and path.parent.name not in RESTRUCTURED_ELSEWHERE
         and path.name != "__init__.py"
         and path.name not in layout
     ]

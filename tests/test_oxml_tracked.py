@@ -8,8 +8,9 @@ import copy
 from lxml import etree
 
 from assembler.oxml.ns import NS, parse_xml, qn
+from assembler.oxml.redline import marked_up, with_changes
 from assembler.oxml.text import text_of
-from assembler.oxml.tracked import Revisions, conform, marked_up, renamed
+from assembler.oxml.tracked import Revisions, conform, renamed
 
 W = f'xmlns:w="{NS["w"]}"'
 AUTHOR, DATE = "Assembler", "2026-01-01T00:00:00Z"
@@ -40,37 +41,12 @@ def body(*paragraphs: etree._Element) -> etree._Element:
     return element
 
 
-def _settle(element: etree._Element, keep: str, drop: str) -> etree._Element:
-    """``element`` with every ``keep`` change made plain and every ``drop`` change removed."""
-    element = copy.deepcopy(element)
-    for para in list(element.iter(qn("w:p"))):
-        mark = para.find(f"{qn('w:pPr')}/{qn('w:rPr')}/{qn(drop)}")
-        if mark is not None:
-            para.getparent().remove(para)  # (a whole paragraph: the tests never join paragraphs)
-    for change in list(element.iter(qn(drop))):
-        change.getparent().remove(change)
-    for change in list(element.iter(qn(keep))):
-        parent = change.getparent()
-        if parent.tag == qn("w:rPr"):  # the paragraph mark's own
-            parent.remove(change)
-            continue
-        at = parent.index(change)
-        for child in reversed(list(change)):
-            parent.insert(at, child)
-        parent.remove(change)
-    for t in element.iter(qn("w:delText")):
-        t.tag = qn("w:t")
-    for t in element.iter(qn("w:delInstrText")):
-        t.tag = qn("w:instrText")
-    return element
-
-
 def accepted(element: etree._Element) -> etree._Element:
-    return _settle(element, "w:ins", "w:del")
+    return with_changes(element, accept=True)
 
 
 def rejected(element: etree._Element) -> etree._Element:
-    return _settle(element, "w:del", "w:ins")
+    return with_changes(element, accept=False)
 
 
 def texts(element: etree._Element) -> list[str]:
@@ -143,12 +119,14 @@ def test_an_inserted_and_a_deleted_paragraph_carry_their_mark_and_author() -> No
         assert mark.tag == qn(tag)  # first in the paragraph mark's properties
         assert (mark.get(qn("w:author")), mark.get(qn("w:date"))) == (AUTHOR, DATE)
     assert changes(inserted, "w:ins") == ["", "New."]  # the mark, then the run
-    assert deleted.find(f".//{qn('w:bookmarkStart')}") is None  # the new text has it already
+    assert deleted.find(f".//{qn('w:bookmarkStart')}") is not None  # nothing took its name
+    taken = revisions.deleted(bookmarked, taken={"_Ref1"})
+    assert taken.find(f".//{qn('w:bookmarkStart')}") is None  # the new text has it already
     assert [t.text for t in deleted.iter(qn("w:delText"))] == ["Gone."]
     ids = [
         int(c.get(qn("w:id")))
         for x in (inserted, deleted)
-        for c in x.iter(qn("w:ins"), qn("w:del"))
+        for c in x.iter(qn("w:ins"), qn("w:del"), qn("w:bookmarkStart"))
     ]
     assert sorted(ids) == list(range(10, 10 + len(ids)))  # unique, from first_id
     assert bookmarked.find(f".//{qn('w:bookmarkStart')}") is not None  # the input is not changed
@@ -198,3 +176,106 @@ def test_marked_up_prints_changes_as_formatting_and_unnumbers_a_deleted_paragrap
     assert look("once ") == {"color": "C00000", "strike": None}
     gone = list(printed.iter(qn("w:p")))[1]
     assert gone.find(f"{qn('w:pPr')}/{qn('w:numPr')}/{qn('w:numId')}").get(qn("w:val")) == "0"
+
+
+def ref_to(name: str, result: str) -> str:
+    return ref(result).replace("_Ref1", name)
+
+
+def bookmarked(name: str, bookmark_id: int, text: str) -> etree._Element:
+    return p(
+        f'<w:bookmarkStart w:id="{bookmark_id}" w:name="{name}"/>{r(text)}'
+        f'<w:bookmarkEnd w:id="{bookmark_id}"/>'
+    )
+
+
+def unresolved(element: etree._Element) -> list[str]:
+    """The targets of the cross-references a reader sees (deleted ones too) with no bookmark."""
+    names = {b.get(qn("w:name")) for b in element.iter(qn("w:bookmarkStart"))}
+    instructions = element.iter(qn("w:instrText"), qn("w:delInstrText"))
+    return [t.text.split()[1] for t in instructions if t.text.split()[1] not in names]
+
+
+def test_a_reference_to_a_provision_the_change_removes_resolves_shown_accepted_and_rejected():
+    """The definition of Wilful Default cites 28.1 and 28.2; the variation removes both (the
+    clause is "Not used") and the definition's words citing them: every cross-reference still
+    finds its bookmark, in the conformed copy, accepted, rejected, and in the redline."""
+    definition = p(
+        r("Wilful Default means a breach not put right under clause ")
+        + ref_to("_Ref28b", "28.2")
+        + r(" after a notice under clause ")
+        + ref_to("_Ref28a", "28.1")
+        + r(".")
+    )
+    old = body(
+        bookmarked("_Ref1a", 1, "In this Agreement:"),
+        definition,
+        p(r("Other obligations in clause ") + ref_to("_Ref28", "28") + r(" apply.")),
+        bookmarked("_Ref28", 2, "Wilful default"),
+        bookmarked("_Ref28a", 3, "A Party may give notice of a breach."),
+        bookmarked("_Ref28b", 4, "The Party has 20 days to put it right."),
+    )
+    new = body(
+        bookmarked("_Ref1a", 5, "In this Agreement:"),
+        p(r("Wilful Default means a deliberate breach.")),
+        p(r("Other obligations in clause ") + ref_to("_Ref28", "28") + r(" apply.")),
+        bookmarked("_Ref28", 6, "Not used"),
+    )
+    conformed = conform(old, new, Revisions(AUTHOR, DATE))
+    for view in (conformed, accepted(conformed), rejected(conformed)):
+        assert unresolved(view) == []
+        names = [b.get(qn("w:name")) for b in view.iter(qn("w:bookmarkStart"))]
+        assert len(names) == len(set(names))  # one bookmark by each name
+    ids = [b.get(qn("w:id")) for b in conformed.iter(qn("w:bookmarkStart"))]
+    assert len(ids) == len(set(ids))
+    assert unresolved(accepted(conformed)) == [] and texts(accepted(conformed)) == texts(new)
+    assert texts(rejected(conformed)) == texts(old)
+    # the redline prints the old references as signed, never updated to a provision that is gone
+    printed = marked_up(conformed)
+    assert [t.text.split()[1] for t in printed.iter(qn("w:instrText"))] == ["_Ref28"]
+    assert "clause 28.2 after a notice under clause 28.1." in texts(printed)[1]
+
+
+def test_a_provision_after_a_removed_item_keeps_its_bookmark_when_changes_are_rejected():
+    """An item goes and the provision after it is reworded: the provision is paired with its
+    old self (by its bookmark), not deleted and inserted, so rejecting every change brings back a
+    provision that a cross-reference in the unchanged text still finds."""
+    see = p(r("See clause ") + ref_to("_Ref2", "1.2") + r("."), "Clause1")
+    old = body(
+        see,
+        bookmarked("_Ref1", 1, "The Parties shall:"),
+        p(r("meet;"), "Clause3"),
+        p(r("report;"), "Clause3"),
+        bookmarked("_Ref2", 2, "Each Party pays its own costs."),
+    )
+    new = body(
+        see,
+        bookmarked("_Ref1", 3, "The Parties shall:"),
+        p(r("meet;"), "Clause3"),
+        bookmarked("_Ref2", 4, "Each Party pays its own costs and expenses."),
+    )
+    conformed = conform(old, new, Revisions(AUTHOR, DATE))
+    for view in (conformed, accepted(conformed), rejected(conformed)):
+        assert unresolved(view) == []
+    assert texts(accepted(conformed)) == texts(new)
+    assert texts(rejected(conformed)) == texts(old)
+    assert changes(conformed, "w:ins") == ["costs and expenses."]  # reworded, not replaced whole
+
+
+def test_a_restyled_provision_is_paired_by_its_bookmark_and_rejecting_restores_its_style():
+    see = p(r("See clause ") + ref_to("_Ref2", "1.2") + r("."), "Clause1")
+    old = body(see, bookmarked("_Ref2", 1, "Each Party pays its own costs."))
+    new = body(see, p(r("Each Party pays its own costs and expenses."), "Clause3"))
+    new[1].insert(1, parse_xml(f'<w:bookmarkStart {W} w:id="2" w:name="_Ref2"/>'))
+    new[1].append(parse_xml(f'<w:bookmarkEnd {W} w:id="2"/>'))
+    conformed = conform(old, new, Revisions(AUTHOR, DATE))
+    for view in (conformed, accepted(conformed), rejected(conformed)):
+        assert unresolved(view) == []
+    assert changes(conformed, "w:ins") == ["costs and expenses."]  # one paragraph, reworded
+
+    def styles(element: etree._Element) -> list[str | None]:
+        return [x.find(f"{qn('w:pPr')}/{qn('w:pStyle')}").get(qn("w:val")) for x in element]
+
+    assert styles(accepted(conformed)) == ["Clause1", "Clause3"]
+    assert styles(rejected(conformed)) == ["Clause1", "Clause2"]
+    assert styles(marked_up(conformed)) == ["Clause1", "Clause3"]

@@ -16,7 +16,7 @@ from assembler.api import Workspace, rebuild
 from assembler.core.errors import AssemblerError
 from assembler.deal.sheet import load_deal
 from assembler.oxml.ns import qn
-from assembler.variation.amend import sections
+from assembler.variation.sections import sections
 from assembler.variation.vary import vary
 
 from conftest import BANK, EXAMPLE, libreoffice_resave, needs_soffice
@@ -311,11 +311,11 @@ def conformed_texts(docx: Path, accept: bool) -> list[str]:
 def part_texts(made) -> tuple[list[str], ...]:
     """The non-empty paragraph texts of the front matter, operative part and execution blocks."""
     from assembler.oxml.text import text_of
-    from assembler.variation.vary import _parts
+    from assembler.variation.conformed import parts
 
     return tuple(
         [t for t in (text_of(p) for e in part for p in e.iter(qn("w:p"))) if t.strip()]
-        for part in _parts(made.rendered)
+        for part in parts(made.rendered)
     )
 
 
@@ -664,12 +664,6 @@ def test_a_successor_of_a_body_that_was_not_a_party_is_e_var_08(tmp_path, ws, si
 
 
 @needs_soffice()
-@pytest.mark.xfail(
-    strict=True,
-    reason="known regression (issue 21's wilful-default 1.2.0+ defines Wilful Default with "
-    "cross-references into the clause this variation changes): in LibreOffice's redline the "
-    "definition's REF fields lose their bookmark and print 'Error: Reference source not found'",
-)
 def test_the_redline_pdf_marks_the_changes_in_the_varied_numbering(tmp_path, ws, signed):
     import subprocess
 
@@ -701,6 +695,30 @@ def test_the_redline_pdf_marks_the_changes_in_the_varied_numbering(tmp_path, ws,
     assert re.search(rf"\b{not_used}\. Wilful default and exclusion ?Not used", flat)
     # the old words and the new are both there, marked
     assert "people aged 65 and over the whole population" in flat
+
+
+@needs_soffice()
+def test_a_reference_into_a_clause_the_deed_omits_resolves_shown_and_rejected_in_libreoffice(
+    tmp_path, ws, signed
+):
+    """The definition of Wilful Default cites the clause the deed omits: LibreOffice finds every
+    cross-reference with the changes shown and once they are all rejected (the signed numbers)."""
+    deal, lock = signed
+    new = changed(
+        tmp_path, "year2.yaml", deal, ("sanction: exclusion", 'sanction: "[to be agreed]"')
+    )
+    result = vary(lock, new, tmp_path / "v.docx", workspace=ws)
+    _, old = rebuild(lock, ws)
+    wilful = next(pc.number for pc in old.plan.clauses if pc.slot == "wilful-default")
+    shown = pdf_text(result.conformed)
+    rejected = pdf_text(libreoffice_accept_all(result.conformed, tmp_path, reject=True))
+    for text in (shown, rejected):
+        assert "Reference source not found" not in text
+    flat = re.sub(r"\s+", " ", rejected)
+    assert (
+        f"within the period in clause {wilful}.2 after receiving a notice of it under clause {wilful}.1"
+        in flat
+    )
 
 
 def test_the_signed_docx_alone_is_enough_to_vary(tmp_path, ws, signed):
@@ -803,19 +821,21 @@ End Sub
 """
 
 
-def libreoffice_accept_all(docx: Path, tmp_path: Path) -> Path:
-    """Accept every tracked change in LibreOffice (Edit > Track Changes > Accept All) and save."""
+def libreoffice_accept_all(docx: Path, tmp_path: Path, *, reject: bool = False) -> Path:
+    """Accept (or reject) every tracked change in LibreOffice (Edit > Track Changes > Accept
+    All, Reject All) and save."""
     import subprocess
 
-    profile = tmp_path / "lo-accept"
+    profile = tmp_path / ("lo-reject" if reject else "lo-accept")
     run = ["soffice", f"-env:UserInstallation={profile.as_uri()}", "--headless"]
     subprocess.run([*run, "--terminate_after_init"], capture_output=True, timeout=180)
-    (profile / "user" / "basic" / "Standard" / "Module1.xba").write_text(ACCEPT_ALL)
-    accepted = tmp_path / "accepted.docx"
-    macro = f'macro:///Standard.Module1.AcceptAll("{docx}","{accepted}")'
-    subprocess.run([*run, macro], capture_output=True, timeout=180)
-    assert accepted.is_file(), "LibreOffice did not accept the changes"
-    return accepted
+    macro = ACCEPT_ALL.replace("AcceptAllTracked", "RejectAllTracked") if reject else ACCEPT_ALL
+    (profile / "user" / "basic" / "Standard" / "Module1.xba").write_text(macro)
+    settled = tmp_path / ("rejected.docx" if reject else "accepted.docx")
+    command = f'macro:///Standard.Module1.AcceptAll("{docx}","{settled}")'
+    subprocess.run([*run, command], capture_output=True, timeout=180)
+    assert settled.is_file(), "LibreOffice did not accept or reject the changes"
+    return settled
 
 
 def pdf_text(docx: Path) -> str:
@@ -870,37 +890,81 @@ def test_a_derived_value_is_derived_again_not_edited_as_words(tmp_path, ws, sign
     assert touched == {slot for slot in before if before[slot].texts != after[slot].texts}
     # the plan records which clauses read the value: the deed amends those, and only those
     _, varied = rebuild(result.conformed_lock, ws)
-    readers = {
-        slot
-        for slot, read in varied.rendered.reads.items()
-        if "deal.term.post_transition_years" in read
-    }
+    readers = {pc.slot for pc in varied.plan.readers("term.post_transition_years")}
     assert touched and touched <= readers
-    assert "deal.population.cohort" in varied.rendered.reads["scope"]
-    assert "deal.population.cohort" not in varied.rendered.reads["liability"]
+    planned = {pc.slot: pc for pc in varied.plan.all_clauses()}
+    assert "deal.population.cohort" in planned["scope"].reads
+    assert not planned["liability"].reads_value("population.cohort")
+    # the lock records them
+    slots = {s["slot"]: s for s in yaml_safe(result.conformed_lock)["slots"]}
+    assert "deal.term.post_transition_years" in slots["key-information"]["reads"]
     assert_the_conformed_copy_is_the_deed(result, ws, lock)
 
 
+COUNCIL_NO_LONGER_PROVIDES = (
+    "kind: local_authority, roles: [commissioner, provider],\n     dual_role_conflict: true,",
+    "kind: local_authority, roles: [commissioner],\n     dual_role_conflict: false,",
+)
+IN_HOUSE_SLA = "  - {id: sla_la_la, form: service_level_agreement, commissioner: la, provider: la, internal: true}\n"
+
+
 @pytest.mark.slow
-def test_a_clause_for_a_role_no_party_now_has_is_omitted_with_a_warning(tmp_path, ws, signed):
+def test_a_role_clause_omitted_while_the_deal_still_names_the_party_in_that_role_is_w_var_03(
+    tmp_path, ws, signed
+):
+    """The Council stops being a provider, so the conflicts clause and protocol (for a party
+    that is both commissioner and provider) go; but its in-house service level agreement still
+    names it as provider: each omission is warned, naming the clause and the role, at the
+    agreement that still relies on it."""
     deal, lock = signed
-    new = changed(
-        tmp_path,
-        "year2.yaml",
-        deal,
-        (
-            "kind: local_authority, roles: [commissioner, provider],\n     dual_role_conflict: true,",
-            "kind: local_authority, roles: [commissioner],\n     dual_role_conflict: false,",
-        ),
-    )
+    new = changed(tmp_path, "year2.yaml", deal, COUNCIL_NO_LONGER_PROVIDES)
     result = vary(lock, new, tmp_path / "v.docx", workspace=ws)
+    _, old = rebuild(lock, ws)
+    numbers = {pc.slot: pc.number for pc in old.plan.clauses + old.plan.schedules}
     omitted = [a["at"] for a in result.amendments if a["op"] == "delete_clause_not_used"]
     warned = [w for w in result.deed.warnings if w.rule == "W-var-03"]
     assert omitted and len(warned) == len(omitted)
-    lines = new.read_text().splitlines()
-    first = next(i for i, t in enumerate(lines, 1) if t.startswith("  - {id: ccg"))
-    assert all((w.file, w.line) == (str(new), first) for w in warned)  # the parties list
-    assert any("no party now meets its condition" in w.message for w in warned)
+    for slot, warning in zip(omitted, warned, strict=True):
+        assert numbers[slot] in warning.message and "no longer a provider" in warning.message
+    assert "clause " + numbers["conflicts"] in warned[0].message
+    sla = next(i for i, t in enumerate(new.read_text().splitlines(), 1) if "sla_la_la" in t)
+    assert {(w.file, w.line) for w in warned} == {(str(new), sla)}
+    assert "service_contracts[4].provider" in warned[0].message
+
+
+def test_a_joining_party_named_in_a_role_it_is_not_marked_with_is_w_var_03(tmp_path, ws, signed):
+    """The conflicts clause goes with the Council's provider role, but a hospice that joins is
+    named as the provider of a service contract without the provider role."""
+    deal, lock = signed
+    text = re.sub(r"\bvcs\b", "hospice", deal.read_text()).replace(IN_HOUSE_SLA, "")
+    text = text.replace(
+        '"[Third-sector organisation]", kind: third_sector, roles: [provider]',
+        '"[Hospice charity]", kind: third_sector, roles: [commissioner]',
+    )
+    replaced = tmp_path / "replaced.yaml"
+    replaced.write_text(text)
+    new = changed(tmp_path, "year2.yaml", replaced, COUNCIL_NO_LONGER_PROVIDES)
+    result = vary(lock, new, tmp_path / "v.docx", workspace=ws)
+    warned = [w for w in result.deed.warnings if w.rule == "W-var-03"]
+    assert warned and all(
+        "[Hospice charity] is not marked as a provider" in w.message for w in warned
+    )
+    contract = next(
+        i for i, t in enumerate(new.read_text().splitlines(), 1) if "provider: hospice" in t
+    )
+    assert {w.line for w in warned} == {contract}
+
+
+def test_a_role_given_up_with_everything_that_named_the_party_in_it_is_not_warned(
+    tmp_path, ws, signed
+):
+    deal, lock = signed
+    new = changed(tmp_path, "year2.yaml", deal, COUNCIL_NO_LONGER_PROVIDES, (IN_HOUSE_SLA, ""))
+    result = vary(lock, new, tmp_path / "v.docx", workspace=ws)
+    assert "conflicts" in {
+        a["at"] for a in result.amendments if a["op"] == "delete_clause_not_used"
+    }
+    assert not [w for w in result.deed.warnings if w.rule == "W-var-03"]
 
 
 def without_first_year_aims_with_eligibility(tmp_path: Path, deal: Path) -> Path:
@@ -994,6 +1058,47 @@ def test_a_provision_omitted_or_inserted_keeps_the_numbers_the_deed_gives(
             n for n, _, _ in after[slot].paragraphs
         ]
     assert_instructions_give_the_new_text(second, ws, result.conformed_lock)
+
+
+def test_the_words_that_hold_an_omitted_place_are_the_house_styles(tmp_path, signed):
+    """A firm's house-style.yaml words the places a deed empties (a clause, a provision); the
+    deed's instructions still find the omitted provision by the layout, not by its words."""
+    templates = tmp_path / "templates"
+    shutil.copytree(BANK / "templates", templates)
+    style = templates / "house-style.yaml"
+    text = style.read_text()
+    for key, word in (("not_used_clause", "Intentionally blank"), ("not_used_provision", "Blank.")):
+        text, count = re.subn(rf"(?m)^(  {key}):.*$", rf"\1: {word}", text)
+        assert count == 1
+    style.write_text(text)
+    firm = Workspace.open(BANK, templates)
+    deal, lock = signed
+    base = without_first_year_aims_with_eligibility(tmp_path, deal)
+    new = changed(
+        tmp_path, "firm.yaml", base, ("sanction: exclusion", 'sanction: "[to be agreed]"')
+    )
+    result = vary(lock, new, tmp_path / "v.docx", workspace=firm)
+    ops = {(a["op"], a["at"]) for a in result.amendments}
+    assert ("omit_provision", "objectives") in ops
+    assert ("delete_clause_not_used", "wilful-default") in ops
+    _, varied = rebuild(result.conformed_lock, firm)
+    after = sections(varied.plan, varied.rendered.laid_out)
+    objectives = after["objectives"]
+    assert [t for n, _, t in objectives.paragraphs if n == f"{objectives.number}.2"] == ["Blank."]
+    assert after["wilful-default"].title == "Intentionally blank"
+    accepted = conformed_texts(result.conformed, accept=True)
+    assert "Blank." in accepted and "Not used." not in accepted
+
+
+def test_a_house_style_without_the_newer_words_still_loads(tmp_path):
+    from assembler.bank.housedata import load_house_data
+
+    templates = tmp_path / "templates"
+    shutil.copytree(BANK / "templates", templates)
+    style = templates / "house-style.yaml"
+    style.write_text(re.sub(r"(?m)^  not_used_\w+:.*\n", "", style.read_text()))
+    words = load_house_data(templates).words
+    assert (words.not_used_clause, words.not_used_provision) == ("Not used", "Not used.")
 
 
 @needs_soffice()

@@ -44,6 +44,10 @@ class Words:
     opening_deed: str
     closing_agreement: str  # {Document}
     closing_deed: str  # {Document}
+    # words added since banks began to keep their own house-style.yaml: a bank that lacks one
+    # prints these
+    not_used_clause: str = "Not used"
+    not_used_provision: str = "Not used."
 
 
 #: The fields each word may use: a word naming another is a mistake found when the bank loads.
@@ -79,6 +83,7 @@ def load_house_data(templates: Path) -> HouseData:
     words = _section(data, "words", path, errors)
     styles = _section(data, "styles", path, errors)
     expected = [f.name for f in fields(Words)]
+    defaults = {f.name: f.default for f in fields(Words) if isinstance(f.default, str)}
     for key in words:
         if key not in expected:
             errors.append(_at(path, words, key, f"unknown word {key!r}", ", ".join(expected)))
@@ -87,7 +92,7 @@ def load_house_data(templates: Path) -> HouseData:
         elif not _fields_of(words[key]) <= FIELDS.get(key, set()):
             allowed = ", ".join(f"{{{f}}}" for f in sorted(FIELDS.get(key, ()))) or "none"
             errors.append(_at(path, words, key, f"{key!r} uses an unknown {{field}}", allowed))
-    missing = [k for k in expected if k not in words]
+    missing = [k for k in expected if k not in words and k not in defaults]
     if missing and isinstance(data, dict):
         errors.append(Diagnostic("E-style-03", "words: missing " + ", ".join(missing), str(path)))
     for key, value in styles.items():
@@ -100,7 +105,8 @@ def load_house_data(templates: Path) -> HouseData:
     if errors:
         raise AssemblerError(errors)
     return HouseData(
-        Words(**{k: str(words[k]) for k in expected}), {k: str(v) for k, v in styles.items()}
+        Words(**{k: str(words.get(k, defaults.get(k))) for k in expected}),
+        {k: str(v) for k, v in styles.items()},
     )
 
 

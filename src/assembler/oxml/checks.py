@@ -9,6 +9,8 @@ import zipfile
 from pathlib import Path
 
 from assembler.oxml.ns import NS, parse_xml, qn
+from assembler.oxml.redline import with_changes
+from assembler.oxml.text import E
 
 FIELD_TARGET = re.compile(r"\b(?:REF|PAGEREF|NOTEREF)\s+([^\s\\]+)")
 STORY = re.compile(r"word/(document|header\d*|footer\d*|footnotes|endnotes|comments)\.xml")
@@ -94,12 +96,21 @@ def _story_problems(data: bytes) -> list[str]:
     ends = {end.get(qn("w:id")) for end in root.iter(qn("w:bookmarkEnd"))}
     problems += [f"bookmark {starts[b]} (id {b}) has no end" for b in starts if b not in ends]
     problems += [f"bookmarkEnd id {b} has no start" for b in ends if b not in starts]
-    instructions = [t.text or "" for t in root.iter(qn("w:instrText"))]
-    instructions += [f.get(qn("w:instr")) or "" for f in root.iter(qn("w:fldSimple"))]
-    for instruction in instructions:
-        for target in FIELD_TARGET.findall(instruction):
-            if target not in names:
-                problems.append(
-                    f"field '{instruction.strip()}' points at missing bookmark {target}"
-                )
+    problems += _unresolved(root, "")
+    if next(root.iter(qn("w:ins"), qn("w:del")), None) is not None:
+        problems += _unresolved(with_changes(root, accept=True), " once changes are accepted")
+        problems += _unresolved(with_changes(root, accept=False), " once changes are rejected")
     return problems
+
+
+def _unresolved(root: E, when: str) -> list[str]:
+    """Each field (deleted ones included: a reader sees them) whose bookmark is not there."""
+    names = {start.get(qn("w:name")) for start in root.iter(qn("w:bookmarkStart"))}
+    instructions = [t.text or "" for t in root.iter(qn("w:instrText"), qn("w:delInstrText"))]
+    instructions += [f.get(qn("w:instr")) or "" for f in root.iter(qn("w:fldSimple"))]
+    return [
+        f"field '{instruction.strip()}' points at missing bookmark {target}{when}"
+        for instruction in instructions
+        for target in FIELD_TARGET.findall(instruction)
+        if target not in names
+    ]

@@ -3,7 +3,7 @@
 UK drafting omits a provision without renumbering the rest ("Omit clause 15.3": 15.4 stays 15.4)
 and numbers an inserted one after the one it follows ("After clause 9.4 insert: 9.4A ..."). Word's
 list numbering would renumber both, so an agreement as varied holds an omitted provision's place
-with a numbered "Not used." paragraph, and numbers an inserted provision from a list of its own
+with a numbered paragraph in the house style's words ("Not used."), and numbers an inserted provision from a list of its own
 whose level prints "9.4A" as it stands (its items counting (a), (b) under it). The house list's
 numbers then stay those the deed cites, and Accept All in Word or LibreOffice shows exactly the
 deed's numbers.
@@ -20,8 +20,6 @@ from assembler.oxml.text import E, paragraph, set_numbering, style_of
 #: The style of a clause's numbered provisions ("9.4"), and of the items below them.
 PROVISION = Style.CLAUSE_2
 ITEMS = (Style.CLAUSE_3, Style.CLAUSE_4)
-#: The text that holds an omitted provision's number.
-NOT_USED_TEXT = "Not used."
 
 
 def hold(
@@ -30,8 +28,9 @@ def hold(
     omitted: tuple[str, ...],
     clause: str,
     numbering: Numbering,
+    not_used: str,
 ) -> list[E] | None:
-    """BLOCKS (a clause body) with a "Not used." provision at each omitted label, and each label
+    """BLOCKS (a clause body) with a NOT_USED provision at each omitted label, and each label
     that is not the list's next number ("4A") printed by a list of its own. None when the body
     no longer has the provisions the labels describe (the deal changed since the layout)."""
     intro, groups = _groups(blocks)
@@ -43,7 +42,7 @@ def hold(
     for label in labels:
         if label in omitted:
             counted += 1
-            held.append(paragraph(PROVISION, NOT_USED_TEXT))
+            held.append(paragraph(PROVISION, not_used))
             continue
         group = next(pending)
         if label == str(counted + 1):

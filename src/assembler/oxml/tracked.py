@@ -13,18 +13,21 @@ from __future__ import annotations
 import copy
 import difflib
 import re
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from itertools import count
 
 from lxml import etree
 
 from assembler.oxml.ns import qn
+from assembler.oxml.redline import LATER, marked_up, with_changes
 from assembler.oxml.text import E, el, style_of, text_of
 
-#: Elements that mark a place rather than carry text: a deleted paragraph drops them, because the
-#: new text already has the same bookmarks and two with one name would make Word repair the file.
-MARKS = ("w:bookmarkStart", "w:bookmarkEnd", "w:commentRangeStart", "w:commentRangeEnd")
+#: ``marked_up`` and ``with_changes`` read what this module writes; importable from here too
+__all__ = ["Revisions", "conform", "marked_up", "renamed", "with_changes"]
+
+#: A deleted paragraph's comment ranges: dropped, the comments are the new text's.
+COMMENT_MARKS = ("w:commentRangeStart", "w:commentRangeEnd")
 
 
 class Revisions:
@@ -44,26 +47,32 @@ class Revisions:
         self._mark_paragraph(p, "w:ins")
         return p
 
-    def deleted(self, p: E) -> E:
+    def deleted(self, p: E, taken: Collection[str] = ()) -> E:
+        """P struck out whole, keeping each bookmark whose name the new text has not ``taken``
+        (:meth:`signed_bookmarks`)."""
         p = copy.deepcopy(p)
-        for tag in MARKS:
-            for mark in p.findall(f".//{qn(tag)}"):
-                mark.getparent().remove(mark)
+        for mark in list(p.iter(*(qn(tag) for tag in COMMENT_MARKS))):
+            mark.getparent().remove(mark)
+        self.signed_bookmarks(p, taken)
         _as_deleted_text(p)
         self._wrap_runs(p, "w:del")
         self._mark_paragraph(p, "w:del")
         return p
 
     # -- a changed paragraph -----------------------------------------------------------------
-    def changed(self, old: E, new: E) -> E:
-        """The new paragraph's properties and bookmarks, its text diffed word by word. Each word
-        keeps its own run's formatting (a highlighted blank stays highlighted), and a field (a
-        cross-reference) is one piece that is kept, or deleted and inserted whole, never flattened
-        to text that would no longer update."""
+    def changed(self, old: E, new: E, taken: Collection[str] = ()) -> E:
+        """The new paragraph's properties and bookmarks (and the old one's the new text has not
+        ``taken``), its text diffed word by word. Each word keeps its own run's formatting (a
+        highlighted blank stays highlighted), and a field (a cross-reference) is one piece that
+        is kept, or deleted and inserted whole, never flattened to text that would no longer
+        update. Restyled (a provision that became an item), it records its old properties as a
+        tracked change of formatting, which rejecting restores."""
         p = el("w:p")
         ppr = new.find(qn("w:pPr"))
         if ppr is not None:
             p.append(copy.deepcopy(ppr))
+        if style_of(old) != style_of(new):
+            self._restyled(p, old)
         p.extend(copy.deepcopy(m) for m in new.iter(qn("w:bookmarkStart")))
         before, after = _pieces(old), _pieces(new)
         matcher = difflib.SequenceMatcher(
@@ -81,7 +90,51 @@ class Revisions:
             if op == "equal":
                 p.extend(_runs_of(after[j1:j2]))
         p.extend(copy.deepcopy(m) for m in new.iter(qn("w:bookmarkEnd")))
+        return self.with_signed_bookmarks(p, old, taken)
+
+    def with_signed_bookmarks(self, p: E, old: E, taken: Collection[str]) -> E:
+        """P (new) also holding the bookmarks of OLD that the new text has not ``taken``."""
+        at = 0 if p.find(qn("w:pPr")) is None else 1
+        for start, end in reversed(self.signed_bookmarks(copy.deepcopy(old), taken)):
+            p.insert(at, start)
+            p.append(end)
         return p
+
+    def signed_bookmarks(self, p: E, taken: Collection[str]) -> list[tuple[E, E]]:
+        """The bookmarks of old paragraph P that the new text has not ``taken``, with ids of
+        their own, as (start, end); the others are removed from P, since a name used twice makes
+        Word repair the file. A cross-reference in the old text to a provision the variation
+        removes then still finds it with the changes shown or rejected (accepted, it is gone
+        with the text that held it)."""
+        ends = {end.get(qn("w:id")): end for end in p.iter(qn("w:bookmarkEnd"))}
+        kept = []
+        for start in list(p.iter(qn("w:bookmarkStart"))):
+            end = ends.pop(start.get(qn("w:id")), None)
+            if end is None or start.get(qn("w:name")) in taken:
+                for mark in (start, end):
+                    if mark is not None:
+                        mark.getparent().remove(mark)
+                continue
+            fresh = str(next(self._ids))
+            start.set(qn("w:id"), fresh)
+            end.set(qn("w:id"), fresh)
+            kept.append((start, end))
+        for end in ends.values():  # the end of a bookmark that starts elsewhere
+            end.getparent().remove(end)
+        return kept
+
+    def _restyled(self, p: E, old: E) -> None:
+        """Record OLD's paragraph properties on P as a w:pPrChange (last in P's properties)."""
+        ppr = p.find(qn("w:pPr"))
+        if ppr is None:
+            ppr = el("w:pPr")
+            p.insert(0, ppr)
+        before = el("w:pPr", self.mark("w:pPrChange"))
+        was = old.find(qn("w:pPr"))
+        before.extend(
+            copy.deepcopy(c) for c in (was if was is not None else ()) if c.tag not in LATER
+        )
+        ppr.append(before.getparent())
 
     def _wrap_runs(self, p: E, tag: str) -> None:
         for r in [c for c in p if c.tag == qn("w:r")]:
@@ -98,7 +151,7 @@ class Revisions:
         rpr = ppr.find(qn("w:rPr"))
         if rpr is None:
             rpr = el("w:rPr")
-            later = [c for c in ppr if c.tag in (qn("w:sectPr"), qn("w:pPrChange"))]
+            later = [c for c in ppr if c.tag in LATER[1:]]
             if later:
                 later[0].addprevious(rpr)
             else:
@@ -110,14 +163,18 @@ def conform(old: E, new: E, revisions: Revisions) -> E:
     """A body holding ``new`` with every difference from ``old`` as a tracked change."""
     body = el("w:body")
     a, b = _paragraphs(old), _paragraphs(new)
+    taken = frozenset(m.get(qn("w:name")) for m in new.iter(qn("w:bookmarkStart")))
     keys_a = [(style_of(p), text_of(p)) for p in a]
     keys_b = [(style_of(p), text_of(p)) for p in b]
     matcher = difflib.SequenceMatcher(a=keys_a, b=keys_b, autojunk=False)
     for op, i1, i2, j1, j2 in matcher.get_opcodes():
         if op == "equal":
-            body.extend(copy.deepcopy(p) for p in b[j1:j2])
+            body.extend(
+                revisions.with_signed_bookmarks(copy.deepcopy(y), x, taken)
+                for x, y in zip(a[i1:i2], b[j1:j2], strict=True)
+            )
             continue
-        body.extend(_in_order(a[i1:i2], b[j1:j2], op == "replace", revisions))
+        body.extend(_in_order(a[i1:i2], b[j1:j2], op == "replace", revisions, taken))
     section = new.find(qn("w:sectPr"))
     if section is not None:
         body.append(copy.deepcopy(section))
@@ -135,78 +192,13 @@ def renamed(body: E, names: dict[str, str]) -> E:
     return body
 
 
-#: How a redline prints a change (a reader's convention, not a Word revision): insertions blue and
-#: double underlined, deletions red and struck through.
-Look = tuple[tuple[str, dict[str, str]], ...]
-INSERTED: Look = (("w:color", {"val": "1F4E9B"}), ("w:u", {"val": "double"}))
-DELETED: Look = (("w:color", {"val": "C00000"}), ("w:strike", {}))
-
-
-def marked_up(body: E) -> E:
-    """A copy of ``body`` with each tracked change printed as formatting, so any viewer shows it
-    the same way: the numbers are the new text's own, and a deleted numbered paragraph is shown
-    struck through without a number of its own (LibreOffice numbers a list paragraph that holds a
-    tracked deletion as if it were deleted: "[5.1]", then "5.1[5.2]" below it)."""
-    body = copy.deepcopy(body)
-    for p in body.iter(qn("w:p")):
-        mark = p.find(f"{qn('w:pPr')}/{qn('w:rPr')}")
-        gone = mark is not None and mark.find(qn("w:del")) is not None
-        if mark is not None:
-            for tag in ("w:ins", "w:del"):
-                for m in mark.findall(qn(tag)):
-                    mark.remove(m)
-        if gone:
-            _unnumbered(p)
-    for tag, look in (("w:ins", INSERTED), ("w:del", DELETED)):
-        for change in list(body.iter(qn(tag))):
-            for r in change.iter(qn("w:r")):
-                _format(r, look)
-            for t in change.iter(qn("w:delText")):
-                t.tag = qn("w:t")
-            for t in change.iter(qn("w:delInstrText")):
-                t.tag = qn("w:instrText")
-            _unwrap(change)
-    return body
-
-
-def _unwrap(element: E) -> None:
-    parent = element.getparent()
-    at = parent.index(element)
-    for child in reversed(list(element)):
-        parent.insert(at, child)
-    parent.remove(element)
-
-
-def _format(r: E, look: Look) -> None:
-    rpr = r.find(qn("w:rPr"))
-    if rpr is None:
-        rpr = el("w:rPr")
-        r.insert(0, rpr)
-    for tag, attrs in look:
-        for old in rpr.findall(qn(tag)):
-            rpr.remove(old)
-        rpr.append(el(tag, **attrs))
-
-
-def _unnumbered(p: E) -> None:
-    ppr = p.find(qn("w:pPr"))
-    if ppr is None:
-        ppr = el("w:pPr")
-        p.insert(0, ppr)
-    for old in ppr.findall(qn("w:numPr")):
-        ppr.remove(old)
-    numpr = el("w:numPr")
-    el("w:ilvl", numpr, val="0")
-    el("w:numId", numpr, val="0")
-    style = ppr.find(qn("w:pStyle"))
-    ppr.insert(0 if style is None else ppr.index(style) + 1, numpr)
-
-
 def _paragraphs(body: E) -> list[E]:
     return [c for c in body if c.tag == qn("w:p")]
 
 
-def _in_order(old: list[E], new: list[E], replaced: bool, revisions: Revisions) -> Iterator[E]:
+def _in_order(
+    old: list[E], new: list[E], replaced: bool, revisions: Revisions, taken: frozenset[str]
+) -> Iterator[E]:
     """A replaced run of paragraphs in document order: each deleted paragraph where it stood,
     after the reworded paragraph before it (so a clause emptied as "Not used" keeps its heading
     first and its deleted text under it; LibreOffice, accepting a deletion, keeps the style of
@@ -216,21 +208,34 @@ def _in_order(old: list[E], new: list[E], replaced: bool, revisions: Revisions) 
     for x in old:
         y = partner.get(id(x))
         if y is None:
-            yield revisions.deleted(x)
+            yield revisions.deleted(x, taken)
             continue
         while remaining and remaining[0] is not y:  # new paragraphs before the partner
             yield revisions.inserted(remaining.pop(0))
         remaining.pop(0)
-        yield revisions.changed(x, y)
+        yield revisions.changed(x, y, taken)
     yield from (revisions.inserted(p) for p in remaining)
 
 
 def _pairs(old: list[E], new: list[E]) -> Iterator[tuple[E, E]]:
-    """Old and new paragraphs of a replaced run that are the same paragraph reworded: same
-    style, in the same order."""
-    for x, y in zip(old, new, strict=False):
-        if style_of(x) == style_of(y):
-            yield x, y
+    """Old and new paragraphs of a replaced run that are the same paragraph reworded: those with
+    the same bookmarks (a provision keeps its label, even restyled), aligned in order; between
+    those, the same style in order. A provision paired is marked where it stands, so rejecting
+    every change gives it back with its bookmark (deleted and inserted apart, the bookmark could
+    stand in only one of them)."""
+    matcher = difflib.SequenceMatcher(a=_shapes(old), b=_shapes(new), autojunk=False)
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        for x, y in zip(old[i1:i2], new[j1:j2], strict=False):
+            if op == "equal" or (op == "replace" and style_of(x) == style_of(y)):
+                yield x, y
+
+
+def _shapes(paragraphs: list[E]) -> list[tuple[str | None, ...]]:
+    """What pairs a paragraph with its reworded self: its bookmarks' names, else its style."""
+    return [
+        tuple(m.get(qn("w:name")) for m in p.iter(qn("w:bookmarkStart"))) or (style_of(p),)
+        for p in paragraphs
+    ]
 
 
 def _as_deleted_text(p: E) -> None:

@@ -40,6 +40,8 @@ def lock_data(plan: Plan, laid_out: LaidOut) -> dict[str, Any]:
         }
         if pc.slot in fingerprints:
             entry["text_sha256"] = fingerprints[pc.slot]
+        if pc.reads:
+            entry["reads"] = list(pc.reads)
         return entry
 
     return {

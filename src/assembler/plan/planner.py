@@ -18,6 +18,7 @@ from assembler.bank.outline import Outline, Slot
 from assembler.core.errors import AssemblerError, Diagnostic
 from assembler.core.schema import suggest
 from assembler.deal.sheet import Deal
+from assembler.plan.reads import reaches, template_reads
 from assembler.template.sandbox import EVALUATION_ERRORS, ClauseEnvironment, MapNode, budget
 
 ENGINE_VERSION = "0.1.0"
@@ -34,6 +35,13 @@ class PlannedClause:
     number: str
     criteria: tuple[str, ...] = ()
     status: str = "approved"  # of the chosen version: "draft" only in a draft build
+    #: the deal values its text reads (``deal.population.cohort``, ``deal.parties[].name``):
+    #: what a deed of variation traces a changed value through (:mod:`assembler.plan.reads`)
+    reads: tuple[str, ...] = ()
+
+    def reads_value(self, path: str) -> bool:
+        """Whether its text reads the deal value at PATH (``term.years``, ``parties[2].name``)."""
+        return any(reaches(read, path) for read in self.reads)
 
 
 @dataclass(frozen=True)
@@ -79,6 +87,11 @@ class Plan:
     def all_clauses(self) -> list[PlannedClause]:
         front = [self.recitals] if self.recitals else []
         return front + self.clauses + self.schedules
+
+    def readers(self, path: str) -> list[PlannedClause]:
+        """The clauses and schedules whose text reads the deal value at PATH (``term.years``,
+        ``parties[2].name``): every one a change to that value re-renders."""
+        return [pc for pc in self.all_clauses() if pc.reads_value(path)]
 
     def criteria(self) -> dict[str, list[str]]:
         """Criterion id -> numbers of the clauses that satisfy it in this document."""
@@ -158,6 +171,8 @@ class Planner:
         )
         if self.errors:
             raise AssemblerError(self.errors)
+        if clauses and clauses[0].kind == "definitions":  # it prints every clause's definitions
+            clauses[0] = self._defining(clauses[0], [recitals, *clauses, *schedules])
         data = self.deal.data
         return Plan(
             document_type=self.deal.document_type,
@@ -327,7 +342,8 @@ class Planner:
         kind: str | None = None,
     ) -> PlannedClause:
         if clause is None and kind is None:  # a place a variation emptied: it keeps its number
-            return PlannedClause(slot.name, "", "", "", "Not used", NOT_USED, number)
+            title = self.outline.words.not_used_clause
+            return PlannedClause(slot.name, "", "", "", title, NOT_USED, number)
         if clause is None:
             return PlannedClause(slot.name, "", "", "", title or "", kind or "clause", number)
         pinned = self.pins.get(slot.name) if self.pins else None
@@ -341,7 +357,7 @@ class Planner:
         except AssemblerError as exc:  # say where in the deal sheet the pin or date came from
             where = self.deal.where(f"pins.{clause.id}" if deal_pin else "effective_date")
             raise AssemblerError([replace(d, **where) for d in exc.diagnostics]) from None
-        _, digest = self.bank.fragment(version)
+        fragment, digest = self.bank.fragment(version)
         if pinned and pinned[2] != digest:
             self.errors.append(
                 Diagnostic(
@@ -362,4 +378,19 @@ class Planner:
             number,
             tuple(clause.criteria),
             version.status,
+            template_reads(self.env, [fragment.source]),
         )
+
+    def _defining(
+        self, definitions: PlannedClause, planned: list[PlannedClause | None]
+    ) -> PlannedClause:
+        """The definitions clause, reading what each planned clause's definitions read."""
+        sources = [
+            source
+            for pc in planned
+            if pc is not None and pc.clause_id
+            for term, text in self.bank.clause(pc.clause_id).definitions(pc.version).items()
+            for source in (term, text)
+        ]
+        reads = template_reads(self.env, sources)
+        return replace(definitions, reads=tuple(sorted({*definitions.reads, *reads})))

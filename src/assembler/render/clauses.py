@@ -45,9 +45,9 @@ def clause_bodies(plan: Plan, bank: ClauseBank, sandbox: Sandbox) -> Bodies:
     return found
 
 
-def hold_provisions(plan: Plan, bodies: Bodies, numbering: Numbering) -> None:
+def hold_provisions(plan: Plan, bodies: Bodies, numbering: Numbering, not_used: str) -> None:
     """An agreement as varied keeps its provisions in the places its deeds gave them: an
-    omitted one "Not used", an inserted one numbered as the deed numbered it."""
+    omitted one NOT_USED ("Not used."), an inserted one numbered as the deed numbered it."""
     numbers = {pc.slot: pc.number for pc in plan.clauses}
     for place in plan.layout or []:
         if place.provisions and place.slot in bodies.blocks and place.slot in numbers:
@@ -57,6 +57,7 @@ def hold_provisions(plan: Plan, bodies: Bodies, numbering: Numbering) -> None:
                 place.omitted,
                 numbers[place.slot],
                 numbering,
+                not_used,
             )
             if held is not None:
                 bodies.blocks[place.slot] = held

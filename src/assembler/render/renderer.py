@@ -72,9 +72,6 @@ class Rendered:
     legend: str = ""
     #: footnote texts from fragments, numbered from 1 in reading order
     footnotes: list[str] = field(default_factory=list)
-    #: the deal values ("deal.population.cohort") each clause read, by slot: what a deed of
-    #: variation traces a changed value through
-    reads: dict[str, frozenset[str]] = field(default_factory=dict)
 
 
 def render(ins: RenderInputs) -> Rendered:
@@ -83,7 +80,7 @@ def render(ins: RenderInputs) -> Rendered:
     plan, sandbox = ins.plan, Sandbox(ins.env, ins.names, ins.issued)
     numbering = Numbering.read(ins.house.new_numbering(), ins.house.styles)
     bodies = clause_bodies(plan, ins.bank, sandbox)
-    hold_provisions(plan, bodies, numbering)
+    hold_provisions(plan, bodies, numbering, ins.outline.words.not_used_provision)
     terms, term_trace = definitions.defined_terms(plan, ins.bank, sandbox, bodies.blocks)
     cover = frame.cover(plan, ins.outline, sandbox)
     parties = frame.parties(ins.outline, sandbox)
@@ -125,7 +122,6 @@ def render(ins: RenderInputs) -> Rendered:
         paragraphs=walked.paragraphs,
         legend=cover.legend,
         footnotes=resolved.footnotes,
-        reads={slot: frozenset(t.accessed) for slot, t in bodies.traces.items()},
     )
 
 

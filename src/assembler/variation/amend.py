@@ -13,72 +13,25 @@ from __future__ import annotations
 
 import difflib
 import re
-from dataclasses import dataclass, field, replace
 from typing import Any
 
-from assembler.oxml.provisions import NOT_USED_TEXT, PROVISION
-from assembler.oxml.styles import Style
-from assembler.plan.laidout import LaidOut
-from assembler.plan.planner import NOT_USED, Place, Plan
+from assembler.plan.planner import NOT_USED
+from assembler.variation.sections import (
+    ITEM_STYLES,
+    SCHEDULE_HEADING,
+    Paragraph,
+    Section,
+    mostly,
+    provision_groups,
+    restructured,
+    sections,
+)
 
-HEADINGS = (Style.CLAUSE_HEADING, Style.SCHEDULE_HEADING)
+#: ``sections`` is read with the amendments (``amendments(sections(...), sections(...))``)
+__all__ = ["Section", "amendments", "replacement_text", "sections"]
+
 #: the longest passage (words and spaces) a word substitution replaces
 MAX_SUBSTITUTION_TOKENS = 40
-#: a schedule's paragraph heading ("1 Workstreams")
-SCHEDULE_HEADING = Style.SCHEDULE_CLAUSE_1
-#: list item styles, whose printed label ("(a)") is not part of the paragraph's text
-ITEM_STYLES = (Style.CLAUSE_3, Style.CLAUSE_4)
-
-
-@dataclass
-class Section:
-    """One place of a document: a clause, the definitions or a schedule, as printed."""
-
-    slot: str
-    number: str
-    title: str
-    kind: str
-    paragraphs: list[tuple[str, str, str]] = field(default_factory=list)  # (number, style, text)
-
-    @property
-    def texts(self) -> list[str]:
-        return [text for _, _, text in self.paragraphs]
-
-
-def sections(plan: Plan, laid_out: LaidOut) -> dict[str, Section]:
-    """The operative clauses and schedules of a laid-out document, by slot, in document order."""
-    by_label = {(pc.clause_id or pc.slot): pc for pc in plan.clauses + plan.schedules}
-    found: dict[str, Section] = {}
-    current: Section | None = None
-    for para in laid_out.paragraphs:
-        if para.style in HEADINGS:
-            planned = next((by_label[label] for label in para.labels if label in by_label), None)
-            if planned is None:  # the execution blocks: the end of the operative text
-                current = None
-                continue
-            current = Section(planned.slot, planned.number, planned.title, planned.kind)
-            found[planned.slot] = current
-        elif current is not None and para.style != Style.SCHEDULE_TITLE:
-            text = para.text.strip()
-            if text:
-                current.paragraphs.append((para.number, para.style, text))
-    return found
-
-
-def varied_layout(original: Plan, new: Plan) -> list[Place]:
-    """The new deal's places in the original's order: gone ones stay as "Not used", new ones
-    follow the last clause (or schedule), so no signed number moves."""
-    present = {pc.slot for pc in new.clauses + new.schedules if pc.clause_id}
-    places = []
-    for part, planned in (("clauses", original.clauses), ("schedules", original.schedules)):
-        known = {pc.slot for pc in planned}
-        for pc in planned:
-            if pc.kind == "definitions":
-                continue  # always first, numbered 1, made by the engine
-            places.append(Place(pc.slot, part, pc.slot not in present))
-        added = getattr(new, part)
-        places += [Place(pc.slot, part) for pc in added if pc.slot not in known and pc.clause_id]
-    return places
 
 
 def amendments(old: dict[str, Section], new: dict[str, Section]) -> list[dict[str, Any]]:
@@ -142,10 +95,6 @@ def _provision_changes(before: Section, after: Section) -> list[dict[str, Any]] 
     return _paragraph_changes(before, before.paragraphs, after.paragraphs)
 
 
-Paragraph = tuple[str, str, str]  # (number, style, text)
-Group = tuple[str, list[Paragraph]]  # a provision's own label ("4", "4A") and its paragraphs
-
-
 def _grouped_changes(before: Section, after: Section) -> list[dict[str, Any]] | None:
     """The changes provision by provision, where every provision as signed keeps its label
     (the layout held them: :func:`held_provisions`)."""
@@ -172,7 +121,7 @@ def _grouped_changes(before: Section, after: Section) -> list[dict[str, Any]] | 
                     "text": _replacement(group),
                 }
             )
-        elif [text for _, _, text in group] == [NOT_USED_TEXT] and group != was:
+        elif _newly_omitted(label, before, after):
             found.append({"op": "omit_provision", "at": before.slot, "provision": label})
         elif group != was:  # its words, or the provision and its items whole
             found += _paragraph_changes(before, was, group) or [
@@ -184,152 +133,21 @@ def _grouped_changes(before: Section, after: Section) -> list[dict[str, Any]] | 
                 }
             ]
         previous = label
-    restructured = [
+    moved = [
         label
         for label, group in new
-        if label not in signed or (group != signed[label] and _restructured(signed[label], group))
+        if label not in signed
+        or _newly_omitted(label, before, after)
+        or (group != signed[label] and restructured(signed[label], group))
     ]
-    if _mostly(len(restructured), len(old)):
+    if mostly(len(moved), len(old)):
         return None
     return found
 
 
-def _restructured(old: list[Paragraph], new: list[Paragraph]) -> bool:
-    """A provision omitted ("Not used."), or with items added or removed: not a change of words."""
-    return [style for _, style, _ in old] != [style for _, style, _ in new] or (
-        [text for _, _, text in new] == [NOT_USED_TEXT] != [text for _, _, text in old]
-    )
-
-
-def _mostly(changed: int, provisions: int) -> bool:
-    """Whether a change to CHANGED of a clause's PROVISIONS reads better as the whole clause
-    substituted than as one instruction per provision."""
-    return changed > 1 and changed * 2 > provisions
-
-
-def provision_groups(section: Section) -> tuple[list[Paragraph], list[Group]]:
-    """A clause's text before its first numbered provision, and each provision ("9.4") with
-    the items and text below it, by its label within the clause ("4"); a schedule's paragraphs
-    ("1", "1.1") by their own numbers."""
-    schedule = section.number.startswith("Schedule")
-    prefix = "" if schedule else section.number + "."
-    starts = (PROVISION, SCHEDULE_HEADING) if schedule else (PROVISION,)
-    intro: list[Paragraph] = []
-    groups: list[Group] = []
-    for para in section.paragraphs:
-        number, style, _ = para
-        if style in starts and number and number.startswith(prefix):
-            groups.append((number.removeprefix(prefix), [para]))
-        elif groups:
-            groups[-1][1].append(para)
-        else:
-            intro.append(para)
-    return intro, groups
-
-
-def held_provisions(
-    layout: list[Place], old: dict[str, Section], new: dict[str, Section]
-) -> list[Place]:
-    """LAYOUT with each clause's provisions labelled as a deed leaves them: a provision the new
-    text no longer has keeps its number, "Not used"; a new one takes the number of the one
-    before it and a letter (9.4A, 9.4B); every other keeps its signed number."""
-    held = []
-    for place in layout:
-        before, after = old.get(place.slot), new.get(place.slot)
-        labels = None
-        if (
-            place.part == "clauses"
-            and before
-            and after
-            and NOT_USED not in (before.kind, after.kind)
-        ):
-            labels = _labels(before, after) if before.kind != "definitions" else None
-        held.append(replace(place, provisions=labels[0], omitted=labels[1]) if labels else place)
-    return held
-
-
-def _labels(before: Section, after: Section) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
-    intro_a, old = provision_groups(before)
-    intro_b, new = provision_groups(after)
-    if not old or not new or bool(intro_a) != bool(intro_b):
-        return None
-    labels: list[str] = []
-    omitted: list[str] = []
-    aligned = _aligned([_key(g) for _, g in old], [_key(g) for _, g in new])
-    changed = [
-        (i, j) for i, j in aligned if i is None or j is None or _restructured(old[i][1], new[j][1])
-    ]
-    if _mostly(len(changed), len(old)):
-        return None  # the clause is substituted whole, and numbered afresh
-    for i, j in aligned:
-        if i is not None:
-            labels.append(old[i][0])
-            if j is None:
-                omitted.append(old[i][0])
-        elif not labels:
-            return None  # a provision before the first: the clause is substituted whole
-        else:
-            labels.append(_next_label(labels[-1]))
-    if len(set(labels)) != len(labels):
-        return None
-    if not omitted and labels == [str(n) for n in range(1, len(labels) + 1)]:
-        return None
-    return tuple(labels), tuple(omitted)
-
-
-def _next_label(label: str) -> str:
-    """The number a provision inserted after LABEL takes: 4 -> 4A, 4A -> 4B."""
-    if label[-1].isalpha():
-        return label[:-1] + chr(ord(label[-1]) + 1)
-    return label + "A"
-
-
-def _key(group: list[Paragraph]) -> str:
-    return " ".join(text for _, _, text in group)
-
-
-#: How alike two provisions' texts must be to count as one provision reworded.
-SAME_PROVISION = 0.5
-
-
-def _aligned(old: list[str], new: list[str]) -> list[tuple[int | None, int | None]]:
-    """Old and new provisions in order, paired where one is the other reworded (the pairing of
-    greatest likeness, in order); between two pairs, the leftovers pair up in order as
-    rewordings, and what remains is omitted (old only) or inserted (new only)."""
-    n, m = len(old), len(new)
-    like = [[_likeness(a, b) for b in new] for a in old]
-    best = [[0.0] * (m + 1) for _ in range(n + 1)]
-    for i in range(n - 1, -1, -1):
-        for j in range(m - 1, -1, -1):
-            best[i][j] = max(best[i + 1][j], best[i][j + 1])
-            if like[i][j] >= SAME_PROVISION:
-                best[i][j] = max(best[i][j], like[i][j] + best[i + 1][j + 1])
-    pairs: list[tuple[int, int]] = []
-    i = j = 0
-    while i < n and j < m:
-        if like[i][j] >= SAME_PROVISION and best[i][j] == like[i][j] + best[i + 1][j + 1]:
-            pairs.append((i, j))
-            i, j = i + 1, j + 1
-        elif best[i][j] == best[i + 1][j]:
-            i += 1
-        else:
-            j += 1
-    out: list[tuple[int | None, int | None]] = []
-    i = j = 0
-    for a, b in [*pairs, (n, m)]:
-        gap_old, gap_new = list(range(i, a)), list(range(j, b))
-        common = min(len(gap_old), len(gap_new))
-        out += zip(gap_old[:common], gap_new[:common], strict=True)
-        out += ((x, None) for x in gap_old[common:])
-        out += ((None, y) for y in gap_new[common:])
-        if a < n:
-            out.append((a, b))
-        i, j = a + 1, b + 1
-    return out
-
-
-def _likeness(a: str, b: str) -> float:
-    return difflib.SequenceMatcher(a=a.split(), b=b.split(), autojunk=False).ratio()
+def _newly_omitted(label: str, before: Section, after: Section) -> bool:
+    """Whether the provision LABEL is one the new text leaves "Not used." and the old did not."""
+    return label in after.omitted and label not in before.omitted
 
 
 def _paragraph_changes(

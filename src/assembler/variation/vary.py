@@ -3,52 +3,26 @@ the deed of variation, its deal sheet, and a conformed copy of the agreement as 
 changes as Word tracked changes.
 
 The pipeline is the build's own: the original is rebuilt exactly from its lock; the new deal is
-planned in the original's places (:func:`amend.varied_layout`), so the agreement as varied keeps
-the signed numbering; the two are compared (:mod:`amend`); the amendments, parties and recitals
-become the deal sheet of a deed of variation, which is then built like any other deal sheet. The
-conformed copy's lock records the variation, so a second variation starts from the agreement as
-varied and cites both instruments.
+planned in the original's places (:func:`layout.varied_layout`), so the agreement as varied keeps
+the signed numbering; the two are compared (:mod:`amend`); the amendments, parties
+(:mod:`parties`) and recitals become the deal sheet of a deed of variation (:mod:`deedsheet`),
+which is then built like any other deal sheet; the conformed copy (:mod:`conformed`) shows the
+changes, and what the drafter must judge is warned (:mod:`consequences`). The conformed copy's
+lock records the variation, so a second variation starts from the agreement as varied and cites
+both instruments.
 """
 
 from __future__ import annotations
 
-import copy
-import datetime as dt
-import io
-import os
-import re
-import tempfile
-import zipfile
-from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from lxml import etree
-from ruamel.yaml import YAML
-
 from assembler.core.errors import AssemblerError, Diagnostic
 from assembler.core.files import all_or_nothing, check_outputs, write_atomic
-from assembler.core.schema import ListOf, Map
 from assembler.deal.sheet import Deal, load_deal
-from assembler.deal.types import house_types
-from assembler.oxml import text as ox
-from assembler.oxml.body import (
-    block_style,
-    blocks_of,
-    body_of,
-    new_body,
-    paragraphs_of,
-    replace_body,
-    section_of,
-)
-from assembler.oxml.styles import Style
-from assembler.oxml.text import E
-from assembler.oxml.tracked import Revisions, conform, marked_up, renamed
 from assembler.package import provenance
-from assembler.package.export import to_pdf
 from assembler.package.lockfile import lock_path_for
-from assembler.package.writer import docx_parts, zip_parts
 from assembler.pipeline.build import (
     Assembled,
     BuildResult,
@@ -57,19 +31,18 @@ from assembler.pipeline.build import (
     plan_document,
     rebuild,
     recorded_unchanged,
-    write_document,
 )
 from assembler.pipeline.workspace import Workspace
-from assembler.plan.planner import Plan
-from assembler.render.renderer import Rendered
-from assembler.template.sandbox import longdate
-from assembler.variation.amend import (
-    Section,
-    amendments,
-    held_provisions,
-    sections,
-    varied_layout,
-)
+from assembler.plan.planner import Place
+from assembler.variation.amend import amendments
+from assembler.variation.conformed import instructions, preface, redline_pdf, write_conformed
+from assembler.variation.consequences import consequences
+from assembler.variation.deedsheet import deed_deal, sheet_yaml, variation_terms
+from assembler.variation.layout import held_provisions, varied_layout
+from assembler.variation.parties import rename, successions, write_without_leaving
+from assembler.variation.sections import Section, sections
+
+__all__ = ["VaryResult", "redline_pdf", "vary"]
 
 
 @dataclass
@@ -111,10 +84,10 @@ def _vary_deal(
 ) -> VaryResult:
     old_deal, old = _signed_agreement(original, ws, output)
     deal = load_deal(new_deal, ws.bank.codes, law=ws.bank.law, types=ws.types)
-    terms = _variation_terms(deal)
-    by_law = _successions(old_deal, deal, terms)
+    terms = variation_terms(deal)
+    by_law = successions(old_deal, deal, terms)
     remaining = output.with_name(output.stem + "-conformed.deal.yaml")
-    leaves = _write_without_leaving(deal, remaining)
+    leaves = write_without_leaving(deal, remaining)
     if leaves:  # (a vary that fails leaves nothing behind: all_or_nothing above)
         deal = load_deal(remaining, ws.bank.codes, law=ws.bank.law, types=ws.types)
     return _vary(old_deal, old, deal, terms, by_law, original, output, ws, draft)
@@ -132,17 +105,7 @@ def _vary(
     draft: bool,
 ) -> VaryResult:
     history = list(old.lock.get("variations", []))
-    layout = varied_layout(old.plan, plan_document(deal, ws, draft=True).plan)
-    varied = assemble(deal, ws, draft=draft, layout=layout)
-    signed = {
-        slot: replace(s, paragraphs=[(n, st, _rename(t, by_law)) for n, st, t in s.paragraphs])
-        for slot, s in sections(old.plan, old.rendered.laid_out).items()
-    }
-    held = held_provisions(layout, signed, sections(varied.plan, varied.rendered.laid_out))
-    if held != layout:  # a provision omitted or inserted: laid out as the deed numbers it
-        layout = held
-        varied = assemble(deal, ws, draft=draft, layout=layout)
-    now = sections(varied.plan, varied.rendered.laid_out)
+    layout, varied, signed, now = _varied_agreement(old, deal, by_law, ws, draft)
     changes = amendments(signed, now)
     if not changes:
         raise AssemblerError(
@@ -153,8 +116,8 @@ def _vary(
             )
         )
     deed_sheet = output.with_name(output.stem + ".deal.yaml")
-    data = _deed_deal(old_deal, deal, terms, history, changes, deed_sheet, ws.forms, original)
-    write_atomic(deed_sheet, _yaml(data))
+    data = deed_deal(old_deal, deal, terms, history, changes, deed_sheet, ws.forms, original)
+    write_atomic(deed_sheet, sheet_yaml(data))
     deed = build(deed_sheet, output, workspace=ws, draft=draft)
     made = terms.get("made")
     record = {
@@ -169,202 +132,31 @@ def _vary(
     conformed_doc = assemble(
         deal, ws, draft=draft, layout=layout, history=[*history, record], lock_dir=conformed.parent
     )
-    preface = _preface([*history, record], _instructions(deed), changes, old.plan)
-    conformed_lock = _write_conformed(old, conformed_doc, conformed, ws, record, preface, by_law)
+    front = preface([*history, record], instructions(deed), changes, old.plan)
+    conformed_lock = write_conformed(old, conformed_doc, conformed, ws, record, front, by_law)
     considered = set(deal.data.get("acknowledge") or {})
-    traced = (
-        _still_reads(old_deal, deal, now)
-        + _unchanged_beside(old_deal, deal, changes, varied)
-        + _role_clauses_omitted(old, deal, changes, ws)
-    )
+    traced = consequences(old, deal, changes, varied, now, ws)
     deed.warnings.extend(w for w in traced if w.rule not in considered)
     return VaryResult(deed, deed_sheet, conformed, conformed_lock, changes)
 
 
-#: The shortest changed value worth looking for in the text (shorter ones match by chance).
-MIN_TRACED = 4
-
-
-def _still_reads(old_deal: Deal, deal: Deal, varied: dict[str, Section]) -> list[Diagnostic]:
-    """W-var-02: a deal value the variation changes that the agreement as varied still prints
-    (a provision no clause of the bank re-derives from the value: written into a sentence, or
-    derived from it). The engine cannot tell whether the provision is now spent or false, so it
-    names the provisions for the drafter, at the changed value's line."""
-    before, after = dict(_leaves(old_deal.data)), dict(_leaves(deal.data))
-    found = []
-    for path, value in before.items():
-        new = after.get(path)
-        old = _changed_words(value, new) if new is not None else ""
-        if len(old) < MIN_TRACED or not re.search(r"\s|\d", old):
-            continue  # one short word matches by chance
-        pattern = re.compile(rf"(?<!\w){re.escape(old)}(?!\w)")
-        places = [
-            f"{section.number if section.number.startswith('Schedule') else 'clause'} "
-            f"{number or section.number}".strip()
-            for section in varied.values()
-            for number, _, text in section.paragraphs
-            if pattern.search(text)
-        ]
-        if places:
-            found.append(
-                Diagnostic(
-                    "W-var-02",
-                    f"{path} changes from {value!r} to {new!r}, but the agreement as varied "
-                    f"still reads {old!r} in {', '.join(dict.fromkeys(places))}: check whether each "
-                    "is now spent or false, and amend it in the deed if so",
-                    hint="edit the deed's deal sheet (amendments) and build it again",
-                    severity="warning",
-                    **deal.where(path),
-                )
-            )
-    return found
-
-
-def _unchanged_beside(
-    old_deal: Deal, deal: Deal, changes: list[dict[str, Any]], varied: Assembled
-) -> list[Diagnostic]:
-    """W-var-02: a value the variation leaves as it was, that a provision the deed amends still
-    prints beside a value of the same entry that it changes ("the whole population ...
-    (estimated at about 50,000 people)": population.estimated_size was the over-65s'). The plan
-    knows which values each clause read; whether the value still holds is for the drafter, at
-    its line."""
-    before, after = dict(_leaves(old_deal.data)), dict(_leaves(deal.data))
-    changed = {path for path, value in after.items() if before.get(path, value) != value}
-    now = sections(varied.plan, varied.rendered.laid_out)
-    found = []
-    for change in changes:
-        section = now.get(change["at"])
-        if section is None or "provision" not in change:
-            continue
-        number = _full_number(section, change["provision"])
-        texts = [text for n, _, text in section.paragraphs if n == number]
-        read = {path.removeprefix("deal.") for path in varied.rendered.reads.get(section.slot, ())}
-        moved = sorted(read & changed)
-        for path in sorted(read - changed):
-            value = after.get(path)
-            beside = [m for m in moved if m.rpartition(".")[0] == path.rpartition(".")[0]]
-            if not value or not beside or value.startswith("[") or not texts:
-                continue
-            if not re.search(rf"(?<![\d,.]){re.escape(value)}(?![\d,])", texts[0]):
-                continue
-            found.append(
-                Diagnostic(
-                    "W-var-02",
-                    f"clause {number} changes with {beside[0]} and still gives {path} "
-                    f"({value}), which the variation does not change: check that it still holds",
-                    hint=f"change {path} in the deal sheet if it no longer holds",
-                    severity="warning",
-                    **deal.where(path),
-                )
-            )
-    return found
-
-
-def _full_number(section: Section, provision: str) -> str:
-    """A provision's number in full ("5.1" for provision "1" of clause 5)."""
-    if section.number.startswith("Schedule") or provision.startswith("("):
-        return provision if section.number.startswith("Schedule") else section.number + provision
-    return f"{section.number}.{provision}"
-
-
-def _role_clauses_omitted(
-    old: Assembled, deal: Deal, changes: list[dict[str, Any]], ws: Workspace
-) -> list[Diagnostic]:
-    """W-var-03: a clause the deed omits because no party now meets its condition on the parties
-    (the conflicts protocol once no party is flagged as both commissioner and provider). The
-    flags are the drafter's: a party that joins may need the clause although none is flagged."""
-    planned = {pc.slot: pc for pc in old.plan.clauses + old.plan.schedules}
-    joining = [
-        p["name"]
-        for p in deal.data["parties"]
-        if p["id"] not in {q["id"] for q in old.deal.data["parties"]}
-    ]
-    found = []
-    for change in changes:
-        pc = planned.get(change["at"])
-        if change["op"] != "delete_clause_not_used" or pc is None or not pc.clause_id:
-            continue
-        condition = ws.bank.clause(pc.clause_id).condition or ""
-        if "part" not in condition:  # parties, party(...): a condition on the parties' roles
-            continue
-        who = f", including {', '.join(joining)}, which joins" if joining else ""
-        found.append(
-            Diagnostic(
-                "W-var-03",
-                f"the deed omits {'clause ' if not pc.number.startswith('Schedule') else ''}"
-                f"{pc.number} ({pc.title}) because no party now meets its condition "
-                f"({condition}): check that no party{who} still needs it",
-                hint="set the party's flag in the deal sheet if it needs the clause",
-                severity="warning",
-                **deal.where("parties"),
-            )
-        )
-    return found
-
-
-def _changed_words(old: str, new: str) -> str:
-    """The words of ``old`` that ``new`` changes: the passage between what they share at each
-    end ("people aged 65 and over" of "people aged 65 and over living in ...")."""
-    a, b = old.split(" "), new.split(" ")
-    start = 0
-    while start < min(len(a), len(b)) and a[start] == b[start]:
-        start += 1
-    end = 0
-    while end < min(len(a), len(b)) - start and a[-1 - end] == b[-1 - end]:
-        end += 1
-    return " ".join(a[start : len(a) - end])
-
-
-def _leaves(node: Any, path: str = "") -> Iterator[tuple[str, str]]:
-    """Every text or number in a deal sheet, by its dotted path (parties[2].name)."""
-    if isinstance(node, dict):
-        for key, value in node.items():
-            if key != "variation":
-                yield from _leaves(value, f"{path}.{key}" if path else str(key))
-    elif isinstance(node, list):
-        for i, value in enumerate(node):
-            yield from _leaves(value, f"{path}[{i}]")
-    elif isinstance(node, str | int | float) and not isinstance(node, bool):
-        yield path, f"{node:,}" if isinstance(node, int) else str(node)
-
-
-def _write_without_leaving(deal: Deal, path: Path) -> bool:
-    """A deal sheet whose parties say ``change: leaving`` describes the agreement those parties
-    leave: write the deal as it will stand without them (their entries, and every entry and id
-    that names them, removed) to PATH, the deal sheet of the agreement as varied. False when no
-    party leaves."""
-    leaving = {p["id"] for p in deal.data["parties"] if p.get("change") == "leaving"}
-    if not leaving:
-        return False
-    yaml = YAML()  # round trip: the drafter's comments and layout stay
-    yaml.width = 100
-    data = yaml.load(deal.path.read_text(encoding="utf-8"))
-    data["parties"] = [p for p in data["parties"] if p.get("id") not in leaving]
-    _drop_references(data, leaving)
-    stream = io.StringIO()
-    stream.write(
-        f"# Written by `assemble vary` from {deal.path.name}: the deal as it stands once "
-        f"{', '.join(sorted(leaving))} leave(s).\n"
-    )
-    yaml.dump(data, stream)
-    write_atomic(path, stream.getvalue().encode("utf-8"))
-    return True
-
-
-def _drop_references(node: Any, ids: set[str]) -> None:
-    """Remove from every list the ids, and the entries that refer to them (a service contract
-    whose provider leaves), below NODE."""
-    children = node.values() if isinstance(node, dict) else node if isinstance(node, list) else []
-    for child in list(children):
-        if isinstance(child, list):
-            child[:] = [item for item in child if not _names(item, ids)]
-        _drop_references(child, ids)
-
-
-def _names(item: Any, ids: set[str]) -> bool:
-    if isinstance(item, dict):
-        return bool(ids & {v for k, v in item.items() if k != "id" and isinstance(v, str)})
-    return isinstance(item, str) and item in ids
+def _varied_agreement(
+    old: Assembled, deal: Deal, by_law: dict[str, str], ws: Workspace, draft: bool
+) -> tuple[list[Place], Assembled, dict[str, Section], dict[str, Section]]:
+    """The varied agreement laid out in the signed places (an omitted provision held as "Not
+    used", an inserted one numbered as the deed numbers it), with the signed and the new
+    sections by place."""
+    layout = varied_layout(old.plan, plan_document(deal, ws, draft=True).plan)
+    varied = assemble(deal, ws, draft=draft, layout=layout)
+    signed = {
+        slot: replace(s, paragraphs=[(n, st, rename(t, by_law)) for n, st, t in s.paragraphs])
+        for slot, s in sections(old.plan, old.rendered.laid_out).items()
+    }
+    held = held_provisions(layout, signed, sections(varied.plan, varied.rendered.laid_out))
+    if held != layout:  # a provision omitted or inserted: laid out as the deed numbers it
+        layout = held
+        varied = assemble(deal, ws, draft=draft, layout=layout)
+    return layout, varied, signed, sections(varied.plan, varied.rendered.laid_out)
 
 
 def _signed_agreement(original: Path, ws: Workspace, output: Path) -> tuple[Deal, Assembled]:
@@ -395,281 +187,3 @@ def _signed_agreement(original: Path, ws: Workspace, output: Path) -> tuple[Deal
     sheet = output.with_name(output.stem + ".signed.yaml")
     write_atomic(sheet, carried)
     return rebuild(original, ws, deal_path=sheet)
-
-
-def _successions(old_deal: Deal, deal: Deal, terms: dict[str, Any]) -> dict[str, str]:
-    """Old name -> new name of each party whose place a successor took by law (E-var-08 when the
-    predecessor is not a party to the agreement as signed)."""
-    before = {p["id"]: p for p in old_deal.data["parties"]}
-    after = {p["id"]: p for p in deal.data["parties"]}
-    names = {}
-    for i, s in enumerate(terms.get("successions") or []):
-        if s["predecessor"] not in before:
-            raise AssemblerError(
-                Diagnostic(
-                    "E-var-08",
-                    f"variation.successions[{i}].predecessor: {s['predecessor']!r} is not a party "
-                    "to the agreement as signed",
-                    hint=f"one of: {', '.join(before)}",
-                    **deal.where(f"variation.successions[{i}].predecessor"),
-                )
-            )
-        names[str(before[s["predecessor"]]["name"])] = str(after[s["party"]]["name"])
-    return names
-
-
-def _rename(text: str, names: dict[str, str]) -> str:
-    for old, new in names.items():
-        text = text.replace(old, new)
-    return text
-
-
-def _variation_terms(deal: Deal) -> dict[str, Any]:
-    terms = deal.data.get("variation")
-    if not isinstance(terms, dict):
-        raise AssemblerError(
-            Diagnostic(
-                "E-var-07",
-                "variation: the deal sheet does not say how the agreement is varied",
-                str(deal.path),
-                hint="add variation: {date, original_date, reasons, services_change}",
-            )
-        )
-    return terms
-
-
-def _deed_deal(
-    old_deal: Deal,
-    deal: Deal,
-    terms: dict[str, Any],
-    history: list[dict[str, Any]],
-    changes: list[dict[str, Any]],
-    deed_sheet: Path,
-    forms: dict[str, Any],
-    signed: str | Path,
-) -> dict[str, Any]:
-    """The deed of variation's deal sheet, in the form a lawyer could also write by hand."""
-    number = len(history) + 1
-    successions = terms.get("successions") or []
-    before = {p["id"]: p for p in old_deal.data["parties"]}
-    after = {p["id"]: p for p in deal.data["parties"]}
-    # a successor by law continues in its predecessor's place: neither joins nor leaves
-    before |= {s["party"]: after[s["party"]] for s in successions}
-    gone = {s["predecessor"] for s in successions}
-    parties = [
-        _deed_party(p, "continuing" if i in before else "joining", forms) for i, p in after.items()
-    ]
-    parties += [
-        _deed_party(p, "leaving", forms)
-        for i, p in before.items()
-        if i not in after and i not in gone
-    ]
-    data: dict[str, Any] = {
-        "deal_id": f"{deal.data['deal_id']}-variation-{number}",
-        "document_type": "deed_of_variation",
-        "title": f"Deed of Variation No. {number}",  # the cover adds "relating to ..."
-        "effective_date": terms["date"],
-        "original": {
-            "deal": os.path.relpath(old_deal.path.resolve(), deed_sheet.resolve().parent),
-            "date": terms["original_date"],
-            "lock": os.path.relpath(Path(signed).resolve(), deed_sheet.resolve().parent),
-        },
-        # each earlier deed by the date it was made, not the date its variations took effect
-        "previous_variations": [
-            {
-                "date": dt.date.fromisoformat(v["made"])
-                if v.get("made")
-                else f"[date of Deed of Variation No. {v['number']}]",
-                "description": "a deed of variation",
-            }
-            for v in history
-        ],
-        "variation_power": terms.get("power", "variation"),
-        "reasons": list(terms["reasons"]),
-        "timing": terms.get("timing", "prospective"),
-        "parties": parties,
-        "amendments": changes,
-        "services_change": bool(terms["services_change"]),
-    }
-    if successions:
-        names = {p["id"]: p["name"] for p in old_deal.data["parties"]}
-        data["statutory_transfers"] = [
-            {
-                "party": s["party"],
-                "predecessor": names[s["predecessor"]],
-                "instrument": s["instrument"],
-                "date": s["date"],
-            }
-            for s in successions
-        ]
-    for key in ("procurement", "conformed_copy"):
-        if key in terms:
-            data[key] = terms[key]
-    considered = {k: v for k, v in (deal.data.get("acknowledge") or {}).items() if "-var-" in k}
-    if considered:  # the drafters' view of the deed's own warnings
-        data["acknowledge"] = considered
-    return data
-
-
-def _deed_party_keys() -> set[str]:
-    """The keys a party of a deed of variation may have (its schema's ``parties`` items)."""
-    parties = house_types()["deed_of_variation"].schema.fields["parties"].spec
-    assert isinstance(parties, ListOf) and isinstance(parties.item, Map)
-    return set(parties.item.fields)
-
-
-def _deed_party(party: dict[str, Any], change: str, forms: dict[str, Any]) -> dict[str, Any]:
-    """The party as the deed describes it and has it execute: the fields its legal form's
-    description and deed execution lines read (templates/legal-forms.yaml)."""
-    form = forms[party["kind"]]
-    wording = str(form["description"]) + " ".join(map(str, form["deed"]))
-    used = {"id", "name", "kind", "roles", "address"} | set(re.findall(r"\bp\.(\w+)", wording))
-    kept = {k: v for k, v in party.items() if k in used and k in _deed_party_keys()}
-    # a deed needs printed names and witnesses an agreement may not have had: blanks to fill
-    for key, blank in (("witness", "[witness name and address]"), ("signatory", "[name]")):
-        if key in used:
-            kept.setdefault(key, blank)
-    return {**kept, "change": change}
-
-
-def _yaml(data: dict[str, Any]) -> bytes:
-    yaml = YAML(typ="safe", pure=False)
-    yaml.default_flow_style = False
-    yaml.width = 100
-    yaml.allow_unicode = True
-    stream = io.StringIO()
-    stream.write(
-        "# Written by `assemble vary`: the deed of variation's deal sheet. The amendments were\n"
-        "# worked out by comparing the agreement as signed with the deal as it now stands; edit\n"
-        "# them here if the lawyers want other wording, then `assemble build` this file.\n"
-    )
-    yaml.dump(data, stream)
-    return stream.getvalue().encode("utf-8")
-
-
-#: The legend at the head of a conformed copy (document-structures.md 5.7): it is not an
-#: execution version, and says which deeds it incorporates.
-LEGEND = (
-    "Conformed copy incorporating the amendments made by {deed}. "
-    "For reference only: the executed documents prevail."
-)
-#: A signing line of an execution block: the conformed copy shows the blocks as executed.
-SIGNING_LINE = "....."
-
-
-def _deed_name(record: dict[str, Any]) -> str:
-    made = record.get("made")
-    when = longdate(dt.date.fromisoformat(made)) if made else "[ ]"
-    return f"Deed of Variation No. {record['number']} dated {when}"
-
-
-def _instructions(deed: BuildResult) -> list[str]:
-    """The deed's amendment instructions as printed, one per amendment, in order."""
-    title = next(pc.title for pc in deed.plan.clauses if pc.clause_id == "dov-amendments")
-    found: list[str] = []
-    inside = False
-    with zipfile.ZipFile(deed.output) as package:  # our own output, just written
-        root = etree.fromstring(package.read("word/document.xml"))
-    for p in paragraphs_of(root):
-        style, text = ox.style_of(p), ox.text_of(p)
-        if style == Style.CLAUSE_HEADING:
-            inside = text == title
-        elif inside and style == Style.CLAUSE_2:
-            found.append(text)
-    return found
-
-
-def _preface(
-    records: list[dict[str, Any]], printed: list[str], changes: list[dict[str, Any]], plan: Plan
-) -> list[E]:
-    """The legend and the list of changes (provision, instruction) that head a conformed copy."""
-    *earlier, latest = records
-    legend = LEGEND.format(deed=_deed_name(latest))
-    if earlier:
-        legend += " It also incorporates, without marking them, the amendments made by " + (
-            ", ".join(_deed_name(r) for r in earlier) + "."
-        )
-    numbers = {pc.slot: pc.number for pc in plan.clauses + plan.schedules}
-    paragraphs = [
-        ox.paragraph(None, legend, bold=True),
-        ox.paragraph(None, f"Changes made by {_deed_name(latest)}", bold=True),
-    ]
-    for change, instruction in zip(changes, printed, strict=False):
-        number = numbers.get(change["at"], "")
-        where = number if number.startswith("Schedule") else f"Clause {number}"
-        paragraphs.append(ox.paragraph(None, f"{where}: {instruction}"))
-    return paragraphs
-
-
-def _write_conformed(
-    old: Assembled,
-    varied: Assembled,
-    output: Path,
-    ws: Workspace,
-    record: dict[str, Any],
-    preface: list[E],
-    by_law: dict[str, str],
-) -> Path:
-    """The agreement as varied: the signed cover, parties and recitals as they were, the
-    operative provisions with every change the deed makes as a tracked change attributed to the
-    deed, and the execution blocks as executed (no signing lines), under a legend."""
-    revisions = Revisions(
-        f"Deed of Variation No. {record['number']}", f"{record['date']}T00:00:00Z"
-    )
-    front, operative, execution = _parts(old.rendered)
-    _, new_operative, _ = _parts(varied.rendered)
-    body = new_body([*preface, *front])
-    signed = renamed(_body_of(operative), by_law)  # a successor by law is not the deed's change
-    body.extend(conform(signed, _body_of(new_operative), revisions))
-    body.extend(p for p in execution if SIGNING_LINE not in ox.text_of(p))
-    ending = section_of(varied.rendered.body)
-    if ending is not None:
-        body.append(copy.deepcopy(ending))
-    rendered = type(varied.rendered)(**{**varied.rendered.__dict__, "body": body})
-    embedded = provenance.package_parts(varied.lock, varied.deal.path.read_bytes())
-    data = zip_parts(docx_parts(rendered, ws.house, varied.plan.title, embedded))
-    return write_document(
-        Assembled(varied.deal, varied.plan, rendered, data, varied.lock, []), output
-    )
-
-
-def redline_pdf(conformed: str | Path, output: str | Path | None = None) -> Path:
-    """A PDF of a conformed copy with its changes marked (insertions underlined, deletions struck
-    through) and the new numbering throughout: what a lawyer sends with the deed. Written to
-    OUTPUT, by default beside the conformed copy as NAME-redline.pdf. Needs LibreOffice."""
-    conformed = Path(conformed)
-    target = (
-        Path(output)
-        if output
-        else conformed.with_name(conformed.stem.removesuffix("-conformed") + "-redline.pdf")
-    )
-    with zipfile.ZipFile(conformed) as package:
-        parts = {name: package.read(name) for name in package.namelist()}
-    root = etree.fromstring(parts["word/document.xml"])
-    replace_body(root, marked_up(body_of(root)))
-    parts["word/document.xml"] = etree.tostring(root, xml_declaration=True, encoding="UTF-8")
-    with tempfile.TemporaryDirectory() as work:
-        docx = Path(work, target.stem + ".docx")
-        with zipfile.ZipFile(docx, "w", zipfile.ZIP_DEFLATED) as package:
-            for name, data in parts.items():
-                package.writestr(name, data)
-        write_atomic(target, to_pdf(docx).read_bytes())
-    return target
-
-
-def _parts(rendered: Rendered) -> tuple[list[E], list[E], list[E]]:
-    """A rendered body cut into its front matter (cover, contents, parties, recitals), its
-    operative provisions (clauses and schedules) and its execution blocks."""
-    children = blocks_of(rendered.body)
-    styles = [block_style(c) for c in children]
-    start = styles.index(Style.CLAUSE_HEADING) if Style.CLAUSE_HEADING in styles else 0
-    end = len(children)
-    if Style.EXECUTION_BLOCK in styles:  # the heading above the first block starts the execution
-        end = styles.index(Style.EXECUTION_BLOCK)
-        while end > start and styles[end] != Style.SCHEDULE_HEADING:
-            end -= 1
-    return children[:start], children[start:end], children[end:]
-
-
-def _body_of(elements: list[E]) -> E:
-    return new_body(copy.deepcopy(e) for e in elements)
