@@ -67,15 +67,7 @@ def make_pack(
         raise AssemblerError(
             Diagnostic("E-pack-02", f"no column {name_column!r}", str(rows), 1, hint="--name")
         )
-    shared = _shared(root)
-    starts = [0] + [m.end() for m in re.finditer("\n", text)]
-    spans = {
-        c: _span(root, _path(c), starts, rows, i + 1, shared, c.endswith(LIST))
-        for i, c in enumerate(header)
-        if c != name_column
-    }
-    if "deal_id" not in spans:  # every document of the pack gets its own deal id
-        spans["deal_id"] = _span(root, "deal_id", starts, base, 1, shared, False)
+    spans = _spans(root, text, header, name_column, rows, base)
     base_id = _node(root, "deal_id")
     names: dict[str, int] = {}  # every name is checked before anything is written
     named = [(_file_name(r[name_column], rows, line, names), line, r) for line, r in records]
@@ -86,13 +78,9 @@ def make_pack(
     pack = Pack()
     files = {}
     for target, (name, line, record) in zip(targets, named, strict=True):
-        values = {c: v for c, v in record.items() if c in spans and v != ""}
-        values.setdefault("deal_id", f"{base_id.value if base_id else 'deal'}-{name}")
-        header_note = (
-            f"# Made by `assemble pack` from {rows.name} (line {line}) over {base.name}.\n"
-            "# Edit the row and make the pack again, or edit this file: not both.\n"
-        )
-        files[target] = (header_note + _replaced(text, spans, values)).encode("utf-8")
+        deal_id = f"{base_id.value if base_id else 'deal'}-{name}"
+        made_from = f"{rows.name} (line {line}) over {base.name}"
+        files[target] = _sheet(text, spans, record, deal_id, made_from)
         pack.problems.extend(_ignored(root, header, record, forms or {}, rows, line))
     pack.problems.extend(_validated(files, vocabulary))
     if any(d.severity == "error" for d in pack.problems):
@@ -100,6 +88,41 @@ def make_pack(
     write_all(files)
     pack.written.extend(targets)
     return pack
+
+
+def _spans(
+    root: Node, text: str, header: list[str], name_column: str, rows: Path, base: Path
+) -> dict[str, tuple[int, int]]:
+    """Where the value each column but the name column replaces stands in the base's ``text``,
+    and the deal id's (every document of the pack gets its own: a column, or made from the row)."""
+    shared = _shared(root)
+    starts = [0] + [m.end() for m in re.finditer("\n", text)]
+    spans = {
+        c: _span(root, _path(c), starts, rows, i + 1, shared, c.endswith(LIST))
+        for i, c in enumerate(header)
+        if c != name_column
+    }
+    if "deal_id" not in spans:
+        spans["deal_id"] = _span(root, "deal_id", starts, base, 1, shared, False)
+    return spans
+
+
+def _sheet(
+    text: str,
+    spans: dict[str, tuple[int, int]],
+    record: dict[str, str],
+    deal_id: str,
+    made_from: str,
+) -> bytes:
+    """The base's ``text`` with a row's values in place (and ``deal_id``, unless the row gives
+    one), under a note of what it was ``made_from``."""
+    values = {c: v for c, v in record.items() if c in spans and v != ""}
+    values.setdefault("deal_id", deal_id)
+    note = (
+        f"# Made by `assemble pack` from {made_from}.\n"
+        "# Edit the row and make the pack again, or edit this file: not both.\n"
+    )
+    return (note + _replaced(text, spans, values)).encode("utf-8")
 
 
 def _validated(files: dict[Path, bytes], vocabulary: frozenset[str]) -> list[Diagnostic]:

@@ -64,33 +64,8 @@ def load_deal(
     ``types/``; by default the house bank's), reporting every error in it at once (``text``: its
     bytes, when they come from elsewhere than the file ``path`` names)."""
     path = Path(path)
-    types = house_types() if types is None else types
     data, raw = read_yaml(path) if text is None else (parse_yaml(text, str(path)), text)
-    if not isinstance(data, dict):
-        found = "an empty file" if data is None else "a list or a single value"
-        raise AssemblerError(
-            Diagnostic(
-                "E-yaml-03",
-                f"a deal sheet must be a mapping of keys, found {found}",
-                str(path),
-                1,
-                1,
-            )
-        )
-    doc_type = data.get("document_type")
-    doc = types.get(str(doc_type))
-    if doc is None:
-        line, col = data.lc.value("document_type") if "document_type" in data else (0, 0)  # type: ignore[attr-defined]
-        raise AssemblerError(
-            Diagnostic(
-                "E-doc-01",
-                f"document_type: unknown document type {doc_type!r}",
-                str(path),
-                line + 1,
-                col + 1,
-                suggest(str(doc_type), types) or "known types: " + ", ".join(types),
-            )
-        )
+    doc = _doc_type(_mapping(data, path), path, house_types() if types is None else types)
     ck = Checker(str(path), vocabulary, law=law)
     checked = doc.schema.check(data, ck, "", (1, 1))
     resolve_refs(ck)
@@ -117,6 +92,41 @@ def load_deal(
     )
 
 
+def _mapping(data: Any, path: Path) -> dict[str, Any]:
+    """``data``, which must be a mapping (E-yaml-03 otherwise: a deal sheet is keys and values)."""
+    if not isinstance(data, dict):
+        found = "an empty file" if data is None else "a list or a single value"
+        raise AssemblerError(
+            Diagnostic(
+                "E-yaml-03",
+                f"a deal sheet must be a mapping of keys, found {found}",
+                str(path),
+                1,
+                1,
+            )
+        )
+    return data
+
+
+def _doc_type(data: dict[str, Any], path: Path, types: Mapping[str, DocType]) -> DocType:
+    """The document type ``data`` names (E-doc-01, with the nearest known name, otherwise)."""
+    doc_type = data.get("document_type")
+    doc = types.get(str(doc_type))
+    if doc is None:
+        line, col = data.lc.value("document_type") if "document_type" in data else (0, 0)  # type: ignore[attr-defined]
+        raise AssemblerError(
+            Diagnostic(
+                "E-doc-01",
+                f"document_type: unknown document type {doc_type!r}",
+                str(path),
+                line + 1,
+                col + 1,
+                suggest(str(doc_type), types) or "known types: " + ", ".join(types),
+            )
+        )
+    return doc
+
+
 #: The engine's own marker characters (see context.py): in a value they would forge a field, a
 #: cross-reference or a "[MISSING]" blank.
 MARKER_CHARS = re.compile("[\ue000-\ue002]")
@@ -134,51 +144,63 @@ def character_diagnostics(data: Any, file: str) -> list[Diagnostic]:
     (E-char-02), or a warning in any other value (W-char-01). Each at its line and column."""
     found: list[Diagnostic] = []
 
-    def check(text: str, dotted: str, at: tuple[int, int] | None, name: bool) -> None:
-        where: Where = {"file": file}
-        if at is not None:
-            where = {"file": file, "line": at[0] + 1, "col": at[1] + 1}
-        if MARKER_CHARS.search(text):
-            found.append(
-                Diagnostic(
-                    "E-char-01",
-                    f"{dotted}: holds a character the engine reserves (U+E000-U+E002)",
-                    hint="delete the character; it is not part of any text",
-                    **where,
-                )
-            )
-        invisible = INVISIBLE_CHARS.search(text)
-        if invisible:
-            code = f"U+{ord(invisible.group()):04X}"
-            found.append(
-                Diagnostic(
-                    "E-char-02" if name else "W-char-01",
-                    f"{dotted}: holds an invisible or direction-changing character ({code})",
-                    hint="retype the value; such characters make text read other than it shows",
-                    severity="error" if name else "warning",
-                    **where,
-                )
-            )
-
     def walk(node: Any, dotted: str, key: str) -> None:
         lc = getattr(node, "lc", None)
         if isinstance(node, dict):
             for k, child in node.items():
                 inner = f"{dotted}.{k}".lstrip(".")
-                position = lc.value(k) if lc is not None else None
                 if isinstance(k, str):
-                    check(k, inner, lc.key(k) if lc is not None else None, True)
+                    found.extend(_characters(k, inner, _at(file, lc, "key", k), True))
                 if isinstance(child, str):
-                    check(child, inner, position, _is_name(str(k)))
+                    at = _at(file, lc, "value", k)
+                    found.extend(_characters(child, inner, at, _is_name(str(k))))
                 walk(child, inner, str(k))
         elif isinstance(node, list):
             for i, child in enumerate(node):
                 inner = f"{dotted}[{i}]"
                 if isinstance(child, str):
-                    check(child, inner, lc.item(i) if lc is not None else None, _is_name(key))
+                    at = _at(file, lc, "item", i)
+                    found.extend(_characters(child, inner, at, _is_name(key)))
                 walk(child, inner, key)
 
     walk(data, "", "")
+    return found
+
+
+def _at(file: str, lc: Any, part: str, key: Any) -> Where:
+    """Where the ``part`` ("key", "value" or "item") ``key`` stands in ``file``, by the YAML
+    positions ``lc`` of its node (0-based; ``None`` for a node built in code: the file only)."""
+    if lc is None:
+        return {"file": file}
+    line, col = getattr(lc, part)(key)
+    return {"file": file, "line": line + 1, "col": col + 1}
+
+
+def _characters(text: str, dotted: str, where: Where, name: bool) -> list[Diagnostic]:
+    """E-char-01 for a marker character in ``text``; E-char-02 (a key, ``name``) or W-char-01
+    (another value) for an invisible one."""
+    found = []
+    if MARKER_CHARS.search(text):
+        found.append(
+            Diagnostic(
+                "E-char-01",
+                f"{dotted}: holds a character the engine reserves (U+E000-U+E002)",
+                hint="delete the character; it is not part of any text",
+                **where,
+            )
+        )
+    invisible = INVISIBLE_CHARS.search(text)
+    if invisible:
+        code = f"U+{ord(invisible.group()):04X}"
+        found.append(
+            Diagnostic(
+                "E-char-02" if name else "W-char-01",
+                f"{dotted}: holds an invisible or direction-changing character ({code})",
+                hint="retype the value; such characters make text read other than it shows",
+                severity="error" if name else "warning",
+                **where,
+            )
+        )
     return found
 
 

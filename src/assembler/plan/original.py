@@ -38,6 +38,24 @@ def original_agreement(
     sheet = (deal.path.parent / source["deal"]).resolve()
     # a lock's numbers, from the deal sheet named beside it (the one a signed .docx carried)
     plan = plan_of(path, sheet if key == "lock" and sheet.is_file() else None)
+    return {
+        "title": plan.title,
+        "date": source["date"],
+        "short_name": plan.short_name,
+        "deal_id": plan.deal_id,
+        "ref": _referrer(plan, path),
+        # its defined terms: the deed uses them without defining them again
+        "terms": _terms(plan, bank),
+        "clauses": [
+            {"id": pc.clause_id, "slot": pc.slot, "number": pc.number, "title": pc.title}
+            for pc in plan.clauses + plan.schedules
+            if pc.clause_id
+        ],
+    }
+
+
+def _referrer(plan: Plan, path: Path) -> Callable[[str], str]:
+    """``original.ref``: a clause of the original agreement (planned from ``path``) by its number."""
     numbers = {pc.clause_id: pc.number for pc in plan.clauses + plan.schedules if pc.clause_id}
     slots = {pc.slot: pc.number for pc in plan.clauses + plan.schedules if pc.clause_id}
 
@@ -55,24 +73,16 @@ def original_agreement(
             )
         return number if number.startswith("Schedule") else f"clause {number}"
 
-    return {
-        "title": plan.title,
-        "date": source["date"],
-        "short_name": plan.short_name,
-        "deal_id": plan.deal_id,
-        "ref": ref,
-        # its defined terms: the deed uses them without defining them again
-        "terms": sorted(
-            {
-                term
-                for pc in plan.all_clauses()
-                if pc.clause_id and pc.clause_id in bank.clauses
-                for term in bank.clause(pc.clause_id).definitions(pc.version)
-            }
-        ),
-        "clauses": [
-            {"id": pc.clause_id, "slot": pc.slot, "number": pc.number, "title": pc.title}
-            for pc in plan.clauses + plan.schedules
-            if pc.clause_id
-        ],
-    }
+    return ref
+
+
+def _terms(plan: Plan, bank: ClauseBank) -> list[str]:
+    """The terms the original agreement's clauses define, sorted."""
+    return sorted(
+        {
+            term
+            for pc in plan.all_clauses()
+            if pc.clause_id and pc.clause_id in bank.clauses
+            for term in bank.clause(pc.clause_id).definitions(pc.version)
+        }
+    )
