@@ -231,6 +231,19 @@ def pytest_configure(config: pytest.Config) -> None:
         os.environ.setdefault("ASSEMBLER_TOC_PAGES", "0")
 
 
+def is_slow(item: pytest.Item) -> bool:
+    """A LibreOffice test, or one marked slow; of a parametrized test marked
+    ``slow(keep_first=True)``, every case but the first: the first covers the code path in the
+    inner loop, the others (each a build of a second or so) run with ``--slow``."""
+    if item.get_closest_marker("soffice"):
+        return True
+    marker = item.get_closest_marker("slow")
+    if marker is None or not marker.kwargs.get("keep_first"):
+        return marker is not None
+    callspec = getattr(item, "callspec", None)
+    return callspec is not None and any(callspec.indices.values())
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Without ``--slow``, leave out the slow tests; a LibreOffice test is slow, and is skipped
     (saying what to install) where LibreOffice or poppler is missing."""
@@ -241,8 +254,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     )
     kept, slow = [], []
     for item in items:
-        is_slow = item.get_closest_marker("slow") or item.get_closest_marker("soffice")
-        (slow if is_slow and not config.getoption("--slow") else kept).append(item)
+        (slow if is_slow(item) and not config.getoption("--slow") else kept).append(item)
         if missing and item.get_closest_marker("soffice"):
             item.add_marker(no_office)
     if slow:

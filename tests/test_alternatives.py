@@ -73,6 +73,7 @@ def clause_ids(result) -> set[str]:
 
 
 @pytest.mark.parametrize(("key", "option"), CASES, ids=[f"{k}={o}" for k, o in CASES])
+@pytest.mark.slow(keep_first=True)
 def test_each_alternative_prints_its_own_text_and_no_other(key, option, workspace, tmp_path):
     """The case study A deal with one choice overridden (a draft, since the deal does not give
     the values an alternative it was not written for would need)."""
@@ -121,6 +122,7 @@ def test_every_ip_option_declares_what_is_not_shared(option, workspace, tmp_path
 
 
 @pytest.mark.parametrize("option", list(ALTERNATIVES["liability"]))
+@pytest.mark.slow(keep_first=True)
 def test_a_party_without_clinical_responsibility_works_with_either_liability_option(
     option, workspace, tmp_path
 ):
@@ -137,6 +139,7 @@ def test_a_party_without_clinical_responsibility_works_with_either_liability_opt
     assert "A Non-clinical Party does not provide, direct or supervise clinical care" in printed
 
 
+@pytest.mark.slow
 def test_case_b_builds_final_with_no_warnings(workspace, tmp_path, assert_valid):
     out = tmp_path / "mh-rehab-alliance.docx"
     result = build(CASE_B, out, workspace=workspace)

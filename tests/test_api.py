@@ -178,6 +178,7 @@ def test_the_readme_shows_an_example_of_each_function():
 
 
 @pytest.mark.parametrize("index", range(len(readme_examples())))
+@pytest.mark.slow(keep_first=True)
 def test_the_readme_example_runs_as_written(index, tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
     (tmp_path / "examples").symlink_to(BANK / "examples")

@@ -37,6 +37,7 @@ def test_approve_and_retire_need_the_version(bank, action):
     assert _meta(bank) == before
 
 
+@pytest.mark.slow
 def test_the_record_says_who_in_what_role_when_and_from_when(bank, monkeypatch, tmp_path):
     # git's command-line configuration outranks every config file (a repository's included)
     monkeypatch.setenv("GIT_CONFIG_COUNT", "1")
@@ -62,6 +63,7 @@ def test_the_record_says_who_in_what_role_when_and_from_when(bank, monkeypatch, 
     assert clause.pick(dt.date(2027, 3, 31)).version == "1.0.0"
 
 
+@pytest.mark.slow
 def test_an_approved_record_edited_by_hand_is_caught(bank, tmp_path):
     assert cli("bank", "bump", "--bank", str(bank), "relationship").exit_code == 0
     approve = ["bank", "approve", "--bank", str(bank), "relationship@1.1.0", "--by", "A. Lawyer"]

@@ -22,8 +22,6 @@ sys.path.append(str(ROOT))  # benchmarks/ is a folder of scripts, not an install
 
 from benchmarks import completeness, mou_pack, routes, run, synthetic  # noqa: E402
 
-pytestmark = pytest.mark.slow  # every peer route in a fresh process
-
 
 @pytest.fixture(scope="module")
 def bench(tmp_path_factory):
@@ -32,6 +30,7 @@ def bench(tmp_path_factory):
     return work, run.run_benchmark([10], 1, work)
 
 
+@pytest.mark.slow  # the benchmark runs every peer route in a fresh process
 def test_every_route_runs_and_its_output_is_complete(bench):
     _, report = bench
     assert {row.route for row in report.rows} == set(routes.ROUTES)
@@ -43,6 +42,7 @@ def test_every_route_runs_and_its_output_is_complete(bench):
     assert all(r.size > 0 and r.rss > 0 for r in report.runs)
 
 
+@pytest.mark.slow
 def test_the_report_has_the_examples_and_every_target(bench):
     _, report = bench
     assert any(e["example"] == run.TARGET_EXAMPLE for e in report.examples)
@@ -75,6 +75,7 @@ def _floor_output(bench, tmp_path: Path, spoil) -> tuple[list[str], dict]:
     return completeness.check_docx(out, expected), expected
 
 
+@pytest.mark.slow
 def test_the_checker_passes_a_complete_output(bench, tmp_path):
     problems, _ = _floor_output(bench, tmp_path, lambda e: None)
     assert problems == []
@@ -98,11 +99,13 @@ def test_the_checker_passes_a_complete_output(bench, tmp_path):
     ],
     ids=["clause-missing", "paragraph-missing", "tag-left", "wrong-heading", "ampersand-dropped"],
 )
+@pytest.mark.slow
 def test_the_checker_catches_an_incomplete_output(bench, tmp_path, spoil, problem):
     problems, _ = _floor_output(bench, tmp_path, spoil)
     assert any(problem in p for p in problems), problems
 
 
+@pytest.mark.slow
 def test_the_checker_reports_an_unreadable_output(bench, tmp_path):
     work, _ = bench
     broken = tmp_path / "broken.docx"
@@ -111,6 +114,7 @@ def test_the_checker_reports_an_unreadable_output(bench, tmp_path):
     assert problems and "cannot open" in problems[0]
 
 
+@pytest.mark.slow
 def test_a_failing_route_is_reported_not_timed(bench, tmp_path):
     work, _ = bench
     broken = tmp_path / "n10"
@@ -130,6 +134,7 @@ def test_arguments():
         run.parse_args(["--sizes", "ten"])
 
 
+@pytest.mark.slow
 def test_the_mou_pack_benchmark_packs_and_builds_every_practice(capsys):
     assert mou_pack.main(["--practices", "3", "-j", "2"]) == 0
     out = capsys.readouterr().out

@@ -15,6 +15,7 @@ from assembler.core.errors import AssemblerError
 from conftest import BANK, EXAMPLE
 
 
+@pytest.mark.slow
 def test_a_cached_build_gives_the_same_bytes_and_a_damaged_cache_is_rebuilt(tmp_path, monkeypatch):
     monkeypatch.setenv("ASSEMBLER_CACHE", str(tmp_path / "cache"))
     first = build(EXAMPLE, tmp_path / "a.docx").output.read_bytes()
@@ -29,6 +30,7 @@ def test_a_cached_build_gives_the_same_bytes_and_a_damaged_cache_is_rebuilt(tmp_
     assert build(EXAMPLE, tmp_path / "d.docx").output.read_bytes() == first
 
 
+@pytest.mark.slow
 def test_an_edited_fragment_is_seen_at_once(tmp_path, monkeypatch):
     """Same size, same second: the cache is keyed by content, not by modification time."""
     import shutil
@@ -47,6 +49,7 @@ def test_an_edited_fragment_is_seen_at_once(tmp_path, monkeypatch):
     assert [(d.rule, d.file) for d in refused.value.diagnostics] == [("E-frag-04", str(fragment))]
 
 
+@pytest.mark.slow
 def test_a_tampered_entry_is_never_loaded(tmp_path, monkeypatch):
     """Entries unmarshal into code: one written or swapped by anyone else is rebuilt, not run."""
     cache = tmp_path / "cache"
@@ -63,6 +66,7 @@ def test_a_tampered_entry_is_never_loaded(tmp_path, monkeypatch):
     assert not sentinel.exists()
 
 
+@pytest.mark.slow
 def test_a_cache_others_can_write_is_not_used(tmp_path, monkeypatch):
     cache = tmp_path / "shared"
     cache.mkdir()

@@ -42,6 +42,7 @@ def _check_errors(deal, workspace, draft):
 
 @pytest.mark.parametrize("draft", [False, True], ids=["final", "draft"])
 @pytest.mark.parametrize("name", first_fast([EXAMPLE.name, *NAMES]) + ["no-manual"])
+@pytest.mark.slow(keep_first=True)
 def test_check_fails_exactly_when_the_build_fails(tmp_path, workspace, name, draft):
     deal = _no_manual(tmp_path) if name == "no-manual" else BANK / "examples" / name
     expected = _build_errors(deal, tmp_path / "x.docx", workspace, draft)

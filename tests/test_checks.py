@@ -53,6 +53,7 @@ def test_an_uncovered_or_unknown_criterion_fails_check_and_can_be_ignored(tmp_pa
     assert run("check", str(deal), "--ignore", "E-crit-02").exit_code == 0
 
 
+@pytest.mark.slow
 def test_warnings_fail_only_under_warnings_as_errors_and_an_acknowledgement_silences_them(
     tmp_path,
 ):
@@ -154,6 +155,7 @@ def test_lint_finds_each_kind_of_problem_and_names_the_clause():
     assert clean.findings == [] and clean.gate == []
 
 
+@pytest.mark.slow
 def test_lint_works_on_a_docx_a_lawyer_has_edited(tmp_path):
     built = build(EXAMPLE, tmp_path / "a.docx").output
     with zipfile.ZipFile(built) as package:
@@ -173,6 +175,7 @@ def test_lint_works_on_a_docx_a_lawyer_has_edited(tmp_path):
     assert run("lint", str(edited), "--ignore", "L-shall-01").exit_code == 0
 
 
+@pytest.mark.slow
 def test_the_house_thresholds_gate_a_final_build_that_requires_plain_language(tmp_path):
     bank = copy_bank(tmp_path)
     meta = bank / "bank.yaml"

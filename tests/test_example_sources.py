@@ -218,6 +218,7 @@ def seed_texts() -> dict[str, str]:
 
 @needs_seeds
 @pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.name)
+@pytest.mark.slow(keep_first=True)
 def test_words_a_pointer_quotes_occur_in_a_place_it_names(example):
     seeds = seed_texts()
     missing = [f"{p}: {q!r}" for p in pointers(example) for q in unfound_quotes(p, seeds)]

@@ -32,7 +32,6 @@ FUZZ = settings(
 LOCATED = re.compile(r"\S+(:\d+)*: error [A-Z]-[a-z]+-\d\d")
 GOOD = EXAMPLE.read_text()
 MOU = EXAMPLE.with_name("ooh-transformation-mou.yaml")
-pytestmark = pytest.mark.slow  # each example runs a command; a build takes seconds under load
 
 
 def holds(argv: list[str], inputs: list[Path], out: Path) -> int:
@@ -64,6 +63,15 @@ def signed(tmp_path_factory) -> tuple[Path, dict]:
     return out, lock
 
 
+def test_the_invariant_holds_for_one_broken_deal_sheet(tmp_path):
+    """The fuzzers' invariant on one fixed input, in the inner loop: a deal sheet that is not
+    YAML fails with a located diagnostic, writes nothing and leaves its input as it was."""
+    deal = tmp_path / "deal.yaml"
+    deal.write_text(GOOD + "\nbroken: [\n", encoding="utf-8")
+    out = fresh(tmp_path, "out")
+    assert holds(["build", str(deal), "-o", str(out / "x.docx")], [deal], out) == 1
+
+
 def fresh(tmp_path: Path, name: str) -> Path:
     folder = tmp_path / name
     shutil.rmtree(folder, ignore_errors=True)
@@ -78,6 +86,7 @@ edits = st.tuples(
 )
 
 
+@pytest.mark.slow  # each example runs a command; a build takes seconds under load
 @FUZZ
 @given(edit=edits)
 def test_any_edit_of_a_deal_sheet_for_check_and_build(tmp_path, edit, assert_valid):
@@ -110,6 +119,7 @@ def _paths(value, prefix=()):
             yield from _paths(child, (*prefix, i))
 
 
+@pytest.mark.slow
 @FUZZ
 @given(data=st.data())
 def test_any_change_to_a_lock_for_build_locked(tmp_path, signed, data):
@@ -156,6 +166,7 @@ def _mutated_package(original: bytes, data) -> bytes:
     return stream.getvalue()
 
 
+@pytest.mark.slow
 @FUZZ
 @given(data=st.data())
 def test_any_damage_to_a_signed_document_for_verify_lint_and_rebuild(tmp_path, signed, data):
@@ -173,6 +184,7 @@ def test_any_damage_to_a_signed_document_for_verify_lint_and_rebuild(tmp_path, s
 cells = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=["Cs"]), max_size=12)
 
 
+@pytest.mark.slow
 @FUZZ
 @given(rows=st.lists(st.tuples(cells, cells, cells), min_size=1, max_size=4), header=st.booleans())
 def test_any_csv_for_pack(tmp_path, rows, header):
@@ -209,6 +221,7 @@ paragraph_text = st.text(
 )
 
 
+@pytest.mark.slow
 @settings(
     max_examples=8,
     derandomize=True,

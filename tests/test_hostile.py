@@ -150,6 +150,7 @@ def test_a_byte_order_mark_is_fine(tmp_path):
         "pin-unknown-clause",
     ],
 )
+@pytest.mark.slow(keep_first=True)
 def test_bad_values(tmp_path, old, new, rule, where):
     assert old in GOOD
     text = GOOD.replace(old, new, 1)
@@ -201,10 +202,12 @@ def bank_with(tmp_path: Path, draft: str | None = None, fragment: bytes | None =
         "undefined-filter",
     ],
 )
+@pytest.mark.slow(keep_first=True)
 def test_hostile_templates(tmp_path, draft, rule, where):
     refuse(tmp_path, rule, where, "--bank", str(bank_with(tmp_path, draft)))
 
 
+@pytest.mark.slow
 def test_a_loop_that_never_ends_is_stopped(tmp_path, monkeypatch):
     monkeypatch.setattr(templates, "MAX_RENDER_SECONDS", 0.5)
     draft = "1.1 {% for a in range(100000) %}{% for b in range(100000) %}{% endfor %}{% endfor %}"
@@ -279,6 +282,7 @@ def body(xml: str) -> bytes:
         "custom-xml",
     ],
 )
+@pytest.mark.slow(keep_first=True)
 def test_broken_and_hostile_fragments(tmp_path, fragment, rule):
     refuse(
         tmp_path,

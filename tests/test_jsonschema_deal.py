@@ -146,6 +146,7 @@ def test_a_new_name_that_is_not_a_key_is_refused(tmp_path):
 
 
 @pytest.mark.parametrize("keyword", ["maximun: 10", "x-maximum: 10", "format: phone"])
+@pytest.mark.slow(keep_first=True)
 def test_a_schema_keyword_nothing_enforces_is_refused_at_its_line(tmp_path, keyword):
     bank = tmp_path / "bank"
     shutil.copytree(BANK, bank)
@@ -226,6 +227,7 @@ def test_an_enum_of_numbers_takes_the_number(tmp_path):
     assert [d.rule for d in ck.diagnostics] == ["E-enum-01"]
 
 
+@pytest.mark.slow
 def test_a_clause_version_approved_before_a_rename_still_reads_the_old_name(tmp_path, workspace):
     from reading import paragraphs
 

@@ -116,6 +116,7 @@ def test_the_procurement_act_2023_can_be_named_from_24_february_2025(tmp_path):
         ("2021-01-01", "the UK GDPR and the Data Protection Act 2018"),
     ],
 )
+@pytest.mark.slow(keep_first=True)
 def test_law_in_clause_text_is_the_law_on_the_deals_date(tmp_path, workspace, on, law):
     from assembler.api import build
 
@@ -132,6 +133,7 @@ def test_law_in_clause_text_is_the_law_on_the_deals_date(tmp_path, workspace, on
 
 
 @pytest.mark.parametrize("nhs_bodies", [True, False])
+@pytest.mark.slow(keep_first=True)
 def test_the_jurisdiction_clause_keeps_the_section_9_route_between_nhs_bodies(
     tmp_path, workspace, assert_valid, nhs_bodies
 ):

@@ -69,6 +69,7 @@ def test_the_register_has_abolished_bodies_and_every_one_has_a_successor_today()
 
 
 @pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.stem)
+@pytest.mark.slow(keep_first=True)
 def test_an_example_re_dated_today_with_todays_bodies_is_clean(example, tmp_path, workspace):
     path = redated(example, tmp_path)
     assert f"effective_date: {TODAY}" in path.read_text()
@@ -77,6 +78,7 @@ def test_an_example_re_dated_today_with_todays_bodies_is_clean(example, tmp_path
 
 @pytest.mark.parametrize("body", ABOLISHED)
 @pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.stem)
+@pytest.mark.slow(keep_first=True)
 def test_an_example_re_dated_today_with_an_abolished_body_names_its_successor(
     example, body, tmp_path, workspace
 ):

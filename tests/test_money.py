@@ -40,6 +40,7 @@ def outcome_clause(path, tmp_path, workspace) -> str:
 
 
 @pytest.mark.parametrize("value", [12000000, 14000000, 9500000])
+@pytest.mark.slow(keep_first=True)
 def test_the_outcome_payment_printed_is_its_percentage_of_the_contract_value(
     tmp_path, workspace, value
 ):
@@ -76,6 +77,7 @@ def test_outcome_weightings_add_up_to_100(tmp_path):
     assert check(path)[0] == 0
 
 
+@pytest.mark.slow
 def test_a_provider_outside_the_risk_share_pays_no_painshare(tmp_path, workspace):
     code, _ = check(CASE_B)
     assert code == 0
@@ -168,6 +170,7 @@ def test_each_money_rule_fires_at_its_place(tmp_path, edit, rule, where):
     assert code == 1 and (rule, line_of(text, where)) in found, found
 
 
+@pytest.mark.slow
 def test_a_settlement_any_one_party_can_block_is_an_error_unless_a_majority_decides(tmp_path):
     path = tmp_path / "deal.yaml"
     text = without_key(CASE_B.read_text(), "settlement_fallback")
@@ -193,6 +196,7 @@ def test_a_settlement_any_one_party_can_block_is_an_error_unless_a_majority_deci
         ("commissioners_split", "W-money-06", "      ^commissioners_pct: 50"),
     ],
 )
+@pytest.mark.slow(keep_first=True)
 def test_in_a_draft_deal_a_missing_cap_or_commissioners_split_is_a_warning(
     tmp_path, key, rule, where
 ):
@@ -222,6 +226,7 @@ def test_an_uncapped_share_is_a_choice_that_is_warned(tmp_path):
 
 
 @pytest.mark.parametrize(("la", "ft"), [(600000, 400000), (250000, 1250000)])
+@pytest.mark.slow(keep_first=True)
 def test_the_caps_and_their_total_printed_are_the_deal_s(tmp_path, workspace, la, ft):
     caps = f"    - {{party: la, cap_gbp: {la}}}\n    - {{party: mh_ft, cap_gbp: {ft}}}\n"
     path, _ = variant(tmp_path, (CAPS, caps))
@@ -234,6 +239,7 @@ def test_the_caps_and_their_total_printed_are_the_deal_s(tmp_path, workspace, la
 @pytest.mark.parametrize(
     ("commissioners", "ccg", "la"), [(50, 60, 40), (40, 75, 25), (30, 50, 50), (50, 62.5, 37.5)]
 )
+@pytest.mark.slow(keep_first=True)
 def test_the_commissioners_gain_shares_printed_are_computed(
     tmp_path, workspace, commissioners, ccg, la
 ):
@@ -253,6 +259,7 @@ def test_the_commissioners_gain_shares_printed_are_computed(
     assert f"{100 - commissioners} per cent to the Providers" in text
 
 
+@pytest.mark.slow
 def test_a_party_outside_gains_is_named_in_no_gain_share(tmp_path, workspace):
     path, _ = variant(
         tmp_path,

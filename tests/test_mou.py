@@ -208,6 +208,7 @@ PERIOD = '  period_years: "[the length of the Transition Period, ending by April
         ("2016-06-01", 2, True),  # ends 31 May 2018
     ],
 )
+@pytest.mark.slow(keep_first=True)
 def test_a_transition_period_that_ends_after_its_target_is_refused(
     tmp_path, workspace, start, years, refused
 ):
@@ -259,6 +260,7 @@ SECTION_9 = "section 9 of the National Health Service Act 2006"
         ("[confidentiality, intellectual_property, costs, governing_law]", True, True),
     ],
 )
+@pytest.mark.slow(keep_first=True)
 def test_whatever_is_binding_has_governing_law_and_the_section_9_route(
     tmp_path, workspace, assert_valid, binding, nhs_bodies, carve_out
 ):

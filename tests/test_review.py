@@ -31,6 +31,7 @@ def built(tmp_path_factory, workspace):
 
 
 @pytest.mark.parametrize("example", [e.stem for e in BUILDABLE])
+@pytest.mark.slow(keep_first=True)
 def test_markdown_keeps_the_numbers_and_the_headings(built, example):
     result = built[example]
     text = export_text(result.rendered, result.plan.title, "md")
@@ -80,6 +81,7 @@ def test_the_cli_writes_both_beside_the_docx(tmp_path):
     assert '<span class="num">(a) </span>' in out.with_suffix(".html").read_text(encoding="utf-8")
 
 
+@pytest.mark.slow
 def test_the_html_page_renders_in_a_browser(example, tmp_path):
     browser = next(filter(None, map(shutil.which, ("chromium", "chromium-browser"))), None)
     if browser is None:

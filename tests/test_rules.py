@@ -50,6 +50,7 @@ CASES = [
 
 
 @pytest.mark.parametrize(("rule", "old", "new", "where"), CASES, ids=[c[0] for c in CASES])
+@pytest.mark.slow(keep_first=True)
 def test_each_rule_fires_at_its_place(tmp_path, rule, old, new, where):
     deal = edited(tmp_path, (old, new))
     changed = deal.read_text()
@@ -74,6 +75,7 @@ def test_each_rule_fires_at_its_place(tmp_path, rule, old, new, where):
         ("residents of the under-65s wards", True),
     ],
 )
+@pytest.mark.slow(keep_first=True)
 def test_g10_tells_an_adult_service_from_an_age_carve_out(tmp_path, cohort, carve_out):
     old = 'cohort: "people aged 65 and over living in the area of [Council]"'
     deal = edited(tmp_path, (old, f'cohort: "{cohort}"'), ("  W-rule-G10: >-", "  W-x-G99: >-"))
@@ -123,6 +125,7 @@ GUIDANCE = [
 
 
 @pytest.mark.parametrize(("rule", "base", "edits", "where"), GUIDANCE, ids=[g[0] for g in GUIDANCE])
+@pytest.mark.slow(keep_first=True)
 def test_more_of_the_seeds_guidance_fires_at_its_place(tmp_path, rule, base, edits, where):
     text = base.read_text()
     for edit in edits:

@@ -45,6 +45,7 @@ def bank_with_relationship_clause(tmp_path: Path, draft: str) -> Workspace:
         "{{ party('la')._private }}",
     ],
 )
+@pytest.mark.slow(keep_first=True)
 def test_templates_cannot_reach_python_internals(tmp_path, expression):
     ws = bank_with_relationship_clause(tmp_path, f"1.1 Nothing here {expression}.")
     with pytest.raises(AssemblerError) as caught:
@@ -98,6 +99,7 @@ def refused(tmp_path, draft: str) -> tuple[str, str]:
     ],
     ids=["safe", "autoescape", "filter-block", "urlize", "xmlattr", "include", "forged-marker"],
 )
+@pytest.mark.slow(keep_first=True)
 def test_a_clause_cannot_make_markup(tmp_path, draft):
     rule, message = refused(tmp_path, draft)
     assert rule == "E-tmpl-08" and "paragraph 1" in message and "not allowed" in message
@@ -117,6 +119,7 @@ def test_a_clause_cannot_make_markup(tmp_path, draft):
     ],
     ids=["clear", "reverse", "append", "update", "pop", "commissioners", "party", "roles"],
 )
+@pytest.mark.slow(keep_first=True)
 def test_a_clause_cannot_change_the_deal(tmp_path, draft):
     # a list method is refused by the sandbox; a mapping's methods are not even reachable
     assert refused(tmp_path, draft)[0] in ("E-tmpl-03", "E-tmpl-04")
@@ -142,6 +145,7 @@ def test_a_clause_cannot_change_the_deal(tmp_path, draft):
         "1.1 {{ [1, 2]|map('center', 999999999)|list }}",
     ],
 )
+@pytest.mark.slow(keep_first=True)
 def test_sizes_are_bounded_before_memory_is_taken(tmp_path, draft):
     rule, message = refused(tmp_path, draft)
     assert rule == "E-tmpl-03" and "blocked by the sandbox" in message

@@ -212,6 +212,7 @@ def _alliance_party(tmp_path: Path, workspace, party: str) -> list[str]:
         ),
     ],
 )
+@pytest.mark.slow(keep_first=True)
 def test_each_legal_form_describes_the_party_as_it_is(tmp_path, workspace, party, expected, absent):
     lines = _alliance_party(tmp_path, workspace, party)
     [entry] = [t for t in lines if expected in t]

@@ -100,6 +100,7 @@ DEFINED = re.compile(r"^“([^”]+)” means ")
 
 
 @pytest.mark.parametrize("example", BUILDABLE, ids=lambda p: p.stem)
+@pytest.mark.slow(keep_first=True)
 def test_every_term_an_example_defines_is_used_outside_its_definition(example, tmp_path, workspace):
     """The definitions clause holds only the bank's terms that the document uses: "Related
     Agreement" defined by a clause yet used by none is dropped, not printed."""

@@ -37,6 +37,7 @@ def _as_json(path: Path) -> object:
 
 
 @pytest.mark.parametrize("document_type", sorted(house_types()))
+@pytest.mark.slow(keep_first=True)
 def test_the_printed_schema_validates_every_example_with_jsonschema_alone(document_type):
     result = run("schema", document_type)
     assert result.exit_code == 0, result.output
@@ -159,6 +160,7 @@ def test_a_new_document_type_is_files_only_and_builds(tmp_path, assert_valid):
     assert re.search(r"^# review_months: .*months between reviews", starter.read_text(), re.M)
 
 
+@pytest.mark.slow
 def test_a_key_added_to_an_existing_type_in_a_copied_bank_reaches_a_clause(tmp_path):
     bank = _copied_bank(tmp_path)
     schema = bank / "types" / "alliance_agreement" / "schema.yaml"
@@ -239,6 +241,7 @@ def test_values_as_lawyers_write_them_read_as_the_canonical_value(tmp_path, cano
     assert load_deal(deal).data == load_deal(MH).data
 
 
+@pytest.mark.slow
 def test_a_date_in_words_is_read_and_the_lock_and_verbose_build_say_so(tmp_path):
     import datetime as dt
 
@@ -315,6 +318,7 @@ def test_every_rule_id_in_the_source_is_listed_by_assemble_rules_and_named_by_a_
 
 
 @pytest.mark.parametrize("document_type", sorted(house_types()))
+@pytest.mark.slow(keep_first=True)
 def test_a_starter_names_its_schema_for_the_editor_and_satisfies_it(tmp_path, document_type):
     target = tmp_path / "deal.yaml"
     assert run("new", document_type, "-o", str(target)).exit_code == 0

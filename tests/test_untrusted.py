@@ -118,6 +118,7 @@ def assert_refused(argv: list[str], inputs: list[Path], out: Path) -> str:
 
 @pytest.mark.parametrize("kind", sorted(DOCX_KINDS))
 @pytest.mark.parametrize("command", sorted(COMMANDS))
+@pytest.mark.slow(keep_first=True)
 def test_every_command_refuses_every_malformed_document(tmp_path, command, kind):
     doc = tmp_path / "signed.docx"
     doc.write_bytes(DOCX_KINDS[kind])
@@ -185,6 +186,7 @@ def _valid_outputs(tmp_path, assert_valid):
             assert_valid(docx)
 
 
+@pytest.mark.slow
 def test_a_rebuild_onto_its_own_signed_copy_is_refused(tmp_path):
     signed = built(tmp_path)
     before = signed.read_bytes()
@@ -336,6 +338,7 @@ DEAL_COMMANDS = {
 
 @pytest.mark.parametrize("kind", sorted(DEAL_KINDS))
 @pytest.mark.parametrize("command", sorted(DEAL_COMMANDS))
+@pytest.mark.slow(keep_first=True)
 def test_every_command_refuses_every_malformed_deal_sheet(tmp_path, command, kind):
     assert "document_type: alliance_agreement" in GOOD_TEXT
     folder = tmp_path / "in"

@@ -325,6 +325,7 @@ def body_texts(made) -> list[str]:
     return [t for t in (text_of(p) for p in made.rendered.body.iter(qn("w:p"))) if t.strip()]
 
 
+@pytest.mark.slow
 def test_the_conformed_copy_accepts_to_the_new_text_and_rejects_to_the_old(tmp_path, ws, signed):
     deal, lock = signed
     new = changed(
@@ -444,6 +445,7 @@ def test_two_variations_in_a_row_cite_the_first_and_keep_its_numbering(tmp_path,
     assert_the_conformed_copy_is_the_deed(second, ws, first.conformed_lock)
 
 
+@pytest.mark.slow
 def test_nothing_to_vary_and_no_variation_block_are_errors(tmp_path, ws, signed):
     deal, lock = signed
     same = changed(tmp_path, "same.yaml", deal)
@@ -512,6 +514,7 @@ def test_a_clause_moved_to_a_newer_bank_version_is_amended(tmp_path, ws, assert_
     assert_the_conformed_copy_is_the_deed(result, ws, lock)
 
 
+@pytest.mark.slow
 def test_a_changed_paragraph_keeps_its_cross_references_and_highlighted_blanks(
     tmp_path, ws, signed
 ):
@@ -650,6 +653,7 @@ def test_a_statutory_successor_is_recited_and_read_in_not_swapped_word_by_word(
     assert_the_conformed_copy_is_the_deed(result, ws, lock)
 
 
+@pytest.mark.slow
 def test_a_successor_of_a_body_that_was_not_a_party_is_e_var_08(tmp_path, ws, signed):
     deal, lock = signed
     successor = tmp_path / "successor.yaml"
@@ -721,6 +725,7 @@ def test_a_reference_into_a_clause_the_deed_omits_resolves_shown_and_rejected_in
     )
 
 
+@pytest.mark.slow
 def test_the_signed_docx_alone_is_enough_to_vary(tmp_path, ws, signed):
     deal, lock = signed
     new = changed(tmp_path, "year2.yaml", deal, ("people aged 65 and over", "the whole population"))
@@ -932,6 +937,7 @@ def test_a_role_clause_omitted_while_the_deal_still_names_the_party_in_that_role
     assert "service_contracts[4].provider" in warned[0].message
 
 
+@pytest.mark.slow
 def test_a_joining_party_named_in_a_role_it_is_not_marked_with_is_w_var_03(tmp_path, ws, signed):
     """The conflicts clause goes with the Council's provider role, but a hospice that joins is
     named as the provider of a service contract without the provider role."""
@@ -955,6 +961,7 @@ def test_a_joining_party_named_in_a_role_it_is_not_marked_with_is_w_var_03(tmp_p
     assert {w.line for w in warned} == {contract}
 
 
+@pytest.mark.slow
 def test_a_role_given_up_with_everything_that_named_the_party_in_it_is_not_warned(
     tmp_path, ws, signed
 ):
@@ -1060,6 +1067,7 @@ def test_a_provision_omitted_or_inserted_keeps_the_numbers_the_deed_gives(
     assert_instructions_give_the_new_text(second, ws, result.conformed_lock)
 
 
+@pytest.mark.slow
 def test_the_words_that_hold_an_omitted_place_are_the_house_styles(tmp_path, signed):
     """A firm's house-style.yaml words the places a deed empties (a clause, a provision); the
     deed's instructions still find the omitted provision by the layout, not by its words."""

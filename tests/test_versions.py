@@ -31,6 +31,7 @@ from conftest import (
 CHANGE = "Says only that no legal partnership is created."
 
 
+@pytest.mark.slow
 def test_dates_and_status_pick_the_version_in_force(bank):
     assert new_version(bank, "relationship", approved_on=dt.date(2018, 1, 1)) == "1.1.0"
     clause = ClauseBank.load(bank).clause("relationship")
@@ -41,6 +42,7 @@ def test_dates_and_status_pick_the_version_in_force(bank):
     assert ClauseBank.load(bank).clause("relationship").pick(dt.date(2019, 6, 1)).version == "1.0.0"
 
 
+@pytest.mark.slow
 def test_a_draft_version_is_used_only_in_a_draft_build(bank, tmp_path):
     bump(ClauseBank.load(bank), "relationship", "major")
     clause = ClauseBank.load(bank).clause("relationship")
@@ -54,6 +56,7 @@ def test_a_draft_version_is_used_only_in_a_draft_build(bank, tmp_path):
     assert "DRAFT: NOT FOR SIGNATURE. Drafting notes appear as comments." in texts
 
 
+@pytest.mark.slow
 def test_a_deal_can_pin_a_version(bank, tmp_path):
     new_version(bank, "relationship", approved_on=dt.date(2016, 1, 1))
     deal = tmp_path / "deal.yaml"
@@ -90,6 +93,7 @@ def test_word_diff_is_readable(bank):
     assert text[0].startswith("1.1 Nothing in this Agreement creates a partnership")
 
 
+@pytest.mark.slow
 def test_bank_commands_from_the_command_line(bank, tmp_path):
     listing = cli("bank", "list", "--bank", str(bank), "--criterion", "intellectual_property")
     # the table may shorten a long id to fit ("ip-background-retained-foreground-lice…")
@@ -154,6 +158,7 @@ def test_a_template_needing_a_retired_clause_fails_the_check(bank):
     assert '"rule": "E-check-07"' in result.output
 
 
+@pytest.mark.slow
 def test_verify_reports_versions_supersession_and_edits(bank, tmp_path):
     ws = Workspace.open(bank, BANK / "templates")
     deal = tmp_path / "deal.yaml"
@@ -209,6 +214,7 @@ def test_the_document_carries_custom_properties(example):
     assert 'name="Assembler deal"' in custom and "csa-over65-alliance" in custom
 
 
+@pytest.mark.slow
 def test_the_house_bank_picks_wording_by_the_deal_date(tmp_path, workspace):
     later = tmp_path / "deal.yaml"
     later.write_text(
@@ -245,6 +251,7 @@ def test_the_house_bank_picks_wording_by_the_deal_date(tmp_path, workspace):
     assert old["liability-no-blame-with-carve-outs"] == "1.0.0"
 
 
+@pytest.mark.slow
 def test_a_draft_pinned_in_a_final_build_is_refused(bank, tmp_path):
     bump(ClauseBank.load(bank), "relationship", "minor")
     deal = tmp_path / "deal.yaml"
@@ -261,6 +268,7 @@ def test_a_draft_pinned_in_a_final_build_is_refused(bank, tmp_path):
     assert build(deal, tmp_path / "x.docx", workspace=ws, draft=True).output.is_file()
 
 
+@pytest.mark.slow
 def test_a_tampered_locked_version_is_refused(bank, tmp_path):
     from assembler.bank.authoring import fragment_from_draft
 
@@ -301,6 +309,7 @@ def test_verify_finds_an_edit_after_a_libreoffice_round_trip(bank, tmp_path):
     assert [c.number for c in report.clauses if c.edited] == [notices]
 
 
+@pytest.mark.slow
 def test_a_locked_version_missing_from_the_bank_is_refused(bank, tmp_path):
     ws = Workspace.open(bank, BANK / "templates")
     first = build(EXAMPLE, tmp_path / "a.docx", workspace=ws)
@@ -318,6 +327,7 @@ def test_a_locked_version_missing_from_the_bank_is_refused(bank, tmp_path):
     assert "notices has no version 1.1.0" in caught.value.diagnostics[0].message
 
 
+@pytest.mark.slow
 def test_every_variant_the_engine_writes_passes_the_validators(tmp_path, workspace, assert_valid):
     later = tmp_path / "deal.yaml"
     later.write_text(
@@ -349,6 +359,7 @@ def test_bank_check_renders_every_alternative_a_deal_could_choose(bank):
     assert "choosing {'intellectual_property': 'untried'} does not build" in result.output
 
 
+@pytest.mark.slow
 def test_every_version_in_the_house_bank_can_be_shown_as_text():
     """`bank show` and `bank diff` read a fragment's source as XML; a Jinja expression such as
     `count <= 10` is not XML until rendered, and once made `bank show` fail with a traceback."""
@@ -376,6 +387,7 @@ def definition(path, term: str) -> str:
         ),
     ],
 )
+@pytest.mark.slow(keep_first=True)
 def test_a_version_keeps_its_own_definitions(tmp_path, workspace, pins, wilful, data):
     """A definition belongs to the version it was approved with: 1.2.0 brought new ones, and a
     deal pinned to 1.1.0 still gets the definitions approved with 1.1.0."""
@@ -405,6 +417,7 @@ def test_the_new_wilful_default_cites_the_listed_obligations_by_number(tmp_path,
     )
 
 
+@pytest.mark.slow
 def test_a_version_s_definition_edited_in_place_is_refused(bank, tmp_path):
     meta = bank / "clauses" / "wilful-default" / "clause.yaml"
     meta.write_text(meta.read_text().replace("a deliberate or reckless breach", "any breach"))
@@ -413,6 +426,7 @@ def test_a_version_s_definition_edited_in_place_is_refused(bank, tmp_path):
     assert caught.value.diagnostics[0].rule == "E-bank-08"
 
 
+@pytest.mark.slow
 def test_a_bump_carries_the_version_s_definitions_forward(bank):
     new = bump(ClauseBank.load(bank), "wilful-default", "minor")
     clause = ClauseBank.load(bank).clause("wilful-default")

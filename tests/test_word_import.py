@@ -384,6 +384,7 @@ NUMBERED_CELLS = (
 )
 
 
+@pytest.mark.slow
 def test_numbering_and_cross_references_reach_into_table_cells(tmp_path, assert_valid):
     bank = bank_with_version(
         tmp_path, write_docx(tmp_path / "cells.docx", NUMBERED_CELLS), "relationship"
@@ -474,6 +475,7 @@ def test_footnotes_are_numbered_in_reading_order_and_a_missing_one_is_refused(tm
     assert "its text is missing" in caught.value.diagnostics[0].message
 
 
+@pytest.mark.slow
 def test_a_draft_says_what_import_changed_until_approval_records_it(tmp_path):
     bank = copy_bank(tmp_path)
     version = bump(ClauseBank.load(bank), "relationship", "minor")
@@ -499,6 +501,7 @@ def test_a_draft_says_what_import_changed_until_approval_records_it(tmp_path):
     assert frag_warnings(draft=False) == []
 
 
+@pytest.mark.slow
 def test_a_bare_table_without_grid_or_properties_builds_valid(tmp_path, assert_valid):
     bare = (
         "<w:p><w:r><w:t>The Parties agree the contacts below.</w:t></w:r></w:p>"
