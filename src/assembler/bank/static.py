@@ -274,9 +274,11 @@ def _key_reads(tree: nodes.Node) -> list[tuple[str, int]]:
         if isinstance(node, nodes.Getattr):
             found.append((node.attr, node.lineno))
             continue
-        args = [node.arg] if isinstance(node, nodes.Getitem) else node.args
-        if isinstance(node, nodes.Filter):
-            args = [*args, *(kw.value for kw in node.kwargs)]
+        if isinstance(node, nodes.Getitem):
+            args = [node.arg]
+        else:
+            assert isinstance(node, nodes.Filter)
+            args = [*node.args, *(kw.value for kw in node.kwargs)]
         found += [
             (a.value, node.lineno)
             for a in args
