@@ -79,7 +79,9 @@ def test_a_draft_build_carries_the_drafting_notes(tmp_path, workspace):
     assert [str(w) for w in result.warnings] == []
     with zipfile.ZipFile(result.output) as package:
         comments = package.read("word/comments.xml").decode()
-    assert "dov-amendments@1.5.0" in comments and "dov-procurement@1.1.0" in comments
+    used = {pc.clause_id: pc.version for pc in result.plan.all_clauses()}
+    assert f"dov-amendments@{used['dov-amendments']}" in comments
+    assert f"dov-procurement@{used['dov-procurement']}" in comments
 
 
 def test_the_title_names_the_original_agreement_and_its_date(deed, original):

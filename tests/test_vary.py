@@ -1012,7 +1012,7 @@ def test_a_provision_omitted_or_inserted_keeps_the_numbers_the_deed_gives(
     scope, objectives = numbers["scope"], numbers["objectives"]
     text = deed_text(result.deed.output)
     assert (
-        f"Omit clause {objectives}.2, leaving its number in place marked \u201cNot used\u201d."
+        f"Omit clause {objectives}.2, leaving its number in place marked \u201cNot used.\u201d"
         in text
     )
     inserted = text.index(f"After clause {scope}.1 insert:")

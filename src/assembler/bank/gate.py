@@ -14,7 +14,12 @@ from ruamel.yaml import YAML
 
 from assembler.bank.clausebank import Clause, ClauseBank, ClauseVersion
 from assembler.bank.editing import content_hash
-from assembler.bank.static import bank_env, check_deal_names, check_fragments
+from assembler.bank.static import (
+    bank_env,
+    check_deal_names,
+    check_deprecated_reads,
+    check_fragments,
+)
 from assembler.core.errors import AssemblerError, Diagnostic
 from assembler.core.schema import Map
 
@@ -77,7 +82,8 @@ def check_bank(
                 hint="add one deal sheet per document type to examples/ (see `assemble new`)",
             )
         )
-    others = _build_examples(bank, examples, run, add)
+    others, used = _build_examples(bank, examples, run, add)
+    check_deprecated_reads(bank, _in_force(bank, used), schemas, add)
     result.checked["examples"] = len(examples)
     result.checked["other versions rendered"] = len(others)
     return result
@@ -141,14 +147,17 @@ def _check_criteria(bank: ClauseBank, add: Add) -> None:
 
 def _build_examples(
     bank: ClauseBank, examples: list[Path], run: Callable[[list[Trial]], list[Any]], add: Add
-) -> list[Trial]:
+) -> tuple[list[Trial], set[tuple[str, str]]]:
     """Build each example as written, then again with each other version of each clause it used
-    and each alternative it did not choose; the second round's trials."""
+    and each alternative it did not choose; the second round's trials, and the (clause id,
+    version) pairs the examples as written used."""
     plain: list[Trial] = [(example, None, None, False) for example in examples]
     others: list[Trial] = []
+    in_use: set[tuple[str, str]] = set()
     for trial, used in zip(plain, run(plain), strict=True):
         if not _failed(trial, used, add):
             others += _variants(bank, trial[0], used)
+            in_use.update(used.items())
     for trial, used in zip(others, run(others), strict=True):
         # an example is written for the versions and alternatives it chose: a value that only
         # another alternative reads is not the example's to give (E-miss-01); all else must hold
@@ -157,7 +166,24 @@ def _build_examples(
             [d for d in used if d.rule != "E-miss-01"] if isinstance(used, list) else used,
             add,
         )
-    return others
+    return others, in_use
+
+
+def _in_force(bank: ClauseBank, used: set[tuple[str, str]]) -> list[tuple[Clause, ClauseVersion]]:
+    """The versions a deal builds with: each clause's newest approved one (and any draft newer,
+    which is to replace it), and every version the examples used; each once."""
+    found: dict[tuple[str, str], tuple[Clause, ClauseVersion]] = {}
+    for clause in bank.clauses.values():
+        newest = max((v.key for v in clause.versions if v.status == "approved"), default=())
+        for v in clause.versions:
+            current = v.key == newest and v.status == "approved"
+            if (
+                current
+                or (v.status == "draft" and v.key > newest)
+                or (clause.id, v.version) in used
+            ):
+                found.setdefault((clause.id, v.version), (clause, v))
+    return list(found.values())
 
 
 def _variants(bank: ClauseBank, example: Path, used: dict[str, str]) -> list[Trial]:

@@ -49,6 +49,15 @@ class Words:
     not_used_clause: str = "Not used"
     not_used_provision: str = "Not used."
 
+    def word(self, name: str) -> str:
+        """The word NAME, for a clause that quotes what the engine prints (``house_word(...)``:
+        a deed's "marked "Not used."" quotes the word the conformed copy holds the place with),
+        so a house style that changes the word changes both. A word with fields is not one."""
+        if name not in {f.name for f in fields(self)} or name in FIELDS:
+            plain = [f.name for f in fields(self) if f.name not in FIELDS]
+            raise ValueError(f"house_word({name!r}): no such word; words: {', '.join(plain)}")
+        return str(getattr(self, name))
+
 
 #: The fields each word may use: a word naming another is a mistake found when the bank loads.
 FIELDS = {

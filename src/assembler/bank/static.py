@@ -5,7 +5,7 @@ clause writes as a literal a name the bank's examples take from the deal sheet."
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +14,7 @@ from ruamel.yaml import YAML
 
 from assembler.bank.clausebank import Clause, ClauseBank, ClauseVersion
 from assembler.core.errors import AssemblerError, Diagnostic
-from assembler.core.schema import Map
+from assembler.core.schema import ListOf, Map, MapOf, OneOf, Spec
 from assembler.template.sandbox import ClauseEnvironment, make_environment
 
 
@@ -238,3 +238,82 @@ def _literal_names(
                 number = fragment.paragraphs[i] if i < len(fragment.paragraphs) else i + 1
                 found.append((name, path, f"paragraph {number}"))
     return found
+
+
+def renamed_keys(schemas: Iterable[Spec]) -> dict[str, tuple[str, str]]:
+    """Every deprecated old key of the schemas (JSON Schema ``x-renamed``), however deep: old
+    name -> (its new name, where the schema declares it, as ``parties[].gain_share_participant``)."""
+    found: dict[str, tuple[str, str]] = {}
+
+    def walk(spec: Spec, path: str) -> None:
+        if isinstance(spec, Map):
+            for key, f in spec.fields.items():
+                here = f"{path}.{key}".lstrip(".")
+                if f.renamed:
+                    found.setdefault(key, (f.renamed, here))
+                walk(f.spec, here)
+        elif isinstance(spec, ListOf):
+            walk(spec.item, path + "[]")
+        elif isinstance(spec, MapOf):
+            walk(spec.value, path + ".*")
+        elif isinstance(spec, OneOf):
+            for option in spec.options:
+                walk(option, path)
+
+    for schema in schemas:
+        walk(schema, "")
+    return found
+
+
+def _key_reads(tree: nodes.Node) -> list[tuple[str, int]]:
+    """(key, template line) of each key a template reads by name: ``x.key``, ``x['key']`` and the
+    attribute a filter names (``rejectattr('key', ...)``, ``map(attribute='key')``). The object
+    is not resolved (a loop variable may be a party), so a key is matched by its name."""
+    found: list[tuple[str, int]] = []
+    for node in tree.find_all((nodes.Getattr, nodes.Getitem, nodes.Filter)):
+        if isinstance(node, nodes.Getattr):
+            found.append((node.attr, node.lineno))
+            continue
+        if isinstance(node, nodes.Getitem):
+            args = [node.arg]
+        else:
+            assert isinstance(node, nodes.Filter)
+            args = [*node.args, *(kw.value for kw in node.kwargs)]
+        found += [
+            (a.value, node.lineno)
+            for a in args
+            if isinstance(a, nodes.Const) and isinstance(a.value, str)
+        ]
+    return found
+
+
+def check_deprecated_reads(
+    bank: ClauseBank,
+    versions: Iterable[tuple[Clause, ClauseVersion]],
+    schemas: Mapping[str, Map],
+    add: Callable[[Diagnostic], None],
+) -> None:
+    """A version in force that reads a key under its deprecated old name (E-check-13): the
+    engine still gives it the value for the versions approved before the rename, but a new
+    version must read the new name, or the old one can never be retired."""
+    env = bank_env(bank)
+    for clause, version in versions:
+        old = renamed_keys(schemas[t] for t in clause.document_types if t in schemas)
+        try:
+            fragment = bank.imported(version.path)
+            tree = env.parse(fragment.source)
+        except (AssemblerError, TemplateSyntaxError):  # reported by the hash and parse checks
+            continue
+        for key, line in dict.fromkeys(r for r in _key_reads(tree) if r[0] in old):
+            new, declared = old[key]
+            number = fragment.paragraphs[line - 1] if line <= len(fragment.paragraphs) else line
+            add(
+                Diagnostic(
+                    "E-check-13",
+                    f"{clause.id}@{version.version}, paragraph {number}: reads {key}, the "
+                    f"deprecated old name of {new} ({declared})",
+                    str(version.path),
+                    hint=f"read {new} instead: bump the clause (`assemble bank bump "
+                    f"{clause.id}`), rename {key} to {new} in the new version and approve it",
+                )
+            )

@@ -13,7 +13,7 @@ from __future__ import annotations
 import copy
 import difflib
 import re
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass
 from itertools import count
 
@@ -22,6 +22,12 @@ from lxml import etree
 from assembler.oxml.ns import qn
 from assembler.oxml.redline import LATER, marked_up, with_changes
 from assembler.oxml.text import E, el, style_of, text_of
+
+#: What comes before w:numPr in a paragraph's properties (the schema's order).
+BEFORE_NUMPR = frozenset(
+    qn(f"w:{t}")
+    for t in ("pStyle", "keepNext", "keepLines", "pageBreakBefore", "framePr", "widowControl")
+)
 
 #: ``marked_up`` and ``with_changes`` read what this module writes; importable from here too
 __all__ = ["Revisions", "conform", "marked_up", "renamed", "with_changes"]
@@ -33,9 +39,17 @@ COMMENT_MARKS = ("w:commentRangeStart", "w:commentRangeEnd")
 class Revisions:
     """Makes revision marks with one author and date and ids unique in the document."""
 
-    def __init__(self, author: str, date: str, first_id: int = 900_000):
+    def __init__(
+        self,
+        author: str,
+        date: str,
+        first_id: int = 900_000,
+        links: Mapping[str, tuple[int, int]] | None = None,
+    ):
         self.author, self.date = author, date
         self._ids = count(first_id)
+        #: style id -> (numId, ilvl) of the list the house style binds it to
+        self.links = dict(links or {})
 
     def mark(self, tag: str) -> E:
         return el(tag, id=str(next(self._ids)), author=self.author, date=self.date)
@@ -135,6 +149,23 @@ class Revisions:
             copy.deepcopy(c) for c in (was if was is not None else ()) if c.tag not in LATER
         )
         ppr.append(before.getparent())
+        if {style_of(p), style_of(old)} & set(self.links):
+            self._listed(ppr, style_of(p))
+            self._listed(before, style_of(old))
+
+    def _listed(self, ppr: E, style: str | None) -> None:
+        """Give PPR the list level its style binds (numId 0: none) as its own w:numPr.
+        LibreOffice imports a style's list level as the paragraph's own, and on Reject All
+        restores the old style but not the old level, unless the change records it."""
+        if ppr.find(qn("w:numPr")) is not None:
+            return
+        numpr = el("w:numPr")
+        num_id, level = self.links.get(style or "", (0, -1))
+        if level >= 0:
+            el("w:ilvl", numpr, val=str(level))
+        el("w:numId", numpr, val=str(num_id))
+        ahead = [c for c in ppr if c.tag in BEFORE_NUMPR]
+        ppr.insert(ppr.index(ahead[-1]) + 1 if ahead else 0, numpr)
 
     def _wrap_runs(self, p: E, tag: str) -> None:
         for r in [c for c in p if c.tag == qn("w:r")]:

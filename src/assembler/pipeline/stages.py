@@ -149,6 +149,7 @@ def plan_document(
             deal.data, party_records(deal, ws.env, ws.forms), document_info(deal, outline)
         )
         names["law"] = citer(ws.bank.law, deal.data.get("effective_date"))
+        names["house_word"] = outline.words.word  # the house style's words (house-style.yaml)
         if "original" in deal.data:  # a deed of variation refers to the agreement it varies
             original = original_agreement(deal, lambda *paths: plan_of(*paths, ws=ws), ws.bank)
             names["original"] = wrap(original, "original")  # read-only to clauses

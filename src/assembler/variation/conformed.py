@@ -24,6 +24,7 @@ from assembler.oxml.body import (
     replace_body,
     section_of,
 )
+from assembler.oxml.numbering import Numbering
 from assembler.oxml.redline import marked_up
 from assembler.oxml.styles import Style
 from assembler.oxml.text import E
@@ -110,7 +111,9 @@ def write_conformed(
     operative provisions with every change the deed makes as a tracked change attributed to the
     deed, and the execution blocks as executed (no signing lines), under a legend."""
     revisions = Revisions(
-        f"Deed of Variation No. {record['number']}", f"{record['date']}T00:00:00Z"
+        f"Deed of Variation No. {record['number']}",
+        f"{record['date']}T00:00:00Z",
+        links=Numbering.read(varied.rendered.numbering, ws.house.styles).style_links,
     )
     front, operative, execution = parts(old.rendered)
     _, new_operative, _ = parts(varied.rendered)
