@@ -16,7 +16,7 @@ from assembler.bank.ops import bump, check_bank
 from assembler.cli.main import main
 from assembler.deal.types import bank_types
 
-from conftest import BANK
+from conftest import BANK, bank_cli
 
 HOUSE_STYLE = BANK / "templates" / "house-style.docx"
 
@@ -187,3 +187,17 @@ def test_the_gate_builds_each_example_then_every_other_version_it_could_pin():
         "E-tmpl-04 notices broke"
     )
     assert result.checked["other versions rendered"] == len(examples)
+
+
+def test_a_version_listed_twice_in_clause_yaml_is_a_located_error(bank):
+    """A merge can leave a version's entry twice: which one is read would then be a matter of
+    order, so loading the bank refuses it at the second entry's line."""
+    meta = bank / "clauses" / "relationship" / "clause.yaml"
+    lines = meta.read_text(encoding="utf-8").splitlines(keepends=True)
+    at = next(i for i, line in enumerate(lines) if line.lstrip().startswith("- {version: 1.0.0"))
+    meta.write_text("".join([*lines[: at + 1], lines[at], *lines[at + 1 :]]), encoding="utf-8")
+    result = bank_cli(bank, "check")
+    assert result.exit_code == 1
+    assert f"relationship/clause.yaml:{at + 2}:5: error E-bank-09: version 1.0.0 is listed " in (
+        result.output
+    )

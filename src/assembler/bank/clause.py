@@ -214,6 +214,8 @@ def load_clause(meta_path: Path, errors: list[Diagnostic]) -> Clause | None:
             )
         )
         return None
+    if _repeated_versions(checked["versions"], ck, errors):
+        return None
     versions = [v for v in (_version(v, meta_path, errors) for v in checked["versions"]) if v]
     return Clause(
         checked["id"],
@@ -230,6 +232,29 @@ def load_clause(meta_path: Path, errors: list[Diagnostic]) -> Clause | None:
         checked.get("sources", []),
         checked.get("variables", []),
     )
+
+
+def _repeated_versions(
+    versions: list[dict[str, Any]], ck: Checker, errors: list[Diagnostic]
+) -> bool:
+    """E-bank-09 for each version listed again (a merge can leave one twice): which entry the
+    engine would read is then a matter of order, not of the record."""
+    seen: set[str] = set()
+    for i, entry in enumerate(versions):
+        if entry["version"] in seen:
+            line, col = ck.at(f"versions[{i}]") or (None, None)
+            errors.append(
+                Diagnostic(
+                    "E-bank-09",
+                    f"version {entry['version']} is listed more than once",
+                    ck.file,
+                    line,
+                    col,
+                    "keep one entry for each version",
+                )
+            )
+        seen.add(entry["version"])
+    return len(seen) < len(versions)
 
 
 def _version(v: dict[str, Any], meta_path: Path, errors: list[Diagnostic]) -> ClauseVersion | None:
