@@ -199,17 +199,13 @@ def test_case_b_breaks_no_rule(workspace, tmp_path):
 
 
 def test_g4_a_provider_in_a_risk_share_must_say_whether_it_shares(workspace, tmp_path):
-    text = changed(
-        "roles: [provider],\n     shares_losses: true,  ", "roles: [provider],\n"
-    )
+    text = changed("roles: [provider],\n     shares_losses: true,  ", "roles: [provider],\n")
     where = position_of(text, "  - ^{id: mh_ft,")
     assert located(workspace, tmp_path, text, "E-rule-G4") == [where]
 
 
 def test_g4_is_a_warning_while_the_deal_is_a_working_draft(workspace, tmp_path):
-    text = changed(
-        "roles: [provider],\n     shares_losses: true,  ", "roles: [provider],\n"
-    )
+    text = changed("roles: [provider],\n     shares_losses: true,  ", "roles: [provider],\n")
     text = text.replace("status: draft_for_signature", "status: draft")
     where = position_of(text, "  - ^{id: mh_ft,")
     assert located(workspace, tmp_path, text, "W-rule-G4") == [where]

@@ -222,7 +222,6 @@ def test_a_deed_outline_gives_deed_wording_and_execution_by_legal_form(tmp_path,
 
     from assembler.api import Workspace
 
-
     templates = _templates_copy(tmp_path)
     outline = templates / "alliance_agreement.yaml"
     outline.write_text(outline.read_text().replace("execution: agreement", "execution: deed"))
@@ -289,17 +288,18 @@ def test_values_no_clause_uses_and_uncovered_criteria_are_warned_about(
 def _templates_copy(tmp_path):
     import shutil
 
-
     templates = tmp_path / "templates"
     shutil.copytree(BANK / "templates", templates)
     # an outline in the templates folder overrides the bank's types/<document_type>/outline.yaml
-    shutil.copy(BANK / "types" / "alliance_agreement" / "outline.yaml", templates / "alliance_agreement.yaml")
+    shutil.copy(
+        BANK / "types" / "alliance_agreement" / "outline.yaml",
+        templates / "alliance_agreement.yaml",
+    )
     return templates
 
 
 def test_a_reference_to_a_clause_left_out_names_both_clauses(tmp_path):
     from assembler.api import Workspace
-
 
     templates = _templates_copy(tmp_path)
     outline = templates / "alliance_agreement.yaml"
@@ -307,9 +307,7 @@ def test_a_reference_to_a_clause_left_out_names_both_clauses(tmp_path):
         outline.read_text().replace("  - {slot: disputes, clause: disputes-ladder}\n", "")
     )
     with pytest.raises(AssemblerError) as caught:
-        build(
-            EXAMPLE, tmp_path / "x.docx", workspace=Workspace.open(BANK, templates)
-        )
+        build(EXAMPLE, tmp_path / "x.docx", workspace=Workspace.open(BANK, templates))
     messages = [d.message for d in caught.value.diagnostics]
     assert "clause principles refers to disputes-ladder, which is not in this document" in messages
     assert all(d.rule == "E-ref-02" for d in caught.value.diagnostics)
@@ -318,7 +316,6 @@ def test_a_reference_to_a_clause_left_out_names_both_clauses(tmp_path):
 
 def test_a_house_style_without_the_house_styles_is_refused(tmp_path):
     from assembler.api import Workspace
-
 
     templates = _templates_copy(tmp_path)
     import docx as python_docx

@@ -23,6 +23,7 @@ def test_each_summary_is_the_first_sentence_of_its_commands_help(name):
     first_paragraph = " ".join(command.help.partition("\n\n")[0].split())
     assert summary.endswith(".") and first_paragraph.startswith(summary)
 
+
 def test_every_command_module_is_reachable_from_the_group():
     """A command written in cli/ but left out of COMMANDS would be silently missing."""
     folder = Path(importlib.import_module("assembler.cli").__file__).parent

@@ -36,13 +36,23 @@ def test_a_board_and_officer_the_deal_names_are_used_everywhere(tmp_path, worksp
     assert_valid(out)
     built = list(paragraphs(out.read_bytes()))
     body = "\n".join(t for _, t in built)
-    for bank_name in ("Alliance Leadership Board", "Alliance Management Board", "Alliance Programme Manager"):
+    for bank_name in (
+        "Alliance Leadership Board",
+        "Alliance Management Board",
+        "Alliance Programme Manager",
+    ):
         leftovers = [t for _, t in built if bank_name in t and "[" not in t]
         assert leftovers == [], bank_name
     definitions = [t for s, t in built if s == "Definition"]
-    assert any(t.startswith("“Health and Care Partnership Board” means the strategic board") for t in definitions)
+    assert any(
+        t.startswith("“Health and Care Partnership Board” means the strategic board")
+        for t in definitions
+    )
     assert any(t.startswith("“Alliance Director” means the person appointed") for t in definitions)
-    assert any(t.startswith("“Operational Delivery Group” means the operational board") for t in definitions)
+    assert any(
+        t.startswith("“Operational Delivery Group” means the operational board")
+        for t in definitions
+    )
     assert body.count("Health and Care Partnership Board") > 20
 
 
@@ -57,7 +67,10 @@ def test_bank_check_flags_a_clause_that_writes_a_name_the_deal_gives(tmp_path):
     assert found
     assert all(f.severity == "warning" for f in found)
     messages = {f.message for f in found}
-    assert f"relationship@{version}, paragraph 2: writes 'Alliance Leadership Board', which the deal names (governance.bodies[0].name in mh-rehab-alliance.yaml)" in messages
+    assert (
+        f"relationship@{version}, paragraph 2: writes 'Alliance Leadership Board', which the deal names (governance.bodies[0].name in mh-rehab-alliance.yaml)"
+        in messages
+    )
     assert all(Path(f.file) == path for f in found)
 
 

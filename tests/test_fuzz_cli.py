@@ -244,7 +244,6 @@ def test_a_fragment_the_importer_accepts_renders_to_a_valid_package(
     from assembler.bank.authoring import fragment_from_draft
     from assembler.core.errors import AssemblerError
 
-
     draft = "\n".join(mark + text.replace("\n", " ") for mark, text in lines)
     fragment = bank_copy / "clauses" / "relationship" / "1.0.0.docx"
     fragment.write_bytes(fragment_from_draft(draft, BANK / "templates" / "house-style.docx"))

@@ -404,7 +404,7 @@ def test_debug_shows_the_traceback(tmp_path):
         ('name: "[Council]"', 'name: ^"[Coun\\ue000M\\ue001x\\ue002cil]"', "E-char-01"),
         ('name: "[Council]"', 'name: ^"[Coun\\u202elic]"', "E-char-02"),
         ('name: "[Council]"', 'name: ^"[Coun\\u200bcil]"', "E-char-02"),
-        ("{id: la,", "{id: ^\"l\\u200da\",", "E-char-02"),
+        ("{id: la,", '{id: ^"l\\u200da",', "E-char-02"),
         ('address: "[address]",\n', 'address: ^"[addr\\ue002ess]",\n', "E-char-01"),
     ],
     ids=["marker-in-name", "bidi-in-name", "zero-width-in-name", "zero-width-in-id", "marker"],
@@ -439,8 +439,10 @@ def test_a_deal_sheet_that_is_not_a_file_is_refused_without_blocking(tmp_path, k
     out = tmp_path / "out" / "agreement.docx"
     for argv in (["check", str(path)], ["build", str(path), "-o", str(out)]):
         result = CliRunner().invoke(main, argv)
-        assert "Traceback" not in result.output and result.exception is None or isinstance(
-            result.exception, SystemExit
+        assert (
+            "Traceback" not in result.output
+            and result.exception is None
+            or isinstance(result.exception, SystemExit)
         )
         # click itself refuses a folder as a usage error (exit 2) before the engine sees it
         assert result.exit_code == 2 if kind == "folder" else "E-file-03" in result.output

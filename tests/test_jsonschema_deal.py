@@ -138,7 +138,9 @@ def test_a_new_name_that_is_not_a_key_is_refused(tmp_path):
     bank = tmp_path / "bank"
     shutil.copytree(BANK, bank)
     schema = bank / "types" / "memorandum_of_understanding" / "schema.yaml"
-    schema.write_text(schema.read_text().replace("x-renamed: shares_losses", "x-renamed: shares_loses"))
+    schema.write_text(
+        schema.read_text().replace("x-renamed: shares_losses", "x-renamed: shares_loses")
+    )
     with pytest.raises(AssemblerError) as caught:
         build(MOU, tmp_path / "x.docx", workspace=Workspace.open(bank, bank / "templates"))
     (finding,) = caught.value.diagnostics
@@ -206,7 +208,9 @@ def test_a_deprecated_key_is_read_under_its_new_name_with_a_located_warning(tmp_
     (warning,) = [w for w in deal.warnings if w.rule == "W-key-01"]
     written = deal_file.read_text()
     assert f"{warning.line}:{warning.col}" == position_of(written, "     ^risk_share_participant")
-    assert "old name of shares_losses" in warning.message and "shares_losses" in (warning.hint or "")
+    assert "old name of shares_losses" in warning.message and "shares_losses" in (
+        warning.hint or ""
+    )
     vcs1 = next(p for p in deal.data["parties"] if p["id"] == "vcs1")
     assert vcs1["shares_losses"] is False and "risk_share_participant" not in vcs1
     # both names at once: one error, at the old one

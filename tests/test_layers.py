@@ -100,9 +100,7 @@ def unlisted_modules(readme: str) -> list[str]:
     return [
         str(path.relative_to(SRC))
         for path in modules()
-        if path.parent != SRC
-        and path.name != "__init__.py"
-        and path.name not in layout
+        if path.parent != SRC and path.name != "__init__.py" and path.name not in layout
     ]
 
 

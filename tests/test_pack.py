@@ -141,9 +141,7 @@ def test_an_empty_cell_is_an_error_unless_the_column_allows_it(tmp_path, workspa
 def test_leading_zeros_stay_text_and_form_feeds_do_not_shift_lines(tmp_path, workspace):
     rows = csv_file(
         tmp_path,
-        "code,parties.gp_fed.name,deal_id\n"
-        'p1,"Form\ffeed",00123\n'
-        "p2,B,\n",
+        'code,parties.gp_fed.name,deal_id\np1,"Form\ffeed",00123\np2,B,\n',
     )
     with pytest.raises(AssemblerError) as caught:
         make_pack(BASE, rows, tmp_path / "pack", vocabulary=workspace.bank.codes)

@@ -437,9 +437,15 @@ KINDS = [
             total="total",
             at="total",
         ),
-        {"benefits": {"basis": "equal", **SPLIT}, "risks": {"basis": "split", "total": 80, **SPLIT}},
+        {
+            "benefits": {"basis": "equal", **SPLIT},
+            "risks": {"basis": "split", "total": 80, **SPLIT},
+        },
         "risks.total",
-        {"benefits": {"basis": "equal", **SPLIT}, "risks": {"basis": "split", "total": 90, **SPLIT}},
+        {
+            "benefits": {"basis": "equal", **SPLIT},
+            "risks": {"basis": "split", "total": 90, **SPLIT},
+        },
     ),
     (
         _rule("date_order", pairs=[["start", "end"]]),

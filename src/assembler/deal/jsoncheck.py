@@ -198,12 +198,14 @@ def _missing(error: ValidationError, path: str, condition: str) -> Iterator[Find
     """Each key the schema requires here (``required``, or ``then: {required: ...}``)."""
     for key in error.validator_value:
         if isinstance(error.instance, dict) and key not in error.instance:
-            message = f"is required{condition}, but missing" if condition else "is required but missing"
+            message = (
+                f"is required{condition}, but missing" if condition else "is required but missing"
+            )
             yield Finding("E-json-04", _join(path, key), message)
 
 
 def _condition(root: dict[str, Any], error: ValidationError) -> str:
-    """" when binding is false" for an error of a ``then`` (" unless ..." of an ``else``), read
+    """ " when binding is false" for an error of a ``then`` (" unless ..." of an ``else``), read
     from the ``if`` beside it; " in this case" when the condition is not a simple one."""
     parts = list(error.absolute_schema_path)
     branches = [i for i, part in enumerate(parts) if part in ("then", "else")]
@@ -286,7 +288,10 @@ def _wrong_type(error: ValidationError, path: str) -> Iterator[Finding]:
 def _message(rule: str, text: str, hint: str | None = None) -> Explain:
     def explain(error: ValidationError, path: str) -> Iterator[Finding]:
         yield Finding(
-            rule, path, text.format(value=_found(error.instance), limit=_word(error.validator_value)), hint
+            rule,
+            path,
+            text.format(value=_found(error.instance), limit=_word(error.validator_value)),
+            hint,
         )
 
     return explain

@@ -60,7 +60,8 @@ def starter(
     schema = bank_types(bank.root)[document_type].schema
     serves = _criteria_by_path(bank, document_type)
     editor = [f"# yaml-language-server: $schema={schema_file}"] if schema_file else []
-    head = [*editor,
+    head = [
+        *editor,
         f"# A starter deal sheet: {document_type.replace('_', ' ')}.",
         f"# Written by `assemble new {document_type}`. Keys without '#' are required; uncomment",
         "# the optional ones you need. A value in [square brackets] is a placeholder: it prints",

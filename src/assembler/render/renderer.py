@@ -95,10 +95,10 @@ def render(ins: RenderInputs) -> Rendered:
     execution = frame.execution(ins.outline, sandbox, ins.forms)
     trace = bodies.trace().add(term_trace).add(cover.trace).add(parties.trace).add(execution.trace)
     body = new_body()
-    body.extend(cover.paragraphs + frame.contents(plan, ins.outline.words) + frame.opening(ins.outline))
+    words = ins.outline.words
+    body.extend(cover.paragraphs + frame.contents(plan, words) + frame.opening(ins.outline))
     body.extend(parties.paragraphs + operative.recitals(bodies.blocks, ins.outline))
-    body.extend(clauses.paragraphs + execution.paragraphs)
-    body.append(ins.house.new_section())
+    body.extend(clauses.paragraphs + execution.paragraphs + [ins.house.new_section()])
     walked = number(body, numbering, plan.deal_path, ins.outline.words)
     refs = fields.References(
         walked.targets,
