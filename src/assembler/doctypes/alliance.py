@@ -48,7 +48,7 @@ def risk_share_parties_stated(values: dict[str, Any], ck: Checker, path: str) ->
     if not isinstance(share, dict):
         return
     report, level = reporter(values, ck)
-    sharing = _loss_sharers(values, ck, report, level)
+    sharing = _loss_sharers(values, ck)
     if not sharing:
         report(
             f"{level}-rule-G3",
@@ -87,9 +87,10 @@ def risk_share_parties_stated(values: dict[str, Any], ck: Checker, path: str) ->
     adds_to_100(share.get("split"), ck, "risk_share.split", f"{level}-rule-G3", report)
 
 
-def _loss_sharers(values: dict[str, Any], ck: Checker, report: Any, level: str) -> set[Any]:
+def _loss_sharers(values: dict[str, Any], ck: Checker) -> set[Any]:
     """The ids of the parties that share losses; G3/G4 reported for each provider that does not
     say whether it does, or says not without a reason."""
+    report, level = reporter(values, ck)
     sharing = set()
     for i, party in enumerate(values.get("parties") or []):
         if not isinstance(party, dict):
